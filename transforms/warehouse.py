@@ -1,0 +1,105 @@
+"""The DuckDB warehouse: one file, fixed schemas, lineage and quarantine tables.
+
+Schemas: raw (rows as read, all text), ref (reference tables), staging (typed facts),
+marts (per-ASN/unit/period facts), lineage (runs, files, reference versions),
+quarantine (rows that failed a rule, with the reason).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SCHEMAS = ("raw", "ref", "staging", "marts", "lineage", "quarantine")
+
+# Canonical raw columns per input kind come from data/reference/column_aliases.csv;
+# the raw tables are created from it when the aliases are loaded (see ingest.py).
+
+DDL = """
+create sequence if not exists lineage.file_id_seq start 1;
+
+create table if not exists lineage.runs (
+    run_id        varchar primary key,
+    flow_run_id   varchar,
+    command       varchar,
+    period        varchar,
+    as_of         date,
+    parameters    json,
+    code_version  varchar,
+    started_at    timestamp,
+    ended_at      timestamp,
+    status        varchar,   -- running | success | blocked | failed
+    message       varchar
+);
+
+-- One row per version of an input file. A path that comes back with new content is a
+-- new row; the old row gets superseded_by and its raw rows are removed.
+create table if not exists lineage.files (
+    file_id           integer primary key,
+    path              varchar not null,   -- relative to the inbox
+    kind              varchar,            -- folder: pegawai, presensi, skp, skm, layanan
+    shape             varchar,            -- raw table: pegawai, presensi_recap, presensi_scan, ...
+    format            varchar,            -- csv | xlsx
+    sha256            varchar not null,
+    bytes             bigint,
+    delimiter         varchar,
+    header_row        integer,            -- line (CSV) or sheet row (XLSX) of the header
+    columns           json,               -- {header as written: canonical column}
+    ignored_columns   json,               -- headers that matched no canonical column
+    rows_read         bigint,             -- data rows (not header, not empty)
+    rows_empty        bigint,             -- empty rows skipped
+    rows_loaded       bigint,
+    rows_quarantined  bigint,
+    status            varchar,            -- loaded | superseded | error
+    error             varchar,
+    first_run_id      varchar,
+    last_run_id       varchar,
+    superseded_by     integer,
+    registered_at     timestamp default current_timestamp
+);
+
+create table if not exists lineage.reference_tables (
+    name       varchar,
+    path       varchar,
+    sha256     varchar,
+    rows       bigint,
+    run_id     varchar,
+    loaded_at  timestamp default current_timestamp
+);
+
+create table if not exists quarantine.rows (
+    file_id      integer,
+    "row"        integer,      -- line (CSV) or sheet row (XLSX) as a person sees it
+    shape        varchar,
+    "column"     varchar,
+    value        varchar,
+    rule         varchar,      -- rule id from the suite (expectation meta)
+    expectation  varchar,      -- GX expectation type
+    message      varchar,      -- plain words for the analyst
+    run_id       varchar
+);
+"""
+
+
+def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse and make sure its schemas and lineage tables exist."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        con.execute(DDL)
+    return con
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row of a query, or None; the result is read to the end (duckdb 2 needs
+    a finished result before register() and similar calls)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    row = one(con, sql, params)
+    return row[0] if row else None
