@@ -1,0 +1,43 @@
+-- prep_pegawai: one row per roster row as loaded (raw.pegawai), with typed and resolved
+-- values beside the text. The rules that judge these values live in
+-- expectations/suites/pegawai.json; rows that fail go to quarantine, the rest to stg_pegawai.
+-- materialized: view
+with raw_rows as (
+    select * from raw.pegawai
+),
+typed as (
+    select
+        r._file_id,
+        r._row,
+        clean_nip(r.nip)                      as nip,
+        r.nama,
+        r.jabatan,
+        r.unit_kerja,
+        r.jenis_asn,
+        r.golongan,
+        clean_nip(r.nip_atasan)               as nip_atasan,
+        r.pin,
+        r.tmt_mulai,
+        r.tmt_selesai,
+        nip_lahir(clean_nip(r.nip))           as nip_lahir,
+        nip_tmt(clean_nip(r.nip))             as nip_tmt,
+        j.code                                as jenis_asn_code,
+        parse_tanggal(r.tmt_mulai)            as tmt_mulai_date,
+        parse_tanggal(r.tmt_selesai)          as tmt_selesai_date,
+        coalesce(u.slug, slugify(r.unit_kerja)) as unit_slug,
+        u.slug is not null                    as unit_known
+    from raw_rows r
+    left join (
+        select code, norm_text(unnest(string_split(aliases, '|'))) as alias from ref.jenis_asn
+    ) j on j.alias = norm_text(r.jenis_asn)
+    left join staging.unit_aliases u on u.alias = norm_text(r.unit_kerja)
+)
+select
+    *,
+    -- the same NIP twice: an exact copy (same content) or a conflict (different content)
+    row_number() over (
+        partition by nip, nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai
+        order by _file_id, _row)                                                   as copy_number,
+    count(distinct hash(nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai))
+        over (partition by nip)                                                    as versions_of_key
+from typed

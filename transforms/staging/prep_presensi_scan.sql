@@ -1,0 +1,25 @@
+-- prep_presensi_scan: one row per fingerprint scan as loaded (raw.presensi_scan), with the
+-- timestamp parsed and the ASN resolved: by NIP when the log has one, else by the roster's
+-- PIN (stg_pegawai.pin). Rules: expectations/suites/presensi_scan.json.
+-- materialized: view
+with raw_rows as (
+    select * from raw.presensi_scan
+),
+roster as (
+    select nip, pin from staging.stg_pegawai where pin is not null
+)
+select
+    r._file_id,
+    r._row,
+    clean_nip(r.nip)                          as nip_as_written,
+    r.pin,
+    r.waktu,
+    r.io,
+    r.mesin,
+    coalesce(clean_nip(r.nip), p.nip)         as nip,
+    nip_lahir(clean_nip(r.nip))               as nip_lahir,
+    nip_tmt(clean_nip(r.nip))                 as nip_tmt,
+    parse_waktu(r.waktu)                      as waktu_ts,
+    parse_waktu(r.waktu)::date                as tanggal_date
+from raw_rows r
+left join roster p on r.nip is null and p.pin = trim(r.pin)
