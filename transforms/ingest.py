@@ -482,6 +482,10 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
     except (duckdb.Error, UnicodeError, csv.Error) as exc:
         first = str(exc).strip().splitlines()[0][:300]
         return _file_error(con, report, file_id, f"berkas tidak dapat dibaca: {first}")
+    except OSError:
+        # transient (disk, network share): forget this attempt so a retry starts clean
+        con.execute("delete from lineage.files where file_id = ?", [file_id])
+        raise
 
     header_cells = meta["header_cells"]
     columns = {header_cells[pos]: canonical for pos, canonical in mapping.items()}

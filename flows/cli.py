@@ -1,0 +1,170 @@
+"""The `pantau` command line. Exit codes: 0 success (quarantined rows are reported, not
+fatal), 1 the data blocks publishing, 2 wrong usage, 3 another run holds the warehouse,
+4 internal error (short message and a log path; traceback with --debug).
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from flows.settings import Settings, load_settings, prefect_environment
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Pantau Kinerja: pengawasan dan evaluasi kinerja ASN (presensi, SKP, SKM/IKM).")
+
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Berkas pengaturan TOML (lihat docs/configuration.md).")]
+WarehouseOpt = Annotated[Optional[Path], typer.Option("--warehouse", help="Berkas gudang data DuckDB.")]
+InboxOpt = Annotated[Optional[Path], typer.Option("--inbox", help="Folder ekspor (pegawai/, presensi/, skp/, skm/, layanan/).")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Folder keluaran laporan.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tanggal acuan 'hari ini' (YYYY-MM-DD) untuk cek tanggal masa depan.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Tampilkan traceback lengkap bila terjadi galat internal.")]
+
+
+def _settings(config, **overrides) -> Settings:
+    as_of = overrides.pop("as_of", None)
+    if as_of:
+        try:
+            overrides["as_of"] = date.fromisoformat(as_of)
+        except ValueError:
+            _usage(f"--as-of '{as_of}' bukan tanggal YYYY-MM-DD")
+    try:
+        return load_settings(config, **overrides)
+    except FileNotFoundError:
+        _usage(f"berkas pengaturan tidak ada: {config}")
+    except (ValueError, TypeError) as exc:
+        _usage(f"berkas pengaturan {config} tidak sah: {exc}")
+
+
+def _usage(message: str):
+    typer.echo(f"galat: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _guard(settings: Settings, debug: bool, work):
+    """Run work(); turn a held warehouse and internal errors into exit codes 3 and 4."""
+    import duckdb
+
+    try:
+        return work()
+    except typer.Exit:
+        raise
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            typer.echo(f"gudang data {settings.warehouse} sedang dipakai proses lain "
+                       f"(DuckDB hanya mengizinkan satu penulis): {str(exc).splitlines()[0]}", err=True)
+            raise typer.Exit(EXIT_LOCKED)
+        return _internal(settings, debug, exc)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        return _internal(settings, debug, exc)
+
+
+def _internal(settings: Settings, debug: bool, exc: BaseException):
+    if debug:
+        traceback.print_exc()
+    logs = settings.state_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = logs / f"pantau-{datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
+    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    typer.echo(f"galat internal: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}\n"
+               f"rincian: {log} (jalankan ulang dengan --debug untuk traceback)", err=True)
+    raise typer.Exit(EXIT_INTERNAL)
+
+
+@app.command()
+def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = None, debug: DebugOpt = False):
+    """Periksa ekspor di inbox tanpa mengubah gudang data; semua masalah didaftar sekaligus."""
+    settings = _settings(config, inbox=inbox, as_of=as_of)
+
+    def work():
+        from flows import console
+        from flows.steps import ingest_step, validate_step
+        from transforms.warehouse import connect
+
+        con = connect(":memory:")
+        reports, _ = ingest_step(con, settings.inbox, settings.reference, None, progress=_progress)
+        outcome = validate_step(con, reports, settings.today(), None, progress=_progress)
+        typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()})"))
+        if outcome.unreconciled:
+            raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
+        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def run(
+    period: Annotated[str, typer.Option("--period", help="Periode bulanan YYYY-MM, misalnya 2026-10.")],
+    config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
+    as_of: AsOfOpt = None, debug: DebugOpt = False,
+):
+    """Jalankan satu periode dari ujung ke ujung (ingest, validasi, ...) sebagai flow Prefect."""
+    from flows.steps import check_period
+
+    try:
+        check_period(period)
+    except ValueError as exc:
+        _usage(str(exc))
+    settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
+    if not settings.inbox.is_dir():
+        _usage(f"folder inbox tidak ada: {settings.inbox}")
+    prefect_environment(settings)
+
+    def work():
+        from flows import console
+        from flows.evaluate import evaluate_period
+
+        _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
+        outcome = evaluate_period(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
+                                  reference=settings.reference, out=settings.out, as_of=settings.today())
+        typer.echo(console.text_summary(outcome, f"Periode {period}: {settings.inbox} -> {settings.warehouse}"))
+        if outcome.unreconciled:
+            raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
+        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option("--out", help="Folder tujuan (menjadi inbox).")],
+    employees: Annotated[int, typer.Option("--employees", min=1)] = 60,
+    months: Annotated[int, typer.Option("--months", min=1)] = 12,
+    end: Annotated[str, typer.Option("--end", help="Bulan terakhir YYYY-MM.")] = "2026-10",
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    messy: Annotated[bool, typer.Option("--messy", help="Tulis ekspor 'kotor' seperti kiriman kantor sungguhan.")] = False,
+):
+    """Buat contoh ekspor Kecamatan Rakumpit yang realistis (deterministik menurut seed)."""
+    from flows.steps import check_period
+
+    try:
+        check_period(end)
+    except ValueError as exc:
+        _usage(str(exc))
+    from data.sample import generate
+
+    summary = generate(out, employees=employees, months=months, end=end, seed=seed, messy=messy, progress=_progress)
+    total = sum(summary.values())
+    typer.echo(f"{len(summary)} berkas, {total} baris data ditulis ke {out}")
+
+
+def _progress(message: str) -> None:
+    typer.echo(f"... {message}", err=True)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("dibatalkan", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""How a run's outcome reads on the terminal and in the Prefect UI (Bahasa Indonesia)."""
+from __future__ import annotations
+
+from flows.steps import Outcome
+
+EXAMPLES_PER_REASON = 5
+
+
+def text_summary(outcome: Outcome, heading: str) -> str:
+    lines = [heading, ""]
+    lines.append(f"{'berkas':<46} {'jenis':<15} {'dibaca':>8} {'dimuat':>8} {'karantina':>9}  cocok")
+    for f in outcome.files:
+        if "rows_read" in f:
+            ok = "ya" if f["reconciled"] else "TIDAK"
+            lines.append(f"{f['path']:<46} {f['shape'] or '-':<15} {f['rows_read']:>8} {f['rows_loaded']:>8} "
+                         f"{f['rows_quarantined']:>9}  {ok}")
+        else:
+            lines.append(f"{f['path']:<46} {'-':<15} {'-':>8} {'-':>8} {'-':>9}  {f['action']}")
+    total_read = sum(f.get("rows_read", 0) for f in outcome.files)
+    total_loaded = sum(f.get("rows_loaded", 0) for f in outcome.files)
+    total_q = sum(f.get("rows_quarantined", 0) for f in outcome.files)
+    lines.append(f"{'jumlah':<46} {'':<15} {total_read:>8} {total_loaded:>8} {total_q:>9}")
+    lines.append("(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung)")
+    if outcome.quarantine:
+        lines += ["", "Baris yang dikarantina (tidak dipakai dalam perhitungan), per berkas dan alasan:"]
+        lines += _reasons(outcome.quarantine)
+    if outcome.warning_rows:
+        lines += ["", "Peringatan pada baris (baris tetap dipakai):"]
+        lines += _reasons(outcome.warning_rows)
+    if outcome.warnings:
+        lines += ["", "Peringatan berkas:"] + [f"  - {w}" for w in outcome.warnings]
+    if outcome.blocking:
+        lines += ["", "DIHENTIKAN: data ini menghalangi publikasi; tidak ada yang diterbitkan. Perbaiki:"]
+        lines += [f"  - {b}" for b in outcome.blocking]
+    return "\n".join(lines)
+
+
+def _reasons(rows) -> list[str]:
+    out = []
+    for path, rule, message, n, examples in rows:
+        out.append(f"  {path}: {n} baris - {message} [{rule}]")
+        for ex in examples[:EXAMPLES_PER_REASON]:
+            value = "" if ex["v"] is None else f" = {_clip(ex['v'])!r}"
+            column = f", kolom {ex['c']}" if ex["c"] and ex["c"] != "*" else ""
+            out.append(f"      baris {ex['r']}{column}{value}")
+        if n > EXAMPLES_PER_REASON:
+            out.append(f"      ... dan {n - EXAMPLES_PER_REASON} baris lain")
+    return out
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def markdown_summary(outcome: Outcome, period: str) -> str:
+    lines = [f"# Validasi ekspor, periode {period}", "",
+             "| berkas | jenis | dibaca | dimuat | karantina |", "|---|---|---:|---:|---:|"]
+    for f in outcome.files:
+        if "rows_read" in f:
+            lines.append(f"| {f['path']} | {f['shape']} | {f['rows_read']} | {f['rows_loaded']} | {f['rows_quarantined']} |")
+        else:
+            lines.append(f"| {f['path']} | {f['action']} | | | |")
+    if outcome.blocking:
+        lines += ["", "**Dihentikan:**"] + [f"- {b}" for b in outcome.blocking]
+    for path, rule, message, n, _ in outcome.quarantine:
+        lines.append(f"- {path}: {n} baris, {message} (`{rule}`)")
+    return "\n".join(lines)

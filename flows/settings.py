@@ -1,0 +1,73 @@
+"""Settings in one place: one optional TOML file, documented defaults, CLI options on top.
+
+Every command works with no file on the committed samples. See docs/configuration.md and
+pantau.example.toml for the keys.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path = PROJECT_ROOT / "data" / "samples"
+    warehouse: Path = PROJECT_ROOT / ".pantau" / "pantau.duckdb"
+    out: Path = PROJECT_ROOT / "reports" / "out"
+    reference: Path = PROJECT_ROOT / "data" / "reference"
+    state_dir: Path = PROJECT_ROOT / ".pantau"          # Prefect home, logs
+    timezone: str = "Asia/Jakarta"
+    as_of: date | None = None                            # "today" for future-date checks; None = today
+    extra: dict = field(default_factory=dict)            # sections later stages read
+
+    def today(self) -> date:
+        return self.as_of or datetime.now(ZoneInfo(self.timezone)).date()
+
+
+PATH_KEYS = ("inbox", "warehouse", "out", "reference", "state_dir")
+
+
+def load_settings(config: Path | None = None, **overrides) -> Settings:
+    """Defaults, then the TOML file (paths relative to the file), then non-None overrides."""
+    settings = Settings()
+    if config is not None:
+        config = Path(config)
+        with open(config, "rb") as fh:
+            doc = tomllib.load(fh)
+        known = {f.name for f in fields(Settings)}
+        values = {}
+        for section in doc.values() if all(isinstance(v, dict) for v in doc.values()) else [doc]:
+            for key, value in section.items():
+                if key in PATH_KEYS:
+                    values[key] = (config.parent / value).resolve()
+                elif key == "as_of" and value:
+                    values[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
+                elif key in known and key != "extra":
+                    values[key] = value
+        values["extra"] = doc
+        settings = replace(settings, **values)
+    clean = {k: (Path(v) if k in PATH_KEYS else v) for k, v in overrides.items() if v is not None}
+    return replace(settings, **clean)
+
+
+def prefect_environment(settings: Settings) -> None:
+    """Prefect reads its settings from the environment at import: set ours before that.
+
+    A temporary API server starts per process when no server is configured; on 2 cores it
+    needs more than Prefect's default 20 s to start. Telemetry stays off.
+    """
+    defaults = {
+        "PREFECT_HOME": str(settings.state_dir / "prefect"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)

@@ -1,0 +1,99 @@
+"""The steps of a run as plain functions on an open warehouse connection.
+
+The Prefect flow (flows/evaluate.py) wraps each in a task; `pantau validate` calls them
+directly on an in-memory warehouse. No Prefect here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts
+from expectations.validate import validate_warehouse
+from transforms.ingest import FileProblem, FileReport, ingest_inbox
+from transforms.reference import load_reference_tables
+from transforms.warehouse import scalar
+
+PERIOD_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass
+class Outcome:
+    """What a run or a validation found; plain data, safe to pass between tasks."""
+    files: list[dict] = field(default_factory=list)          # FileReport + counts
+    blocking: list[str] = field(default_factory=list)        # why nothing may be published
+    warnings: list[str] = field(default_factory=list)
+    quarantine: list[tuple] = field(default_factory=list)    # quarantine_by_reason rows
+    warning_rows: list[tuple] = field(default_factory=list)  # expectation warnings, same shape
+    reference_versions: dict = field(default_factory=dict)
+    unreconciled: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocking)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def ingest_step(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, run_id: str | None,
+                progress=None) -> tuple[list[FileReport], dict]:
+    versions = load_reference_tables(con, reference, run_id)
+    return ingest_inbox(con, inbox, run_id, progress=progress), versions
+
+
+def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_of: date, run_id: str | None,
+                  period: str | None = None, progress=None) -> Outcome:
+    """Validate everything in the warehouse and decide whether the run may publish."""
+    validate_warehouse(con, as_of, run_id, progress=progress)
+    counts = {c.path: c for c in file_counts(con)}
+    record_counts(con, list(counts.values()))
+    outcome = Outcome()
+    for report in reports:
+        entry = {
+            "path": report.path, "kind": report.kind, "action": report.action, "shape": report.shape,
+            "message": report.message, "warnings": report.warnings, "rows_empty": report.rows_empty,
+        }
+        c: FileCounts | None = counts.get(report.path)
+        if c is not None:
+            entry |= {"rows_read": c.rows_read, "rows_loaded": c.rows_loaded,
+                      "rows_quarantined": c.rows_quarantined, "reconciled": c.reconciled}
+            if not c.reconciled:
+                outcome.unreconciled.append(report.path)
+        outcome.files.append(entry)
+        if report.action == "error":
+            outcome.blocking.append(f"{report.path}: {report.message}")
+        elif report.action in ("ignored", "duplicate"):
+            outcome.warnings.append(f"{report.path}: {report.message}")
+        for w in report.warnings:
+            outcome.warnings.append(f"{report.path}: {w}")
+    if not scalar(con, "select count(*) from staging.stg_pegawai"):
+        outcome.blocking.append(
+            "pegawai/: tidak ada daftar pegawai yang sah; tanpa daftar pegawai semua orang akan tampak absen. "
+            "Letakkan ekspor daftar pegawai (nip, nama, jabatan, unit_kerja, jenis_asn) di folder pegawai/"
+        )
+    if period is not None and PERIOD_MONTH.match(period):
+        days = scalar(con, """
+            select count(*) from (
+                select tanggal from staging.stg_presensi_recap union all select tanggal from staging.stg_presensi_scan
+            ) where strftime(tanggal, '%Y-%m') = ?""", [period])
+        if not days:
+            outcome.blocking.append(
+                f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
+                "tanpa presensi semua orang akan tampak absen. Letakkan rekap harian atau log mesin periode itu"
+            )
+    outcome.quarantine = quarantine_by_reason(con)
+    outcome.warning_rows = quarantine_by_reason(con, "quarantine.warnings")
+    return outcome
+
+
+def check_period(period: str) -> None:
+    if not PERIOD_MONTH.match(period):
+        raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
+
+
+__all__ = ["Outcome", "ingest_step", "validate_step", "check_period", "FileProblem"]

@@ -1,0 +1,39 @@
+"""Run records (lineage.runs): one row per command that changed the warehouse."""
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_version() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def start_run(con: duckdb.DuckDBPyConnection, command: str, period: str | None, as_of: date,
+              parameters: dict, flow_run_id: str | None = None) -> str:
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+    con.execute(
+        "insert into lineage.runs (run_id, flow_run_id, command, period, as_of, parameters, code_version, "
+        "started_at, status) values (?, ?, ?, ?, ?, ?, ?, current_timestamp, 'running')",
+        [run_id, flow_run_id, command, period, as_of, json.dumps(parameters, default=str), code_version()],
+    )
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, message: str | None = None) -> None:
+    con.execute(
+        "update lineage.runs set ended_at = current_timestamp, status = ?, message = ? where run_id = ?",
+        [status, message, run_id],
+    )
