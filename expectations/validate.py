@@ -73,8 +73,11 @@ def load_suite_doc(shape: str) -> dict:
 @lru_cache(maxsize=1)
 def _gx():
     """One ephemeral GX context per process, with a pandas datasource for our batches."""
+    import logging
+
     import great_expectations as gx
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
     asset = context.data_sources.add_pandas("pantau").add_dataframe_asset("rows")

@@ -4,18 +4,21 @@ from __future__ import annotations
 from flows.steps import Outcome
 
 EXAMPLES_PER_REASON = 5
+ACTIONS = {"loaded": "baru dimuat", "unchanged": "tidak berubah", "error": "DITOLAK",
+           "ignored": "dilewati", "duplicate": "salinan, dilewati"}
 
 
 def text_summary(outcome: Outcome, heading: str) -> str:
     lines = [heading, ""]
-    lines.append(f"{'berkas':<46} {'jenis':<15} {'dibaca':>8} {'dimuat':>8} {'karantina':>9}  cocok")
+    lines.append(f"{'berkas':<46} {'jenis':<15} {'dibaca':>8} {'dimuat':>8} {'karantina':>9}  cocok  status")
     for f in outcome.files:
+        status = ACTIONS.get(f["action"], f["action"])
         if "rows_read" in f:
             ok = "ya" if f["reconciled"] else "TIDAK"
             lines.append(f"{f['path']:<46} {f['shape'] or '-':<15} {f['rows_read']:>8} {f['rows_loaded']:>8} "
-                         f"{f['rows_quarantined']:>9}  {ok}")
+                         f"{f['rows_quarantined']:>9}  {ok:<5}  {status}")
         else:
-            lines.append(f"{f['path']:<46} {'-':<15} {'-':>8} {'-':>8} {'-':>9}  {f['action']}")
+            lines.append(f"{f['path']:<46} {'-':<15} {'-':>8} {'-':>8} {'-':>9}  {'-':<5}  {status}")
     total_read = sum(f.get("rows_read", 0) for f in outcome.files)
     total_loaded = sum(f.get("rows_loaded", 0) for f in outcome.files)
     total_q = sum(f.get("rows_quarantined", 0) for f in outcome.files)

@@ -193,20 +193,21 @@ def read_head_lines(path: Path, encoding: str, limit: int = HEADER_SCAN_LINES) -
     return out
 
 
-def lines_are_countable(path: Path, after_line: int) -> bool:
-    """True when record N is line after_line + N: no quotes and no blank lines inside the data.
+def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
+    """(has quote characters, has blank lines inside the data) after the header line.
 
-    Then line numbers follow from the row order and the file needs no second pass.
-    Blank lines at the very end do not matter.
+    Without either, record N is line after_line + N and no second pass is needed; blank
+    lines at the very end do not matter. One fast pass over the bytes.
     """
+    has_quotes = False
+    inner_blank = False
     with open(path, "rb") as fh:
         data_started = False
         seen_blank = False
         line_no = 0
         carry = b""
         while block := fh.read(1 << 22):
-            if b'"' in block:
-                return False
+            has_quotes = has_quotes or b'"' in block
             lines = (carry + block).split(b"\n")
             carry = lines.pop()
             for raw in lines:
@@ -214,14 +215,13 @@ def lines_are_countable(path: Path, after_line: int) -> bool:
                 if line_no <= after_line:
                     continue
                 if raw.strip(b"\r \t"):
-                    if seen_blank:
-                        return False
+                    inner_blank = inner_blank or seen_blank
                     data_started = True
                 else:
                     seen_blank = data_started or seen_blank
         if carry.strip(b"\r \t") and seen_blank:
-            return False
-    return True
+            inner_blank = True
+    return has_quotes, inner_blank
 
 
 def record_start_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> list[int]:
@@ -260,6 +260,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
     header_cells = next(csv.reader([header_text], delimiter=delimiter))
     ncols = len(header_cells)
     col_types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
+    has_quotes, inner_blank = scan_layout(path, header_line)
     con.execute("drop table if exists _ingest_tmp")
     con.execute("drop table if exists _ingest_rejects")
     con.execute("drop table if exists _ingest_scan")
@@ -267,15 +268,15 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
         f"header=false, skip={header_line}, delim=?, quote='\"', escape='\"', "
         f"columns={{{col_types}}}, null_padding=true, auto_detect=false, "
         f"store_rejects=true, rejects_scan='_ingest_scan', rejects_table='_ingest_rejects', "
-        f"encoding='{encoding}'"
-    )
+        f"encoding='{encoding}', parallel={'false' if has_quotes else 'true'}"
+    )  # duckdb cannot pad short rows in parallel when quoted values span lines
     con.execute(f"create temp table _ingest_tmp as select * from read_csv(?, {options})", [str(path), delimiter])
     rejects = con.execute(
         "select line, error_type || ': ' || error_message, trim(csv_line, chr(10) || chr(13)) from _ingest_rejects order by line"
     ).fetchall()
     rejected_lines = {r[0] for r in rejects}
     # rowid of a table committed outside a transaction is its insertion (= file) order
-    if not rejects and lines_are_countable(path, header_line):
+    if not rejects and not has_quotes and not inner_blank:
         line_sql = f"{header_line} + 1 + t.rowid"
         source = "_ingest_tmp t"
     else:
