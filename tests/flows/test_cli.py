@@ -1,0 +1,52 @@
+"""The command line: exit codes and what an analyst reads. `validate` needs no Prefect."""
+from __future__ import annotations
+
+from helpers import NIP_A, NIP_B, ROSTER, write_inbox
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+def test_validate_lists_every_problem_and_exits_0_when_only_rows_are_quarantined(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "presensi/r.csv": (
+            "nip;tanggal;jam_masuk;jam_pulang;status\n"
+            f"{NIP_A};01/10/2026;07.31;16:00;H\n"
+            f"{NIP_B};2026-10-01;07:31;16:00;X\n"
+            f"1985031220100110;2026-10-01;07:31;16:00;H\n"
+        ),
+    })
+    result = runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.output
+    assert "presensi/r.csv" in result.output
+    assert "baris 3, kolom status = 'X'" in result.output
+    assert "baris 4, kolom nip = '1985031220100110'" in result.output
+    # read 3 = loaded 1 + quarantined 2
+    line = next(l for l in result.output.splitlines() if l.startswith("presensi/r.csv"))
+    assert line.split()[2:6] == ["3", "1", "2", "ya"]
+
+
+def test_validate_exits_1_naming_the_file_that_cannot_be_trusted(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/s.csv": "waktu,unit_layanan,u1,u2\n2026-10-01,PATEN,4,3\n",
+    })
+    result = runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "2026-11-28"])
+    assert result.exit_code == 1
+    assert "DIHENTIKAN" in result.output
+    assert "skm/s.csv: kolom wajib tidak ada: jenis_layanan, u3" in result.output
+
+
+def test_without_a_roster_nothing_can_be_published(tmp_path):
+    write_inbox(tmp_path, {"presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n"})
+    result = runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "2026-11-28"])
+    assert result.exit_code == 1
+    assert "pegawai/: tidak ada daftar pegawai yang sah" in result.output
+
+
+def test_wrong_usage_exits_2(tmp_path):
+    assert runner.invoke(app, ["run", "--period", "2026-13", "--inbox", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "kemarin"]).exit_code == 2

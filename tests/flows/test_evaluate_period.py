@@ -1,0 +1,50 @@
+"""The Prefect flow against a real (test) Prefect server."""
+from __future__ import annotations
+
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
+
+import duckdb
+
+
+def test_flow_ingests_validates_and_records_the_run(prefect_server, tmp_path):
+    from flows.evaluate import evaluate_period
+
+    inbox = write_inbox(tmp_path / "inbox", {
+        "pegawai/p.csv": ROSTER,
+        "presensi/r.csv": (
+            "nip,tanggal,jam_masuk,jam_pulang,status\n"
+            f"{NIP_A},2026-10-01,07:31,16:00,H\n"
+            f"{NIP_B},2026-10-01,07:20,16:10,H\n"
+            f"{NIP_B},2026-10-01,07:20,16:10,H\n"
+        ),
+    })
+    wh = tmp_path / "w.duckdb"
+    kwargs = dict(period="2026-10", inbox=inbox, warehouse=wh, reference=None, out=tmp_path / "out", as_of=AS_OF)
+    from flows.settings import Settings
+    kwargs["reference"] = Settings().reference
+
+    outcome = evaluate_period(**kwargs)
+    assert not outcome.blocked
+    recap = next(f for f in outcome.files if f["path"] == "presensi/r.csv")
+    assert (recap["rows_read"], recap["rows_loaded"], recap["rows_quarantined"]) == (3, 2, 1)
+
+    again = evaluate_period(**kwargs)
+    assert {f["action"] for f in again.files} == {"unchanged"}
+
+    con = duckdb.connect(str(wh), read_only=True)
+    runs = con.execute("select status, period, flow_run_id is not null from lineage.runs order by started_at").fetchall()
+    assert runs == [("success", "2026-10", True), ("success", "2026-10", True)]
+    assert con.execute("select count(*) from staging.stg_presensi_recap").fetchall() == [(2,)]
+
+
+def test_flow_blocks_when_the_period_has_no_attendance(prefect_server, tmp_path):
+    from flows.evaluate import evaluate_period
+    from flows.settings import Settings
+
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
+    outcome = evaluate_period(period="2026-10", inbox=inbox, warehouse=tmp_path / "w.duckdb",
+                              reference=Settings().reference, out=tmp_path / "out", as_of=AS_OF)
+    assert outcome.blocked
+    assert any("tidak ada data presensi yang sah untuk periode 2026-10" in b for b in outcome.blocking)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute("select status from lineage.runs").fetchall() == [("blocked",)]
