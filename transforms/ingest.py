@@ -131,13 +131,10 @@ def choose_shape(
     Returns (shape, header line number, {position: canonical column}, unmatched headers).
     """
     candidates = folder_shapes(specs).get(folder, [])
-    best = None  # (matched count, shape, line, mapping, unmatched, missing)
+    best = None  # ((complete, matched count), shape, line, mapping, unmatched, missing)
     for line_no, cells in rows:
         for shape in candidates:
-            try:
-                mapping, unmatched = match_header(cells, specs[shape])
-            except FileProblem:
-                raise
+            mapping, unmatched = match_header(cells, specs[shape])
             if len(mapping) < 2:
                 continue
             missing = missing_required(mapping, specs[shape])
