@@ -1,8 +1,25 @@
 """Sample inbox generator for Pantau Kinerja.
 
 ``generate(out, ...)`` writes an inbox folder the way the offices of Kecamatan Rakumpit would
-deliver their exports (roster, attendance recaps and fingerprint logs, SKP, SKM survey responses,
-service volumes) and returns ``{relative path: data rows}``.
+deliver their exports and returns ``{relative path: data rows}`` (rows that are not the header
+and not empty).
+
+Layout (one folder per kind, see ARCHITECTURE.md "Inbox"):
+
+* ``pegawai/pegawai.csv`` - the roster (``pegawai.xlsx`` when messy).
+* ``presensi/rekap_<unit>_<YYYY-MM>.csv`` - daily recaps of the units with even position in
+  units.csv; ``presensi/scan_<unit>_<YYYY-MM>.csv`` - raw fingerprint logs of the other units,
+  each with ``presensi/keterangan_<unit>_<YYYY-MM>.csv``: a recap of the absence days with a
+  valid reason (I/S/C/DL/TB, no times), because a machine log cannot know about leave (no file
+  in a month without such days).  A workday without scans and without a keterangan row is TK.
+* ``skp/skp_<YYYY-MM>.csv`` monthly, plus ``skp/skp_<YYYY>-Q<n>.csv`` for the last complete
+  quarter, which holds the kecamatan-office staff (they have no monthly rows in that quarter).
+* ``skm/skm_<YYYY-MM>.csv`` survey responses; ``layanan/layanan_<YYYY>.csv`` people served.
+
+Stories in the data (for reports to show): a few habitually late ASN, one ASN with a dozen or so
+TK days in a year and one or two with a few, two service units whose U3 (waktu penyelesaian)
+worsens month by month with a growing share of waiting-time complaints, one unit-month with
+pungli complaints (U4 drops), weak performers whose missed targets name pelatihan/kompetensi.
 
 * Deterministic: every random stream is derived from ``seed`` and a fixed key (section, unit,
   month), so the same arguments give byte-identical files (XLSX included: fixed document
@@ -14,9 +31,8 @@ service volumes) and returns ``{relative path: data rows}``.
 
 Manifest rows (messy): ``{"file", "row", "column", "rule", "note"}`` where ``row`` is the line a
 person sees (1-based, header line = 1 in CSV; the Excel row number in XLSX, where row 1 is blank
-and the header is row 2).
+and the header is row 2, so the first data row is 3).  Rule ids: see ``RULES``.
 """
-
 from __future__ import annotations
 
 import calendar
@@ -28,9 +44,9 @@ import math
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -376,6 +392,14 @@ class _Emp:
     tmt_selesai: dt.date | None = None
 
 
+def _weekday(y: int, m: int, day: int) -> dt.date:
+    """The given day, or the Friday before when it falls on a weekend (an SK date)."""
+    d = dt.date(y, m, day)
+    while d.weekday() >= 5:
+        d -= dt.timedelta(days=1)
+    return d
+
+
 def _allocate(n: int, units: list[dict]) -> list[int]:
     weights = [0.22 if u["kind"] == "kecamatan" else 0.08 if u["kind"] == "paten" else 0.10
                for u in units]
@@ -480,7 +504,6 @@ def _build_roster(n: int, units: list[dict], months: list[tuple[int, int]], seed
                         if aliases and rng.random() < 0.15 else u["name"])
 
     # a couple of ASN start or leave inside the period (staff only)
-    first = dt.date(*months[0], 1)
     staff_idx = [e.idx for e in emps if not e.structural]
     n_start = min(len(staff_idx) // 4, max(1, round(len(emps) * 0.03)))
     n_leave = min(len(staff_idx) // 4, max(1, round(len(emps) * 0.015)))
@@ -493,17 +516,17 @@ def _build_roster(n: int, units: list[dict], months: list[tuple[int, int]], seed
         else:
             y, m = months[0]
         last = calendar.monthrange(y, m)[1]
+
         if k < n_start:
             if len(months) > 1 and rng.random() < 0.5:
-                e.tmt_mulai = dt.date(y, m, 1)  # new CPNS/PPPK: TMT is the 1st
+                e.tmt_mulai = dt.date(y, m, 1)  # new CPNS/PPPK: TMT is the 1st of a month
                 new_appointment.add(e.idx)
             else:
-                e.tmt_mulai = dt.date(y, m, int(rng.integers(5, min(20, last))))  # mutasi masuk
+                e.tmt_mulai = _weekday(y, m, int(rng.integers(5, 21)))  # mutasi masuk
+        elif rng.random() < 0.5 or len(months) == 1:
+            e.tmt_selesai = _weekday(y, m, int(rng.integers(8, 25)))  # mutasi keluar
         else:
-            if rng.random() < 0.5 or len(months) == 1:
-                e.tmt_selesai = dt.date(y, m, int(rng.integers(8, min(24, last))))  # mutasi keluar
-            else:
-                e.tmt_selesai = dt.date(y, m, last)  # pensiun/berhenti at month end
+            e.tmt_selesai = dt.date(y, m, last)  # pensiun/berhenti at month end
 
     seen: dict[str, int] = {}
     first_t = months[0][0] * 12 + months[0][1] - 1
@@ -582,8 +605,8 @@ def _traits(emps: list[_Emp], months: list[tuple[int, int]], seed: int) -> _Trai
     n_tk = min(len(staff_c), max(2, round(n * 0.015)))
     tk = np.array(staff_c[:n_tk], int)
     if len(tk):
-        p_tk[tk] = rng.uniform(0.03, 0.09, len(tk))
-        p_tk[tk[0]] = 0.09  # one clear case for the discipline rules
+        p_tk[tk] = rng.uniform(0.02, 0.04, len(tk))   # a few TK days a year: ringan
+        p_tk[tk[0]] = 0.075  # one clear case (a dozen TK days a year or more: sedang)
         perf[tk] -= 0.8
     perf[hab] -= 0.5
     tb_emp = -1
@@ -668,7 +691,7 @@ def _attendance_matrix(seed: int, slug: str, mo: _Month, emps_idx: np.ndarray, t
     normal_out = 16 * 3600 + np.minimum(rng.gamma(1.6, 560.0, shape), 5400.0).astype(np.int64)
     early_out = rng.integers(14 * 3600 + 30 * 60, 16 * 3600, shape)
     cout = np.where(early, early_out, normal_out)
-    return status, act, keep_tk, cin.astype(np.int64), cout.astype(np.int64), rng
+    return status, act, keep_tk, cin.astype(np.int64), cout.astype(np.int64)
 
 
 _MONTHS_ID = ["", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -759,7 +782,7 @@ def _scan_events(seed: int, slug: str, mo: _Month, emps_idx, tr: _Traits, status
     add(dbl_out, c_out + out_off, 1)
     add(mid, mid_sec, 1)
     # rare Saturday scans (kerja bakti / piket), never on a holiday
-    if rng.random() < 0.3:
+    if rng.random() < 0.1:
         sats = [d for d in (dt.date(mo.y, mo.m, k)
                             for k in range(1, calendar.monthrange(mo.y, mo.m)[1] + 1))
                 if d.weekday() == 5 and d not in holidays]
@@ -768,7 +791,7 @@ def _scan_events(seed: int, slug: str, mo: _Month, emps_idx, tr: _Traits, status
             o = sat.toordinal()
             ok = np.nonzero((tr.act_from[emps_idx] <= o) & (o <= tr.act_to[emps_idx]))[0]
             if len(ok):
-                who = rng.choice(ok, size=min(len(ok), int(rng.integers(1, 4))), replace=False)
+                who = rng.choice(ok, size=min(len(ok), int(rng.integers(1, 3))), replace=False)
                 k = len(who)
                 parts_e += [who, who]
                 parts_d += [np.full(k, o), np.full(k, o)]
@@ -796,8 +819,8 @@ _IND = {
          "kualitas", "indeks", "range", (76.61, 88.30)),
         ("Tertanganinya pengaduan masyarakat", "Persentase pengaduan masyarakat yang ditindaklanjuti",
          "kualitas", "persen", "pct", 90),
-        ("Terlaksananya pembinaan kelurahan", "Jumlah kelurahan yang dibina dan dimonitor",
-         "kuantitas", "kelurahan", "count", 7),
+        ("Terlaksananya pembinaan kelurahan", "Jumlah kunjungan pembinaan ke kelurahan",
+         "kuantitas", "kunjungan", "count", 7),
     ],
     "sekcam": [
         ("Tersusunnya laporan keuangan dan kinerja kecamatan",
@@ -1181,7 +1204,6 @@ def _skm_month(seed, su: _SkmUnit, y, m, mi, n_months, days, scale, emps, tr, pu
     if pungli_month:
         mean[3] -= 0.9
     sc = _scores(rng, n, mean)
-    # an officer's own performance shows a little in U6/U7
     ords = np.array([d.toordinal() for d in days])
     day_i = rng.integers(0, len(days), n)
     secs = rng.integers(7 * 3600 + 50 * 60, 15 * 3600 + 30 * 60, n)
@@ -1219,6 +1241,7 @@ def _skm_month(seed, su: _SkmUnit, y, m, mi, n_months, days, scale, emps, tr, pu
             if len(cands):
                 p = int(cands[int(pet_k[i]) % len(cands)])
                 nip = emps[p].nip
+                # a weak officer shows a little in U6/U7 (officer-level IKM has a signal)
                 if tr.perf[p] < -1.0 and row_sc[6] > 1 and (pet_k[i] >> 10) % 3 == 0:
                     row_sc[6] -= 1
                     row_sc[5] = max(1, row_sc[5] - 1)
@@ -1232,7 +1255,7 @@ def _skm_month(seed, su: _SkmUnit, y, m, mi, n_months, days, scale, emps, tr, pu
                 theme = "positif"
             else:
                 theme = _THEMES[min(len(cum) - 1, int(np.searchsorted(cum, theme2_r[i])))]
-            if (su.worse_u3 and theme != "waktu" and row_sc[2] <= 3
+            if (su.worse_u3 and theme != "waktu" and (theme != "positif" or row_sc[2] <= 2)
                     and theme2_r[i] < 0.15 + 0.45 * progress):
                 theme = "waktu"
             if pungli_month and theme not in ("biaya", "positif") and theme2_r[i] > 0.5:
@@ -1263,6 +1286,14 @@ _SCAN_HEADERS = [tuple(SCAN_COLUMNS), ("User ID", "DateTime", "In/Out", "Device"
                  ("PIN", "Tanggal Jam", "IO", "Mesin")]
 _ROSTER_HEADERS_XLSX = ["NIP", "Nama Pegawai", "Jabatan", "Unit Kerja", "Status ASN", "Gol",
                         "NIP Atasan", "PIN", "TMT Mulai", "TMT Selesai"]
+
+
+def _trailing(seed: int, messy: bool, rel: str, designated: bool = False) -> int:
+    """How many empty rows Excel left at the end of this file (a few files only)."""
+    if not messy:
+        return 0
+    r = _rng(seed, "trail", rel)
+    return int(r.integers(2, 6)) if designated or r.random() < 0.05 else 0
 
 
 def _style_for(seed: int, messy: bool, rel: str) -> _Style:
@@ -1307,18 +1338,18 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
     tr = _traits(emps, month_list, seed)
     mrng = _rng(seed, "messy-plan")  # every messy decision comes from here (or per-file streams)
 
-    _write_roster(o, emps, messy, stamp, seed)
+    _write_roster(o, emps, messy, stamp)
 
     # ---------------- attendance ----------------
     unit_emps = {u["slug"]: np.array([e.idx for e in emps if e.unit == u["slug"]], np.int64)
                  for u in units}
     recap_units = [u["slug"] for k, u in enumerate(units) if k % 2 == 0]
     scan_units = [u["slug"] for k, u in enumerate(units) if k % 2 == 1]
-    recap_files = [(s, k) for k in range(len(mos)) for s in recap_units]
-    scan_files = [(s, k) for k in range(len(mos)) for s in scan_units]
+    recap_files = [(slug, k) for k in range(len(mos)) for slug in recap_units]
+    scan_files = [(slug, k) for k in range(len(mos)) for slug in scan_units]
+    last_recap = f"presensi/rekap_{recap_units[0]}_{_ym(y_end, m_end)}.csv"
     recap_fmt: dict[tuple[str, int], _RecapFmt] = {}
     defects: dict[tuple[str, int], list[str]] = {}
-    trailing_files: set[str] = set()
     if messy:
         perm = mrng.permutation(len(recap_files))
         for j, i in enumerate(perm.tolist()):
@@ -1341,7 +1372,7 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
     scan_fmt: dict[tuple[str, int], tuple[str, tuple]] = {}
     scan_dups: set = set()
     if messy:
-        for j, key in enumerate(scan_files):
+        for key in scan_files:
             r = _rng(seed, "scanfmt", *key)
             scan_fmt[key] = ("dmy" if r.random() < 0.3 else "iso",
                              _SCAN_HEADERS[int(r.integers(len(_SCAN_HEADERS)))])
@@ -1354,7 +1385,7 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
             idx = unit_emps[slug]
             if len(idx) == 0 or not mo.days:
                 continue
-            status, act, keep_tk, cin, cout, _ = _attendance_matrix(seed, slug, mo, idx, tr)
+            status, act, keep_tk, cin, cout = _attendance_matrix(seed, slug, mo, idx, tr)
             ym = _ym(mo.y, mo.m)
             if slug in recap_units:
                 rel = f"presensi/rekap_{slug}_{ym}.csv"
@@ -1371,10 +1402,7 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                         lines = _inject_recap(o, rel, lines, style.sep, defects[(slug, k)], fmt,
                                               mo, y_end, frng)
                     cf.write_lines(lines)
-                trail = 0
-                if messy and _rng(seed, "trail", rel).random() < 0.25:
-                    trail = 3
-                cf.close(trail)
+                cf.close(_trailing(seed, messy, rel, rel == last_recap))
             else:
                 rel = f"presensi/scan_{slug}_{ym}.csv"
                 style = _style_for(seed, messy, rel)
@@ -1407,8 +1435,21 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                                             .tolist()), reverse=True):
                             lines.insert(j + 1, lines[j])
                     cf.write_lines(lines)
-                trail = 3 if messy and _rng(seed, "trail", rel).random() < 0.25 else 0
-                cf.close(trail)
+                cf.close(_trailing(seed, messy, rel))
+                # the machine knows nothing of leave: the office sends its absence list
+                # (izin, sakit, cuti, dinas luar, tugas belajar) as a small recap beside the log
+                # (no file when nobody was away with a reason that month)
+                rel = f"presensi/keterangan_{slug}_{ym}.csv"
+                style = _style_for(seed, messy, rel)
+                rec = act & (status != ST_H) & (status != ST_TK)
+                if rec.any():
+                    cf = _CsvFile(o, rel, RECAP_COLUMNS, style)
+                    chunk_e = max(1, _CHUNK_ROWS // max(1, len(mo.days)))
+                    for e_lo in range(0, len(idx), chunk_e):
+                        cf.write_lines(_recap_lines(tr, idx, mo, status, rec, cin, cout,
+                                                    _RecapFmt(), style.sep, None, e_lo,
+                                                    e_lo + chunk_e))
+                    cf.close(_trailing(seed, messy, rel))
 
     # ---------------- SKP ----------------
     _write_skp(o, emps, tr, mos, units, seed, messy, mrng, stamp)
@@ -1427,7 +1468,7 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
 # writers
 # --------------------------------------------------------------------------------------------
 
-def _write_roster(o: _Out, emps: list[_Emp], messy: bool, stamp: dt.datetime, seed: int) -> None:
+def _write_roster(o: _Out, emps: list[_Emp], messy: bool, stamp: dt.datetime) -> None:
     def atasan(e):
         return emps[e.atasan].nip if e.atasan >= 0 else ""
 
@@ -1550,6 +1591,8 @@ def _write_skp(o, emps, tr, mos, units, seed, messy, mrng, stamp):
             if is_q:
                 if e.unit != kec_slug or not any(active_in(e, qy, qm) for qy, qm in q_months):
                     continue
+                if e.idx == tr.tb_emp and q_months <= tr.tb_months:
+                    continue
             else:
                 if e.unit == kec_slug and (y, m) in q_months:
                     continue
@@ -1582,8 +1625,7 @@ def _write_skp(o, emps, tr, mos, units, seed, messy, mrng, stamp):
             if lo == 0 and rules:
                 _inject_skp(o, rel, rows, rules, 2, mrng)
             cf.write_lines([_join(r, style.sep) for r in rows])
-        trail = 4 if messy and _rng(seed, "trail", rel).random() < 0.3 else 0
-        cf.close(trail)
+        cf.close(_trailing(seed, messy, rel, periode == _ym(mos[0].y, mos[0].m)))
 
 
 def _xlsx_val(col: str, v: str):
@@ -1692,8 +1734,7 @@ def _write_skm(o, emps, tr, mos, units, seed, messy, mrng, labels, employees):
                 o.defect(rel, i + 2, f"u{col}", "score_range", f"nilai {v} di luar 1-4")
         cf = _CsvFile(o, rel, SKM_COLUMNS, style)
         cf.write_lines([_join(r, style.sep) for r in out_rows])
-        trail = 3 if messy and _rng(seed, "trail", rel).random() < 0.3 else 0
-        cf.close(trail)
+        cf.close(_trailing(seed, messy, rel, k == len(mos) - 1))
 
     # layanan: people served per unit-month, survey response rate 10-40 %
     lrng = _rng(seed, "layanan")

@@ -10,7 +10,6 @@ import calendar
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import sys
@@ -427,7 +426,8 @@ def test_messy_skm_same_data_as_clean(clean, messy):
     clean_rows = []
     for p in sorted((croot / "skm").iterdir()):
         clean_rows += [r for _, r in _mapped(p, "skm")[1]]
-    special = [r for r in summary if r.startswith("skm/") and not re.fullmatch(r"skm/skm_\d{4}-\d{2}\.csv", r)]
+    special = [r for r in summary
+               if r.startswith("skm/") and not re.fullmatch(r"skm/skm_\d{4}-\d{2}\.csv", r)]
     assert len(special) == 2
     header, _ = _read_table(mroot / next(r for r in special if "ekspor_form" in r))
     pos = [_norm(h) for h in header]

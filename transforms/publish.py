@@ -1,0 +1,75 @@
+"""Publishing: the metrics of one period replace that period's earlier values in one transaction.
+
+Every mart that publishes numbers is a model named marts.metrics_<domain> with the columns of
+the metrics contract (ARCHITECTURE.md): metric_id, metric, scope, scope_id, period, value,
+label, unit. `metrics` holds the current value per metric_id; earlier values stay in
+lineage.metric_history with the run that published them.
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from transforms.models import discover_models
+
+METRICS_DDL = """
+create table if not exists main.metrics (
+    metric_id  varchar primary key,
+    metric     varchar not null,
+    scope      varchar not null,
+    scope_id   varchar not null,
+    period     varchar not null,
+    value      double,
+    label      varchar,
+    unit       varchar,
+    run_id     varchar not null
+);
+create table if not exists lineage.metric_history as select * from main.metrics limit 0;
+"""
+COLUMNS = "metric_id, metric, scope, scope_id, period, value, label, unit"
+
+
+def periods_published_by(period: str) -> list[str]:
+    """A monthly run publishes its month, and the quarter, semester and year it closes."""
+    year, month = period.split("-")
+    month_no = int(month)
+    out = [period]
+    if month_no % 3 == 0:
+        out.append(f"{year}-Q{month_no // 3}")
+    if month_no % 6 == 0:
+        out.append(f"{year}-S{month_no // 6}")
+    if month_no == 12:
+        out.append(year)
+    return out
+
+
+def metric_models() -> list[str]:
+    return sorted(n for n in discover_models() if re.fullmatch(r"marts\.metrics_\w+", n))
+
+
+def publish(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> int:
+    """Replace the metrics of `period` (and of the quarter/semester/year it closes)."""
+    con.execute(METRICS_DDL)
+    periods = periods_published_by(period)
+    models = metric_models()
+    if not models:
+        return 0
+    union = " union all ".join(f"select {COLUMNS} from {m}" for m in models)
+    marks = ", ".join("?" for _ in periods)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from main.metrics where period in ({marks})", periods)
+        con.execute(
+            f"insert into main.metrics select {COLUMNS}, ? from ({union}) where period in ({marks}) order by metric_id",
+            [run_id, *periods],
+        )
+        con.execute(
+            f"insert into lineage.metric_history select * from main.metrics where run_id = ?", [run_id]
+        )
+        count = con.execute("select count(*) from main.metrics where run_id = ?", [run_id]).fetchall()[0][0]
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return count
