@@ -1,4 +1,4 @@
-"""The Prefect flow of one period: ingest -> validate (later: transform -> publish -> report).
+"""The Prefect flow of one period: ingest -> validate -> transform and publish (later: report).
 
 Thin on purpose: each task opens the warehouse, calls a plain step from flows/steps.py and
 closes it again (DuckDB allows one writer; tasks run one after another).
@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import console
-from flows.steps import Outcome, ingest_step, validate_step
+from flows.steps import Outcome, ingest_step, transform_step, validate_step
 from transforms.runs import finish_run, start_run
 from transforms.warehouse import connect
 
@@ -37,6 +37,15 @@ def validate(warehouse: Path, reports: list, as_of: date, run_id: str, period: s
         con.close()
 
 
+@task(name="transform")
+def transform(warehouse: Path, period: str, run_id: str) -> dict:
+    con = connect(warehouse)
+    try:
+        return transform_step(con, period, run_id)
+    finally:
+        con.close()
+
+
 @flow(name="evaluate_period", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date) -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks."""
@@ -52,6 +61,8 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
         reports, versions = ingest(warehouse, inbox, reference, run_id)
         outcome = validate(warehouse, reports, as_of, run_id, period)
         outcome.reference_versions = versions
+        if not outcome.blocked:
+            outcome.published = transform(warehouse, period, run_id)
         status = "blocked" if outcome.blocked else "success"
         message = "; ".join(outcome.blocking) or None
         create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",

@@ -15,6 +15,8 @@ import duckdb
 from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts
 from expectations.validate import validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
+from transforms.models import discover_models, install_macros, run_models
+from transforms.publish import publish
 from transforms.reference import load_reference_tables
 from transforms.warehouse import scalar
 
@@ -31,6 +33,7 @@ class Outcome:
     warning_rows: list[tuple] = field(default_factory=list)  # expectation warnings, same shape
     reference_versions: dict = field(default_factory=dict)
     unreconciled: list[str] = field(default_factory=list)
+    published: dict = field(default_factory=dict)             # models built, metrics published
 
     @property
     def blocked(self) -> bool:
@@ -91,9 +94,18 @@ def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_
     return outcome
 
 
+def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> dict:
+    """Build every mart from the staging tables, then publish the period's metrics."""
+    install_macros(con)
+    models = [name for name in discover_models() if name.startswith("marts.")]
+    built = run_models(con, models)
+    published = publish(con, period, run_id)
+    return {"models": built, "metrics": published}
+
+
 def check_period(period: str) -> None:
     if not PERIOD_MONTH.match(period):
         raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
 
 
-__all__ = ["Outcome", "ingest_step", "validate_step", "check_period", "FileProblem"]
+__all__ = ["Outcome", "ingest_step", "validate_step", "transform_step", "check_period", "FileProblem"]

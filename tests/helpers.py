@@ -32,3 +32,40 @@ def write_inbox(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def rows(con, sql: str, params=None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
+
+
+def empty_staging(con) -> None:
+    """Create every raw and staging table, empty, with its real columns and types."""
+    from expectations.validate import VALIDATION_DDL
+    from transforms.ingest import ensure_raw_tables, load_column_specs
+    from transforms.models import discover_models, install_macros, run_models
+
+    ensure_raw_tables(con, load_column_specs(con))
+    con.execute(VALIDATION_DDL)
+    install_macros(con)
+    run_models(con, [n for n in discover_models() if n.startswith("staging.")])
+
+
+def given(con, table: str, records: list[dict]) -> None:
+    """Insert rows given as dicts (by column name; missing columns NULL, _file_id/_row numbered)."""
+    columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+    for i, record in enumerate(records, start=1):
+        unknown = set(record) - set(columns)
+        if unknown:
+            raise KeyError(f"{table} has no column(s) {sorted(unknown)}; it has {columns}")
+        values = {"_file_id": 1, "_row": i + 1, **record}
+        names = [c for c in columns if c in values]
+        con.execute(
+            f"insert into {table} ({', '.join(chr(34) + n + chr(34) for n in names)}) "
+            f"values ({', '.join('?' for _ in names)})",
+            [values[n] for n in names],
+        )
+
+
+def build(con, *models: str) -> None:
+    """Build the named mart models and the marts they depend on (staging is given)."""
+    from transforms.models import discover_models, run_models, upstream
+
+    all_models = discover_models()
+    wanted = [m for m in upstream(list(models), all_models) if m.startswith("marts.")]
+    run_models(con, wanted)
