@@ -169,7 +169,7 @@ def validate_warehouse(
     )
     run_models(con, ["staging.unit_aliases"])
     totals: dict[str, dict] = {}
-    parameters = {"as_of": pd.Timestamp(as_of), "roster_nips": []}
+    parameters = {"as_of": pd.Timestamp(as_of)}
     for shape in SHAPES:
         if scalar(con, f"select count(*) from raw.{shape}") == 0:
             run_models(con, [f"staging.prep_{shape}", f"staging.stg_{shape}"])
@@ -181,8 +181,6 @@ def validate_warehouse(
         failures, summary = _validate_shape(con, shape, parameters)
         _store(con, shape, failures, summary, run_id)
         run_models(con, [f"staging.stg_{shape}"])
-        if shape == "pegawai":
-            parameters["roster_nips"] = [r[0] for r in con.execute("select distinct nip from staging.stg_pegawai").fetchall()]
         totals[shape] = {
             "rows": scalar(con, f"select count(*) from raw.{shape}"),
             "quarantined": scalar(con, "select count(distinct (file_id, \"row\")) from quarantine.rows where shape = ?", [shape]),

@@ -1,10 +1,14 @@
 -- prep_presensi_recap: one row per daily-recap row as loaded (raw.presensi_recap), with the
 -- date, times and status code parsed. Status codes and their spellings:
 -- data/reference/attendance_status.csv. An empty status with a check-in time is 'H'.
+-- nip_in_roster says whether the NIP is on the validated roster (stg_pegawai).
 -- Rules: expectations/suites/presensi_recap.json.
 -- materialized: view
 with raw_rows as (
     select * from raw.presensi_recap
+),
+roster as (
+    select distinct nip from staging.stg_pegawai
 ),
 status_aliases as (
     select code, norm_text(unnest(string_split(aliases, '|'))) as alias from ref.attendance_status
@@ -28,9 +32,11 @@ typed as (
         case
             when r.status is null and r.jam_masuk is not null then 'H'
             else s.code
-        end                           as status_code
+        end                           as status_code,
+        k.nip is not null             as nip_in_roster
     from raw_rows r
     left join status_aliases s on s.alias = norm_text(r.status)
+    left join roster k on k.nip = clean_nip(r.nip)
 )
 select
     *,

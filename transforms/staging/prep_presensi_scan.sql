@@ -6,7 +6,7 @@ with raw_rows as (
     select * from raw.presensi_scan
 ),
 roster as (
-    select nip, pin from staging.stg_pegawai where pin is not null
+    select nip, trim(pin) as pin from staging.stg_pegawai
 )
 select
     r._file_id,
@@ -20,6 +20,8 @@ select
     nip_lahir(clean_nip(r.nip))               as nip_lahir,
     nip_tmt(clean_nip(r.nip))                 as nip_tmt,
     parse_waktu(r.waktu)                      as waktu_ts,
-    parse_waktu(r.waktu)::date                as tanggal_date
+    parse_waktu(r.waktu)::date                as tanggal_date,
+    k.nip is not null                         as nip_in_roster
 from raw_rows r
 left join roster p on r.nip is null and p.pin = trim(r.pin)
+left join (select distinct nip from roster) k on k.nip = coalesce(clean_nip(r.nip), p.nip)

@@ -8,6 +8,9 @@ with raw_rows as (
 arah as (
     select code, norm_text(unnest(string_split(aliases, '|'))) as alias from ref.skp_arah
 ),
+roster as (
+    select distinct nip from staging.stg_pegawai
+),
 rating as (
     select code, norm_text(unnest(string_split(aliases, '|'))) as alias from ref.skp_rating
 ),
@@ -42,8 +45,10 @@ typed as (
         case
             when parse_angka(r.target) is not null then 'tunggal'
             when parse_angka(r.target_min) is not null and parse_angka(r.target_max) is not null then 'rentang'
-        end                               as target_kind
+        end                               as target_kind,
+        k.nip is not null                 as nip_in_roster
     from raw_rows r
+    left join roster k on k.nip = clean_nip(r.nip)
     left join arah a on a.alias = norm_text(r.arah)
     left join rating h on h.alias = norm_text(r.rating_hasil_kerja)
     left join rating p on p.alias = norm_text(r.rating_perilaku)
