@@ -23,7 +23,7 @@ from transforms.models import install_macros, run_models
 from transforms.warehouse import scalar
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000
 INDEX_COLUMNS = ["_file_id", "_row"]
 
 # shape -> the staging models that prepare it for its suite and the typed table after it.
