@@ -65,3 +65,9 @@ create or replace macro parse_periode(s) as case
     when regexp_full_match(trim(s), '\d{4}') then trim(s)
     else coalesce(strftime(parse_tanggal(s), '%Y-%m'), null)
 end;
+
+-- seconds since midnight of a TIME (TIME - TIME is not defined in DuckDB)
+create or replace macro detik(t) as hour(t) * 3600 + minute(t) * 60 + second(t);
+
+-- whole minutes from a to b, rounded down: 07:30:00 -> 07:30:59 is 0 (DOMAIN.md §1)
+create or replace macro menit_antara(a, b) as floor((detik(b) - detik(a)) / 60)::integer;

@@ -1,0 +1,151 @@
+-- attendance_asn_day: one row per ASN per calendar day of the attendance calendar.
+--
+-- Rules (DOMAIN.md §1):
+-- * A workday for an ASN is a calendar workday inside the ASN's tmt_mulai..tmt_selesai.
+--   A record on a weekend or holiday does not make it a workday.
+-- * Status: a recap's status wins; a day with scans but no recap row is H; a workday with
+--   no record at all is TK (tanpa keterangan); a workday whose only record was quarantined
+--   is unknown (status NULL, is_unknown), never TK.
+-- * Times combine recap and scans: earliest check-in, latest check-out.
+-- * Minutes late/early are whole minutes rounded down against the schedule of the day
+--   (07:30:59 against 07:30 is 0 minutes); lateness within the schedule's grace period
+--   (toleransi_menit) counts as 0, beyond it counts from the start.
+-- * TL/PSW codes and TPP deduction from data/reference/lateness_bands.csv, keyed by
+--   jenis_asn: a present (H) workday with no check-in is TL4-like (the open-ended band),
+--   with no check-out PSW4-like. DL and leave days carry no TL/PSW. A TK day deducts the
+--   TK band's percentage.
+-- materialized: table
+with calendar as (
+    select * from marts.attendance_calendar
+),
+roster as (
+    select * from staging.stg_pegawai
+),
+recap as (
+    select * from staging.stg_presensi_recap
+),
+scan_days as (
+    select * from marts.attendance_scan_days
+),
+statuses as (
+    select code, present::boolean as present, valid_reason::boolean as valid_reason from ref.attendance_status
+),
+bands as (
+    select
+        jenis_asn,
+        jenis,
+        kode,
+        menit_dari::integer         as menit_dari,
+        menit_sampai::integer       as menit_sampai,
+        potongan_persen::double     as potongan_persen
+    from ref.lateness_bands
+),
+quarantined_days as (
+    -- ASN-days named by a quarantined attendance row (when its NIP and date could be read)
+    select distinct p.nip, p.tanggal_date as tanggal
+    from quarantine.rows q
+    join staging.prep_presensi_recap p on p._file_id = q.file_id and p._row = q."row"
+    where q.shape = 'presensi_recap' and p.nip is not null and p.tanggal_date is not null
+    union
+    select distinct p.nip, p.tanggal_date
+    from quarantine.rows q
+    join staging.prep_presensi_scan p on p._file_id = q.file_id and p._row = q."row"
+    where q.shape = 'presensi_scan' and p.nip is not null and p.tanggal_date is not null
+),
+asn_days as (
+    select
+        r.nip,
+        r.unit_slug,
+        r.jenis_asn,
+        c.tanggal,
+        c.period,
+        c.tahun,
+        c.jadwal,
+        c.jam_masuk                 as jadwal_masuk,
+        c.jam_pulang                as jadwal_pulang,
+        c.toleransi_menit,
+        c.libur,
+        c.is_workday
+            and (r.tmt_mulai is null or c.tanggal >= r.tmt_mulai)
+            and (r.tmt_selesai is null or c.tanggal <= r.tmt_selesai) as is_workday
+    from roster r
+    cross join calendar c
+),
+combined as (
+    select
+        d.*,
+        rc.status                                               as recap_status,
+        s.scans,
+        -- earliest check-in, latest check-out over the recap and the scans
+        least(rc.jam_masuk, s.scan_masuk)                       as jam_masuk,
+        greatest(rc.jam_pulang, s.scan_pulang)                  as jam_pulang,
+        qd.nip is not null                                      as has_quarantined_row,
+        case
+            when rc.status is not null and s.scans is not null then 'rekap+scan'
+            when rc.status is not null then 'rekap'
+            when s.scans is not null then 'scan'
+            when qd.nip is not null then 'dikarantina'
+            else 'tanpa_catatan'
+        end                                                     as source,
+        coalesce(
+            rc.status,
+            case when s.scans is not null then 'H' end,
+            case when qd.nip is null and d.is_workday then 'TK' end
+        )                                                       as status,
+        list_concat(
+            case when rc._file_id is not null then [struct_pack(file_id := rc._file_id, "row" := rc._row)] end,
+            s.evidence
+        )                                                       as evidence
+    from asn_days d
+    left join recap rc on rc.nip = d.nip and rc.tanggal = d.tanggal
+    left join scan_days s on s.nip = d.nip and s.tanggal = d.tanggal
+    left join quarantined_days qd on qd.nip = d.nip and qd.tanggal = d.tanggal
+),
+minutes as (
+    select
+        c.*,
+        c.is_workday and c.status = 'H'                                             as counts_time,
+        greatest(0, menit_antara(c.jadwal_masuk, c.jam_masuk))                     as late_raw,
+        greatest(0, menit_antara(c.jam_pulang, c.jadwal_pulang))                   as early_raw
+    from combined c
+)
+select
+    m.nip,
+    m.unit_slug,
+    m.jenis_asn,
+    m.tanggal,
+    m.period,
+    m.tahun,
+    m.jadwal,
+    m.jadwal_masuk,
+    m.jadwal_pulang,
+    m.libur,
+    m.is_workday,
+    m.source,
+    m.status,
+    m.is_workday and m.status is null                                               as is_unknown,
+    m.is_workday and coalesce(st.present, false)                                    as is_present,
+    m.is_workday and m.status = 'TK'                                                as is_tk,
+    m.jam_masuk,
+    m.jam_pulang,
+    case when m.counts_time and m.jam_masuk is not null
+         then case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end end   as minutes_late,
+    case when m.counts_time and m.jam_pulang is not null then m.early_raw end            as minutes_early,
+    tl.kode                                                                         as tl_code,
+    psw.kode                                                                        as psw_code,
+    coalesce(tl.potongan_persen, 0) + coalesce(psw.potongan_persen, 0)
+        + case when m.is_workday and m.status = 'TK' then coalesce(tk.potongan_persen, 0) else 0 end
+                                                                                    as deduction_pct,
+    m.evidence
+from minutes m
+left join statuses st on st.code = m.status
+left join bands tl
+    on m.counts_time and tl.jenis_asn = m.jenis_asn and tl.jenis = 'TL'
+   and (case when m.jam_masuk is null then tl.menit_sampai is null
+             else case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
+                  between tl.menit_dari and coalesce(tl.menit_sampai, 2147483647) end)
+left join bands psw
+    on m.counts_time and psw.jenis_asn = m.jenis_asn and psw.jenis = 'PSW'
+   and (case when m.jam_pulang is null then psw.menit_sampai is null
+             else m.early_raw between psw.menit_dari and coalesce(psw.menit_sampai, 2147483647) end)
+left join bands tk on tk.jenis_asn = m.jenis_asn and tk.jenis = 'TK'
