@@ -134,6 +134,25 @@ def load_holidays(path: Path | None = None) -> dict[dt.date, str]:
         return {dt.date.fromisoformat(r["tanggal"]): r["nama"] for r in csv.DictReader(fh)}
 
 
+def _secs(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+def day_schedule(days: list[dt.date]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of the working day (seconds) per date, from data/reference/work_schedule.csv
+    (the row in force with the highest `prioritas`, e.g. Ramadan over normal; Friday ends later)."""
+    rows = _read_csv("work_schedule.csv")
+    start, end = [], []
+    for d in days:
+        cands = [r for r in rows if int(r["hari"]) == d.isoweekday()
+                 and r["berlaku_dari"] <= d.isoformat() <= r["berlaku_sampai"]]
+        best = max(cands, key=lambda r: (int(r["prioritas"]), r["berlaku_dari"]), default=None)
+        start.append(_secs(best["jam_masuk"]) if best else START_SEC)
+        end.append(_secs(best["jam_pulang"]) if best else 16 * 3600)
+    return np.array(start, np.int64), np.array(end, np.int64)
+
+
 def workdays(year: int, month: int, holidays: Iterable[dt.date]) -> list[dt.date]:
     """Mon-Fri of the month that are not holidays."""
     hol = set(holidays)
@@ -675,7 +694,9 @@ def _attendance_matrix(seed: int, slug: str, mo: _Month, emps_idx: np.ndarray, t
     habitual = tr.habitual[emps_idx][:, None]
     late = rng.random(shape) < tr.p_late[emps_idx][:, None]
     early_by = np.minimum(rng.gamma(2.0, 330.0, shape), 3000.0)
-    on_time = (START_SEC + 59 - early_by).astype(np.int64)
+    day_start, day_end = day_schedule(mo.days)
+    day_start, day_end = day_start[None, :], day_end[None, :]
+    on_time = (day_start + 59 - early_by).astype(np.int64)
     u = rng.random(shape)
     t1 = np.where(habitual, 0.45, 0.75)
     t2 = np.where(habitual, 0.75, 0.92)
@@ -684,12 +705,12 @@ def _attendance_matrix(seed: int, slug: str, mo: _Month, emps_idx: np.ndarray, t
                         np.where(u < t2, rng.integers(31, 61, shape),
                                  np.where(u < t3, rng.integers(61, 91, shape),
                                           rng.integers(91, 121, shape))))
-    late_sec = START_SEC + late_min * 60 + rng.integers(0, 60, shape)
+    late_sec = day_start + late_min * 60 + rng.integers(0, 60, shape)
     cin = np.where(late, late_sec, on_time)
     # check-out
     early = rng.random(shape) < tr.p_early[emps_idx][:, None]
-    normal_out = 16 * 3600 + np.minimum(rng.gamma(1.6, 560.0, shape), 5400.0).astype(np.int64)
-    early_out = rng.integers(14 * 3600 + 30 * 60, 16 * 3600, shape)
+    normal_out = day_end + np.minimum(rng.gamma(1.6, 560.0, shape), 5400.0).astype(np.int64)
+    early_out = day_end - rng.integers(1 * 60, 90 * 60, shape)
     cout = np.where(early, early_out, normal_out)
     return status, act, keep_tk, cin.astype(np.int64), cout.astype(np.int64)
 

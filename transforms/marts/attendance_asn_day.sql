@@ -3,6 +3,9 @@
 -- Rules (DOMAIN.md §1):
 -- * A workday for an ASN is a calendar workday inside the ASN's tmt_mulai..tmt_selesai.
 --   A record on a weekend or holiday does not make it a workday.
+-- * A month for which the ASN's unit sent no attendance at all (no recap, no scan, not even
+--   a quarantined row) is not evidence of absence: its workdays are unknown
+--   (source 'unit_tanpa_data'), not TK.
 -- * Status: a recap's status wins; a day with scans but no recap row is H; a workday with
 --   no record at all is TK (tanpa keterangan); a workday whose only record was quarantined
 --   is unknown (status NULL, is_unknown), never TK.
@@ -52,6 +55,16 @@ quarantined_days as (
     join staging.prep_presensi_scan p on p._file_id = q.file_id and p._row = q."row"
     where q.shape = 'presensi_scan' and p.nip is not null and p.tanggal_date is not null
 ),
+unit_months_with_data as (
+    -- a unit-month is covered when any attendance row of the unit's ASN falls in it
+    select distinct r.unit_slug, strftime(f.tanggal, '%Y-%m') as period
+    from (
+        select nip, tanggal from recap
+        union all select nip, tanggal from staging.stg_presensi_scan
+        union all select nip, tanggal from quarantined_days
+    ) f
+    join roster r on r.nip = f.nip
+),
 asn_days as (
     select
         r.nip,
@@ -79,18 +92,18 @@ combined as (
         -- earliest check-in, latest check-out over the recap and the scans
         least(rc.jam_masuk, s.scan_masuk)                       as jam_masuk,
         greatest(rc.jam_pulang, s.scan_pulang)                  as jam_pulang,
-        qd.nip is not null                                      as has_quarantined_row,
         case
             when rc.status is not null and s.scans is not null then 'rekap+scan'
             when rc.status is not null then 'rekap'
             when s.scans is not null then 'scan'
             when qd.nip is not null then 'dikarantina'
+            when um.unit_slug is null then 'unit_tanpa_data'
             else 'tanpa_catatan'
         end                                                     as source,
         coalesce(
             rc.status,
             case when s.scans is not null then 'H' end,
-            case when qd.nip is null and d.is_workday then 'TK' end
+            case when qd.nip is null and um.unit_slug is not null and d.is_workday then 'TK' end
         )                                                       as status,
         list_concat(
             case when rc._file_id is not null then [struct_pack(file_id := rc._file_id, "row" := rc._row)] end,
@@ -100,6 +113,7 @@ combined as (
     left join recap rc on rc.nip = d.nip and rc.tanggal = d.tanggal
     left join scan_days s on s.nip = d.nip and s.tanggal = d.tanggal
     left join quarantined_days qd on qd.nip = d.nip and qd.tanggal = d.tanggal
+    left join unit_months_with_data um on um.unit_slug = d.unit_slug and um.period = d.period
 ),
 minutes as (
     select

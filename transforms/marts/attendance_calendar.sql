@@ -1,5 +1,6 @@
--- attendance_calendar: one row per calendar date, from 1 January of the first year with
--- attendance data to the last day of the last month with data.
+-- attendance_calendar: one row per calendar date, from the first day of the first month with
+-- attendance data to the last day of the last month with data (before the first export
+-- nothing is known, so nothing is counted: a year-to-date figure starts there).
 -- A workday is a date whose weekday has a working schedule in force that day
 -- (data/reference/work_schedule.csv: weekly hours with date-ranged overrides such as
 -- Ramadan; the override with the highest `prioritas` wins) and that is not a national holiday
@@ -12,7 +13,7 @@ with facts as (
 ),
 bounds as (
     select
-        date_trunc('year', min(tanggal))::date                                  as first_day,
+        date_trunc('month', min(tanggal))::date                                 as first_day,
         (date_trunc('month', max(tanggal)) + interval 1 month - interval 1 day)::date as last_day
     from facts
 ),
