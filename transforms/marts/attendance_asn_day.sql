@@ -139,7 +139,7 @@ select
     m.status,
     m.is_workday and m.status is null                                               as is_unknown,
     m.is_workday and coalesce(st.present, false)                                    as is_present,
-    m.is_workday and m.status = 'TK'                                                as is_tk,
+    m.is_workday and coalesce(m.status = 'TK', false)                               as is_tk,
     m.jam_masuk,
     m.jam_pulang,
     case when m.counts_time and m.jam_masuk is not null
@@ -148,7 +148,7 @@ select
     tl.kode                                                                         as tl_code,
     psw.kode                                                                        as psw_code,
     coalesce(tl.potongan_persen, 0) + coalesce(psw.potongan_persen, 0)
-        + case when m.is_workday and m.status = 'TK' then coalesce(tk.potongan_persen, 0) else 0 end
+        + case when m.is_workday and coalesce(m.status = 'TK', false) then coalesce(tk.potongan_persen, 0) else 0 end
                                                                                     as deduction_pct,
     m.evidence
 from minutes m
