@@ -35,6 +35,9 @@ def text_summary(outcome: Outcome, heading: str) -> str:
     if outcome.blocking:
         lines += ["", "DIHENTIKAN: data ini menghalangi publikasi; tidak ada yang diterbitkan. Perbaiki:"]
         lines += [f"  - {b}" for b in outcome.blocking]
+    elif outcome.published:
+        lines += ["", f"Diterbitkan: {outcome.published['metrics']} angka ke tabel metrics "
+                      f"({len(outcome.published['models'])} model dibangun)."]
     return "\n".join(lines)
 
 

@@ -100,7 +100,15 @@ def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> 
     models = [name for name in discover_models() if name.startswith("marts.")]
     built = run_models(con, models)
     published = publish(con, period, run_id)
-    return {"models": built, "metrics": published}
+    warnings = [
+        f"presensi/: unit {unit} tidak mengirim data presensi untuk {period}; hari kerjanya dihitung "
+        "'tidak diketahui', bukan TK. Kirim ekspor unit itu dan jalankan ulang periode ini"
+        for (unit,) in con.execute(
+            "select distinct unit_slug from marts.attendance_asn_day "
+            "where period = ? and source = 'unit_tanpa_data' order by 1", [period]
+        ).fetchall()
+    ] if "marts.attendance_asn_day" in built else []
+    return {"models": built, "metrics": published, "warnings": warnings}
 
 
 def check_period(period: str) -> None:

@@ -35,6 +35,11 @@ def test_flow_ingests_validates_and_records_the_run(prefect_server, tmp_path):
     runs = con.execute("select status, period, flow_run_id is not null from lineage.runs order by started_at").fetchall()
     assert runs == [("success", "2026-10", True), ("success", "2026-10", True)]
     assert con.execute("select count(*) from staging.stg_presensi_recap").fetchall() == [(2,)]
+    # published: NIP_A was present on 1 of the 22 workdays of October 2026 (no record = TK)
+    assert con.execute(
+        f"select value, run_id is not null from metrics where metric_id = 'attendance_rate/asn/{NIP_A}/2026-10'"
+    ).fetchall() == [(100.0 / 22, True)]
+    assert con.execute("select count(distinct period) from metrics").fetchall() == [(1,)]
 
 
 def test_flow_blocks_when_the_period_has_no_attendance(prefect_server, tmp_path):
