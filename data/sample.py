@@ -1118,7 +1118,8 @@ def _skp_rows(e: _Emp, inds: list[_Ind], periode: str, factor: float, nwd_ratio:
     hasil = RATINGS[band] if rng.random() >= 0.10 else ""
     bad = tr.habitual[e.idx] or tr.p_tk[e.idx] > 0.01
     u = rng.random()
-    perilaku = (RATINGS[2] if u < (0.45 if bad else 0.06)
+    # behaviour ratings are stable: "di bawah" is rare except for the ASN with discipline trouble
+    perilaku = (RATINGS[2] if u < (0.30 if bad else 0.004)
                 else RATINGS[0] if u > (0.95 if bad else 0.84) else RATINGS[1])
     for r in rows:
         r[11], r[12] = hasil, perilaku
