@@ -119,6 +119,14 @@ def validate_frame(shape: str, frame: pd.DataFrame, parameters: dict) -> tuple[l
             )
         unexpected = res.result.get("unexpected_index_list") or []
         column = meta.get("column", config.kwargs.get("column"))
+        if not res.success and not unexpected:  # a table-level expectation: no row to point at
+            observed = (res.result.get("partial_missing_list") or res.result.get("observed_value")
+                        or res.result.get("details"))
+            failures.append(Failure(
+                0, -1, shape, column, None if observed is None else str(observed)[:300],
+                meta.get("rule", config.type), config.type, meta.get("message", config.type),
+                str(getattr(config, "severity", "critical") or "critical"), config.id,
+            ))
         for hit in unexpected:
             key = (int(hit["_file_id"]), int(hit["_row"]))
             value = None
@@ -189,11 +197,11 @@ def validate_warehouse(
     return totals
 
 
-def _validate_shape(con, shape: str, parameters: dict) -> tuple[list[Failure], list[dict]]:
-    """Validate prep_<shape> in chunks; summarise each expectation per file."""
+def _validate_shape(con, shape: str, parameters: dict, relation: str | None = None) -> tuple[list[Failure], list[dict]]:
+    """Validate a relation (default staging.prep_<shape>) in chunks; summarise each expectation per file."""
     failures: list[Failure] = []
     summary: dict[tuple[int, str], dict] = {}
-    result = con.execute(f"select * from staging.prep_{shape} order by _file_id, _row")
+    result = con.execute(f"select * from {relation or 'staging.prep_' + shape} order by _file_id, _row")
     while True:
         frame = result.fetch_df_chunk(max(1, CHUNK_ROWS // 2048))
         if frame is None or frame.empty:
@@ -209,7 +217,8 @@ def _validate_shape(con, shape: str, parameters: dict) -> tuple[list[Failure], l
                 )
                 entry["element_count"] += int(n)
         for f in batch_failures:
-            summary[(f.file_id, f.expectation_id)]["unexpected"] += 1
+            if (f.file_id, f.expectation_id) in summary:
+                summary[(f.file_id, f.expectation_id)]["unexpected"] += 1
     return failures, list(summary.values())
 
 
@@ -236,3 +245,22 @@ def _store(con, shape: str, failures: list[Failure], summary: list[dict], run_id
         con.register("_summary", frame)
         con.execute("insert into lineage.validation_results select * from _summary")
         con.unregister("_summary")
+
+
+def validate_metrics(con: duckdb.DuckDBPyConnection, relation: str, units_with_inputs: list[str]) -> list[str]:
+    """Output checks on the metrics about to be published (expectations/suites/metrics.json).
+
+    `relation` has the metrics columns plus `copies` (rows sharing its metric_id) and
+    `_file_id`/`_row` (0 and an ordinal) so the same chunked runner applies. Returns one
+    message per failing metric; an empty list means publishable.
+    """
+    frame_sql = f"select * from {relation}"
+    failures, _ = _validate_shape(con, "metrics", {"units_with_inputs": units_with_inputs}, relation=f"({frame_sql})")
+    ids = dict(con.execute(f"select _row, metric_id from {relation}").fetchall())
+    messages = []
+    for f in failures:
+        if f.row in ids:
+            messages.append(f"{ids[f.row]}: {f.message} (nilai {f.value}) [{f.rule}]")
+        else:  # table-level expectation (no row)
+            messages.append(f"{f.message}: {f.value} [{f.rule}]")
+    return messages

@@ -64,6 +64,7 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
         if not outcome.blocked:
             outcome.published = transform(warehouse, period, run_id)
             outcome.warnings.extend(outcome.published.get("warnings", []))
+            outcome.blocking.extend(f"metrics: {p}" for p in outcome.published.get("blocking", []))
         status = "blocked" if outcome.blocked else "success"
         message = "; ".join(outcome.blocking) or None
         create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",

@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 
 from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts
-from expectations.validate import validate_warehouse
+from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
 from transforms.models import discover_models, install_macros, run_models
-from transforms.publish import publish
+from transforms.publish import publish, stage_candidates
 from transforms.reference import load_reference_tables
 from transforms.warehouse import scalar
 
@@ -95,11 +95,20 @@ def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_
 
 
 def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> dict:
-    """Build every mart from the staging tables, then publish the period's metrics."""
+    """Build every mart from the staging tables, check the period's metrics, publish them.
+
+    Marts are intermediate tables; `metrics` changes only in publish's one transaction, so a
+    failure anywhere before leaves the previous results intact. Failing output checks block
+    publishing: the result carries them under "blocking".
+    """
     install_macros(con)
     models = [name for name in discover_models() if name.startswith("marts.")]
     built = run_models(con, models)
-    published = publish(con, period, run_id)
+    candidates = stage_candidates(con, period)
+    problems = validate_metrics(con, candidates, units_with_inputs(con, period))
+    if problems:
+        return {"models": built, "metrics": 0, "warnings": [], "blocking": problems}
+    published = publish(con, period, run_id, candidates)
     warnings = [
         f"presensi/: unit {unit} tidak mengirim data presensi untuk {period}; hari kerjanya dihitung "
         "'tidak diketahui', bukan TK. Kirim ekspor unit itu dan jalankan ulang periode ini"
@@ -108,7 +117,19 @@ def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> 
             "where period = ? and source = 'unit_tanpa_data' order by 1", [period]
         ).fetchall()
     ] if "marts.attendance_asn_day" in built else []
-    return {"models": built, "metrics": published, "warnings": warnings}
+    return {"models": built, "metrics": published, "warnings": warnings, "blocking": []}
+
+
+def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
+    """Units with attendance or survey rows in the month: each must appear in metrics."""
+    return [r[0] for r in con.execute("""
+        select distinct p.unit_slug from staging.stg_pegawai p
+        join (select nip, tanggal from staging.stg_presensi_recap
+              union all select nip, tanggal from staging.stg_presensi_scan) a using (nip)
+        where strftime(a.tanggal, '%Y-%m') = ?
+        union
+        select distinct unit_slug from staging.stg_skm where strftime(tanggal, '%Y-%m') = ?
+        order by 1""", [period, period]).fetchall()]
 
 
 def check_period(period: str) -> None:

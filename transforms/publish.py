@@ -48,25 +48,42 @@ def metric_models() -> list[str]:
     return sorted(n for n in discover_models() if re.fullmatch(r"marts\.metrics_\w+", n))
 
 
-def publish(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> int:
-    """Replace the metrics of `period` (and of the quarter/semester/year it closes)."""
+def stage_candidates(con: duckdb.DuckDBPyConnection, period: str) -> str:
+    """Collect the metrics `period` would publish into a temp table; return its name.
+
+    The table carries `copies` (rows sharing the metric_id) and `_file_id`/`_row` so the
+    output suite (expectations/suites/metrics.json) can run on it before anything changes.
+    """
     con.execute(METRICS_DDL)
     periods = periods_published_by(period)
     models = metric_models()
-    if not models:
-        return 0
-    union = " union all ".join(f"select {COLUMNS} from {m}" for m in models)
+    union = " union all ".join(f"select {COLUMNS} from {m}" for m in models) or (
+        f"select {', '.join('null' for _ in COLUMNS.split(','))} where false")
+    marks = ", ".join("?" for _ in periods)
+    con.execute(
+        f"""create or replace temp table _candidate_metrics as
+        select *, count(*) over (partition by metric_id) as copies,
+               0 as _file_id, row_number() over (order by metric_id, value, label) as _row
+        from ({union}) where period in ({marks})""",
+        periods,
+    )
+    return "_candidate_metrics"
+
+
+def publish(con: duckdb.DuckDBPyConnection, period: str, run_id: str, candidates: str | None = None) -> int:
+    """Replace the metrics of `period` (and of the quarter/semester/year it closes) in one
+    transaction: a failure leaves the previously published values as they were."""
+    candidates = candidates or stage_candidates(con, period)
+    periods = periods_published_by(period)
     marks = ", ".join("?" for _ in periods)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from main.metrics where period in ({marks})", periods)
         con.execute(
-            f"insert into main.metrics select {COLUMNS}, ? from ({union}) where period in ({marks}) order by metric_id",
-            [run_id, *periods],
+            f"insert into main.metrics select {COLUMNS}, ? from {candidates} order by metric_id",
+            [run_id],
         )
-        con.execute(
-            f"insert into lineage.metric_history select * from main.metrics where run_id = ?", [run_id]
-        )
+        con.execute("insert into lineage.metric_history select * from main.metrics where run_id = ?", [run_id])
         count = con.execute("select count(*) from main.metrics where run_id = ?", [run_id]).fetchall()[0][0]
         con.execute("commit")
     except Exception:

@@ -103,3 +103,66 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     row = one(con, sql, params)
     return row[0] if row else None
+
+
+class WarehouseBusy(Exception):
+    """Another pantau process holds the warehouse (DuckDB allows one writer)."""
+
+
+class WarehouseLock:
+    """A lock file beside the warehouse naming the process that holds it.
+
+    DuckDB's own file lock stops a second writer too, but only says "locked"; this file lets
+    the second run say which run holds the warehouse, and a stale file (its process gone) is
+    taken over.
+    """
+
+    def __init__(self, warehouse: str | Path, description: str):
+        self.path = Path(f"{warehouse}.lock")
+        self.description = description
+
+    def __enter__(self) -> "WarehouseLock":
+        import json
+        import os
+        from datetime import datetime
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                holder = self._holder()
+                if holder and _alive(holder.get("pid")):
+                    raise WarehouseBusy(
+                        f"{holder.get('description')} (PID {holder.get('pid')}, sejak {holder.get('started')})"
+                    ) from None
+                self.path.unlink(missing_ok=True)  # stale: its process is gone
+                continue
+            with os.fdopen(fd, "w") as fh:
+                json.dump({"pid": os.getpid(), "description": self.description,
+                           "started": datetime.now().isoformat(timespec="seconds")}, fh)
+            return self
+        raise WarehouseBusy(f"berkas kunci {self.path} tidak dapat dibuat")
+
+    def __exit__(self, *exc) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def _holder(self) -> dict | None:
+        import json
+
+        try:
+            return json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return None
+
+
+def _alive(pid) -> bool:
+    import os
+
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, TypeError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    return True
