@@ -51,10 +51,16 @@ def _guard(settings: Settings, debug: bool, work):
     """Run work(); turn a held warehouse and internal errors into exit codes 3 and 4."""
     import duckdb
 
+    from transforms.warehouse import WarehouseBusy
+
     try:
         return work()
     except typer.Exit:
         raise
+    except WarehouseBusy as exc:
+        typer.echo(f"gudang data {settings.warehouse} sedang dipakai oleh run lain: {exc}. "
+                   "Tunggu sampai selesai lalu ulangi.", err=True)
+        raise typer.Exit(EXIT_LOCKED)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             typer.echo(f"gudang data {settings.warehouse} sedang dipakai proses lain "
@@ -103,8 +109,9 @@ def run(
     period: Annotated[str, typer.Option("--period", help="Periode bulanan YYYY-MM, misalnya 2026-10.")],
     config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
     as_of: AsOfOpt = None, debug: DebugOpt = False,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Jalankan ulang juga periode lama yang tersentuh berkas baru.")] = False,
 ):
-    """Jalankan satu periode dari ujung ke ujung (ingest, validasi, ...) sebagai flow Prefect."""
+    """Jalankan satu periode dari ujung ke ujung (ingest, validasi, transformasi, publikasi) sebagai flow Prefect."""
     from flows.steps import check_period
 
     try:
@@ -126,7 +133,128 @@ def run(
         typer.echo(console.text_summary(outcome, f"Periode {period}: {settings.inbox} -> {settings.warehouse}"))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
-        return EXIT_BLOCKED if outcome.blocked else EXIT_OK
+        blocked = outcome.blocked
+        if cascade and not blocked:
+            for stale in outcome.stale_periods:
+                _progress(f"menjalankan ulang periode {stale} (--cascade)")
+                again = evaluate_period(period=stale, inbox=settings.inbox, warehouse=settings.warehouse,
+                                        reference=settings.reference, out=settings.out, as_of=settings.today())
+                typer.echo(console.one_line(stale, again))
+                blocked = blocked or again.blocked
+        return EXIT_BLOCKED if blocked else EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def backfill(
+    first: Annotated[str, typer.Option("--from", help="Periode pertama YYYY-MM.")],
+    last: Annotated[str, typer.Option("--to", help="Periode terakhir YYYY-MM.")],
+    config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
+    as_of: AsOfOpt = None, debug: DebugOpt = False,
+):
+    """Jalankan beberapa periode berurutan (masing-masing subflow), dengan kemajuan per periode."""
+    from flows.steps import check_period
+
+    try:
+        check_period(first)
+        check_period(last)
+    except ValueError as exc:
+        _usage(str(exc))
+    if first > last:
+        _usage(f"--from {first} sesudah --to {last}")
+    settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
+    if not settings.inbox.is_dir():
+        _usage(f"folder inbox tidak ada: {settings.inbox}")
+    prefect_environment(settings)
+
+    def work():
+        from flows import console
+        from flows.schedule import backfill as backfill_flow
+
+        results = backfill_flow(first=first, last=last, inbox=settings.inbox, warehouse=settings.warehouse,
+                                reference=settings.reference, out=settings.out, as_of=settings.today())
+        for period, outcome in results:
+            typer.echo(console.one_line(period, outcome))
+        blocked = [p for p, o in results if o.blocked]
+        if blocked:
+            typer.echo("Periode yang dihentikan: " + ", ".join(blocked) + " (lihat pantau run --period ... untuk rinciannya)")
+        return EXIT_BLOCKED if blocked else EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option("--cron", help="Jadwal cron (zona waktu dari pengaturan, default Asia/Jakarta).")] = "0 6 2 * *",
+    config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
+    debug: DebugOpt = False,
+):
+    """Layani run bulanan terjadwal (periode = bulan sebelumnya) dengan Prefect; hentikan dengan Ctrl+C."""
+    settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out)
+    prefect_environment(settings)
+
+    def work():
+        from prefect import serve as prefect_serve
+
+        from flows.schedule import monthly_deployment
+
+        typer.echo(f"Melayani 'pantau-bulanan' dengan jadwal '{cron}' ({settings.timezone}); Ctrl+C untuk berhenti.")
+        # schedules stay active when this process stops: a restart must not silently pause them
+        prefect_serve(monthly_deployment(settings, cron), pause_on_shutdown=False)
+        return EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def runs(config: ConfigOpt = None, warehouse: WarehouseOpt = None,
+         limit: Annotated[int, typer.Option("--limit", min=1)] = 20, debug: DebugOpt = False):
+    """Run terakhir: status, periode, jumlah baris, durasi."""
+    settings = _settings(config, warehouse=warehouse)
+    if not Path(settings.warehouse).exists():
+        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu)")
+
+    def work():
+        from flows import console
+        from transforms.warehouse import connect
+
+        con = connect(settings.warehouse, read_only=True)
+        typer.echo(console.runs_table(con, limit))
+        return EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def export(
+    period: Annotated[str, typer.Option("--period", help="Periode YYYY-MM (termasuk triwulan/semester/tahun yang ditutupnya).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv atau xlsx.")] = "csv",
+    output: Annotated[Optional[Path], typer.Option("--output", help="Berkas tujuan (default: <out>/<period>/metrics-<period>.<format>).")] = None,
+    config: ConfigOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None, debug: DebugOpt = False,
+):
+    """Ekspor angka terbit satu periode untuk analis (awalan rumus =, +, -, @ dinetralkan)."""
+    from flows.steps import check_period
+
+    try:
+        check_period(period)
+    except ValueError as exc:
+        _usage(str(exc))
+    if fmt not in ("csv", "xlsx"):
+        _usage("--format harus csv atau xlsx")
+    settings = _settings(config, warehouse=warehouse, out=out)
+    if not Path(settings.warehouse).exists():
+        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu)")
+
+    def work():
+        from flows.export import export_metrics
+        from transforms.warehouse import connect
+
+        target = output or settings.out / period / f"metrics-{period}.{fmt}"
+        con = connect(settings.warehouse, read_only=True)
+        n = export_metrics(con, period, target, fmt)
+        typer.echo(f"{n} angka periode {period} ditulis ke {target}")
+        return EXIT_OK if n else EXIT_BLOCKED
 
     raise typer.Exit(_guard(settings, debug, work))
 

@@ -71,3 +71,28 @@ def markdown_summary(outcome: Outcome, period: str) -> str:
     for path, rule, message, n, _ in outcome.quarantine:
         lines.append(f"- {path}: {n} baris, {message} (`{rule}`)")
     return "\n".join(lines)
+
+
+def one_line(period: str, outcome: Outcome) -> str:
+    if outcome.blocked:
+        return f"{period}: DIHENTIKAN - " + "; ".join(outcome.blocking)[:300]
+    metrics = outcome.published.get("metrics", 0) if outcome.published else 0
+    quarantined = sum(f.get("rows_quarantined", 0) for f in outcome.files)
+    return f"{period}: {metrics} angka diterbitkan, {quarantined} baris dikarantina"
+
+
+def runs_table(con, limit: int) -> str:
+    rows = con.execute("""
+        select r.run_id, r.command, r.period, r.status, r.started_at,
+               datediff('second', r.started_at, r.ended_at) as seconds,
+               (select count(*) from lineage.files f where f.first_run_id = r.run_id) as files_new,
+               (select count(*) from lineage.metric_history h where h.run_id = r.run_id) as metrics,
+               r.message
+        from lineage.runs r order by r.started_at desc limit ?""", [limit]).fetchall()
+    lines = [f"{'run_id':<24} {'perintah':<8} {'periode':<8} {'status':<8} {'mulai':<19} {'detik':>6} "
+             f"{'berkas baru':>11} {'angka':>7}  pesan"]
+    for run_id, command, period, status, started, seconds, files_new, metrics, message in rows:
+        lines.append(f"{run_id:<24} {command or '':<8} {period or '':<8} {status or '':<8} "
+                     f"{started:%Y-%m-%d %H:%M:%S} {'' if seconds is None else seconds:>6} {files_new:>11} {metrics:>7}  "
+                     f"{_clip(message or '', 70)}")
+    return "\n".join(lines)

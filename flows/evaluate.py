@@ -15,7 +15,7 @@ from prefect.runtime import flow_run
 from flows import console
 from flows.steps import Outcome, ingest_step, transform_step, validate_step
 from transforms.runs import finish_run, start_run
-from transforms.warehouse import connect
+from transforms.warehouse import WarehouseLock, connect
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=5,
@@ -49,6 +49,11 @@ def transform(warehouse: Path, period: str, run_id: str) -> dict:
 @flow(name="evaluate_period", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date) -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks."""
+    with WarehouseLock(warehouse, f"pantau run --period {period}"):
+        return _evaluate(period, inbox, warehouse, reference, out, as_of)
+
+
+def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date) -> Outcome:
     con = connect(warehouse)
     try:
         run_id = start_run(con, "run", period, as_of,
@@ -70,6 +75,9 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
         create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
                                  description=f"Validasi ekspor untuk periode {period}")
         return outcome
+    except BaseException as exc:
+        message = f"{type(exc).__name__}: {exc}"[:1000]
+        raise
     finally:
         con = connect(warehouse)
         try:

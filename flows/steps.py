@@ -34,6 +34,7 @@ class Outcome:
     reference_versions: dict = field(default_factory=dict)
     unreconciled: list[str] = field(default_factory=list)
     published: dict = field(default_factory=dict)             # models built, metrics published
+    stale_periods: list[str] = field(default_factory=list)    # published earlier, touched by new files
 
     @property
     def blocked(self) -> bool:
@@ -89,6 +90,13 @@ def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_
                 f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
                 "tanpa presensi semua orang akan tampak absen. Letakkan rekap harian atau log mesin periode itu"
             )
+    new_files = [r.file_id for r in reports if r.action == "loaded" and r.file_id is not None]
+    if period is not None:
+        outcome.stale_periods = stale_periods(con, new_files, period)
+        outcome.warnings.extend(
+            f"periode {p} sudah diterbitkan dan kini memakai data baru atau koreksi; jalankan ulang: "
+            f"pantau run --period {p} (atau --cascade)" for p in outcome.stale_periods
+        )
     outcome.quarantine = quarantine_by_reason(con)
     outcome.warning_rows = quarantine_by_reason(con, "quarantine.warnings")
     return outcome
@@ -130,6 +138,25 @@ def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
         union
         select distinct unit_slug from staging.stg_skm where strftime(tanggal, '%Y-%m') = ?
         order by 1""", [period, period]).fetchall()]
+
+
+def stale_periods(con: duckdb.DuckDBPyConnection, file_ids: list[int], period: str) -> list[str]:
+    """Published months other than `period` whose facts came in new or corrected files now."""
+    if not file_ids or not scalar(con, "select count(*) from information_schema.tables "
+                                       "where table_schema = 'main' and table_name = 'metrics'"):
+        return []
+    marks = ", ".join("?" for _ in file_ids)
+    sql = f"""
+        with touched as (
+            select strftime(tanggal, '%Y-%m') as p from staging.stg_presensi_recap where _file_id in ({marks})
+            union select strftime(tanggal, '%Y-%m') from staging.stg_presensi_scan where _file_id in ({marks})
+            union select strftime(tanggal, '%Y-%m') from staging.stg_skm where _file_id in ({marks})
+            union select periode from staging.stg_skp where _file_id in ({marks})
+            union select periode from staging.stg_layanan where _file_id in ({marks})
+        )
+        select distinct t.p from touched t join main.metrics m on m.period = t.p
+        where t.p <> ? order by 1"""
+    return [r[0] for r in con.execute(sql, file_ids * 5 + [period]).fetchall()]
 
 
 def check_period(period: str) -> None:

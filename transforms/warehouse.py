@@ -120,6 +120,7 @@ class WarehouseLock:
     def __init__(self, warehouse: str | Path, description: str):
         self.path = Path(f"{warehouse}.lock")
         self.description = description
+        self.owned = False
 
     def __enter__(self) -> "WarehouseLock":
         import json
@@ -132,6 +133,8 @@ class WarehouseLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 holder = self._holder()
+                if holder and holder.get("pid") == os.getpid():
+                    return self  # this process holds it already (a backfill's periods)
                 if holder and _alive(holder.get("pid")):
                     raise WarehouseBusy(
                         f"{holder.get('description')} (PID {holder.get('pid')}, sejak {holder.get('started')})"
@@ -141,11 +144,13 @@ class WarehouseLock:
             with os.fdopen(fd, "w") as fh:
                 json.dump({"pid": os.getpid(), "description": self.description,
                            "started": datetime.now().isoformat(timespec="seconds")}, fh)
+            self.owned = True
             return self
         raise WarehouseBusy(f"berkas kunci {self.path} tidak dapat dibuat")
 
     def __exit__(self, *exc) -> None:
-        self.path.unlink(missing_ok=True)
+        if self.owned:
+            self.path.unlink(missing_ok=True)
 
     def _holder(self) -> dict | None:
         import json
