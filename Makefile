@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PERIOD ?= 2026-10
 
-.PHONY: demo test install clean
+.PHONY: demo test bench bench-check install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Stage timings, rows/s and peak memory against DuckDB's floor and a pandas script
+bench: $(STAMP)
+	$(BIN)/python -m flows.bench --workloads office,city,province --repeat 3
+
+# CI's only timing assertion: office data work / floor within 2x the committed ratio
+bench-check: $(STAMP)
+	$(BIN)/python -m flows.bench --check --repeat 3
 
 clean:
 	rm -rf .pantau reports/out

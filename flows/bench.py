@@ -1,0 +1,212 @@
+"""`make bench`: how long each stage takes, against DuckDB's floor and a plain pandas script.
+
+For each workload (generated with the sample generator) it prints wall time per stage (start-up,
+ingest, validate, transform+publish), rows per second, peak memory, and two baselines on the
+same files: DuckDB alone parsing every CSV once (the floor), and a pandas script computing the
+headline metrics with no validation, lineage or reports (what an analyst would otherwise write).
+Each measurement runs in its own process so peak memory (ru_maxrss) belongs to it alone.
+
+    python -m flows.bench [--workloads office,city,province] [--national] [--repeat N] [--check]
+
+--check (CI): fails when the office data work over the floor exceeds 2x the ratio committed in
+flows/bench_reference.json. That ratio is the only timing CI asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_FILE = Path(__file__).with_name("bench_reference.json")
+WORKLOADS = {
+    "office": None,                                     # the committed samples
+    "city": {"employees": 5000, "months": 12},
+    "province": {"employees": 100_000, "months": 1},
+    "national": {"employees": 4_300_000, "months": 1},
+}
+AS_OF = "2026-11-28"
+PERIOD = "2026-10"
+
+
+# ------------------------------------------------------------------ measured in a child process
+
+def _child_pipeline(inbox: str, warehouse: str) -> dict:
+    t0 = time.perf_counter()
+    from datetime import date
+
+    from flows.steps import ingest_step, transform_step, validate_step
+    from flows.settings import Settings
+    from transforms.warehouse import connect
+
+    times = {"startup": time.perf_counter() - t0}
+    con = connect(warehouse)
+    t = time.perf_counter()
+    reports, _ = ingest_step(con, Path(inbox), Settings().reference, "bench")
+    times["ingest"] = time.perf_counter() - t
+    t = time.perf_counter()
+    outcome = validate_step(con, reports, date.fromisoformat(AS_OF), "bench", period=PERIOD)
+    times["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    published = transform_step(con, PERIOD, "bench") if not outcome.blocked else {"metrics": 0}
+    times["transform"] = time.perf_counter() - t
+    times["rows"] = sum(f.get("rows_read", 0) for f in outcome.files)
+    times["metrics"] = published.get("metrics", 0)
+    times["blocked"] = outcome.blocked
+    return times
+
+
+def _child_floor(inbox: str) -> dict:
+    import duckdb
+
+    t = time.perf_counter()
+    con = duckdb.connect()
+    rows = 0
+    for path in sorted(Path(inbox).rglob("*.csv")):
+        rows += con.execute("select count(*) from read_csv(?, all_varchar=true, auto_detect=true, "
+                            "null_padding=true, ignore_errors=true)", [str(path)]).fetchall()[0][0]
+    return {"floor": time.perf_counter() - t, "rows": rows}
+
+
+def _child_pandas(inbox: str) -> dict:
+    """What an analyst would write: read everything with pandas, compute the headline numbers."""
+    import pandas as pd
+
+    t = time.perf_counter()
+    root = Path(inbox)
+
+    def read(folder):
+        frames = []
+        for p in sorted((root / folder).glob("*.csv")):
+            with open(p, encoding="utf-8-sig") as fh:
+                first = fh.readline()
+            frames.append(pd.read_csv(p, sep=";" if first.count(";") > first.count(",") else ",", dtype=str,
+                                      encoding="utf-8-sig"))
+        return frames
+
+    pres = read("presensi")
+    recap = pd.concat([f for f in pres if "status" in f.columns], ignore_index=True)
+    scans = [f for f in pres if "waktu" in f.columns]
+    roster = pd.concat(read("pegawai"), ignore_index=True)
+    out = {}
+    recap["month"] = recap["tanggal"].str[:7]
+    recap["present"] = recap["status"].isin(["H", "DL"])
+    att = recap.groupby(["nip", "month"])["present"].mean()
+    if scans:
+        s = pd.concat(scans, ignore_index=True)
+        s["day"] = s["waktu"].str[:10]
+        days = s.groupby(["pin", "day"]).size()
+        out["scan_days"] = len(days)
+    out["att_rows"] = len(att)
+    skm = pd.concat(read("skm"), ignore_index=True)
+    u = [f"u{i}" for i in range(1, 10)]
+    skm[u] = skm[u].apply(pd.to_numeric, errors="coerce")
+    skm["month"] = skm["waktu"].str[:7]
+    nrr = skm.groupby(["unit_layanan", "month"])[u].mean()
+    ikm = (nrr.sum(axis=1) / 9 * 25).round(2)
+    out["ikm_rows"] = len(ikm)
+    skp = pd.concat(read("skp"), ignore_index=True)
+    for c in ("target", "realisasi"):
+        skp[c] = pd.to_numeric(skp[c], errors="coerce")
+    skp["capaian"] = (skp["realisasi"] / skp["target"] * 100).where(skp["arah"] == "naik",
+                                                                    (2 - skp["realisasi"] / skp["target"]) * 100)
+    mean = skp.groupby(["nip", "periode"])["capaian"].mean()
+    out["skp_rows"] = len(mean)
+    out["roster"] = len(roster)
+    out["pandas"] = time.perf_counter() - t
+    return out
+
+
+def _run_child(kind: str, *args: str) -> dict:
+    code = (f"import json, resource, sys; sys.path.insert(0, {str(ROOT)!r}); from flows import bench; "
+            f"r = bench._child_{kind}(*{list(args)!r}); "
+            "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))")
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ driver
+
+def inbox_for(name: str, workdir: Path) -> Path:
+    if WORKLOADS[name] is None:
+        return ROOT / "data" / "samples"
+    inbox = workdir / name
+    if not inbox.exists():
+        from data.sample import generate
+
+        generate(inbox, end=PERIOD, seed=7, **WORKLOADS[name])
+    return inbox
+
+
+def measure(name: str, workdir: Path, repeat: int) -> dict:
+    inbox = inbox_for(name, workdir)
+    runs = []
+    for i in range(repeat):
+        wh = workdir / f"{name}-{i}.duckdb"
+        wh.unlink(missing_ok=True)
+        pipe = _run_child("pipeline", str(inbox), str(wh))
+        floor = _run_child("floor", str(inbox))
+        pandas = _run_child("pandas", str(inbox))
+        runs.append((pipe, floor, pandas))
+        wh.unlink(missing_ok=True)
+    med = lambda xs: statistics.median(xs)  # noqa: E731
+    pipe = {k: med([r[0][k] for r in runs]) for k in ("startup", "ingest", "validate", "transform", "peak_mb")}
+    data_work = med([r[0]["ingest"] + r[0]["validate"] + r[0]["transform"] for r in runs])
+    floor = med([r[1]["floor"] for r in runs])
+    pandas = med([r[2]["pandas"] for r in runs])
+    rows = runs[0][0]["rows"]
+    return {"workload": name, "rows": rows, **pipe, "data_work": data_work, "floor": floor, "pandas": pandas,
+            "pandas_peak_mb": med([r[2]["peak_mb"] for r in runs]), "ratio_floor": data_work / floor,
+            "ratio_pandas": (data_work + pipe["startup"]) / pandas, "us_per_row": 1e6 * data_work / max(rows, 1)}
+
+
+def report(results: list[dict]) -> str:
+    head = (f"{'workload':<10} {'rows':>10} {'start':>6} {'ingest':>7} {'valid.':>7} {'transf.':>7} {'data':>7} "
+            f"{'floor':>6} {'x floor':>7} {'pandas':>7} {'x pandas':>8} {'us/row':>7} {'peak MB':>8}")
+    lines = [head]
+    for r in results:
+        lines.append(f"{r['workload']:<10} {r['rows']:>10} {r['startup']:>6.1f} {r['ingest']:>7.1f} "
+                     f"{r['validate']:>7.1f} {r['transform']:>7.1f} {r['data_work']:>7.1f} {r['floor']:>6.2f} "
+                     f"{r['ratio_floor']:>7.1f} {r['pandas']:>7.1f} {r['ratio_pandas']:>8.2f} "
+                     f"{r['us_per_row']:>7.1f} {r['peak_mb']:>8.0f}")
+    lines.append("seconds, median of the repeats; data = ingest + validate + transform; x floor = data / DuckDB "
+                 "parsing every CSV once; x pandas = (start + data) / the pandas script; reports not yet measured")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workloads", default="office,city,province")
+    parser.add_argument("--national", action="store_true", help="also the national month (4.3 M ASN, ~6 GB of CSV)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--check", action="store_true", help="CI: office only, compare with bench_reference.json")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    names = ["office"] if args.check else args.workloads.split(",") + (["national"] if args.national else [])
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pantau-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for name in names:
+        print(f"... {name}", file=sys.stderr, flush=True)
+        results.append(measure(name, workdir, args.repeat))
+    print(report(results))
+    if args.check:
+        reference = json.loads(REFERENCE_FILE.read_text())["office_ratio_floor"]
+        ratio = results[0]["ratio_floor"]
+        print(f"office data work / floor: {ratio:.1f} (reference {reference:.1f}, limit {2 * reference:.1f})")
+        if ratio > 2 * reference:
+            print("FAILED: office-scale data work grew beyond twice its reference ratio to the floor")
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
