@@ -112,10 +112,11 @@ def validate_frame(shape: str, frame: pd.DataFrame, parameters: dict) -> tuple[l
     for res in result.results:
         config = res.expectation_config
         meta = config.meta or {}
-        if res.exception_info and res.exception_info.get("raised_exception"):
+        broken = _exception_message(res.exception_info)
+        if broken is not None:
+            # an expectation that could not run must never pass silently
             raise ValidationError(
-                f"suite {shape}: {config.type} on {config.kwargs.get('column')} failed to run: "
-                f"{res.exception_info.get('exception_message')}"
+                f"suite {shape}: {config.type} on {config.kwargs.get('column')} failed to run: {broken}"
             )
         unexpected = res.result.get("unexpected_index_list") or []
         column = meta.get("column", config.kwargs.get("column"))
@@ -144,6 +145,19 @@ def validate_frame(shape: str, frame: pd.DataFrame, parameters: dict) -> tuple[l
             "unexpected": len(unexpected),
         })
     return failures, summary
+
+
+def _exception_message(info) -> str | None:
+    """The error of an expectation that raised, also when GX nests it per metric."""
+    if not info:
+        return None
+    if "raised_exception" in info:
+        return (info.get("exception_message") or "error") if info.get("raised_exception") else None
+    for value in info.values():
+        if isinstance(value, dict) and (value.get("raised_exception") or value.get("exception_traceback")):
+            lines = (value.get("exception_message") or value.get("exception_traceback") or "error").strip().splitlines()
+            return lines[-1] if lines else "error"
+    return None
 
 
 def _isna(value) -> bool:

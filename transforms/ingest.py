@@ -221,9 +221,15 @@ def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
     return has_quotes, inner_blank
 
 
-def record_start_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> list[int]:
-    """Start line of each record DuckDB returns (blank lines are skipped by both)."""
-    starts = []
+def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> list[tuple[int, int]]:
+    """(physical start line, the reader's line number) of each non-blank record after the header.
+
+    DuckDB numbers lines without counting the newlines inside quoted values, so its line for a
+    record after a multi-line value is smaller than the line a person sees; the second number
+    is DuckDB's, to match its rejects. Blank lines are skipped by both readers.
+    """
+    out = []
+    embedded = 0  # newlines inside quoted values so far
     with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace", newline="") as fh:
         for _ in range(after_line):
             fh.readline()
@@ -237,8 +243,9 @@ def record_start_lines(path: Path, encoding: str, delimiter: str, after_line: in
             except csv.Error:
                 continue
             if record:
-                starts.append(start)
-    return starts
+                out.append((start, start - embedded))
+                embedded += sum(field.count("\n") for field in record)
+    return out
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]]):
@@ -268,16 +275,21 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
         f"encoding='{encoding}', parallel={'false' if has_quotes else 'true'}"
     )  # duckdb cannot pad short rows in parallel when quoted values span lines
     con.execute(f"create temp table _ingest_tmp as select * from read_csv(?, {options})", [str(path), delimiter])
+    # one reject per faulty value: one line with two extra fields is still one bad line
     rejects = con.execute(
-        "select line, error_type || ': ' || error_message, trim(csv_line, chr(10) || chr(13)) from _ingest_rejects order by line"
+        "select line, string_agg(distinct error_type || ': ' || error_message, '; '), "
+        "any_value(trim(csv_line, chr(10) || chr(13))) from _ingest_rejects group by line order by line"
     ).fetchall()
-    rejected_lines = {r[0] for r in rejects}
     # rowid of a table committed outside a transaction is its insertion (= file) order
     if not rejects and not has_quotes and not inner_blank:
         line_sql = f"{header_line} + 1 + t.rowid"
         source = "_ingest_tmp t"
     else:
-        starts = [s for s in record_start_lines(path, encoding, delimiter, header_line) if s not in rejected_lines]
+        records = record_lines(path, encoding, delimiter, header_line)
+        physical = {reader_line: start for start, reader_line in records}
+        rejected = {r[0] for r in rejects}
+        rejects = [(physical.get(line, line), err, text) for line, err, text in rejects]
+        starts = [start for start, reader_line in records if reader_line not in rejected]
         n = scalar(con, "select count(*) from _ingest_tmp")
         if len(starts) != n:
             raise FileProblem(

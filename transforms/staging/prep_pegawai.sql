@@ -39,5 +39,6 @@ select
         partition by nip, nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai
         order by _file_id, _row)                                                   as copy_number,
     count(distinct hash(nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai))
-        over (partition by nip)                                                    as versions_of_key
+        over (partition by nip)                                                    as versions_of_key,
+    case when pin is not null then count(distinct nip) over (partition by trim(pin)) end as pin_holders
 from typed
