@@ -186,13 +186,14 @@ def backfill(
 
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option("--cron", help="Jadwal cron (zona waktu dari pengaturan, default Asia/Jakarta).")] = "0 6 2 * *",
+    cron: Annotated[Optional[str], typer.Option("--cron", help="Jadwal cron (default dari pengaturan: 0 6 2 * *, zona waktu Asia/Jakarta).")] = None,
     config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
     debug: DebugOpt = False,
 ):
     """Layani run bulanan terjadwal (periode = bulan sebelumnya) dengan Prefect; hentikan dengan Ctrl+C."""
-    settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out)
+    settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, cron=cron)
     prefect_environment(settings)
+    cron = settings.cron
 
     def work():
         from prefect import serve as prefect_serve

@@ -23,6 +23,7 @@ class Settings:
     reference: Path = PROJECT_ROOT / "data" / "reference"
     state_dir: Path = PROJECT_ROOT / ".pantau"          # Prefect home, logs
     timezone: str = "Asia/Jakarta"
+    cron: str = "0 6 2 * *"                              # `pantau serve`: 06:00 on the 2nd, WIB
     as_of: date | None = None                            # "today" for future-date checks; None = today
     extra: dict = field(default_factory=dict)            # sections later stages read
 
