@@ -1,0 +1,215 @@
+"""Plotly figure builders for the report pages.
+
+Each chart is a `Chart`: a finding as its title (HTML, numbers wrapped with their metric_id), the
+plotly traces (every point carries its metric_id in `customdata` and in the hover text), and a
+table with the same numbers as a fallback for screen readers, print and people who prefer tables.
+Numbers use the Indonesian format (layout.separators ',.' → 82,31 and 1.234); months are written
+in Indonesian on a categorical axis; colours are the Okabe–Ito palette, safe for colour-blind
+readers, and never the only carrier of meaning (titles and tables say it in words).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from reports.fmt import Metric, angka, bulan, num_html, periode_html, teks_html
+
+# Okabe & Ito (2008), "Color Universal Design"
+OKABE_ITO = {
+    "biru": "#0072B2", "oranye": "#E69F00", "hijau": "#009E73", "merah": "#D55E00",
+    "ungu": "#CC79A7", "langit": "#56B4E9", "kuning": "#F0E442", "hitam": "#000000",
+}
+GREY = "#8a8a8a"
+SERIES = [OKABE_ITO[k] for k in ("biru", "oranye", "hijau", "merah", "ungu", "langit", "kuning", "hitam")] + [GREY]
+
+# predikat from best to worst: blue for good, vermillion for bad, never red/green alone
+PREDIKAT_COLOURS = {
+    "sangat_baik": "#0072B2", "baik": "#56B4E9", "butuh_perbaikan": "#E69F00",
+    "kurang": "#D55E00", "sangat_kurang": "#7a2e00",
+}
+MUTU_BANDS = {"A": "#0072B2", "B": "#56B4E9", "C": "#E69F00", "D": "#D55E00"}
+
+
+@dataclass
+class Chart:
+    id: str
+    title: Markup
+    subtitle: str
+    data: list[dict]
+    layout: dict
+    head: list[str]
+    rows: list[list]
+    height: int = 300
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def json(self) -> Markup:
+        """The figure as JSON safe inside <script type="application/json">."""
+        text = json.dumps({"data": self.data, "layout": self.layout}, ensure_ascii=False, allow_nan=False,
+                          default=float)
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return Markup(text)
+
+    @property
+    def metric_ids(self) -> list[str]:
+        ids = []
+        for trace in self.data:
+            ids.extend(i for i in trace.get("customdata", []) if i)
+        return ids
+
+
+def base_layout(height: int = 300, y_title: str = "", percent: bool = False, **extra) -> dict:
+    layout = {
+        "separators": ",.",
+        "height": height,
+        "margin": {"l": 56, "r": 16, "t": 12, "b": 48},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
+                 "size": 13, "color": "#1f2933"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 12}},
+        "hoverlabel": {"font": {"size": 12}},
+        "xaxis": {"type": "category", "showgrid": False, "linecolor": "#9aa5b1", "tickfont": {"size": 12},
+                  "fixedrange": True},
+        "yaxis": {"title": {"text": y_title, "font": {"size": 12}}, "gridcolor": "#e4e7eb",
+                  "zeroline": False, "fixedrange": True, "ticksuffix": " %" if percent else ""},
+    }
+    layout.update(extra)
+    return layout
+
+
+def month_ticks(periods: list[str]) -> list[str]:
+    """'Nov<br>2025', 'Des', 'Jan<br>2026', …: the year under the first month and under January."""
+    ticks = []
+    for i, p in enumerate(periods):
+        short = bulan(p, singkat=True)
+        name, _, year = short.rpartition(" ")
+        ticks.append(f"{name}<br>{year}" if i == 0 or p.endswith("-01") else name)
+    return ticks
+
+
+def _value(m: Metric | None):
+    return None if m is None or m.value is None else round(float(m.value), 4)
+
+
+def _hover(unit_text: str, decimals: int) -> str:
+    fmt = f",.{decimals}f" if decimals else ",.0f"
+    return "%{x}<br><b>%{y:" + fmt + "}" + unit_text + "</b><br><span style='font-size:11px'>%{customdata}</span><extra>%{fullData.name}</extra>"
+
+
+def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
+          series: list[tuple[str, list[Metric | None]]], unit_text: str = " %", decimals: int = 2,
+          percent: bool = True, y_range: list | None = None, reference_line: tuple[float, str] | None = None,
+          bands: list[tuple[float, float, str, str]] | None = None, height: int = 300, mode: str = "lines+markers",
+          kind: str = "line", stacked: bool = False) -> Chart:
+    """A 12-month trend: one trace per series, x = Indonesian month names."""
+    x = [bulan(p, singkat=True) for p in periods]
+    data = []
+    for i, (name, metrics) in enumerate(series):
+        trace = {
+            "name": name, "x": x, "y": [_value(m) for m in metrics],
+            "customdata": [m.metric_id if m else None for m in metrics],
+            "hovertemplate": _hover(unit_text, decimals),
+            "marker": {"color": SERIES[i % len(SERIES)]},
+        }
+        if kind == "bar":
+            trace["type"] = "bar"
+        else:
+            trace |= {"type": "scatter", "mode": mode, "connectgaps": False,
+                      "line": {"color": SERIES[i % len(SERIES)], "width": 2.5,
+                               "dash": ["solid", "dash", "dot", "dashdot"][i % 4]},
+                      "marker": {"color": SERIES[i % len(SERIES)], "size": 7,
+                                 "symbol": ["circle", "square", "diamond", "triangle-up"][i % 4]}}
+        data.append(trace)
+    layout = base_layout(height, percent=percent, showlegend=len(series) > 1)
+    layout["xaxis"] |= {"tickmode": "array", "tickvals": x, "ticktext": month_ticks(periods), "tickangle": 0}
+    if stacked:
+        layout["barmode"] = "stack"
+    if y_range:
+        layout["yaxis"]["range"] = y_range
+    shapes, annotations = [], []
+    for low, high, colour, label in bands or []:
+        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
+                       "fillcolor": colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"})
+        annotations.append({"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2,
+                            "text": label, "showarrow": False, "font": {"size": 11, "color": GREY}})
+    if reference_line:
+        value, label = reference_line
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value,
+                       "line": {"color": GREY, "width": 1.5, "dash": "dash"}})
+        annotations.append({"xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom",
+                            "text": label, "showarrow": False, "font": {"size": 11, "color": "#52606d"}})
+    layout["shapes"], layout["annotations"] = shapes, annotations
+    head = ["Bulan"] + [name for name, _ in series]
+    rows = [[periode_html(p)] + [num_html(metrics[j]) for _, metrics in series] for j, p in enumerate(periods)]
+    return Chart(chart_id, title, subtitle, data, layout, head, rows, height)
+
+
+def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Metric | None]],
+         series_name: str, unit_text: str = " %", decimals: int = 2, percent: bool = True,
+         reference_line: tuple[float, str] | None = None, colour_of=None, x_range: list | None = None,
+         extra_columns: list[tuple[str, list]] | None = None, label_head: str = "Unit") -> Chart:
+    """Horizontal bars, one per item (units, unsur, themes), sorted as given (top = first)."""
+    items = list(items)
+    names = [name for name, _ in items][::-1]
+    metrics = [m for _, m in items][::-1]
+    colours = [colour_of(m) if colour_of else OKABE_ITO["biru"] for m in metrics]
+    fmt = f",.{decimals}f"
+    trace = {
+        "type": "bar", "orientation": "h", "name": series_name, "y": names, "x": [_value(m) for m in metrics],
+        "customdata": [m.metric_id if m else None for m in metrics],
+        "marker": {"color": colours},
+        "text": [None if m is None or m.value is None else angka(m.value, decimals) for m in metrics],
+        "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{y}<br><b>%{x:" + fmt + "}" + unit_text + "</b><br>"
+                         "<span style='font-size:11px'>%{customdata}</span><extra></extra>",
+    }
+    height = max(160, 34 * len(items) + 80)
+    layout = base_layout(height, showlegend=False)
+    layout["margin"] = {"l": 190, "r": 56, "t": 26 if reference_line else 8, "b": 36}
+    layout["xaxis"] = {"gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True,
+                       "ticksuffix": " %" if percent else ""}
+    layout["yaxis"] = {"type": "category", "automargin": True, "fixedrange": True, "tickfont": {"size": 12}}
+    if x_range:
+        layout["xaxis"]["range"] = x_range
+    if reference_line:
+        value, label = reference_line
+        layout["shapes"] = [{"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": value, "x1": value,
+                             "line": {"color": GREY, "width": 1.5, "dash": "dash"}}]
+        layout["annotations"] = [{"yref": "paper", "y": 1, "yanchor": "bottom", "xref": "x", "x": value,
+                                  "text": label, "showarrow": False, "font": {"size": 11, "color": "#52606d"}}]
+    head = [label_head, series_name] + [h for h, _ in extra_columns or []]
+    rows = []
+    for k, (name, m) in enumerate(items):
+        rows.append([teks_html(name, "nama"), num_html(m)] + [cells[k] for _, cells in extra_columns or []])
+    return Chart(chart_id, title, subtitle, [trace], layout, head, rows, height)
+
+
+def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[str],
+                 series: list[tuple[str, str, list[Metric | None]]], unit_text: str = " orang",
+                 label_head: str = "Unit", percent: bool = False, decimals: int = 0) -> Chart:
+    """Horizontal stacked bars: one bar per category (unit), one segment per series (predikat)."""
+    names = categories[::-1]
+    data = []
+    fmt = f",.{decimals}f"
+    for name, colour, metrics in series:
+        ms = metrics[::-1]
+        data.append({
+            "type": "bar", "orientation": "h", "name": name, "y": names, "x": [_value(m) for m in ms],
+            "customdata": [m.metric_id if m else None for m in ms], "marker": {"color": colour},
+            "hovertemplate": "%{y}<br>" + name + ": <b>%{x:" + fmt + "}" + unit_text + "</b><br>"
+                             "<span style='font-size:11px'>%{customdata}</span><extra></extra>",
+        })
+    height = max(180, 34 * len(categories) + 110)
+    layout = base_layout(height, barmode="stack")
+    layout["margin"] = {"l": 190, "r": 16, "t": 8, "b": 40}
+    layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
+    layout["xaxis"] = {"gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True,
+                       "ticksuffix": " %" if percent else ""}
+    layout["yaxis"] = {"type": "category", "automargin": True, "fixedrange": True}
+    head = [label_head] + [name for name, _, _ in series]
+    rows = [[cat] + [num_html(metrics[k]) for _, _, metrics in series] for k, cat in enumerate(categories)]
+    return Chart(chart_id, title, subtitle, data, layout, head, rows, height)

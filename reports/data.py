@@ -1,0 +1,239 @@
+"""What the report pages read from the warehouse.
+
+Numbers come only from `main.metrics` (ARCHITECTURE.md, metrics contract). The rest is words and
+evidence: unit names (ref.units), rule texts (ref.recommendation_rules, ref.metric_definitions),
+complaint texts (marts.skm_complaints), file counts and reference versions (lineage.*), and on the
+internal pages the source rows behind a person's figures.
+
+Public and personal metrics are loaded apart: `Report.metrics` never holds scopes that name people
+(asn, indikator, petugas), so a public page cannot show them by accident.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import duckdb
+
+from reports.fmt import Metric, containing_periods, months_back, previous_month
+
+PERSONAL_SCOPES = ("asn", "indikator", "petugas")
+METRIC_COLUMNS = "metric_id, metric, scope, scope_id, period, value, label, unit, run_id"
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    name: str
+    kind: str
+    parent: str | None
+
+    @property
+    def short(self) -> str:
+        """'Kantor Kelurahan Pager' -> 'Kel. Pager' for narrow chart axes."""
+        return (self.name.replace("Kantor Kelurahan ", "Kel. ").replace("Kantor Kecamatan ", "Kec. ")
+                .replace("PATEN Kecamatan ", "PATEN "))
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".")
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name]).fetchall()[0][0])
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+class MetricSet:
+    """Metrics by id with small look-ups; built from rows of main.metrics."""
+
+    def __init__(self, metrics: list[Metric]):
+        self.by_id = {m.metric_id: m for m in metrics}
+        self._by_key: dict[tuple, list[Metric]] = {}
+        for m in metrics:
+            self._by_key.setdefault((m.metric, m.scope, m.period), []).append(m)
+
+    def get(self, metric: str, scope: str, scope_id: str, period: str) -> Metric | None:
+        return self.by_id.get(f"{metric}/{scope}/{scope_id}/{period}")
+
+    def all(self, metric: str, scope: str, period: str, prefix: str | None = None) -> list[Metric]:
+        found = self._by_key.get((metric, scope, period), [])
+        if prefix is not None:
+            found = [m for m in found if m.scope_id.startswith(prefix)]
+        return sorted(found, key=lambda m: m.scope_id)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+
+def load_metrics(con: duckdb.DuckDBPyConnection, periods: list[str], personal: bool) -> MetricSet:
+    marks = ", ".join("?" for _ in periods)
+    scopes = ", ".join(f"'{s}'" for s in PERSONAL_SCOPES)
+    where = f"scope in ({scopes})" if personal else f"scope not in ({scopes})"
+    result = con.execute(
+        f"select {METRIC_COLUMNS} from main.metrics where period in ({marks}) and {where}", periods).fetchall()
+    return MetricSet([Metric(*r) for r in result])
+
+
+class Report:
+    """The facts one period's pages need; built once per render."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, months: int = 12):
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
+        self.con = con
+        self.period = period
+        self.previous = previous_month(period)
+        self.months = months_back(period, months)
+        window = set(self.months)
+        for month in self.months:
+            window.update(containing_periods(month))
+        self.window = sorted(window)
+        if not table_exists(con, "main.metrics") or \
+                not con.execute("select count(*) from main.metrics where period = ?", [period]).fetchall()[0][0]:
+            raise LookupError(f"tidak ada metrik terbit untuk periode {period}: jalankan pantau run --period {period}")
+        self.metrics = load_metrics(con, self.window, personal=False)
+
+    # --- units -------------------------------------------------------------------------------
+    @cached_property
+    def units(self) -> list[Unit]:
+        return [Unit(r["slug"], r["name"], r["kind"], r["parent"] or None)
+                for r in rows(self.con, "select slug, name, kind, nullif(trim(parent), '') as parent from ref.units")]
+
+    @cached_property
+    def office(self) -> Unit:
+        roots = [u for u in self.units if not u.parent]
+        return sorted(roots, key=lambda u: u.slug)[0]
+
+    @cached_property
+    def unit_by_slug(self) -> dict[str, Unit]:
+        return {u.slug: u for u in self.units}
+
+    def unit_name(self, slug: str) -> str:
+        unit = self.unit_by_slug.get(slug)
+        return unit.name if unit else slug
+
+    @cached_property
+    def reporting_units(self) -> list[Unit]:
+        """Units with any published figure in the window, in the order of units.csv."""
+        seen = {m.scope_id.split(":")[0] for m in self.metrics.by_id.values() if m.scope.startswith("unit")}
+        known = [u for u in self.units if u.slug in seen]
+        unknown = [Unit(s, s, "tidak dikenal", None) for s in sorted(seen - set(self.unit_by_slug))]
+        return known + unknown
+
+    # --- metrics -----------------------------------------------------------------------------
+    def get(self, metric: str, scope: str, scope_id: str, period: str | None = None) -> Metric | None:
+        return self.metrics.get(metric, scope, scope_id, period or self.period)
+
+    def office_metric(self, metric: str, period: str | None = None) -> Metric | None:
+        return self.get(metric, "office", self.office.slug, period)
+
+    def series(self, metric: str, scope: str, scope_id: str) -> list[Metric | None]:
+        return [self.metrics.get(metric, scope, scope_id, p) for p in self.months]
+
+    # --- run and lineage ---------------------------------------------------------------------
+    @cached_property
+    def run_id(self) -> str | None:
+        r = self.con.execute(
+            "select run_id from main.metrics where period = ? group by run_id order by count(*) desc limit 1",
+            [self.period]).fetchall()
+        return r[0][0] if r else None
+
+    @cached_property
+    def run(self) -> dict:
+        if not self.run_id or not table_exists(self.con, "lineage.runs"):
+            return {}
+        found = rows(self.con, "select * from lineage.runs where run_id = ?", [self.run_id])
+        return found[0] if found else {}
+
+    @cached_property
+    def reference_versions(self) -> list[dict]:
+        if not table_exists(self.con, "lineage.reference_tables"):
+            return []
+        found = rows(self.con, """select name, sha256, rows, path from lineage.reference_tables
+                                  where run_id = ? order by name""", [self.run_id])
+        if found:
+            return found
+        # the run did not record them (e.g. a re-publish from Python): the latest load of each
+        return rows(self.con, """select name, arg_max(sha256, loaded_at) as sha256, arg_max(rows, loaded_at) as rows,
+                                        arg_max(path, loaded_at) as path
+                                 from lineage.reference_tables group by name order by name""")
+
+    @cached_property
+    def files(self) -> list[dict]:
+        if not table_exists(self.con, "lineage.files"):
+            return []
+        return rows(self.con, """select file_id, path, kind, shape, format, sha256, rows_read, rows_empty,
+                                        rows_loaded, rows_quarantined, status, error, superseded_by
+                                 from lineage.files order by kind, path, file_id""")
+
+    @cached_property
+    def quarantine_reasons(self) -> list[dict]:
+        if not table_exists(self.con, "quarantine.rows"):
+            return []
+        return rows(self.con, """select q.shape, q.rule, q.message, count(*) as rows, count(distinct q.file_id) as files
+                                 from quarantine.rows q
+                                 left join lineage.files f on f.file_id = q.file_id
+                                 where coalesce(f.status, '') <> 'superseded'
+                                 group by all order by rows desc, q.rule""")
+
+    @cached_property
+    def definitions(self) -> list[dict]:
+        if table_exists(self.con, "ref.metric_definitions"):
+            return rows(self.con, "select * from ref.metric_definitions")
+        return []
+
+    @cached_property
+    def rules(self) -> list[dict]:
+        if not table_exists(self.con, "ref.recommendation_rules"):
+            return []
+        return rows(self.con, """select * from ref.recommendation_rules
+                                 where lower(trim(aktif)) in ('ya', 'true', '1')
+                                 order by case jenis when 'penghargaan' then 1 when 'pembinaan' then 2 else 3 end,
+                                          aturan, urutan::integer""")
+
+    @cached_property
+    def ikm_categories(self) -> list[dict]:
+        if not table_exists(self.con, "ref.ikm_categories"):
+            return []
+        return rows(self.con, """select mutu, kinerja, konversi_bawah::double as bawah, konversi_atas::double as atas,
+                                        ni_bawah::double as ni_bawah
+                                 from ref.ikm_categories order by konversi_bawah::double""")
+
+    @cached_property
+    def attendance_award_threshold(self) -> float | None:
+        for rule in self.rules:
+            if rule["kriteria"] == "attendance_rate" and rule["jenis"] == "penghargaan":
+                return float(rule["ambang"])
+        return None
+
+    @cached_property
+    def nrr_attention_below(self) -> float | None:
+        """The lowest NRR of the categories not marked perlu_perhatian (3.0644 by default)."""
+        if not table_exists(self.con, "ref.ikm_categories"):
+            return None
+        r = self.con.execute("""select min(ni_bawah::double) from ref.ikm_categories
+                                where lower(perlu_perhatian) not in ('true', '1', 'ya')""").fetchall()
+        return r[0][0]
+
+    def complaints(self, unit_slug: str, period: str) -> list[dict]:
+        """Complaint texts of a unit-month, as written (the templates escape them)."""
+        if not table_exists(self.con, "marts.skm_complaints"):
+            return []
+        return rows(self.con, """select tanggal, jenis_layanan, saran, tema_label
+                                 from marts.skm_complaints
+                                 where unit_slug = ? and strftime(tanggal, '%Y-%m') = ? and jenis_saran = 'keluhan'
+                                 order by tanggal, _file_id, _row""", [unit_slug, period])
+
+    @cached_property
+    def roster_names(self) -> list[str]:
+        """Names on the roster, to keep them off public pages when a citizen writes one."""
+        if not table_exists(self.con, "staging.stg_pegawai"):
+            return []
+        return [r[0] for r in self.con.execute("select distinct nama from staging.stg_pegawai where nama is not null")
+                .fetchall()]

@@ -1,0 +1,146 @@
+"""Indonesian number and date formats, and the one way a published number becomes HTML.
+
+Every number a page shows comes from a row of `main.metrics` and is wrapped by `num_html`, which
+carries the row's metric_id in `data-metric-id` and in the tooltip, so an auditor can copy it into
+`pantau trace`. Formats follow Indonesian usage: decimal comma, thousands dot (82,31 and 1.234).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+         "Oktober", "November", "Desember"]
+BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+ROMAWI = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of main.metrics."""
+    metric_id: str
+    metric: str
+    scope: str
+    scope_id: str
+    period: str
+    value: float | None
+    label: str | None
+    unit: str | None
+    run_id: str | None = None
+
+
+def angka(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' (decimals fixed); None/NaN -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{abs(value):,.{decimals}f}"  # 1,234.50
+    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return ("−" if value < 0 and round(abs(value), decimals) != 0 else "") + text
+
+
+# decimals shown per metric unit; metrics not listed here use the default below
+DECIMALS_BY_UNIT = {"%": 2, "hari": 0, "orang": 0, "indikator": 0, "responden": 0, "aturan": 0,
+                    "keluhan": 0, "layanan": 0}
+DECIMALS_BY_METRIC = {"ikm": 2, "ikm_ni": 3, "nrr": 2}
+
+
+def decimals_for(m: Metric) -> int:
+    if m.metric in DECIMALS_BY_METRIC:
+        return DECIMALS_BY_METRIC[m.metric]
+    if m.unit in DECIMALS_BY_UNIT:
+        return DECIMALS_BY_UNIT[m.unit]
+    value = m.value if m.value is not None else 0
+    return 0 if float(value).is_integer() else 2
+
+
+def tampil(m: Metric, with_unit: bool = True) -> str:
+    """The text of a metric as a reader sees it: '94,23 %', '3 hari', 'Baik' for a category."""
+    if m.unit == "peringkat" or (m.value is None and m.label):
+        return m.label or "–"
+    text = angka(m.value, decimals_for(m))
+    if with_unit and m.unit == "%":
+        return f"{text}{NBSP}%"
+    if with_unit and m.unit in ("hari", "orang", "indikator") and m.value is not None:
+        return f"{text}{NBSP}{m.unit}"
+    return text
+
+
+def num_html(m: Metric | None, text: str | None = None, cls: str = "num") -> Markup:
+    """<span data-metric-id=…> around the metric's text; an absent metric shows a dash."""
+    if m is None:
+        return Markup('<span class="kosong" title="tidak ada data">–</span>')
+    shown = tampil(m) if text is None else text
+    title = m.metric_id + (f" · {m.label}" if m.label and m.unit != "peringkat" else "")
+    return Markup('<span class="{cls}" data-metric-id="{id}" title="{title}">{text}</span>').format(
+        cls=cls, id=m.metric_id, title=title, text=shown)
+
+
+def bulan(period: str, singkat: bool = False) -> str:
+    """'2026-10' -> 'Oktober 2026'; '2026-Q3' -> 'Triwulan III 2026'; '2026-S1' -> 'Semester I 2026'."""
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        year, month = period.split("-")
+        names = BULAN_SINGKAT if singkat else BULAN
+        return f"{names[int(month) - 1]} {year}"
+    if re.fullmatch(r"\d{4}-Q[1-4]", period):
+        return f"{'TW' if singkat else 'Triwulan'} {ROMAWI[period[-1]]} {period[:4]}"
+    if re.fullmatch(r"\d{4}-S[12]", period):
+        return f"{'Smt' if singkat else 'Semester'} {ROMAWI[period[-1]]} {period[:4]}"
+    return period
+
+
+def tanggal(d) -> str:
+    """date -> '12 Oktober 2026'."""
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def months_back(period: str, n: int) -> list[str]:
+    """The n months ending with `period`, oldest first."""
+    year, month = map(int, period.split("-"))
+    out = []
+    for _ in range(n):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def previous_month(period: str) -> str:
+    return months_back(period, 2)[0]
+
+
+def containing_periods(period: str) -> list[str]:
+    """The quarter, semester and year a month belongs to."""
+    year, month = period.split("-")
+    m = int(month)
+    return [f"{year}-Q{(m - 1) // 3 + 1}", f"{year}-S{(m - 1) // 6 + 1}", year]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def periode_html(period: str, singkat: bool = False) -> Markup:
+    """A period as text a reader sees, marked as a date (not a published number)."""
+    return Markup('<time datetime="{p}">{t}</time>').format(p=period, t=bulan(period, singkat))
+
+
+def tanggal_html(d) -> Markup:
+    return Markup('<time datetime="{iso}">{t}</time>').format(iso=d.isoformat(), t=tanggal(d))
+
+
+def teks_html(text, kind: str = "teks") -> Markup:
+    """Text that is not a published number although it may hold digits (a NIP, a file name, an
+    indicator's name, a citizen's words): marked so the report checks know it is not a figure."""
+    return Markup('<span data-teks="{k}">{t}</span>').format(k=kind, t="" if text is None else text)
+
+
+def sumber_html(value, source: str, decimals: int = 0) -> Markup:
+    """A number read from lineage or a source row, not from metrics: carries where it comes from."""
+    return Markup('<span class="num" data-sumber="{s}" title="{s}">{t}</span>').format(
+        s=source, t=angka(value, decimals))

@@ -1,0 +1,269 @@
+"""Context builders for the internal pages (named: UU 27/2022, marked INTERNAL at the top).
+
+Per ASN: attendance, TL/PSW, the discipline band with the days that caused it, indicators with
+capaian and kendala, predikat, service ratings where respondents named the officer, and the
+recommendations with the rule and evidence. Also the named recommendation lists and the
+quarantined rows. Numbers come from `metrics` (personal scopes loaded here only); evidence rows
+(dates, scan times, targets as exported) carry their source in `data-sumber`.
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from markupsafe import Markup
+
+from reports import charts
+from reports.data import Report, load_metrics, rows, table_exists
+from reports.fmt import (Metric, angka, bulan, num_html, periode_html, sumber_html, tanggal_html, teks_html)
+from transforms.publish import periods_published_by
+
+QUARANTINE_LIMIT = 5000
+
+
+class People:
+    """The roster and the personal metrics of the report's window."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.con = report.con
+        self.period = report.period
+        # the month, and the quarter/semester/year it closes (SKP rows delivered per quarter)
+        self.periods = periods_published_by(report.period)
+        self.metrics = load_metrics(self.con, report.window, personal=True)
+
+    @cached_property
+    def asn(self) -> list[dict]:
+        """ASN with any personal metric in the period, with roster details, by unit then name."""
+        nips = {m.scope_id for m in self.metrics.by_id.values()
+                if m.scope == "asn" and m.period in self.periods and ":" not in m.scope_id}
+        if not nips or not table_exists(self.con, "staging.stg_pegawai"):
+            return [{"nip": n, "nama": n, "jabatan": "", "unit_slug": "", "jenis_asn": ""} for n in sorted(nips)]
+        roster = {r["nip"]: r for r in rows(self.con, """select nip, nama, jabatan, unit_slug, jenis_asn, golongan
+                                                        from staging.stg_pegawai""")}
+        order = {u.slug: i for i, u in enumerate(self.report.units)}
+        people = [roster.get(n, {"nip": n, "nama": n, "jabatan": "", "unit_slug": "", "jenis_asn": ""}) for n in nips]
+        return sorted(people, key=lambda r: (order.get(r["unit_slug"], 99), r["nama"] or ""))
+
+    def get(self, metric: str, nip: str, period: str | None = None, scope: str = "asn") -> Metric | None:
+        return self.metrics.get(metric, scope, nip, period or self.period)
+
+    def rules_of(self, nip: str) -> list[Metric]:
+        found = []
+        for p in self.periods:
+            found.extend(self.metrics.all("rekomendasi_aturan", "asn", p, prefix=nip + ":"))
+        return found
+
+    def unit_name(self, slug: str) -> str:
+        return self.report.unit_name(slug)
+
+
+def common(people: People, title: str, page: str) -> dict:
+    return {"page": page, "title": title, "internal": True}
+
+
+def asn_link(a: dict) -> Markup:
+    return Markup('<a href="asn-{nip}.html">{nama}</a>').format(nip=a["nip"], nama=a["nama"])
+
+
+def index(people: People) -> dict:
+    p = people.period
+    groups = []
+    current = None
+    for a in people.asn:
+        if current is None or current["slug"] != a["unit_slug"]:
+            current = {"slug": a["unit_slug"], "name": people.unit_name(a["unit_slug"]), "rows": [], "classes": []}
+            groups.append(current)
+        nip = a["nip"]
+        band = people.get("discipline_band", nip)
+        rec = people.get("rekomendasi", nip)
+        ikm = people.get("ikm", nip, scope="petugas")
+        current["rows"].append([
+            asn_link(a), teks_html(nip, "nip"), teks_html(a["jabatan"] or "", "jabatan"),
+            num_html(people.get("attendance_rate", nip)), num_html(people.get("tl_days", nip), text=angka(v(people.get("tl_days", nip)))),
+            num_html(people.get("psw_days", nip), text=angka(v(people.get("psw_days", nip)))),
+            num_html(people.get("tk_days", nip), text=angka(v(people.get("tk_days", nip)))),
+            num_html(band, text=band_short(band)),
+            num_html(people.get("capaian_rata", nip)), num_html(people.get("predikat", nip)),
+            num_html(ikm, text=f"{angka(ikm.value, 2)} ({ikm.label})") if ikm else num_html(None),
+            num_html(rec, text=rule_titles(people, nip)) if rec else Markup('<span class="kosong">–</span>'),
+        ])
+        current["classes"].append("perhatian" if band is not None and band.value else "")
+    head = ["Nama", "NIP", "Jabatan", "Kehadiran", "TL", "PSW", "TK", "Disiplin", "Capaian", "Predikat",
+            "IKM petugas", "Usulan"]
+    return {**common(people, "Internal: kinerja per ASN", "internal-index"), "groups": groups, "head": head}
+
+
+def band_short(band: Metric | None) -> str:
+    """'perlu ditindaklanjuti: hukuman disiplin ringan (…)' -> 'ringan'; the full text is in the page."""
+    if band is None or not band.value:
+        return "–"
+    match = re.search(r"disiplin (\w+)", band.label or "")
+    return match.group(1) if match else angka(band.value)
+
+
+def rule_titles(people: People, nip: str) -> str:
+    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in people.report.rules}
+    found = [m.scope_id.split(":", 1)[1] for m in people.metrics.all("rekomendasi_aturan", "asn", people.period, prefix=nip + ":")]
+    return ", ".join(titles.get(f, f) for f in found) or "–"
+
+
+def v(m: Metric | None):
+    return None if m is None else m.value
+
+
+def rekomendasi(people: People) -> dict:
+    """The named lists: one row per ASN and period, every rule that selected them with its evidence."""
+    by_nip = {a["nip"]: a for a in people.asn}
+    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in people.report.rules}
+    grouped: dict[tuple, list[Metric]] = {}
+    for p in people.periods:
+        for m in people.metrics.all("rekomendasi_aturan", "asn", p):
+            nip, rule = m.scope_id.split(":", 1)
+            jenis = "penghargaan" if rule.startswith("penghargaan") else "pembinaan"
+            grouped.setdefault((jenis, nip, m.period), []).append(m)
+    lists = {"penghargaan": [], "pembinaan": []}
+    for (jenis, nip, period), found in grouped.items():
+        a = by_nip.get(nip, {"nip": nip, "nama": nip, "jabatan": "", "unit_slug": ""})
+        unit = people.report.unit_name(a["unit_slug"])
+        rules = Markup("<br>").join(Markup('<span class="label {}">{}</span>').format(
+            jenis, titles.get(m.scope_id.split(":", 1)[1], m.scope_id)) for m in found)
+        evidence = Markup('<ul class="bukti">{}</ul>').format(Markup("").join(
+            Markup("<li>{}</li>").format(num_html(m, text=(m.label or "").replace("diusulkan ", "", 1)))
+            for m in found))
+        lists[jenis].append((unit, a["nama"] or "", [unit, asn_link(a), teks_html(nip, "nip"), periode_html(period),
+                                                     rules, evidence]))
+    head = ["Unit", "Nama", "NIP", "Periode", "Aturan", "Syarat dan bukti"]
+    return {**common(people, "Internal: daftar usulan penghargaan dan pembinaan", "internal-rekomendasi"),
+            "head": head,
+            "penghargaan": [r for _, _, r in sorted(lists["penghargaan"], key=lambda x: (x[0], x[1]))],
+            "pembinaan": [r for _, _, r in sorted(lists["pembinaan"], key=lambda x: (x[0], x[1]))]}
+
+
+def karantina(people: People) -> dict:
+    con = people.con
+    found = []
+    total = 0
+    if table_exists(con, "quarantine.rows"):
+        total = con.execute("""select count(*) from quarantine.rows q left join lineage.files f using (file_id)
+                               where coalesce(f.status, '') <> 'superseded'""").fetchall()[0][0]
+        for r in rows(con, f"""select q.file_id, f.path, q."row", q.shape, q."column", q.value, q.rule, q.message
+                               from quarantine.rows q left join lineage.files f using (file_id)
+                               where coalesce(f.status, '') <> 'superseded'
+                               order by f.path, q."row", q.rule limit {QUARANTINE_LIMIT}"""):
+            found.append([teks_html(r["path"] or r["file_id"], "berkas"),
+                          sumber_html(r["row"], f"{r['path']}:{r['row']}"), r["shape"] or "", r["column"] or "",
+                          teks_html(r["value"] or "", "nilai"), teks_html(r["rule"], "aturan"),
+                          teks_html(r["message"] or "", "alasan")])
+    return {**common(people, "Internal: baris yang dikarantina", "internal-karantina"),
+            "rows": found, "total": total, "limit": QUARANTINE_LIMIT}
+
+
+def asn_page(people: People, a: dict) -> dict:
+    nip = a["nip"]
+    p = people.period
+    g = lambda metric, period=None: people.get(metric, nip, period)  # noqa: E731
+    attendance = [
+        ["Hari kerja", num_html(g("workdays"))], ["Hadir (H, DL)", num_html(g("present_days"))],
+        ["Tanpa keterangan (TK)", num_html(g("tk_days"))], ["Status tidak diketahui", num_html(g("unknown_days"))],
+        ["Tingkat kehadiran", num_html(g("attendance_rate"))], ["Ketepatan waktu", num_html(g("punctuality_rate"))],
+        ["Terlambat (TL)", with_label(g("tl_days"))],
+        ["Pulang sebelum waktunya (PSW)", with_label(g("psw_days"))],
+        ["Potongan TPP dari presensi", num_html(g("deduction_pct"))],
+    ]
+    band = g("discipline_band")
+    discipline = {
+        "band": band, "ytd": g("tk_days_ytd"), "consecutive": g("tk_consecutive_max"),
+        "flag": band is not None and bool(band.value),
+        "tk_dates": tk_dates(people, nip), "heavy_days": heavy_days(people, nip),
+    }
+    months = people.report.months
+    att_series = [people.metrics.get("attendance_rate", "asn", nip, m) for m in months]
+    trend = None
+    if any(att_series):
+        cur = g("attendance_rate")
+        trend = charts.trend(f"asn-kehadiran-{nip}", Markup("Kehadiran {} pada {}").format(num_html(cur), periode_html(p)),
+                             "Tingkat kehadiran per bulan.", months,
+                             [("Kehadiran", att_series)])
+    skp = []
+    for period in people.periods:
+        if g("capaian_rata", period) is None and g("predikat", period) is None:
+            continue
+        skp.append({"period": period, "periode": periode_html(period), "capaian": g("capaian_rata", period),
+                    "missed": g("target_tidak_tercapai", period),
+                    "hasil": g("rating_hasil_kerja", period), "perilaku": g("rating_perilaku", period),
+                    "predikat": g("predikat", period), "indicators": indicators(people, nip, period)})
+    service = []
+    for period in people.periods:
+        ikm = people.get("ikm", nip, period, scope="petugas")
+        if ikm is not None:
+            service.append([periode_html(period), num_html(ikm), num_html(ikm, text=ikm.label or ""),
+                            num_html(people.get("responden", nip, period, scope="petugas"))])
+    recs = [[Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]), periode_html(m.period),
+             num_html(m, text=m.label or "")] for m in people.rules_of(nip)]
+    return {**common(people, f"Internal: {a['nama']}", "internal-asn"),
+            "asn": a, "unit_name": people.unit_name(a["unit_slug"]), "nip": teks_html(nip, "nip"),
+            "attendance": attendance, "discipline": discipline, "trend": trend, "skp": skp,
+            "service": service, "recs": recs}
+
+
+def with_label(m: Metric | None) -> Markup:
+    """'3 hari (TL1 2 · TL2 1 · …)': the count and its breakdown are one metric."""
+    if m is None:
+        return num_html(None)
+    return num_html(m, text=f"{angka(m.value)} hari ({m.label})" if m.label else None)
+
+
+def tk_dates(people: People, nip: str) -> list[Markup]:
+    if not table_exists(people.con, "marts.attendance_asn_ytd"):
+        return []
+    found = people.con.execute("select tk_dates_ytd from marts.attendance_asn_ytd where nip = ? and period = ?",
+                               [nip, people.period]).fetchall()
+    return [tanggal_html(d) for d in (found[0][0] or [])] if found else []
+
+
+def heavy_days(people: People, nip: str) -> list[list]:
+    """The days of the month with TK, TL3/TL4 or PSW3/PSW4, with the scan times behind them."""
+    if not table_exists(people.con, "marts.attendance_asn_day"):
+        return []
+    out = []
+    for r in rows(people.con, """select tanggal, status, jam_masuk, jam_pulang, minutes_late, minutes_early, tl_code, psw_code, source
+                                 from marts.attendance_asn_day
+                                 where nip = ? and period = ? and is_workday
+                                   and (is_tk or tl_code in ('TL3', 'TL4') or psw_code in ('PSW3', 'PSW4'))
+                                 order by tanggal""", [nip, people.period]):
+        src = f"marts.attendance_asn_day/{nip}/{r['tanggal']}"
+        out.append([tanggal_html(r["tanggal"]), r["status"] or "",
+                    teks_html(r["jam_masuk"].strftime("%H.%M") if r["jam_masuk"] else "tanpa pindai", "jam"),
+                    teks_html(r["jam_pulang"].strftime("%H.%M") if r["jam_pulang"] else "tanpa pindai", "jam"),
+                    sumber_html(r["minutes_late"], src + "/minutes_late") if r["minutes_late"] else "",
+                    sumber_html(r["minutes_early"], src + "/minutes_early") if r["minutes_early"] else "",
+                    teks_html(" ".join(c for c in (r["tl_code"], r["psw_code"]) if c) or "TK", "kode"),
+                    r["source"] or ""])
+    return out
+
+
+def indicators(people: People, nip: str, period: str) -> list[list]:
+    if not table_exists(people.con, "marts.skp_indicator_capaian"):
+        return []
+    out = []
+    for r in rows(people.con, """select i.indikator, i.indikator_slug, i.aspek, i.satuan, i.arah, i.target, i.target_min,
+                                        i.target_max, i.realisasi, i.kendala, i.kendala_label, i._file_id, i._row, f.path
+                                 from marts.skp_indicator_capaian i left join lineage.files f on f.file_id = i._file_id
+                                 where i.nip = ? and i.periode = ? order by i.indikator""", [nip, period]):
+        src = f"{r['path']}:{r['_row']}"
+        target = (Markup("{}–{}").format(sumber_html(r["target_min"], src, dec(r["target_min"])),
+                                          sumber_html(r["target_max"], src, dec(r["target_max"])))
+                  if r["target"] is None else sumber_html(r["target"], src, dec(r["target"])))
+        m = people.metrics.get("capaian", "indikator", f"{nip}:{r['indikator_slug']}", period)
+        out.append([teks_html(r["indikator"], "indikator"), teks_html(r["satuan"] or "", "satuan"), r["arah"] or "",
+                    target, sumber_html(r["realisasi"], src, dec(r["realisasi"])), num_html(m),
+                    num_html(m, text=m.label) if m and m.label else "", teks_html(r["kendala"] or "", "kendala")])
+    return out
+
+
+def dec(x) -> int:
+    return 0 if x is None or float(x).is_integer() else 2
+
+
+__all__ = ["People", "index", "rekomendasi", "karantina", "asn_page", "bulan"]

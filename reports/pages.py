@@ -1,0 +1,742 @@
+"""Context builders for the public pages (no names, no NIPs: units and counts only).
+
+Each function returns what its template needs: headline cards, findings written as sentences,
+charts (reports/charts.py) and tables, every number wrapped by num_html with its metric_id.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from reports import charts
+from reports.data import Report, Unit, rows, table_exists
+from reports.fmt import Metric, angka, bulan, num_html, periode_html, sumber_html, teks_html
+
+PREDIKAT = [("sangat_baik", "Sangat Baik"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"),
+            ("kurang", "Kurang/Misconduct"), ("sangat_kurang", "Sangat Kurang")]
+UNSUR_DEFAULT = [f"u{i}" for i in range(1, 10)]
+EPS = 0.005
+
+
+# --- small helpers ------------------------------------------------------------------------------
+def value(m: Metric | None) -> float | None:
+    return None if m is None else m.value
+
+
+def arah(cur: Metric | None, prev: Metric | None, higher_is_better: bool = True,
+         prev_period: str | None = None) -> Markup:
+    """'▲ naik dari 93,10 % (September 2026)' with the previous number carrying its own id."""
+    if cur is None or prev is None or cur.value is None or prev.value is None:
+        if prev_period:
+            return Markup('<span class="tetap">tanpa pembanding {}</span>').format(periode_html(prev_period))
+        return Markup("")
+    diff = cur.value - prev.value
+    if abs(diff) < EPS:
+        word, symbol, cls = "tetap", "■", "tetap"
+    elif diff > 0:
+        word, symbol, cls = "naik", "▲", "naik" if higher_is_better else "turun"
+    else:
+        word, symbol, cls = "turun", "▼", "turun" if higher_is_better else "naik"
+    when = Markup(" ({})").format(periode_html(prev.period)) if prev_period is None else \
+        Markup(" ({})").format(periode_html(prev_period))
+    return Markup('<span class="arah {cls}">{sym} {word}</span> dari {prev}{when}').format(
+        cls=cls, sym=symbol, word=word, prev=num_html(prev), when=when)
+
+
+def word_direction(cur: Metric | None, prev: Metric | None) -> str:
+    if cur is None or prev is None or cur.value is None or prev.value is None:
+        return "tercatat"
+    diff = cur.value - prev.value
+    return "tetap" if abs(diff) < EPS else ("naik" if diff > 0 else "turun")
+
+
+def missed_html(missed: Metric | None) -> Markup:
+    """'53 dari 149 indikator' as one span: the count and its label belong to one metric."""
+    if missed is None:
+        return num_html(None)
+    return num_html(missed, text=f"{angka(missed.value)} {missed.label or ''}".strip())
+
+
+def rule_value(value_: float, suffix: str = "") -> Markup:
+    """A threshold from data/reference/recommendation_rules.csv (a rule, not a published number)."""
+    return Markup('<span data-sumber="ref.recommendation_rules" title="data/reference/recommendation_rules.csv">{}{}</span>').format(
+        angka(value_), suffix)
+
+
+def kartu(judul: str, nilai: Markup, banding: Markup | None = None, catatan: str | Markup | None = None,
+          mutu: Markup | None = None, kelas: str | None = None, daftar=None) -> dict:
+    return {"judul": judul, "nilai": nilai, "banding": banding, "catatan": catatan, "mutu": mutu,
+            "kelas": kelas, "daftar": daftar}
+
+
+def mutu_html(m: Metric | None) -> Markup:
+    """The mutu letter of an IKM or NRR metric (its label), carrying the metric's id."""
+    if m is None or not m.label:
+        return Markup("")
+    return num_html(m, text=m.label, cls=f"num mutu-{m.label}")
+
+
+def unsur_names(report: Report) -> dict[str, str]:
+    if not table_exists(report.con, "ref.skm_unsur"):
+        return {}
+    return {r["code"].lower(): r["name"] for r in rows(report.con, "select code, name from ref.skm_unsur")}
+
+
+def link(href: str, text) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def ikm_bands(report: Report) -> list[tuple[float, float, str, str]]:
+    return [(c["bawah"], c["atas"], charts.MUTU_BANDS.get(c["mutu"], "#cccccc"), f"mutu {c['mutu']}")
+            for c in report.ikm_categories]
+
+
+def common(report: Report, include_internal: bool) -> dict:
+    nav_units = [u for u in report.reporting_units]
+    return {
+        "office": report.office,
+        "periode": periode_html(report.period),
+        "periode_teks": bulan(report.period),
+        "nav_units": nav_units,
+        "has_internal": include_internal,
+        "run": report.run or {"run_id": report.run_id},
+        "internal": False,
+        "subtitle": None,
+    }
+
+
+# --- Ringkasan ----------------------------------------------------------------------------------
+def headline_cards(report: Report, scope: str, scope_id: str, include_recommendations: bool = True) -> list[dict]:
+    p, q = report.period, report.previous
+    g = lambda metric, period=p: report.get(metric, scope, scope_id, period)  # noqa: E731
+    cards = []
+    ikm, ikm_prev = g("ikm"), g("ikm", q)
+    kinerja = g("ikm_kinerja")
+    if ikm is not None:
+        note = []
+        lo, hi = g("ikm_ci_low"), g("ikm_ci_high")
+        if lo is not None and hi is not None and lo.value is not None:
+            note.append(Markup("selang kepercayaan {}–{}").format(num_html(lo), num_html(hi)))
+        cukup = g("sampel_cukup")
+        if cukup is not None and cukup.value == 0:
+            note.append(Markup("{}").format(num_html(cukup, text="sampel belum memadai")))
+        if kinerja is not None:
+            note.insert(0, Markup("kinerja {}").format(num_html(kinerja)))
+        cards.append(kartu("Indeks Kepuasan Masyarakat (IKM)", num_html(ikm),
+                           arah(ikm, ikm_prev, prev_period=q),
+                           Markup(" · ").join(note) if note else None,
+                           mutu=mutu_html(ikm),
+                           kelas="perhatian" if ikm.label in ("C", "D") else "baik"))
+    else:
+        cards.append(kartu("Indeks Kepuasan Masyarakat (IKM)", Markup('<span class="kosong">–</span>'),
+                           catatan="tidak ada survei pada periode ini"))
+    for metric, title, better in (("attendance_rate", "Tingkat kehadiran", True),
+                                  ("punctuality_rate", "Ketepatan waktu masuk", True),
+                                  ("capaian_rata", "Rata-rata capaian indikator SKP", True)):
+        cur = g(metric)
+        catatan = None
+        if metric == "capaian_rata" and cur is not None:
+            missed = g("target_tidak_tercapai")
+            if missed is not None:
+                catatan = Markup("tidak tercapai: {}").format(missed_html(missed))
+        cards.append(kartu(title, num_html(cur), arah(cur, g(metric, q), better, prev_period=q), catatan))
+    follow = g("asn_to_follow_up")
+    if follow is not None:
+        cards.append(kartu("ASN perlu ditindaklanjuti (disiplin kehadiran)", num_html(follow),
+                           arah(follow, g("asn_to_follow_up", q), higher_is_better=False, prev_period=q),
+                           "pita disiplin atau TK berturut-turut; pimpinan yang memutuskan",
+                           kelas="perhatian" if follow.value else None))
+    keluhan = g("keluhan")
+    if keluhan is not None:
+        cards.append(kartu("Keluhan warga", num_html(keluhan),
+                           arah(keluhan, g("keluhan", q), higher_is_better=False, prev_period=q),
+                           Markup("dari {} responden; pujian {}").format(
+                               num_html(g("responden")), count_html(g("pujian")))))
+    daftar = [(label, num_html(g(f"predikat_{code}"), text=angka(value(g(f"predikat_{code}"))) if g(f"predikat_{code}") else None))
+              for code, label in PREDIKAT]
+    if any(g(f"predikat_{code}") for code, _ in PREDIKAT):
+        cards.append(kartu("Predikat kinerja ASN", num_html(g("asn_berpredikat")),
+                           catatan="ASN berpredikat pada periode ini", daftar=daftar))
+    if include_recommendations:
+        peng, pemb, perh = g("rekomendasi_penghargaan"), g("rekomendasi_pembinaan"), g("rekomendasi")
+        if scope == "office":
+            perh = g("rekomendasi_perhatian")
+        if peng is not None or pemb is not None:
+            daftar = [("Calon penghargaan", count_html(peng)), ("Calon pembinaan/pelatihan", count_html(pemb))]
+            if perh is not None:
+                daftar.append(("Unit perlu perhatian" if scope == "office" else "Aturan perhatian unit", count_html(perh)))
+            cards.append(kartu("Usulan (bukan keputusan)", Markup(""), daftar=daftar,
+                               catatan="calon penghargaan; alasan di halaman Rekomendasi, nama di halaman internal",
+                               kelas="baik"))
+    return cards
+
+
+def findings(report: Report) -> list[Markup]:
+    """'Sekilas': what a camat should know in a minute, as sentences."""
+    o = report.office.slug
+    p, q = report.period, report.previous
+    out: list[Markup] = []
+    att, att_prev = report.office_metric("attendance_rate"), report.office_metric("attendance_rate", q)
+    if att is not None:
+        units = [(u, report.get("attendance_rate", "unit", u.slug)) for u in report.reporting_units]
+        units = [(u, m) for u, m in units if m is not None and m.value is not None]
+        low = sorted(units, key=lambda x: x[1].value)[:2]
+        threshold = report.attendance_award_threshold
+        below = [u for u, m in units if threshold is not None and m.value < threshold]
+        text = Markup("Kehadiran kantor {} menjadi {} (bulan sebelumnya {}).").format(
+            word_direction(att, att_prev), num_html(att), num_html(att_prev))
+        if low:
+            text += Markup(" Terendah: {}.").format(Markup(", ").join(
+                Markup("{} {}").format(link(f"unit-{u.slug}.html", u.name), num_html(m)) for u, m in low))
+        if threshold is not None and below:
+            text += Markup(" Di bawah syarat penghargaan {}: {}.").format(
+                rule_value(threshold, " %"), ", ".join(u.short for u in below))
+        out.append(text)
+    cap = report.office_metric("capaian_rata")
+    if cap is not None:
+        missed = report.office_metric("target_tidak_tercapai")
+        kendala = [m for m in report.metrics.all("kendala_share", "office", p, prefix=o + ":") if m.value]
+        top = max(kendala, key=lambda m: m.value) if kendala else None
+        text = Markup("Rata-rata capaian indikator SKP {}; target tidak tercapai: {}.").format(
+            num_html(cap), missed_html(missed))
+        if top is not None:
+            text += Markup(" Penyebab terbanyak: {} ({} dari target yang tidak tercapai).").format(
+                (top.label or "").split(":")[0], num_html(top))
+        out.append(text)
+    ikm = report.office_metric("ikm")
+    if ikm is not None:
+        cd = [(u, report.get("ikm", "unit", u.slug)) for u in report.reporting_units]
+        cd = [(u, m) for u, m in cd if m is not None and m.label in ("C", "D")]
+        prio = [m for m in report.metrics.all("prioritas_perbaikan", "office-unsur", p, prefix=o + ":")]
+        names = unsur_names(report)
+        text = Markup("IKM kantor {} (mutu {}).").format(num_html(ikm), mutu_html(ikm))
+        if cd:
+            text += Markup(" Unit bermutu C/D: {}.").format(Markup(", ").join(
+                Markup("{} {} ({})").format(link(f"unit-{u.slug}.html", u.name), num_html(m), m.label) for u, m in cd))
+        if prio:
+            first = sorted(prio, key=lambda m: m.value if m.value is not None else 99)[0]
+            code = first.scope_id.split(":")[-1]
+            nrr = report.get("nrr", "office-unsur", f"{o}:{code}")
+            text += Markup(" Unsur terlemah: {} (NRR {}).").format(
+                teks_html(f"{code.upper()} {names.get(code, '')}", "unsur"), num_html(nrr))
+        cukup = report.office_metric("sampel_cukup")
+        if cukup is not None and cukup.value == 0:
+            text += Markup(" Perhatikan: {}; selisih kecil antar-bulan belum tentu perubahan nyata.").format(
+                num_html(cukup, text=cukup.label or "sampel belum memadai"))
+        out.append(text)
+    rising = report.metrics.all("keluhan_naik", "office-tema", p, prefix=o + ":")
+    keluhan = report.office_metric("keluhan")
+    if keluhan is not None:
+        text = Markup("Warga menyampaikan {} keluhan dari {} responden.").format(
+            num_html(keluhan), num_html(report.office_metric("responden")))
+        if rising:
+            text += Markup(" Tema yang naik: {}.").format(Markup("; ").join(
+                Markup("{} ({})").format((m.label or m.scope_id).split(":")[0], num_html(m)) for m in rising))
+        if report.metrics.all("keluhan_naik", "unit-tema", p):
+            text += Markup(" Tema yang naik per unit: lihat {}.").format(link("#keluhan", "Suara warga"))
+        out.append(text)
+    follow = report.office_metric("asn_to_follow_up")
+    if follow is not None and follow.value:
+        out.append(Markup("{} mencapai pita disiplin {} atau TK berturut-turut: perlu ditindaklanjuti oleh pimpinan "
+                          "(nama dan hari penyebabnya di halaman internal).").format(
+            num_html(follow, text=f"{angka(follow.value)} ASN"), teks_html("PP 94/2021", "regulasi")))
+    peng, pemb = report.office_metric("rekomendasi_penghargaan"), report.office_metric("rekomendasi_pembinaan")
+    perh = report.office_metric("rekomendasi_perhatian")
+    if peng is not None or pemb is not None or perh is not None:
+        titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
+
+        def why(metric: str) -> Markup:
+            found = [m for m in report.metrics.all(metric, "office", p, prefix=o + ":")
+                     if m.value and not m.scope_id.endswith(":penghargaan")]
+            found.sort(key=lambda m: -m.value)
+            if not found:
+                return Markup("")
+            return Markup(" ({})").format(Markup(", ").join(
+                Markup("{} {}").format(titles.get(m.scope_id.split(":")[-1], m.scope_id), count_html(m))
+                for m in found))
+
+        syarat = ", ".join(r["syarat"] for r in report.rules if r["aturan"] == "penghargaan")
+        out.append(Markup("Diusulkan: {} ASN calon penghargaan{}; {} ASN untuk pembinaan/pelatihan{}; {} unit perlu "
+                          "perhatian{}. Ini usulan dari aturan tertulis ({}); pimpinan yang memutuskan.").format(
+            count_html(peng), Markup(" ({})").format(teks_html(syarat, "aturan")) if syarat and peng and peng.value else "",
+            count_html(pemb), why("rekomendasi_asn_aturan"), count_html(perh), why("rekomendasi_unit_aturan"),
+            link("rekomendasi.html", "halaman Rekomendasi")))
+    return out
+
+
+def office_trend_charts(report: Report) -> list[charts.Chart]:
+    o = report.office.slug
+    months = report.months
+    out = []
+    att = report.series("attendance_rate", "office", o)
+    pun = report.series("punctuality_rate", "office", o)
+    cur, prev = report.office_metric("attendance_rate"), report.office_metric("attendance_rate", report.previous)
+    first = next((m for m in att if m is not None), None)
+    title = Markup("Kehadiran kantor {} menjadi {} pada {}").format(word_direction(cur, prev), num_html(cur),
+                                                                   periode_html(report.period))
+    if first is not None and first.period != report.period:
+        title += Markup(" ({} pada {})").format(num_html(first), periode_html(first.period, singkat=True))
+    threshold = report.attendance_award_threshold
+    out.append(charts.trend("tren-kehadiran", title, "Hari hadir (H, DL) dibagi hari kerja yang statusnya diketahui; "
+                            "ketepatan = hari hadir tanpa terlambat dibagi hari hadir.", months,
+                            [("Kehadiran", att), ("Ketepatan waktu", pun)],
+                            reference_line=(threshold, f"syarat penghargaan {angka(threshold)} %") if threshold else None))
+    cap = report.series("capaian_rata", "office", o)
+    if any(cap):
+        cur, prev = report.office_metric("capaian_rata"), report.office_metric("capaian_rata", report.previous)
+        title = Markup("Rata-rata capaian indikator {} menjadi {}").format(word_direction(cur, prev), num_html(cur))
+        out.append(charts.trend("tren-capaian", title, "Rata-rata capaian IKI per ASN (bobot sama), PermenPANRB 8/2021; "
+                                "100 % = target tercapai.", months, [("Capaian rata-rata", cap)],
+                                reference_line=(100, "target 100 %")))
+    ikm = report.series("ikm", "office", o)
+    if any(ikm):
+        cur, prev = report.office_metric("ikm"), report.office_metric("ikm", report.previous)
+        change = report.office_metric("ikm_perubahan_dalam_ketidakpastian")
+        title = Markup("IKM kantor {} menjadi {} (mutu {})").format(word_direction(cur, prev), num_html(cur), mutu_html(cur))
+        c = charts.trend("tren-ikm", title, "IKM terkonversi (25–100), PermenPANRB 14/2017; pita warna = mutu A–D; "
+                         "garis putus-putus = selang kepercayaan 95 %.", months,
+                         [("IKM", ikm), ("Batas bawah 95 %", report.series("ikm_ci_low", "office", o)),
+                          ("Batas atas 95 %", report.series("ikm_ci_high", "office", o))],
+                         unit_text="", percent=False, bands=ikm_bands(report), y_range=_ikm_range(ikm))
+        if change is not None and change.label:
+            c.notes.append(change.label)
+        _thin_interval_traces(c)
+        out.append(c)
+    keluhan = report.series("keluhan", "office", o)
+    if any(keluhan):
+        cur, prev = report.office_metric("keluhan"), report.office_metric("keluhan", report.previous)
+        title = Markup("Keluhan warga {} menjadi {} pada {}").format(word_direction(cur, prev), num_html(cur),
+                                                                  periode_html(report.period))
+        out.append(charts.trend("tren-keluhan", title, "Saran responden SKM per bulan: keluhan dan pujian (saran netral tidak dihitung).",
+                                months, [("Keluhan", keluhan), ("Pujian", report.series("pujian", "office", o))],
+                                unit_text="", decimals=0, percent=False, kind="bar"))
+    return out
+
+
+def _ikm_range(series: list[Metric | None]) -> list[float]:
+    values = [m.value for m in series if m is not None and m.value is not None]
+    if not values:
+        return [25, 100]
+    return [max(25, min(values) - 8), min(100, max(values) + 6)]
+
+
+def _thin_interval_traces(c: charts.Chart) -> None:
+    """The interval bounds as thin dotted grey lines, the IKM itself bold."""
+    for trace in c.data[1:]:
+        trace["line"] = {"color": charts.GREY, "width": 1, "dash": "dot"}
+        trace["marker"] = {"color": charts.GREY, "size": 4}
+
+
+def units_table(report: Report) -> tuple[list[str], list[list], list[str]]:
+    head = ["Unit", "Kehadiran", "Ketepatan", "TK", "Capaian SKP", "IKM", "Responden / minimal", "Keluhan",
+            "Tindak lanjut disiplin", "Aturan perhatian"]
+    body, classes = [], []
+    for u in report.reporting_units:
+        g = lambda metric: report.get(metric, "unit", u.slug)  # noqa: E731
+        ikm = g("ikm")
+        attention = g("rekomendasi")
+        resp, minimum = g("responden"), g("min_sample")
+        body.append([link(f"unit-{u.slug}.html", u.short), num_html(g("attendance_rate")), num_html(g("punctuality_rate")),
+                     num_html(g("tk_days")), num_html(g("capaian_rata")),
+                     Markup("{} {}").format(num_html(ikm), mutu_html(ikm)),
+                     Markup("{} / {}").format(num_html(resp, text=angka(value(resp))),
+                                              num_html(minimum, text=angka(value(minimum)))) if resp else num_html(None),
+                     num_html(g("keluhan")), count_html(g("asn_to_follow_up")),
+                     num_html(attention, text=rule_titles(report, attention)) if attention is not None else num_html(None)])
+        classes.append("perhatian" if attention is not None and attention.value else "")
+    return head, body, classes
+
+
+def count_html(m: Metric | None) -> Markup:
+    """A count without its unit word (the column head says what is counted)."""
+    return num_html(m, text=angka(value(m))) if m is not None else num_html(None)
+
+
+def rule_titles(report: Report, attention: Metric) -> str:
+    """'IKM mutu C/D, Keluhan naik' from a rekomendasi/unit metric (its rules are in its label)."""
+    if not attention.value:
+        return "–"
+    found = [m.scope_id.split(":")[-1] for m in
+             report.metrics.all("rekomendasi_aturan", "unit", attention.period, prefix=attention.scope_id + ":")]
+    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
+    return ", ".join(titles.get(f, f) for f in found) or angka(attention.value)
+
+
+def unit_comparison_charts(report: Report) -> list[charts.Chart]:
+    units = report.reporting_units
+    out = []
+    att = [(u.short, report.get("attendance_rate", "unit", u.slug)) for u in units]
+    att_sorted = sorted([x for x in att if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
+    if att_sorted:
+        lowest = att_sorted[0]
+        threshold = report.attendance_award_threshold
+        title = Markup("Kehadiran terendah di {}: {}").format(lowest[0], num_html(lowest[1]))
+        colour = lambda m: charts.OKABE_ITO["merah"] if threshold and m and m.value is not None and m.value < threshold \
+            else charts.OKABE_ITO["biru"]  # noqa: E731
+        out.append(charts.bars("unit-kehadiran", title, "Tingkat kehadiran per unit pada periode ini; warna jingga tua = "
+                               "di bawah syarat penghargaan.", att_sorted, "Kehadiran", colour_of=colour,
+                               reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
+                               x_range=[max(0, min(m.value for _, m in att_sorted) - 10), 104]))
+    ikm = [(u.short, report.get("ikm", "unit", u.slug)) for u in units]
+    ikm_sorted = sorted([x for x in ikm if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
+    if ikm_sorted:
+        lowest = ikm_sorted[0]
+        title = Markup("IKM terendah di {}: {} (mutu {})").format(lowest[0], num_html(lowest[1]), mutu_html(lowest[1]))
+        colour = lambda m: charts.MUTU_BANDS.get(m.label, charts.GREY) if m else charts.GREY  # noqa: E731
+        mutu_cells = [mutu_html(m) for _, m in ikm_sorted]
+        out.append(charts.bars("unit-ikm", title, "IKM terkonversi per unit; warna = mutu (A biru tua, B biru muda, "
+                               "C jingga, D jingga tua).", ikm_sorted, "IKM", unit_text="", percent=False,
+                               colour_of=colour, x_range=[max(25, min(m.value for _, m in ikm_sorted) - 10), 100],
+                               extra_columns=[("Mutu", mutu_cells)]))
+    series = []
+    for code, label in PREDIKAT:
+        series.append((label, charts.PREDIKAT_COLOURS[code],
+                       [report.get(f"predikat_{code}", "unit", u.slug) for u in units]))
+    if any(m for _, _, ms in series for m in ms):
+        parts = [Markup("{} {}").format(label, count_html(report.office_metric(f"predikat_{code}")))
+                 for code, label in PREDIKAT if code != "baik" and value(report.office_metric(f"predikat_{code}"))]
+        title = Markup("Predikat kinerja per unit: {}").format(Markup(", ").join(parts) if parts else "semua Baik")
+        out.append(charts.stacked_bars("unit-predikat", title, "Jumlah ASN per predikat (PermenPANRB 6/2022) pada periode "
+                                       "ini; ASN yang menilai per triwulan muncul di bulan penutup triwulan.",
+                                       [u.short for u in units], series))
+    return out
+
+
+def complaint_section(report: Report, scope: str, scope_id: str, chart_id: str) -> tuple[list[charts.Chart], list[list]]:
+    """Themes of complaints in the period (bars; rising ones marked) and the rising themes as rows."""
+    p = report.period
+    tema_scope = f"{scope}-tema"
+    counts = report.metrics.all("keluhan", tema_scope, p, prefix=scope_id + ":")
+    rising = {m.scope_id: m for m in report.metrics.all("keluhan_naik", tema_scope, p, prefix=scope_id + ":")}
+    counts = sorted([m for m in counts if m.value], key=lambda m: -m.value)
+    out = []
+    if counts:
+        items = [((m.label or m.scope_id.split(":")[-1]) + (" ▲" if m.scope_id in rising else ""), m) for m in counts]
+        top = counts[0]
+        title = Markup("Keluhan terbanyak: {} ({})").format(top.label, num_html(top))
+        if rising:
+            title += Markup("; naik: {}").format(", ".join(m.label.split(":")[0] for m in rising.values() if m.label))
+        colour = lambda m: charts.OKABE_ITO["merah"] if m and m.scope_id in rising else charts.OKABE_ITO["biru"]  # noqa: E731
+        out.append(charts.bars(chart_id, title, "Jumlah keluhan per tema pada periode ini (satu keluhan bisa menyebut "
+                               "beberapa tema). ▲ dan jingga tua = tema naik: lebih banyak dari rata-rata tiga periode "
+                               "sebelumnya.", items, "Keluhan", unit_text="", decimals=0, percent=False,
+                               colour_of=colour, label_head="Tema"))
+    rising_rows = [[(m.label or "").split(":")[0], num_html(m, text=angka(m.value)),
+                    num_html(m, text=(m.label or "").split(": ", 1)[-1])] for m in rising.values()]
+    return out, rising_rows
+
+
+def kendala_chart(report: Report, scope: str, scope_id: str, chart_id: str) -> charts.Chart | None:
+    shares = [m for m in report.metrics.all("kendala_share", scope, report.period, prefix=scope_id + ":")
+              if m.value is not None]
+    if not shares or not any(m.value for m in shares):
+        return None
+    shares = sorted(shares, key=lambda m: -m.value)
+    items = [((m.label or m.scope_id).split(":")[0], m) for m in shares]
+    top = shares[0]
+    title = Markup("Target tidak tercapai paling sering karena {} ({})").format(
+        (top.label or "").split(":")[0], num_html(top))
+    detail = [Markup("{}").format(num_html(m, text=(m.label or "").split(": ", 1)[-1])) for m in shares]
+    return charts.bars(chart_id, title, "Bagian dari indikator yang tidak tercapai, menurut kendala yang ditulis di "
+                       "ekspor SKP (kendala_categories.csv).", items, "Bagian", extra_columns=[("Rincian", detail)],
+                       label_head="Kendala", x_range=[0, min(100, max(m.value for m in shares) + 15)])
+
+
+def recommendation_rows(report: Report) -> tuple[list[str], list[list], list[str]]:
+    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
+    rule_ids = [rid for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")
+                if rid != "penghargaan"]
+    head = ["Unit", "Calon penghargaan", "Calon pembinaan"] + [f"· {titles[rid]}" for rid in rule_ids] + \
+        ["Perhatian unit"]
+    body, classes = [], []
+    for u in report.reporting_units:
+        g = lambda metric, sid=u.slug: report.get(metric, "unit", sid)  # noqa: E731
+        row = [link(f"unit-{u.slug}.html#rekomendasi", u.short), count_html(g("rekomendasi_penghargaan")),
+               count_html(g("rekomendasi_pembinaan"))]
+        row += [count_html(g("rekomendasi_asn_aturan", f"{u.slug}:{rid}")) for rid in rule_ids]
+        attention = g("rekomendasi")
+        row.append(num_html(attention, text=rule_titles(report, attention)) if attention is not None else num_html(None))
+        body.append(row)
+        classes.append("perhatian" if attention is not None and attention.value else "")
+    return head, body, classes
+
+
+def ringkasan(report: Report, include_internal: bool) -> dict:
+    o = report.office.slug
+    rising_charts, rising_rows = complaint_section(report, "office", o, "keluhan-tema")
+    unit_rising = []
+    by_unit: dict[str, list[Metric]] = {}
+    for m in report.metrics.all("keluhan_naik", "unit-tema", report.period):
+        by_unit.setdefault(m.scope_id.split(":")[0], []).append(m)
+    for u in report.reporting_units:
+        found = sorted(by_unit.get(u.slug, []), key=lambda m: -(m.value or 0))
+        if found:
+            unit_rising.append([link(f"unit-{u.slug}.html#keluhan", u.short), Markup("; ").join(
+                Markup("{} {}").format((m.label or "").split(":")[0], num_html(m, text=f"({angka(m.value)})"))
+                for m in found)])
+    theme_trend = office_theme_trend(report)
+    units_head, units_body, units_classes = units_table(report)
+    rec_head, rec_body, rec_classes = recommendation_rows(report)
+    kendala = kendala_chart(report, "office", o, "kendala")
+    return {
+        "page": "index", "title": "Ringkasan kinerja ASN",
+        "cards": headline_cards(report, "office", o),
+        "findings": findings(report),
+        "trends": office_trend_charts(report),
+        "units_head": units_head, "units_rows": units_body, "units_classes": units_classes,
+        "unit_charts": unit_comparison_charts(report),
+        "complaint_charts": rising_charts, "theme_trend": theme_trend,
+        "unit_rising": unit_rising,
+        "kendala": kendala,
+        "rec_head": rec_head, "rec_rows": rec_body, "rec_classes": rec_classes,
+    }
+
+
+def office_theme_trend(report: Report) -> charts.Chart | None:
+    o = report.office.slug
+    themes = {}
+    for month in report.months:
+        for m in report.metrics.all("keluhan", "office-tema", month, prefix=o + ":"):
+            themes.setdefault(m.scope_id, m.label or m.scope_id)
+    if not themes:
+        return None
+    totals = {sid: sum(value(report.get("keluhan", "office-tema", sid, p)) or 0 for p in report.months) for sid in themes}
+    ordered = sorted(themes, key=lambda sid: -totals[sid])
+    series = [(themes[sid], report.series("keluhan", "office-tema", sid)) for sid in ordered]
+    # the finding: the theme that grew most from the first to the last month of the window
+    def growth(sid):
+        first = next((m for m in report.series("keluhan", "office-tema", sid) if m is not None), None)
+        last = report.get("keluhan", "office-tema", sid)
+        return ((value(last) or 0) - (value(first) or 0), first, last)
+    grown = max(ordered, key=lambda sid: growth(sid)[0])
+    delta, first, last = growth(grown)
+    if delta > 0 and first is not None:
+        title = Markup("Keluhan {} naik dari {} ({}) menjadi {} ({})").format(
+            themes[grown].lower(), num_html(first), periode_html(first.period, singkat=True), num_html(last),
+            periode_html(report.period, singkat=True))
+    else:
+        top = ordered[0]
+        title = Markup("Sepanjang 12 bulan, tema terbanyak: {} ({} pada {})").format(
+            themes[top], num_html(report.get("keluhan", "office-tema", top)), periode_html(report.period, singkat=True))
+    c = charts.trend("keluhan-tren-tema", title, "Keluhan per tema per bulan, seluruh unit (satu keluhan bisa menyebut "
+                     "beberapa tema).", report.months, series, unit_text="", decimals=0, percent=False, kind="bar",
+                     stacked=True, height=360)
+    c.layout["legend"] = {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12}}
+    c.layout["margin"]["r"] = 230
+    return c
+
+
+# --- per unit -----------------------------------------------------------------------------------
+def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
+    s = unit.slug
+    p, q = report.period, report.previous
+    months = report.months
+    trends = []
+    att = report.series("attendance_rate", "unit", s)
+    if any(att):
+        cur, prev = report.get("attendance_rate", "unit", s), report.get("attendance_rate", "unit", s, q)
+        title = Markup("Kehadiran {} {} menjadi {}").format(unit.short, word_direction(cur, prev), num_html(cur))
+        threshold = report.attendance_award_threshold
+        trends.append(charts.trend(f"tren-kehadiran-{s}", title, "Kehadiran dan ketepatan waktu masuk, 12 bulan.", months,
+                                   [("Kehadiran", att), ("Ketepatan waktu", report.series("punctuality_rate", "unit", s))],
+                                   reference_line=(threshold, f"{angka(threshold)} %") if threshold else None))
+        tl = report.series("tl_days", "unit", s)
+        cur_tl, prev_tl = report.get("tl_days", "unit", s), report.get("tl_days", "unit", s, q)
+        title = Markup("Hari terlambat (TL) {}: {} pada {}").format(word_direction(cur_tl, prev_tl), num_html(cur_tl),
+                                                                  periode_html(p, singkat=True))
+        trends.append(charts.trend(f"tren-terlambat-{s}", title, "Hari kerja dengan terlambat masuk (TL1–TL4), pulang "
+                                   "sebelum waktunya (PSW1–PSW4) dan tanpa keterangan (TK), dijumlah atas ASN unit.",
+                                   months, [("Terlambat (TL)", tl), ("Pulang cepat (PSW)", report.series("psw_days", "unit", s)),
+                                            ("Tanpa keterangan (TK)", report.series("tk_days", "unit", s))],
+                                   unit_text=" hari", decimals=0, percent=False, kind="bar"))
+    cap = report.series("capaian_rata", "unit", s)
+    if any(cap):
+        cur, prev = report.get("capaian_rata", "unit", s), report.get("capaian_rata", "unit", s, q)
+        title = Markup("Capaian indikator {} {} menjadi {}").format(unit.short, word_direction(cur, prev), num_html(cur))
+        trends.append(charts.trend(f"tren-capaian-{s}", title, "Rata-rata capaian IKI per ASN; 100 % = target tercapai.",
+                                   months, [("Capaian rata-rata", cap)], reference_line=(100, "target 100 %")))
+    ikm = report.series("ikm", "unit", s)
+    if any(ikm):
+        cur, prev = report.get("ikm", "unit", s), report.get("ikm", "unit", s, q)
+        title = Markup("IKM {} {} menjadi {} (mutu {})").format(unit.short, word_direction(cur, prev), num_html(cur),
+                                                               mutu_html(cur))
+        c = charts.trend(f"tren-ikm-{s}", title, "IKM terkonversi dengan selang kepercayaan 95 %; pita warna = mutu.",
+                         months, [("IKM", ikm), ("Batas bawah 95 %", report.series("ikm_ci_low", "unit", s)),
+                                  ("Batas atas 95 %", report.series("ikm_ci_high", "unit", s))],
+                         unit_text="", percent=False, bands=ikm_bands(report), y_range=_ikm_range(ikm))
+        change = report.get("ikm_perubahan_dalam_ketidakpastian", "unit", s)
+        if change is not None and change.label:
+            c.notes.append(change.label)
+        sample = report.get("sampel_cukup", "unit", s)
+        if sample is not None and sample.label:
+            c.notes.append(sample.label)
+        _thin_interval_traces(c)
+        trends.append(c)
+
+    # NRR per unsur and priorities
+    names = unsur_names(report)
+    nrr = [report.get("nrr", "unit-unsur", f"{s}:{code}") for code in (names or UNSUR_DEFAULT)]
+    nrr_items = [(f"{m.scope_id.split(':')[-1].upper()} {names.get(m.scope_id.split(':')[-1], '')}", m)
+                 for m in nrr if m is not None]
+    nrr_chart, priorities = None, []
+    if nrr_items:
+        ordered = sorted(nrr_items, key=lambda x: x[1].value)
+        low_name, low = ordered[0]
+        title = Markup("Prioritas perbaikan: {} (NRR {}, mutu {})").format(teks_html(low_name, "unsur"), num_html(low),
+                                                                          mutu_html(low))
+        limit = report.nrr_attention_below
+        colour = lambda m: charts.MUTU_BANDS.get(m.label, charts.GREY) if m else charts.GREY  # noqa: E731
+        nrr_chart = charts.bars(f"nrr-{s}", title, "Nilai rata-rata (NRR, skala 1–4) tiap unsur pelayanan pada periode ini, "
+                                "dari yang terendah; warna = mutu unsur.", ordered, "NRR", unit_text="", decimals=2,
+                                percent=False, colour_of=colour, label_head="Unsur",
+                                reference_line=(limit, f"batas mutu B {angka(limit, 4)}") if limit else None,
+                                x_range=[1, 4.2], extra_columns=[("Mutu", [mutu_html(m) for _, m in ordered])])
+        for m in sorted(report.metrics.all("prioritas_perbaikan", "unit-unsur", p, prefix=s + ":"),
+                        key=lambda m: (m.value if m.value is not None else 99)):
+            code = m.scope_id.split(":")[-1]
+            priorities.append([teks_html(f"{code.upper()} {names.get(code, '')}", "unsur"),
+                               num_html(report.get("nrr", "unit-unsur", f"{s}:{code}")),
+                               mutu_html(report.get("nrr", "unit-unsur", f"{s}:{code}")),
+                               num_html(m, text=angka(m.value)),
+                               count_html(report.get("keluhan", "unit-unsur", f"{s}:{code}")),
+                               num_html(m, text=(m.label or "").split(": ", 1)[-1])])
+
+    complaint_charts, rising_rows = complaint_section(report, "unit", s, f"keluhan-{s}")
+    complaints = [{"tanggal": c["tanggal"], "layanan": c["jenis_layanan"], "tema": c["tema_label"],
+                   "saran": mask_personal(c["saran"], report)} for c in report.complaints(s, p)]
+    kendala = kendala_chart(report, "unit", s, f"kendala-{s}")
+    missed = report.get("target_tidak_tercapai", "unit", s)
+
+    attention = [m for m in report.metrics.all("rekomendasi_aturan", "unit", p, prefix=s + ":")]
+    asn_rules = [(rid, report.get("rekomendasi_asn_aturan", "unit", f"{s}:{rid}"))
+                 for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")]
+    rule_text = {r["aturan"]: r for r in report.rules}
+    rules_rows = [[rule_text.get(rid, {}).get("judul", rid), teks_html(rule_label(report, rid), "aturan"), count_html(m)]
+                  for rid, m in asn_rules if m is not None]
+    return {
+        "page": f"unit-{s}", "title": unit.name, "unit": unit,
+        "cards": headline_cards(report, "unit", s),
+        "trends": trends, "nrr_chart": nrr_chart, "priorities": priorities,
+        "complaint_charts": complaint_charts, "rising_rows": rising_rows, "complaints": complaints,
+        "kendala": kendala, "missed": missed,
+        "attention": [(rule_text.get(m.scope_id.split(":")[-1], {}).get("judul", m.scope_id),
+                       num_html(m, text=(m.label or "").split("Bukti: ", 1)[-1])) for m in attention],
+        "rules_rows": rules_rows,
+        "include_internal": include_internal,
+    }
+
+
+def rule_label(report: Report, rule_id: str) -> str:
+    parts = [r["syarat"] for r in report.rules if r["aturan"] == rule_id]
+    jenis = next((r["jenis"] for r in report.rules if r["aturan"] == rule_id), "")
+    return f"{jenis}: " + ", ".join(parts)
+
+
+def mask_personal(text: str | None, report: Report) -> str:
+    """A citizen may write an officer's name or NIP: public pages show units, not people (UU 27/2022)."""
+    if not text:
+        return ""
+    masked = re.sub(r"\b\d{18}\b", "[NIP disamarkan]", text)
+    for name in report.roster_names:
+        plain = name.split(",")[0].strip()
+        if len(plain) >= 4:
+            masked = re.sub(re.escape(plain), "[nama disamarkan]", masked, flags=re.IGNORECASE)
+    return masked
+
+
+# --- Rekomendasi --------------------------------------------------------------------------------
+def rekomendasi(report: Report, include_internal: bool) -> dict:
+    rec_head, rec_rows, rec_classes = recommendation_rows(report)
+    rules = []
+    for rid in dict.fromkeys(r["aturan"] for r in report.rules):
+        conds = [r for r in report.rules if r["aturan"] == rid]
+        rules.append({"aturan": rid, "jenis": conds[0]["jenis"], "cakupan": conds[0]["cakupan"],
+                      "syarat": [c["syarat"] for c in conds], "sumber": "; ".join(dict.fromkeys(c["sumber"] for c in conds))})
+    units = []
+    for u in report.reporting_units:
+        found = report.metrics.all("rekomendasi_aturan", "unit", report.period, prefix=u.slug + ":")
+        if found:
+            units.append({"unit": u, "rules": [(m.scope_id.split(":")[-1], num_html(m, text=m.label or "")) for m in found]})
+    peng, pemb = report.office_metric("rekomendasi_penghargaan"), report.office_metric("rekomendasi_pembinaan")
+    perh = report.office_metric("rekomendasi_perhatian")
+    return {"page": "rekomendasi", "title": "Rekomendasi: usulan penghargaan, pembinaan dan perhatian unit",
+            "rules": rules, "rec_head": rec_head, "rec_rows": rec_rows, "rec_classes": rec_classes,
+            "units_attention": units, "peng": peng, "pemb": pemb, "perh": perh,
+            "include_internal": include_internal}
+
+
+# --- Kualitas data ------------------------------------------------------------------------------
+def kualitas_data(report: Report, include_internal: bool) -> dict:
+    files = []
+    totals = {"rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0}
+    for f in report.files:
+        if f["status"] == "superseded":
+            continue
+        src = f"lineage.files/{f['file_id']}"
+        files.append([teks_html(f["path"], "berkas"), f["kind"] or "", f["format"] or "",
+                      sumber_html(f["rows_read"], f"{src}/rows_read"), sumber_html(f["rows_loaded"], f"{src}/rows_loaded"),
+                      sumber_html(f["rows_quarantined"], f"{src}/rows_quarantined"),
+                      teks_html(status_text(f), "status")])
+        for k in totals:
+            totals[k] += f[k] or 0
+    superseded = [f for f in report.files if f["status"] == "superseded"]
+    reasons = [[r["shape"] or "", teks_html(r["rule"], "aturan"), teks_html(r["message"] or "", "alasan"),
+                sumber_html(r["rows"], f"quarantine.rows/{r['shape']}/{r['rule']}"),
+                sumber_html(r["files"], f"quarantine.rows/{r['shape']}/{r['rule']}/files")]
+               for r in report.quarantine_reasons]
+    total_row = [Markup("<strong>Jumlah</strong>"), "", "",
+                 sumber_html(totals["rows_read"], "lineage.files/sum/rows_read"),
+                 sumber_html(totals["rows_loaded"], "lineage.files/sum/rows_loaded"),
+                 sumber_html(totals["rows_quarantined"], "lineage.files/sum/rows_quarantined"), ""]
+    return {"page": "kualitas-data", "title": "Kualitas data: berkas, baris dimuat dan dikarantina",
+            "files": files + ([total_row] if files else []), "reasons": reasons,
+            "superseded": [[teks_html(f["path"], "berkas"), teks_html(f["sha256"][:12], "sha256"),
+                            teks_html(f"diganti berkas #{f['superseded_by']}", "berkas")] for f in superseded],
+            "include_internal": include_internal}
+
+
+def status_text(f: dict) -> str:
+    if f["status"] == "error":
+        return f"galat: {f['error'] or ''}"
+    read, loaded, quarantined = f["rows_read"] or 0, f["rows_loaded"] or 0, f["rows_quarantined"] or 0
+    return "cocok" if read == loaded + quarantined else "tidak cocok: periksa"
+
+
+# --- Metodologi ---------------------------------------------------------------------------------
+def metodologi(report: Report) -> dict:
+    definitions = report.definitions
+    listed = []
+    if definitions:
+        for d in definitions:
+            listed.append([teks_html(d.get("metric"), "metric"), d.get("scope") or "", d.get("satuan") or "",
+                           teks_html(d.get("definisi") or "", "definisi"), teks_html(d.get("rumus") or "", "rumus"),
+                           teks_html(d.get("regulasi") or "", "regulasi"),
+                           teks_html((d.get("tabel_referensi") or "").replace("|", ", "), "tabel")])
+    else:
+        for r in rows(report.con, "select distinct metric, scope, unit from main.metrics order by 1, 2"):
+            listed.append([teks_html(r["metric"], "metric"), r["scope"], r["unit"] or "", "", "", "", ""])
+    published = {(r[0], r[1]) for r in report.con.execute(
+        "select distinct metric, scope from main.metrics where period = ?", [report.period]).fetchall()}
+    extra = sorted(published - {(d.get("metric"), d.get("scope")) for d in definitions}) if definitions else []
+    refs = [[teks_html(r["name"], "tabel"), teks_html(r["sha256"], "sha256"),
+             sumber_html(r["rows"], f"lineage.reference_tables/{r['name']}/rows")] for r in report.reference_versions]
+    kinds = {}
+    for f in report.files:
+        if f["status"] != "superseded":
+            kinds.setdefault(f["kind"] or "?", []).append(f)
+    run = report.run
+    run_rows = []
+    for key, label in (("run_id", "Run"), ("period", "Periode"), ("as_of", "Tanggal acuan (as_of)"),
+                       ("started_at", "Mulai"), ("ended_at", "Selesai"), ("status", "Status"),
+                       ("code_version", "Versi kode")):
+        if run.get(key) is not None:
+            run_rows.append([label, teks_html(str(run[key]), key)])
+    return {"page": "metodologi", "title": "Metodologi: definisi, rumus, aturan dan versinya",
+            "definitions": listed, "has_definitions": bool(definitions),
+            "undefined": [teks_html(f"{m}/{s}", "metric") for m, s in extra],
+            "refs": refs, "run_rows": run_rows,
+            "kinds": [[k, sumber_html(len(v), f"lineage.files/kind/{k}"),
+                       sumber_html(sum(f["rows_read"] or 0 for f in v), f"lineage.files/kind/{k}/rows_read")]
+                      for k, v in sorted(kinds.items())],
+            "rules": report.rules}

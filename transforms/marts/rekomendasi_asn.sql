@@ -1,0 +1,58 @@
+-- rekomendasi_asn: one row per ASN per period per recommendation rule that selects the ASN:
+-- a proposal for the head of office, never a decision (DOMAIN.md §4).
+-- materialized: table
+--
+-- Columns: nip, unit_slug, period, aturan (rule id), jenis (penghargaan | pembinaan), syarat (the
+--   rule's conditions in words, joined with ', '), bukti (the ASN's facts behind each condition,
+--   joined with '; '), bukti_metric_ids (the published metrics that show those facts).
+-- Rule: data/reference/recommendation_rules.csv, rows with cakupan = 'asn' and aktif = 'ya'. A rule
+--   is one or more conditions (rows sharing `aturan`); an ASN-period is selected when every
+--   condition holds. A condition compares the fact named in `kriteria`
+--   (marts.rekomendasi_asn_fakta) with `ambang` using `pembanding` (>=, >, <=, <, =, or `dalam`
+--   for a '|'-separated list of codes). A missing fact fails the condition unless `bila_kosong` is
+--   'lolos' (e.g. an officer IKM where no respondent named the ASN). Defaults (DOMAIN.md §4):
+--   penghargaan = predikat Sangat Baik, no TK day, no TL3/TL4/PSW3/PSW4, attendance ≥ 95 %, officer
+--   IKM A/B where named; pembinaan = predikat Butuh Perbaikan/Kurang/Sangat Kurang, missed targets
+--   with kendala pelatihan/kompetensi, repeated lateness, a PP 94/2021 discipline flag.
+with facts as (
+    select * from marts.rekomendasi_asn_fakta
+),
+rules as (
+    select
+        aturan, jenis, urutan::integer as urutan, kriteria, pembanding, trim(ambang) as ambang,
+        lower(trim(coalesce(bila_kosong, 'gagal'))) as bila_kosong, syarat
+    from ref.recommendation_rules
+    where lower(trim(cakupan)) = 'asn' and lower(trim(aktif)) in ('ya', 'true', '1')
+),
+subjects as (
+    select distinct nip, unit_slug, period from facts
+),
+checks as (
+    select
+        s.nip, s.unit_slug, s.period, r.aturan, r.jenis, r.urutan, r.syarat,
+        f.bukti, f.bukti_metric_id,
+        case
+            when f.kriteria is null then r.bila_kosong = 'lolos'
+            when r.pembanding = 'dalam' then list_contains(string_split(lower(r.ambang), '|'), lower(f.kode))
+            when r.pembanding = '>=' then f.nilai >= r.ambang::double
+            when r.pembanding = '>'  then f.nilai >  r.ambang::double
+            when r.pembanding = '<=' then f.nilai <= r.ambang::double
+            when r.pembanding = '<'  then f.nilai <  r.ambang::double
+            when r.pembanding = '='  then f.nilai =  r.ambang::double
+        end as holds
+    from subjects s
+    cross join rules r
+    left join facts f on f.nip = s.nip and f.period = s.period and f.kriteria = r.kriteria
+)
+select
+    nip,
+    unit_slug,
+    period,
+    aturan,
+    any_value(jenis)                                                              as jenis,
+    string_agg(syarat, ', ' order by urutan)                                      as syarat,
+    string_agg(bukti, '; ' order by urutan)                                       as bukti,
+    list(bukti_metric_id order by urutan) filter (where bukti_metric_id is not null) as bukti_metric_ids
+from checks
+group by nip, unit_slug, period, aturan
+having bool_and(coalesce(holds, false))
