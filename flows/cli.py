@@ -42,6 +42,15 @@ def _settings(config, **overrides) -> Settings:
         _usage(f"berkas pengaturan {config} tidak sah: {exc}")
 
 
+def _flow_options(settings: Settings) -> dict:
+    """The settings evaluate_period takes besides paths: internal pages and OpenLineage."""
+    try:
+        return {"include_internal": settings.include_internal, "state_dir": settings.state_dir,
+                "openlineage": settings.section("openlineage")}
+    except ValueError as exc:
+        _usage(f"berkas pengaturan tidak sah: {exc}")
+
+
 def _usage(message: str):
     typer.echo(f"galat: {message}", err=True)
     raise typer.Exit(EXIT_USAGE)
@@ -121,6 +130,7 @@ def run(
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
     if not settings.inbox.is_dir():
         _usage(f"folder inbox tidak ada: {settings.inbox}")
+    options = _flow_options(settings)
     prefect_environment(settings)
 
     def work():
@@ -129,8 +139,11 @@ def run(
 
         _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
         outcome = evaluate_period(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
-                                  reference=settings.reference, out=settings.out, as_of=settings.today())
+                                  reference=settings.reference, out=settings.out, as_of=settings.today(),
+                                  **options)
         typer.echo(console.text_summary(outcome, f"Periode {period}: {settings.inbox} -> {settings.warehouse}"))
+        if outcome.report:
+            typer.echo(f"Laporan: {outcome.report}")
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         blocked = outcome.blocked
@@ -138,7 +151,8 @@ def run(
             for stale in outcome.stale_periods:
                 _progress(f"menjalankan ulang periode {stale} (--cascade)")
                 again = evaluate_period(period=stale, inbox=settings.inbox, warehouse=settings.warehouse,
-                                        reference=settings.reference, out=settings.out, as_of=settings.today())
+                                        reference=settings.reference, out=settings.out, as_of=settings.today(),
+                                        **options)
                 typer.echo(console.one_line(stale, again))
                 blocked = blocked or again.blocked
         return EXIT_BLOCKED if blocked else EXIT_OK
@@ -166,6 +180,7 @@ def backfill(
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
     if not settings.inbox.is_dir():
         _usage(f"folder inbox tidak ada: {settings.inbox}")
+    options = _flow_options(settings)
     prefect_environment(settings)
 
     def work():
@@ -173,7 +188,8 @@ def backfill(
         from flows.schedule import backfill as backfill_flow
 
         results = backfill_flow(first=first, last=last, inbox=settings.inbox, warehouse=settings.warehouse,
-                                reference=settings.reference, out=settings.out, as_of=settings.today())
+                                reference=settings.reference, out=settings.out, as_of=settings.today(),
+                                options=options)
         for period, outcome in results:
             typer.echo(console.one_line(period, outcome))
         blocked = [p for p, o in results if o.blocked]
@@ -256,6 +272,36 @@ def export(
         n = export_metrics(con, period, target, fmt)
         typer.echo(f"{n} angka periode {period} ditulis ke {target}")
         return EXIT_OK if n else EXIT_BLOCKED
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
+def trace(
+    metric_id: Annotated[str, typer.Argument(help="Id metrik, misalnya ikm/unit/kelurahan-pager/2026-10 (atribut data-metric-id di laporan).")],
+    fmt: Annotated[str, typer.Option("--format", help="table, json atau csv.")] = "table",
+    config: ConfigOpt = None, warehouse: WarehouseOpt = None, debug: DebugOpt = False,
+):
+    """Telusuri satu angka: definisi dan rumus, tabel referensi, model SQL, run, berkas sumber dan baris (dipakai dan dikecualikan)."""
+    if fmt not in ("table", "json", "csv"):
+        _usage("--format harus table, json atau csv")
+    settings = _settings(config, warehouse=warehouse)
+    if not Path(settings.warehouse).exists():
+        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu)")
+
+    def work():
+        from transforms.trace import TraceError, trace_command_output
+        from transforms.warehouse import connect
+
+        con = connect(settings.warehouse, read_only=True)
+        try:
+            typer.echo(trace_command_output(con, metric_id, fmt))
+        except (TraceError, ValueError) as exc:
+            typer.echo(f"galat: {exc}", err=True)
+            return EXIT_USAGE
+        finally:
+            con.close()
+        return EXIT_OK
 
     raise typer.Exit(_guard(settings, debug, work))
 

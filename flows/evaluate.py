@@ -1,7 +1,8 @@
-"""The Prefect flow of one period: ingest -> validate -> transform and publish (later: report).
+"""The Prefect flow of one period: ingest -> validate -> transform -> publish -> report.
 
-Thin on purpose: each task opens the warehouse, calls a plain step from flows/steps.py and
-closes it again (DuckDB allows one writer; tasks run one after another).
+Thin on purpose: each task opens the warehouse, calls a plain step from flows/steps.py inside
+its OpenLineage START/COMPLETE|FAIL events (flows/lineage_events.py) and closes the warehouse
+again (DuckDB allows one writer; tasks run one after another).
 """
 from __future__ import annotations
 
@@ -13,74 +14,130 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import console
-from flows.steps import Outcome, ingest_step, transform_step, validate_step
+from flows.lineage_events import LineageConfig, lineage_config, step_events
+from flows.steps import Outcome, build_step, ingest_step, publish_step, validate_step
 from transforms.runs import finish_run, start_run
 from transforms.warehouse import WarehouseLock, connect
 
 
+def _events(step: str, con, run_id: str, lineage: LineageConfig, warehouse: Path, period: str, inbox=None):
+    return step_events(step, run_id, config=lineage, con=con, warehouse=warehouse, period=period,
+                       flow_run_id=str(flow_run.get_id() or "") or None, inbox=inbox)
+
+
 @task(name="ingest", retries=2, retry_delay_seconds=5,
       retry_condition_fn=lambda task, task_run, state: isinstance(state.result(raise_on_failure=False), OSError))
-def ingest(warehouse: Path, inbox: Path, reference: Path, run_id: str) -> tuple[list, dict]:
+def ingest(warehouse: Path, inbox: Path, reference: Path, run_id: str, period: str,
+           lineage: LineageConfig) -> tuple[list, dict]:
     con = connect(warehouse)
     try:
-        return ingest_step(con, inbox, reference, run_id, progress=get_run_logger().info)
+        with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
+            return ingest_step(con, inbox, reference, run_id, progress=get_run_logger().info)
     finally:
         con.close()
 
 
 @task(name="validate")
-def validate(warehouse: Path, reports: list, as_of: date, run_id: str, period: str) -> Outcome:
+def validate(warehouse: Path, reports: list, as_of: date, run_id: str, period: str,
+             lineage: LineageConfig) -> Outcome:
     con = connect(warehouse)
     try:
-        return validate_step(con, reports, as_of, run_id, period=period, progress=get_run_logger().info)
+        with _events("validate", con, run_id, lineage, warehouse, period) as events:
+            outcome = validate_step(con, reports, as_of, run_id, period=period, progress=get_run_logger().info)
+            if outcome.blocked:
+                events.fail("; ".join(outcome.blocking)[:1000])
+            return outcome
     finally:
         con.close()
 
 
 @task(name="transform")
-def transform(warehouse: Path, period: str, run_id: str) -> dict:
+def transform(warehouse: Path, period: str, run_id: str, lineage: LineageConfig) -> list[str]:
     con = connect(warehouse)
     try:
-        return transform_step(con, period, run_id)
+        with _events("transform", con, run_id, lineage, warehouse, period) as events:
+            events.built = build_step(con, run_id)
+            return events.built
+    finally:
+        con.close()
+
+
+@task(name="publish")
+def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage: LineageConfig) -> dict:
+    con = connect(warehouse)
+    try:
+        with _events("publish", con, run_id, lineage, warehouse, period) as events:
+            result = publish_step(con, period, run_id, built)
+            if result["blocking"]:
+                events.fail("; ".join(result["blocking"])[:1000])
+            return result
+    finally:
+        con.close()
+
+
+@task(name="report")
+def report(warehouse: Path, period: str, out: Path, include_internal: bool) -> str:
+    from reports.render import render_period
+
+    con = connect(warehouse, read_only=True)
+    try:
+        return str(render_period(con, period, out, include_internal=include_internal))
     finally:
         con.close()
 
 
 @flow(name="evaluate_period", log_prints=False)
-def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date) -> Outcome:
-    """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks."""
+def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
+                    include_internal: bool = True, state_dir: Path | None = None,
+                    openlineage: dict | None = None) -> Outcome:
+    """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
+
+    include_internal: write the per-ASN pages under internal/ (settings `[reports] internal`).
+    state_dir / openlineage: where OpenLineage events go (default: beside the warehouse) and
+    the `[openlineage]` settings section (docs/lineage.md).
+    """
+    lineage = lineage_config(state_dir or Path(warehouse).parent, openlineage)
     with WarehouseLock(warehouse, f"pantau run --period {period}"):
-        return _evaluate(period, inbox, warehouse, reference, out, as_of)
+        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage)
 
 
-def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date) -> Outcome:
+def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
+              include_internal: bool, lineage: LineageConfig) -> Outcome:
     con = connect(warehouse)
     try:
         run_id = start_run(con, "run", period, as_of,
                            {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)},
                            flow_run_id=str(flow_run.get_id() or ""))
+        run_events = _events("run", None, run_id, lineage, warehouse, period)
     finally:
         con.close()
     status, message = "failed", "internal error"
-    try:
-        reports, versions = ingest(warehouse, inbox, reference, run_id)
-        outcome = validate(warehouse, reports, as_of, run_id, period)
-        outcome.reference_versions = versions
-        if not outcome.blocked:
-            outcome.published = transform(warehouse, period, run_id)
-            outcome.warnings.extend(outcome.published.get("warnings", []))
-            outcome.blocking.extend(f"metrics: {p}" for p in outcome.published.get("blocking", []))
-        status = "blocked" if outcome.blocked else "success"
-        message = "; ".join(outcome.blocking) or None
-        create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
-                                 description=f"Validasi ekspor untuk periode {period}")
-        return outcome
-    except BaseException as exc:
-        message = f"{type(exc).__name__}: {exc}"[:1000]
-        raise
-    finally:
-        con = connect(warehouse)
+    with run_events as events:
         try:
-            finish_run(con, run_id, status, message)
+            reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage)
+            outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
+            outcome.reference_versions = versions
+            if not outcome.blocked:
+                built = transform(warehouse, period, run_id, lineage)
+                outcome.published = publish(warehouse, period, run_id, built, lineage)
+                outcome.warnings.extend(outcome.published.get("warnings", []))
+                outcome.blocking.extend(f"metrics: {p}" for p in outcome.published.get("blocking", []))
+            status = "blocked" if outcome.blocked else "success"
+            message = "; ".join(outcome.blocking) or None
+            if outcome.blocked:
+                events.fail(message[:1000])
+            create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
+                                     description=f"Validasi ekspor untuk periode {period}")
+        except BaseException as exc:
+            message = f"{type(exc).__name__}: {exc}"[:1000]
+            raise
         finally:
-            con.close()
+            con = connect(warehouse)
+            try:
+                finish_run(con, run_id, status, message)
+            finally:
+                con.close()
+    if not outcome.blocked:
+        # after the run is recorded as finished: the Metodologi page shows its end and status
+        outcome.report = report(warehouse, period, out, include_internal)
+    return outcome

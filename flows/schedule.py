@@ -35,13 +35,14 @@ def months_between(first: str, last: str) -> list[str]:
 
 @flow(name="monthly_evaluation", log_prints=False)
 def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
-                       timezone: str = "Asia/Jakarta", period: str | None = None) -> Outcome:
+                       timezone: str = "Asia/Jakarta", period: str | None = None,
+                       options: dict | None = None) -> Outcome:
     """Evaluate the previous month (in the office's time zone), or `period` when given."""
     today = datetime.now(ZoneInfo(timezone)).date()
     period = period or previous_month(today)
     get_run_logger().info("periode %s", period)
     outcome = evaluate_period(period=period, inbox=inbox, warehouse=warehouse, reference=reference,
-                              out=out, as_of=today)
+                              out=out, as_of=today, **(options or {}))
     if outcome.blocked:
         # a blocked scheduled run must show as failed in the Prefect UI, with the reason
         raise RuntimeError(f"periode {period} tidak diterbitkan: " + "; ".join(outcome.blocking))
@@ -50,16 +51,18 @@ def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
 
 @flow(name="backfill", log_prints=False)
 def backfill(first: str, last: str, inbox: Path, warehouse: Path, reference: Path, out: Path,
-             as_of: date) -> list[tuple[str, Outcome]]:
+             as_of: date, options: dict | None = None) -> list[tuple[str, Outcome]]:
     """Evaluate the months first..last in order, each as a subflow; a blocked month is reported
-    and the next one still runs."""
+    and the next one still runs. `options`: evaluate_period's other settings (internal pages,
+    OpenLineage)."""
     logger = get_run_logger()
     periods = months_between(first, last)
     results = []
     for i, period in enumerate(periods, start=1):
         logger.info("periode %s (%d dari %d)", period, i, len(periods))
         results.append((period, evaluate_period(period=period, inbox=inbox, warehouse=warehouse,
-                                                reference=reference, out=out, as_of=as_of)))
+                                                reference=reference, out=out, as_of=as_of,
+                                                **(options or {}))))
     return results
 
 
@@ -72,7 +75,9 @@ def monthly_deployment(settings, cron: str = DEFAULT_CRON):
         schedules=[Cron(cron, timezone=settings.timezone)],
         parameters={"inbox": str(settings.inbox), "warehouse": str(settings.warehouse),
                     "reference": str(settings.reference), "out": str(settings.out),
-                    "timezone": settings.timezone},
+                    "timezone": settings.timezone,
+                    "options": {"include_internal": settings.include_internal, "state_dir": str(settings.state_dir),
+                                "openlineage": settings.section("openlineage")}},
         description="Evaluasi bulanan Pantau Kinerja: periode = bulan sebelumnya.",
         tags=["pantau-kinerja"],
     )

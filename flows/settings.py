@@ -30,6 +30,21 @@ class Settings:
     def today(self) -> date:
         return self.as_of or datetime.now(ZoneInfo(self.timezone)).date()
 
+    @property
+    def include_internal(self) -> bool:
+        """`[reports] internal`: write the per-ASN pages under internal/ (default true)."""
+        value = self.section("reports").get("internal", True)
+        if not isinstance(value, bool):
+            raise ValueError(f"[reports] internal harus true atau false, bukan {value!r}")
+        return value
+
+    def section(self, name: str) -> dict:
+        """A section of the TOML file that a later stage reads (e.g. `openlineage`)."""
+        value = self.extra.get(name, {}) if isinstance(self.extra, dict) else {}
+        if not isinstance(value, dict):
+            raise ValueError(f"[{name}] harus berupa bagian (section) TOML")
+        return value
+
 
 PATH_KEYS = ("inbox", "warehouse", "out", "reference", "state_dir")
 

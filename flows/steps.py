@@ -15,6 +15,7 @@ import duckdb
 from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts
 from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
+from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
 from transforms.reference import load_reference_tables
@@ -35,6 +36,7 @@ class Outcome:
     unreconciled: list[str] = field(default_factory=list)
     published: dict = field(default_factory=dict)             # models built, metrics published
     stale_periods: list[str] = field(default_factory=list)    # published earlier, touched by new files
+    report: str | None = None                                 # the reports' index.html, when rendered
 
     @property
     def blocked(self) -> bool:
@@ -102,16 +104,25 @@ def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_
     return outcome
 
 
-def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> dict:
-    """Build every mart from the staging tables, check the period's metrics, publish them.
+def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[str]:
+    """Build every mart from the staging tables and record each model's SQL and column lineage.
 
-    Marts are intermediate tables; `metrics` changes only in publish's one transaction, so a
-    failure anywhere before leaves the previous results intact. Failing output checks block
-    publishing: the result carries them under "blocking".
+    Marts are intermediate tables: `metrics` changes only in publish's one transaction, so a
+    failure here leaves the previous results intact.
     """
     install_macros(con)
     models = [name for name in discover_models() if name.startswith("marts.")]
     built = run_models(con, models)
+    if run_id is not None:
+        record_models(con, run_id, built)
+    return built
+
+
+def publish_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str, built: list[str]) -> dict:
+    """Check the period's metrics with the output suite and publish them in one transaction.
+
+    Failing output checks block publishing: the result carries them under "blocking".
+    """
     candidates = stage_candidates(con, period)
     problems = validate_metrics(con, candidates, units_with_inputs(con, period))
     if problems:
@@ -126,6 +137,11 @@ def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> 
         ).fetchall()
     ] if "marts.attendance_asn_day" in built else []
     return {"models": built, "metrics": published, "warnings": warnings, "blocking": []}
+
+
+def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> dict:
+    """build_step then publish_step, for callers without a flow (bench, tests)."""
+    return publish_step(con, period, run_id, build_step(con, run_id))
 
 
 def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
@@ -164,4 +180,4 @@ def check_period(period: str) -> None:
         raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
 
 
-__all__ = ["Outcome", "ingest_step", "validate_step", "transform_step", "check_period", "FileProblem"]
+__all__ = ["Outcome", "ingest_step", "validate_step", "build_step", "publish_step", "transform_step", "check_period", "FileProblem"]

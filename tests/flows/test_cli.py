@@ -1,7 +1,7 @@
 """The command line: exit codes and what an analyst reads. `validate` needs no Prefect."""
 from __future__ import annotations
 
-from helpers import NIP_A, NIP_B, ROSTER, write_inbox
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -50,3 +50,43 @@ def test_without_a_roster_nothing_can_be_published(tmp_path):
 def test_wrong_usage_exits_2(tmp_path):
     assert runner.invoke(app, ["run", "--period", "2026-13", "--inbox", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "kemarin"]).exit_code == 2
+
+
+def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tmp_path):
+    import csv
+    import io
+    import json
+
+    from flows.settings import Settings
+    from flows.steps import ingest_step, transform_step, validate_step
+    from transforms.runs import finish_run, start_run
+    from transforms.warehouse import connect
+
+    wh, samples = tmp_path / "w.duckdb", Settings().inbox
+    con = connect(wh)   # a run as the flow does it, without Prefect
+    run_id = start_run(con, "run", "2026-10", AS_OF, {"inbox": str(samples)})
+    reports, _ = ingest_step(con, samples, Settings().reference, run_id)
+    validate_step(con, reports, AS_OF, run_id, period="2026-10")
+    transform_step(con, "2026-10", run_id)
+    finish_run(con, run_id, "success")
+    value, label = con.execute("select value, label from metrics where metric_id = ?",
+                               ["ikm/unit/kelurahan-pager/2026-10"]).fetchone()
+    con.close()
+    metric = "ikm/unit/kelurahan-pager/2026-10"
+
+    table = runner.invoke(app, ["trace", metric, "--warehouse", str(wh)])
+    assert table.exit_code == 0, table.output
+    assert table.output.startswith(f"Metrik    {metric}\n  nilai   73.58 poin   label: C")
+    assert "skm/skm_2026-10.csv" in table.output
+
+    doc = json.loads(runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "json"]).output)
+    assert (doc["metric"]["value"], doc["metric"]["label"]) == (value, label) == (73.58, "C")
+
+    rows = list(csv.DictReader(io.StringIO(
+        runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "csv"]).output)))
+    used = [r for r in rows if r["bagian"] == "dipakai"]
+    assert used and {r["berkas"] for r in used} == {"skm/skm_2026-10.csv"}
+
+    unknown = runner.invoke(app, ["trace", "ikm/unit/tidak-ada/2026-10", "--warehouse", str(wh)])
+    assert unknown.exit_code == 2 and "tidak ditemukan" in unknown.output
+    assert runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "xml"]).exit_code == 2
