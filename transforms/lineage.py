@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from contextlib import contextmanager
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -56,6 +57,33 @@ create table if not exists lineage.model_columns (
 """
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cache_dir() -> Path:
+    """Derived column lineage, shared by every warehouse on this machine: deriving it with sqlglot
+    takes seconds per run of a new warehouse, and it depends only on the SQL and input schemas."""
+    base = os.environ.get("PANTAU_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pantau-kinerja")
+    return Path(base) / "column-lineage"
+
+
+def cached_column_lineage(sql: str, schema: dict, key: str) -> dict[str, dict]:
+    """column_lineage(sql, schema), from the cache when `key` (sha256 of SQL + schemas) was
+    derived before. A cache that cannot be read or written is skipped, never an error."""
+    path = _cache_dir() / f"{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    derived = column_lineage(sql, schema)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(derived, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return derived
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -221,7 +249,8 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
                 [run_id, cached[0][0], name])
         else:
             try:
-                derived = column_lineage(model.sql, _schema_mapping({t: c for t, c in input_schema.items() if c}))
+                derived = cached_column_lineage(
+                    model.sql, _schema_mapping({t: c for t, c in input_schema.items() if c}), key)
             except Exception as exc:
                 message = f"{type(exc).__name__}: {str(exc)[:300]}"
                 derived = {c: {"inputs": [], "transformation": None, "error": message} for c, _ in out_cols}

@@ -550,3 +550,21 @@ def test_a_corrected_row_shows_the_new_file_version_and_the_quarantined_line(tmp
         assert t["metric"]["value"] == pytest.approx(100 * present / known)
     finally:
         con.close()
+
+
+def test_column_lineage_is_cached_by_sql_and_schema(tmp_path, monkeypatch):
+    from transforms import lineage
+
+    monkeypatch.setenv("PANTAU_CACHE_DIR", str(tmp_path))
+    sql = "select a.nip, count(*) as n from staging.stg_x a group by a.nip"
+    schema = {"staging": {"stg_x": {"nip": "VARCHAR", "tanggal": "DATE"}}}
+    first = lineage.cached_column_lineage(sql, schema, "k1")
+    assert first["n"]["transformation"] == "AGGREGATION"
+    assert first["nip"]["inputs"] == [{"table": "staging.stg_x", "column": "nip"}]
+    assert (tmp_path / "column-lineage" / "k1.json").exists()
+    # a second call reads the file: a planted entry proves the derivation was not repeated
+    (tmp_path / "column-lineage" / "k1.json").write_text('{"nip": {"inputs": [], "transformation": "X", "error": null}}')
+    assert lineage.cached_column_lineage(sql, schema, "k1")["nip"]["transformation"] == "X"
+    # an unreadable cache entry is derived again, not an error
+    (tmp_path / "column-lineage" / "k2.json").write_text("{not json")
+    assert lineage.cached_column_lineage(sql, schema, "k2") == first
