@@ -334,6 +334,10 @@ def _progress(message: str) -> None:
 
 
 def main() -> None:
+    import logging
+
+    # libraries that log at INFO (GX announces its temporary docs folder) stay out of the console
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     try:
         app()
     except KeyboardInterrupt:

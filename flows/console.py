@@ -78,7 +78,8 @@ def one_line(period: str, outcome: Outcome) -> str:
         return f"{period}: DIHENTIKAN - " + "; ".join(outcome.blocking)[:300]
     metrics = outcome.published.get("metrics", 0) if outcome.published else 0
     quarantined = sum(f.get("rows_quarantined", 0) for f in outcome.files)
-    return f"{period}: {metrics} angka diterbitkan, {quarantined} baris dikarantina"
+    line = f"{period}: {metrics} angka diterbitkan, {quarantined} baris dikarantina"
+    return f"{line}; laporan {outcome.report}" if outcome.report else line
 
 
 def runs_table(con, limit: int) -> str:
