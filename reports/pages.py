@@ -633,15 +633,31 @@ def rule_label(report: Report, rule_id: str) -> str:
     return f"{jenis}: " + ", ".join(parts)
 
 
+# A NIP as people write it: 18 digits, run together ("NIP198503122010011001") or grouped
+# ("19850312 201001 1 001", "19850312.201001.1.001").
+NIP_WRITTEN = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){17}(?!\d)")
+# What identifies a respondent who writes about themselves: a mobile number (08…, +62 8…, 62 8…),
+# a NIK (16 digits), an e-mail address.
+PHONE_WRITTEN = re.compile(r"(?<![\d+])(?:\+62|62|0)[ .\-]?8(?:[ .\-]?\d){7,11}(?!\d)")
+NIK_WRITTEN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+EMAIL_WRITTEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def mask_personal(text: str | None, report: Report) -> str:
-    """A citizen may write an officer's name or NIP: public pages show units, not people (UU 27/2022)."""
+    """A citizen may write an officer's name or NIP, or their own phone number, NIK or e-mail; an
+    office may name a file after a person: public pages show units, not people (UU 27/2022)."""
     if not text:
         return ""
-    masked = re.sub(r"\b\d{18}\b", "[NIP disamarkan]", text)
+    masked = NIP_WRITTEN.sub("[NIP disamarkan]", text)
+    masked = NIK_WRITTEN.sub("[NIK disamarkan]", masked)
+    masked = PHONE_WRITTEN.sub("[nomor disamarkan]", masked)
+    masked = EMAIL_WRITTEN.sub("[email disamarkan]", masked)
     for name in report.roster_names:
-        plain = name.split(",")[0].strip()
-        if len(plain) >= 4:
-            masked = re.sub(re.escape(plain), "[nama disamarkan]", masked, flags=re.IGNORECASE)
+        words = name.split(",")[0].split()
+        if len(" ".join(words)) >= 4:
+            # any spacing, and the underscores, dots and dashes of file names, between the words
+            pattern = r"[\s_.\-]+".join(re.escape(w) for w in words)
+            masked = re.sub(pattern, "[nama disamarkan]", masked, flags=re.IGNORECASE)
     return masked
 
 
@@ -674,10 +690,10 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
         if f["status"] == "superseded":
             continue
         src = f"lineage.files/{f['file_id']}"
-        files.append([teks_html(f["path"], "berkas"), f["kind"] or "", f["format"] or "",
+        files.append([teks_html(mask_personal(f["path"], report), "berkas"), f["kind"] or "", f["format"] or "",
                       sumber_html(f["rows_read"], f"{src}/rows_read"), sumber_html(f["rows_loaded"], f"{src}/rows_loaded"),
                       sumber_html(f["rows_quarantined"], f"{src}/rows_quarantined"),
-                      teks_html(status_text(f), "status")])
+                      teks_html(mask_personal(status_text(f), report), "status")])
         for k in totals:
             totals[k] += f[k] or 0
     superseded = [f for f in report.files if f["status"] == "superseded"]
@@ -691,7 +707,7 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
                  sumber_html(totals["rows_quarantined"], "lineage.files/sum/rows_quarantined"), ""]
     return {"page": "kualitas-data", "title": "Kualitas data: berkas, baris dimuat dan dikarantina",
             "files": files + ([total_row] if files else []), "reasons": reasons,
-            "superseded": [[teks_html(f["path"], "berkas"), teks_html(f["sha256"][:12], "sha256"),
+            "superseded": [[teks_html(mask_personal(f["path"], report), "berkas"), teks_html(f["sha256"][:12], "sha256"),
                             teks_html(f"diganti berkas #{f['superseded_by']}", "berkas")] for f in superseded],
             "include_internal": include_internal}
 

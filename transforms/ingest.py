@@ -41,6 +41,7 @@ MAX_HEAD_LINE_CHARS = 1 << 20   # a line this long is not a header (it is read n
 CSV_FIELD_LIMIT = 1 << 30       # Python's csv default (131072 characters) is below a long complaint
 PERSONAL_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "personal_data_columns.csv"
 REDACTED_LINE = "(isi baris tidak disimpan: berkas memuat kolom data pribadi)"
+BLANK_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"   # what a blank cell may hold
 
 # file types offices hand over by mistake, told apart by their first bytes
 MAGIC = (
@@ -337,7 +338,7 @@ def read_head_lines(path: Path, encoding: str = "utf-8", limit: int = HEADER_SCA
 
 
 def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
-    """(has quote characters, has blank lines inside the data) after the header line.
+    """(has quote characters, has blank lines before or between records) after the header line.
 
     Without either, record N is line after_line + N and no second pass is needed; blank
     lines at the very end do not matter. One fast pass over the bytes.
@@ -345,7 +346,6 @@ def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
     has_quotes = False
     inner_blank = False
     with open(path, "rb") as fh:
-        data_started = False
         seen_blank = False
         line_no = 0
         carry = b""
@@ -359,9 +359,8 @@ def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
                     continue
                 if raw.strip(b"\r \t"):
                     inner_blank = inner_blank or seen_blank
-                    data_started = True
                 else:
-                    seen_blank = data_started or seen_blank
+                    seen_blank = True  # a blank line before the first record moves every line number too
         if carry.strip(b"\r \t") and seen_blank:
             inner_blank = True
     return has_quotes, inner_blank
@@ -396,8 +395,16 @@ def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> 
 
 
 def _only_separators(line: str | None, delimiter: str) -> bool:
-    """A rejected line with no value in it (';;;;;;' wider than the header) is an empty row."""
-    return line is not None and not line.replace(delimiter, "").replace('"', "").strip()
+    """A rejected line with no value in it (';;;;;;' or ';"";;' wider than the header) is an empty
+    row; a quoted separator (',,,,,","') is a value, so its line is quarantined, not skipped."""
+    if line is None:
+        return False
+    try:
+        with _csv_field_limit():
+            fields = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return False
+    return not any(f.strip() for f in fields)
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
@@ -512,7 +519,9 @@ def _insert_raw(con, shape, specs, file_id, mapping, source_sql, line_sql, prefi
     for column in target_cols:
         pos = by_column.get(column)
         exprs.append(f"nullif(trim({prefix}c{pos}), '')" if pos is not None else "null")
-    all_cells = [f"nullif(trim({prefix}c{pos}), '')" for pos in sorted(mapping)] or ["null"]
+    # a row is empty when every cell is blank, a cell of tabs, line breaks or no-break spaces
+    # included (a quoted "  \n  " looks empty in a spreadsheet too)
+    all_cells = [f"nullif(trim({prefix}c{pos}, {BLANK_SQL}), '')" for pos in sorted(mapping)] or ["null"]
     not_empty = "coalesce(" + ", ".join(all_cells) + ") is not null" if all_cells else "false"
     total = scalar(con, f"select count(*) from {source_sql}")
     col_list = ", ".join(f'"{c}"' for c in target_cols)

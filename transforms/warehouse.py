@@ -114,7 +114,9 @@ class WarehouseLock:
 
     DuckDB's own file lock stops a second writer too, but only says "locked"; this file lets
     the second run say which run holds the warehouse, and a stale file (its process gone) is
-    taken over.
+    taken over. A PID alone can be reused after the holder died, by the next boot most of all:
+    the file also records when the holder started (Linux), so a stranger with the same PID does
+    not keep the warehouse locked.
     """
 
     def __init__(self, warehouse: str | Path, description: str):
@@ -133,9 +135,10 @@ class WarehouseLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 holder = self._holder()
-                if holder and holder.get("pid") == os.getpid():
+                if holder and holder.get("pid") == os.getpid() and \
+                        holder.get("process") in (None, _process_start(os.getpid())):
                     return self  # this process holds it already (a backfill's periods)
-                if holder and _alive(holder.get("pid")):
+                if holder and _alive(holder.get("pid"), holder.get("process")):
                     raise WarehouseBusy(
                         f"{holder.get('description')} (PID {holder.get('pid')}, sejak {holder.get('started')})"
                     ) from None
@@ -143,7 +146,8 @@ class WarehouseLock:
                 continue
             with os.fdopen(fd, "w") as fh:
                 json.dump({"pid": os.getpid(), "description": self.description,
-                           "started": datetime.now().isoformat(timespec="seconds")}, fh)
+                           "started": datetime.now().isoformat(timespec="seconds"),
+                           "process": _process_start(os.getpid())}, fh)
             self.owned = True
             return self
         raise WarehouseBusy(f"berkas kunci {self.path} tidak dapat dibuat")
@@ -161,7 +165,8 @@ class WarehouseLock:
             return None
 
 
-def _alive(pid) -> bool:
+def _alive(pid, process: str | None = None) -> bool:
+    """The process `pid` exists and, when the lock recorded it, is the one that started then."""
     import os
 
     try:
@@ -169,5 +174,16 @@ def _alive(pid) -> bool:
     except (ProcessLookupError, TypeError, ValueError):
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = _process_start(pid) if process else None
+    return now is None or now == process
+
+
+def _process_start(pid) -> str | None:
+    """'<boot id>:<start time in clock ticks since boot>' of a process (Linux /proc), or None."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        stat = Path(f"/proc/{int(pid)}/stat").read_text()
+        return f"{boot}:{stat.rsplit(')', 1)[1].split()[19]}"
+    except (OSError, ValueError, IndexError):
+        return None

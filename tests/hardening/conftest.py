@@ -1,5 +1,7 @@
 """Shared machinery of the hardening tests: build a case inbox, run the real `pantau validate`
-on it in-process, and keep what it saw (exit code, output, the in-memory warehouse, the outcome).
+on it in-process, and keep what it saw (exit code, output, the in-memory warehouse, the outcome);
+and the sample office with hostile and personal text in every channel a report shows
+(`hostile_office`), for the privacy and output-safety tests of the reports.
 
 A case is the hand-made files under fixtures/<case>/ (copied as they are), plus the three-person
 roster of tests/helpers.py, plus whatever a small builder function writes at test time: binary,
@@ -8,6 +10,7 @@ FIFOs, names that are not UTF-8) are generated into tmp_path, never committed.
 """
 from __future__ import annotations
 
+import csv
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,8 @@ from typer.testing import CliRunner
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AS_OF = "2026-11-28"
 ROSTER_PATH = "pegawai/daftar_pegawai.csv"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+PERIOD = "2026-10"
 
 
 @dataclass
@@ -111,3 +116,116 @@ def case_runner(tmp_path_factory):
     yield run
     for case in done.values():
         case.con.close()
+
+
+# ---------------------------------------------------------------- the sample office, hostile
+
+# what a citizen writes about themselves in a complaint (phone twice, NIK, e-mail)
+RESPONDENT = ["081234567890", "6281355551234", "6271031203850001", "warga.kesal@contoh.id"]
+# markup typed where a report shows text; each would set window.__pwned if it ever ran
+HTML_ASN_NIP = "199001012015031001"
+HTML_TEXT = {
+    "nama": '<img src=x onerror="window.__pwned=1">Rina Hostil',
+    "jabatan": "<script>window.__pwned=2</script>Staf Pelayanan",
+    "indikator": "<iframe src=javascript:window.__pwned=3></iframe>Jumlah surat",
+    "kendala": "<script>window.__pwned=4</script> menunggu tanda tangan",
+    "status": "<script>window.__pwned=5</script>",
+    "berkas": "skm/survei <img src=x onerror=window.__pwned=6>.csv",
+    "keluhan": '<svg onload="window.__pwned=7">antri lama sekali</svg>',
+}
+
+
+@dataclass
+class HostileOffice:
+    con: duckdb.DuckDBPyConnection
+    roster: list[tuple[str, str]]          # (nip, name without titles) of everyone on the roster
+    named: list[tuple[str, str]]           # the three whose NIP and name citizens wrote down
+    period: str = PERIOD
+    respondent: tuple[str, ...] = tuple(RESPONDENT)
+    html: dict = field(default_factory=lambda: dict(HTML_TEXT))
+    html_nip: str = HTML_ASN_NIP
+
+
+def sample_roster() -> list[tuple[str, str]]:
+    with open(SAMPLES / "pegawai" / "pegawai.csv", encoding="utf-8", newline="") as fh:
+        return [(r["nip"], r["nama"].split(",")[0].strip()) for r in csv.DictReader(fh)]
+
+
+def spaced(nip: str) -> str:
+    """A NIP as printed on an ID card: 19850312 201001 1 001."""
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+
+
+def survey(rows: list[tuple[str, str]]) -> str:
+    """Survey rows (unit, complaint) of 14 October 2026."""
+    out = "waktu,unit_layanan,jenis_layanan,nip_petugas,usia,jenis_kelamin,pendidikan,pekerjaan," \
+          "u1,u2,u3,u4,u5,u6,u7,u8,u9,saran\n"
+    for i, (unit, text) in enumerate(rows):
+        text = text.replace('"', '""')
+        out += (f'2026-10-14 1{i}:15:00,{unit},Surat Keterangan Usaha,,34,P,SMA,Wirausaha,'
+                f'3,3,2,4,3,3,3,2,3,"{text}"\n')
+    return out
+
+
+def hostile_files(named: list[tuple[str, str]]) -> dict[str, str]:
+    """The files added to the sample inbox."""
+    (nip_a, name_a), (nip_b, name_b), (nip_c, name_c) = named
+    first_c, *rest_c = name_c.split()
+    pager = "Kantor Kelurahan Pager"
+    h = {k: v.replace('"', '""') for k, v in HTML_TEXT.items()}
+    return {
+        # what citizens write: an officer's name and NIP in four spellings, and their own contacts
+        "skm/survei_keluhan_tambahan.csv": survey([
+            (pager, f"antri lama sekali, petugas {name_a.lower()} NIP {spaced(nip_a)} minta uang rokok"),
+            (pager, f"antri lama, {name_b.upper()} (nip{nip_b}) tidak ada di tempat"),
+            (pager, f"antri lama, bapak {first_c}  {' '.join(rest_c)} "
+                    f"nip. {nip_c[:8]}.{nip_c[8:14]}.{nip_c[14]}.{nip_c[15:]}"),
+            (pager, "antri lama, hubungi saya 0812-3456-7890 atau +62 813 5555 1234, "
+                    "NIK 6271031203850001, email warga.kesal@contoh.id"),
+        ]),
+        # what offices do: files named after the person they are about
+        f"skm/Survei {name_a} {nip_a}.csv": survey([("PATEN", "antri lama di loket")]),
+        f"skm/survei_{name_b.replace(' ', '_')}_{nip_b}.csv": survey([("PATEN", "antri lama, ruang panas")]),
+        # markup in every other channel: roster, SKP, a quarantined value, a file name, a complaint
+        "pegawai/tambahan_html.csv": (
+            "nip,nama,jabatan,unit_kerja,jenis_asn,golongan\n"
+            f'{HTML_ASN_NIP},"{h["nama"]}","{h["jabatan"]}",Kelurahan Pager,PNS,III/a\n'),
+        "skp/skp_html_2026-10.csv": (
+            "nip,periode,rhk,indikator,aspek,satuan,target,realisasi,arah,rating_hasil_kerja,rating_perilaku,kendala\n"
+            f'{HTML_ASN_NIP},2026-10,Pelayanan administrasi,"{h["indikator"]}",kuantitas,dokumen,10,5,naik,'
+            f'sesuai ekspektasi,sesuai ekspektasi,"{h["kendala"]}"\n'),
+        "presensi/rekap_html.csv": (
+            "nip,tanggal,jam_masuk,jam_pulang,status\n"
+            f'{HTML_ASN_NIP},2026-10-01,07:30,16:00,"{h["status"]}"\n'),
+        HTML_TEXT["berkas"]: survey([(pager, HTML_TEXT["keluhan"])]),
+    }
+
+
+@pytest.fixture(scope="session")
+def hostile_office(tmp_path_factory) -> HostileOffice:
+    """The committed sample office plus hostile_files(), run like `pantau run --period 2026-10`
+    (steps in-process, a run recorded), its warehouse open for rendering."""
+    from flows.settings import Settings
+    from flows.steps import ingest_step, transform_step, validate_step
+    from transforms.runs import finish_run, start_run
+    from transforms.warehouse import connect
+
+    sample = sample_roster()
+    named = [sample[3], sample[10], sample[20]]
+    root = tmp_path_factory.mktemp("kantor")
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLES, inbox)
+    write_inbox(inbox, hostile_files(named))
+    con = connect(root / "pantau.duckdb")
+    as_of = __import__("datetime").date.fromisoformat(AS_OF)
+    run_id = start_run(con, "run", PERIOD, as_of, {"inbox": str(inbox)})
+    reports, _ = ingest_step(con, inbox, Settings().reference, run_id)
+    assert {r.path: r.action for r in reports if r.action != "loaded"} == {}, [r.message for r in reports]
+    outcome = validate_step(con, reports, as_of, run_id, period=PERIOD)
+    assert not outcome.blocked, outcome.blocking
+    assert not transform_step(con, PERIOD, run_id)["blocking"]
+    finish_run(con, run_id, "success")
+    roster = [(nip, nama.split(",")[0].strip()) for nip, nama in con.execute(
+        "select nip, nama from staging.stg_pegawai order by nip").fetchall()]
+    yield HostileOffice(con, roster, named)
+    con.close()

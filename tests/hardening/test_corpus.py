@@ -503,3 +503,9 @@ def test_directory_named_like_a_file_is_reported_not_read(case):
 def test_fifo_is_never_opened(case):
     # reaching this line at all proves it: opening a FIFO with no writer blocks forever
     assert case("fifo_and_system_files").file("presensi/rekap_oktober.csv")["action"] == "loaded"
+
+
+def test_docs_list_every_case():
+    """docs/hardening.md is the note of what was tried: it names every case of this corpus."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hardening.md").read_text(encoding="utf-8")
+    assert [name for name in EXPECTED if f"| `{name}` |" not in doc] == []

@@ -5,11 +5,18 @@ a warning naming them, and never read into the warehouse, not even the text of a
 
 The proof searches the text of every row of every table (raw, staging, quarantine, lineage,
 temporary ones included) for the respondents' phone numbers, NIKs, names and e-mails.
+
+Reports for a wide audience: with the internal pages switched off (render_period(...,
+include_internal=False), the `[reports] internal = false` setting), no file of the period's report
+folder holds an ASN's NIP (however it is spelled) or name, nor what a respondent wrote about
+themselves, even when a citizen writes them into a complaint or an office names a file after a
+person.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +138,76 @@ def test_without_the_reference_table_the_project_list_still_applies(tmp_path):
     con = connect(":memory:")
     assert personal_column("No. HP", load_personal_columns(con)["skm"]) == "telepon"
     con.close()
+
+
+# ---------------------------------------------------------------- reports for a wide audience
+
+@pytest.fixture(scope="module")
+def public_reports(hostile_office, tmp_path_factory):
+    """The hostile sample office (conftest.py) rendered with the internal pages switched off:
+    (report folder, roster, what a respondent wrote about themselves)."""
+    from reports.render import render_period
+
+    index = render_period(hostile_office.con, hostile_office.period, tmp_path_factory.mktemp("publik"),
+                          include_internal=False)
+    return index.parent, hostile_office.roster, hostile_office.respondent
+
+
+def digit_runs(text: str) -> set[str]:
+    """Every run of 18 or more digits once spaces, dots, dashes and underscores between them go."""
+    return {re.sub(r"[\s.\-_]", "", m) for m in re.findall(r"\d(?:[\s.\-_]?\d){17,}", text)}
+
+
+def test_public_reports_hold_no_nip_name_or_respondent_contact_in_any_file(public_reports):
+    from html import unescape
+
+    folder, roster, respondent = public_reports
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert {p.name for p in files} >= {"index.html", "kualitas-data.html", "unit-kelurahan-pager.html",
+                                       "plotly.min.js", "pantau.js", "pantau.css"}
+    assert not (folder / "internal").exists()
+    nips = {nip for nip, _ in roster}
+
+    def words(text: str) -> str:
+        return re.sub(r"[\s_.\-]+", " ", text).lower()
+
+    names = [words(name) for _, name in roster]
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".html":
+            text = unescape(text)       # a name is searched as the reader sees it
+        runs = digit_runs(text)
+        assert not [n for n in nips if any(n in r for r in runs)], f"{path.name} shows a NIP"
+        assert not [name for name in names if name in words(text)], f"{path.name} shows a name"
+        assert not [s for s in respondent if s in text or any(s in r for r in runs)], f"{path.name}: respondent"
+        if path.suffix == ".html":
+            assert not re.search(r"(?<!\d)(19|20)\d{16}(?!\d)", text), path.name
+            assert 'href="internal/' not in text, path.name
+
+
+def test_what_was_written_is_shown_masked_not_dropped(public_reports):
+    from html import unescape
+
+    folder, _, _ = public_reports
+    pager = unescape((folder / "unit-kelurahan-pager.html").read_text(encoding="utf-8"))
+    assert "antri lama sekali, petugas [nama disamarkan] NIP [NIP disamarkan] minta uang rokok" in pager
+    assert "antri lama, [nama disamarkan] (nip[NIP disamarkan]) tidak ada di tempat" in pager
+    assert "antri lama, bapak [nama disamarkan] nip. [NIP disamarkan]" in pager
+    assert ("antri lama, hubungi saya [nomor disamarkan] atau [nomor disamarkan], NIK [NIK disamarkan], "
+            "email [email disamarkan]") in pager
+    quality = unescape((folder / "kualitas-data.html").read_text(encoding="utf-8"))
+    assert "skm/Survei [nama disamarkan] [NIP disamarkan].csv" in quality
+    assert "skm/survei_[nama disamarkan]_[NIP disamarkan].csv" in quality
+
+
+def test_masking_leaves_ordinary_numbers_alone():
+    from types import SimpleNamespace
+
+    from reports.pages import mask_personal
+
+    report = SimpleNamespace(roster_names=["Hadi Pranoto, S.H.", "Ani"])
+    ordinary = ("buka jam 08.00, tutup 15.30; antri 2 jam pada 14-10-2026 10:15; biaya Rp 50.000; "
+                "Ani-mator datang; nomor antrean 0123; KK 12 orang")
+    assert mask_personal(ordinary, report) == ordinary
+    assert mask_personal("pak HADI   PRANOTO sh, nip 19841205-200604-1-001", report) == \
+        "pak [nama disamarkan] sh, nip [NIP disamarkan]"
