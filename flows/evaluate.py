@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from flows import console
 from flows.lineage_events import LineageConfig, lineage_config, step_events
 from flows.steps import Outcome, build_step, ingest_step, publish_step, validate_step
-from transforms.runs import finish_run, start_run
+from transforms.runs import close_interrupted_runs, finish_run, start_run
 from transforms.warehouse import WarehouseLock, connect
 
 
@@ -105,6 +105,7 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
               include_internal: bool, lineage: LineageConfig) -> Outcome:
     con = connect(warehouse)
     try:
+        close_interrupted_runs(con)   # we hold the lock: any run still 'running' is dead
         run_id = start_run(con, "run", period, as_of,
                            {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)},
                            flow_run_id=str(flow_run.get_id() or ""))

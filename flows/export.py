@@ -10,15 +10,9 @@ from pathlib import Path
 import duckdb
 
 from transforms.publish import periods_published_by
+from transforms.spreadsheet import FORMULA_PREFIXES, neutralise  # noqa: F401 (re-exported)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["metric_id", "metric", "scope", "scope_id", "period", "value", "label", "unit", "run_id"]
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def export_metrics(con: duckdb.DuckDBPyConnection, period: str, target: Path, fmt: str) -> int:

@@ -32,6 +32,17 @@ def start_run(con: duckdb.DuckDBPyConnection, command: str, period: str | None, 
     return run_id
 
 
+def close_interrupted_runs(con: duckdb.DuckDBPyConnection) -> int:
+    """Runs still 'running' when a new run holds the warehouse lock were cut short (killed, power
+    lost): record them as failed so `pantau runs` does not show them running forever. Call only
+    under the lock. Returns how many were closed."""
+    rows = con.execute(
+        "update lineage.runs set status = 'failed', ended_at = coalesce(ended_at, current_timestamp), "
+        "message = 'terputus: proses berhenti sebelum run selesai (dimatikan atau mati listrik)' "
+        "where status = 'running' returning run_id").fetchall()
+    return len(rows)
+
+
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, message: str | None = None) -> None:
     con.execute(
         "update lineage.runs set ended_at = current_timestamp, status = ?, message = ? where run_id = ?",

@@ -636,10 +636,12 @@ def as_csv(result: dict) -> str:
 
 
 def _csv_value(value):
+    from transforms.spreadsheet import neutralise
+
     value = _plain(value)
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise(value)
 
 
 def trace_command_output(con: duckdb.DuckDBPyConnection, metric_id: str, fmt: str = "table") -> str:
