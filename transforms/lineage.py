@@ -219,6 +219,7 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
     the same run and model replaces the earlier record. With `reuse`, the column lineage of an
     earlier run with the same SQL and input schemas is copied instead of derived again. Returns
     the number of models recorded.
+    Without `reuse`, the lineage is derived again (neither the warehouse nor the machine's cache).
     """
     ensure_tables(con)
     models = discover_models()
@@ -249,8 +250,8 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
                 [run_id, cached[0][0], name])
         else:
             try:
-                derived = cached_column_lineage(
-                    model.sql, _schema_mapping({t: c for t, c in input_schema.items() if c}), key)
+                schema = _schema_mapping({t: c for t, c in input_schema.items() if c})
+                derived = cached_column_lineage(model.sql, schema, key) if reuse else column_lineage(model.sql, schema)
             except Exception as exc:
                 message = f"{type(exc).__name__}: {str(exc)[:300]}"
                 derived = {c: {"inputs": [], "transformation": None, "error": message} for c, _ in out_cols}
