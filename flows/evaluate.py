@@ -103,21 +103,36 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
 
 def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
               include_internal: bool, lineage: LineageConfig) -> Outcome:
+    def prepare(run_id: str) -> Outcome:
+        reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage)
+        outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
+        outcome.reference_versions = versions
+        return outcome
+
+    outcome = recorded_run(warehouse, period, as_of, "run",
+                           {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare)
+    if not outcome.blocked:
+        # after the run is recorded as finished: the Metodologi page shows its end and status
+        outcome.report = report(warehouse, period, out, include_internal)
+    return outcome
+
+
+def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parameters: dict,
+                 lineage: LineageConfig, prepare, description: str = "") -> Outcome:
+    """One run under the warehouse lock, recorded in lineage.runs and as OpenLineage events:
+    prepare(run_id) loads and validates (returns the Outcome), then transform and publish unless
+    blocked. The run ends 'success', 'blocked' or 'failed' with its message, whatever happens."""
     con = connect(warehouse)
     try:
         close_interrupted_runs(con)   # we hold the lock: any run still 'running' is dead
-        run_id = start_run(con, "run", period, as_of,
-                           {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)},
-                           flow_run_id=str(flow_run.get_id() or ""))
+        run_id = start_run(con, command, period, as_of, parameters, flow_run_id=str(flow_run.get_id() or ""))
         run_events = _events("run", None, run_id, lineage, warehouse, period)
     finally:
         con.close()
     status, message = "failed", "internal error"
     with run_events as events:
         try:
-            reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage)
-            outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
-            outcome.reference_versions = versions
+            outcome = prepare(run_id)
             if not outcome.blocked:
                 built = transform(warehouse, period, run_id, lineage)
                 outcome.published = publish(warehouse, period, run_id, built, lineage)
@@ -128,7 +143,8 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
             if outcome.blocked:
                 events.fail(message[:1000])
             create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
-                                     description=f"Validasi ekspor untuk periode {period}")
+                                     description=f"Validasi ekspor untuk periode {period}{description}")
+            return outcome
         except BaseException as exc:
             message = f"{type(exc).__name__}: {exc}"[:1000]
             raise
@@ -138,7 +154,3 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
                 finish_run(con, run_id, status, message)
             finally:
                 con.close()
-    if not outcome.blocked:
-        # after the run is recorded as finished: the Metodologi page shows its end and status
-        outcome.report = report(warehouse, period, out, include_internal)
-    return outcome

@@ -1,0 +1,719 @@
+"""One period evaluated in partitions: (office, period) pieces run concurrently, marts built once.
+
+The unit of work is (office, period) (ARCHITECTURE.md, "One warehouse file"; docs/scaling.md).
+The flow `evaluate_partitioned`:
+
+1. plans: surveys the inbox once and groups its files into partitions by the office and the
+   period their names carry (`rekap_<unit>_<YYYY-MM>.csv`; `skm_<YYYY-MM>.csv` covers every
+   unit); the roster (pegawai/) is a partition of its own;
+2. validates the roster once, in the flow's process, and runs the other partitions
+   concurrently, each in its OWN DuckDB file on local scratch (no writer contention): reference
+   tables, its own files and the valid roster rows they name -> ingest -> the Great
+   Expectations suites -> staging.stg_* and quarantine rows, written as hive-style Parquet
+   `<state>/partitions/<table>/period=<p>/office=<u>/part.parquet`;
+3. merges in the main warehouse: file identities (lineage.files, the rules of
+   transforms/ingest.py: unchanged, corrected, duplicate), then the staging and quarantine
+   tables from read_parquet(..., hive_partitioning = true) over all partitions, partition-local
+   file ids mapped to the warehouse's;
+4. transforms and publishes with the tasks of flows/evaluate.py, so the published metrics are
+   those of the single-process flow, and renders the report.
+
+Concurrency is Prefect's: `mode="processes"` runs partitions as tasks on a
+ProcessPoolTaskRunner of `workers` processes (one GX import per process, reused across
+partitions); `mode="pool"` hands batches of partitions to a deployment of the flow
+`evaluate_partitions` on a Prefect work pool, picked up by however many workers serve the
+pool, on this machine or others. Threads are not an option: Great Expectations runs validations
+of one process through one shared context, and two at once mix their batches up
+(docs/scaling.md).
+
+Cross-row rules (exact duplicates and conflicts of an ASN-day or of an ASN's SKP period) are
+judged inside one partition; a key found in two partitions blocks publishing and names the
+files, rather than publishing numbers the single-process flow would not.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+
+from expectations.validate import SHAPES
+from flows import console
+from flows.evaluate import _events, recorded_run, report
+from flows.lineage_events import lineage_config
+from flows.steps import PERIOD_MONTH, Outcome, stale_periods
+from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
+                               load_personal_columns, survey_inbox)
+from transforms.models import discover_models, install_macros, run_models
+from transforms.reference import load_reference_tables
+from transforms.warehouse import WarehouseBusy, WarehouseLock, connect, one, scalar
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ROSTER_FOLDER = "pegawai"
+ROSTER_OFFICE = "_pegawai"       # the roster's partition
+ALL_OFFICES = "_semua"           # files that cover every unit (skm_<YYYY-MM>.csv, skp_<YYYY-MM>.csv)
+NO_PERIOD = "_"                  # files whose name carries no period
+PERIOD_TOKEN = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-S[12])?$")
+PARTITION_FLOW = "evaluate_partitions"
+RUN_COMMAND = "run-partitioned"            # lineage.runs.command
+DEPLOYMENT = "pantau-partisi"
+POOL = "pantau-partisi"
+HIVE = "hive_partitioning = true, hive_types_autocast = false"
+# the keys of the cross-row rules in transforms/staging/prep_*.sql (copy_number, versions_of_key,
+# rating_pairs_in_period): rows sharing one are only judged together inside one partition
+CROSS_KEYS = {
+    "presensi_recap": ("nip", "strftime(tanggal_date, '%Y-%m-%d')", "tanggal_date is not null"),
+    "skp": ("nip", "periode_norm", "periode_norm is not null"),
+}
+
+
+@dataclass
+class Partition:
+    """The files of one (period, office); whether its staging models read the roster."""
+    period: str
+    office: str
+    files: list[str]                  # inbox-relative paths
+    needs_roster: bool = False        # presensi, skp: NIP on the roster, PIN of a scan
+    bytes: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"period={self.period}/office={self.office}"
+
+    @property
+    def is_roster(self) -> bool:
+        return self.office == ROSTER_OFFICE
+
+
+# ------------------------------------------------------------------------------- planning
+
+def partition_of(rel: str) -> tuple[str, str]:
+    """(period, office) from an inbox path: `presensi/rekap_kelurahan-pager_2026-10.csv` ->
+    ('2026-10', 'kelurahan-pager'); `skm/skm_2026-10.csv` -> ('2026-10', '_semua'); the roster
+    -> ('_', '_pegawai'). The name's last `_` part is the period, the part before it the office."""
+    if rel.split("/", 1)[0] == ROSTER_FOLDER:
+        return NO_PERIOD, ROSTER_OFFICE
+    parts = Path(rel).stem.split("_")
+    if not PERIOD_TOKEN.match(parts[-1]):
+        return NO_PERIOD, ALL_OFFICES
+    office = re.sub(r"[^a-z0-9-]+", "-", parts[-2].lower()).strip("-") if len(parts) >= 3 else ""
+    return parts[-1], office or ALL_OFFICES
+
+
+def shapes_reading_roster() -> set[str]:
+    """Shapes whose staging.prep_* model reads staging.stg_pegawai (from the SQL itself)."""
+    models = discover_models()
+    return {s for s in SHAPES if s != ROSTER_FOLDER and "staging.stg_pegawai" in models[f"staging.prep_{s}"].reads}
+
+
+def plan_partitions(con: duckdb.DuckDBPyConnection, inbox: Path) -> tuple[list[Partition], list[FileReport]]:
+    """The partitions of the inbox (largest first) and the reports of what is not read at all."""
+    specs = load_column_specs(con)
+    kinds = folder_shapes(specs)
+    reading = shapes_reading_roster()
+    groups: dict[tuple[str, str], Partition] = {}
+    reports: list[FileReport] = []
+    for entry in survey_inbox(inbox):
+        folder = entry.rel.split("/")[0] if "/" in entry.rel else ""
+        if entry.action is not None:
+            reports.append(FileReport(entry.rel, folder, entry.action, message=entry.message))
+            continue
+        if folder not in kinds:
+            reports.append(FileReport(entry.rel, folder, "ignored", message=(
+                f"bukan folder jenis data yang dikenal ({', '.join(sorted(kinds))}); berkas dilewati")))
+            continue
+        period, office = partition_of(entry.rel)
+        part = groups.setdefault((period, office), Partition(period, office, []))
+        part.files.append(entry.rel)
+        part.bytes += entry.path.stat().st_size
+        part.needs_roster = part.needs_roster or (folder != ROSTER_FOLDER and bool(reading & set(kinds[folder])))
+    return sorted(groups.values(), key=lambda p: (-p.bytes, p.key)), reports
+
+
+def batches_of(partitions: list[Partition], n: int) -> list[list[Partition]]:
+    """Partitions dealt into n batches of about equal bytes (largest first onto the lightest)."""
+    loads = [[0, []] for _ in range(max(1, min(n, len(partitions))))]
+    for part in sorted(partitions, key=lambda p: -p.bytes):
+        lightest = min(loads, key=lambda b: b[0])
+        lightest[0] += part.bytes + 1
+        lightest[1].append(part)
+    return [b[1] for b in loads if b[1]]
+
+
+# ------------------------------------------------------------------------------- one partition
+
+def evaluate_partition(part: Partition, inbox: Path, reference: Path, as_of: date, root: Path,
+                       run_id: str | None, threads: int | None = None) -> dict:
+    """Ingest and validate one partition in its own DuckDB file; write its tables as Parquet.
+
+    Plain function (no Prefect): the task and the work-pool flow below call it. A partition
+    that reads the roster gets the roster rows that passed validation in the roster partition
+    (run before it), only those its files name by NIP or PIN: the roster is validated once, not
+    once per partition. Returns the partition's manifest (also written to
+    <root>/_manifest/<key>/manifest.json).
+    """
+    from expectations.validate import validate_warehouse
+
+    started = time.perf_counter()
+    inbox, root = Path(inbox), Path(root)
+    scratch = Path(tempfile.mkdtemp(prefix="pantau-partisi-"))
+    con = connect(scratch / "partition.duckdb")
+    try:
+        if threads:
+            con.execute(f"set threads = {int(threads)}")
+        load_reference_tables(con, reference, run_id)
+        specs = load_column_specs(con)
+        personal = load_personal_columns(con)
+        ensure_raw_tables(con, specs)
+        install_macros(con)
+        reports = [ingest_file(con, inbox, inbox / rel, rel, rel.split("/")[0], specs, run_id,
+                               personal.get(rel.split("/")[0], [])) for rel in sorted(part.files)]
+        roster_rows = _take_roster(con, root) if part.needs_roster else 0
+        ingested = time.perf_counter()
+        validate_warehouse(con, as_of, run_id)
+        validated = time.perf_counter()
+        if roster_rows and scalar(con, "select count(*) from staging.stg_pegawai") != roster_rows:
+            raise RuntimeError(f"partisi {part.key}: baris daftar pegawai yang sah di partisi pegawai "
+                               "tidak lolos lagi di sini; jalankan tanpa partisi dan laporkan")
+        con.execute("create temp table _own as select unnest(?::integer[]) as file_id",
+                    [[r.file_id for r in reports if r.file_id is not None]])
+        written = {}
+        for table, sql in _export_queries().items():
+            target = root / table / part.key / "part.parquet"
+            if target.parent.exists():
+                shutil.rmtree(target.parent)
+            target.parent.mkdir(parents=True)
+            rows = con.execute(f"copy ({sql}) to '{_literal(target)}' (format parquet, compression zstd)").fetchone()[0]
+            if rows:
+                written[table] = rows
+            else:
+                shutil.rmtree(target.parent)
+        manifest = {
+            "period": part.period, "office": part.office, "files": part.files, "bytes": part.bytes,
+            "roster_rows": roster_rows, "reports": [asdict(r) for r in reports], "tables": written,
+            "seconds": {"ingest": round(ingested - started, 3), "validate": round(validated - ingested, 3),
+                        "write": round(time.perf_counter() - validated, 3)},
+            "pid": os.getpid(),
+        }
+        path = root / "_manifest" / part.key / "manifest.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        return manifest
+    finally:
+        con.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:
+    """Copy into raw.pegawai the valid roster rows this partition's files name (NIP or PIN).
+
+    They passed every roster rule in the whole roster, so they pass again in any subset of it
+    (a subset has no copies or conflicts the whole did not have; a shared PIN comes with every
+    holder, as the PIN selects them all). Their file ids are negated: never this partition's own.
+    """
+    source = root / "roster_valid" / f"period={NO_PERIOD}" / f"office={ROSTER_OFFICE}" / "part.parquet"
+    if not source.exists():
+        return 0
+    columns = {s: {r[0] for r in con.execute(f"describe raw.{s}").fetchall()} for s in shapes_reading_roster()}
+    nips = " union ".join(f"select clean_nip(nip) from raw.{s}" for s, c in columns.items() if "nip" in c)
+    pins = " union ".join(f"select trim(pin) from raw.{s}" for s, c in columns.items() if "pin" in c)
+    con.execute(f"""insert into raw.pegawai by name
+        select r.* exclude (period, office, _file_id), -r._file_id as _file_id
+        from read_parquet('{_literal(source)}', {HIVE}) r
+        where clean_nip(r.nip) in ({nips or 'select null'}) or trim(r.pin) in ({pins or 'select null'})""")
+    return scalar(con, "select count(*) from raw.pegawai")
+
+
+def _export_queries() -> dict[str, str]:
+    """What a partition hands over, each restricted to its own files (_own; roster rows copied in
+    have negative ids). raw_* keeps only the quarantined lines, the evidence marts and `pantau
+    trace` join to (through the staging.prep_* views); roster_valid the raw roster lines that
+    passed, for the partitions that read the roster."""
+    queries = {}
+    for shape in SHAPES:
+        queries[f"stg_{shape}"] = f"select t.* from staging.stg_{shape} t semi join _own o on o.file_id = t._file_id"
+        queries[f"raw_{shape}"] = (
+            f"select r.* from raw.{shape} r semi join _own o on o.file_id = r._file_id "
+            f"semi join quarantine.rows q on q.file_id = r._file_id and q.\"row\" = r._row")
+    queries["roster_valid"] = ("select r.* from raw.pegawai r semi join _own o on o.file_id = r._file_id "
+                               "semi join staging.stg_pegawai s on s._file_id = r._file_id and s._row = r._row")
+    queries["quarantine_rows"] = "select q.* from quarantine.rows q semi join _own o using (file_id)"
+    queries["quarantine_warnings"] = "select q.* from quarantine.warnings q semi join _own o using (file_id)"
+    queries["validation_results"] = "select v.* from lineage.validation_results v semi join _own o using (file_id)"
+    queries["files"] = "select f.* from lineage.files f semi join _own o using (file_id)"
+    queries["cross_keys"] = " union all ".join(
+        f"select distinct '{shape}' as shape, p._file_id, p.{nip} as nip, {key} as key "
+        f"from staging.prep_{shape} p semi join _own o on o.file_id = p._file_id "
+        f"where p.{nip} is not null and {where}"
+        for shape, (nip, key, where) in CROSS_KEYS.items())
+    return queries
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# ------------------------------------------------------------------------------- merging
+
+def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list[dict],
+                     run_id: str) -> list[FileReport]:
+    """Build the main warehouse's lineage.files, quarantine and staging tables from the partitions.
+
+    File identity follows transforms/ingest.py: the same path with the same content keeps its
+    file_id ("unchanged"), new content under a path supersedes the earlier version, content equal
+    to another loaded file is a "duplicate" whose rows are left out. New file ids are given in
+    path order, as a single-process ingest gives them.
+    """
+    root = Path(root)
+    tables = _written(root, manifests)
+    reports = {r["path"]: FileReport(**r) for m in manifests for r in m["reports"]}
+    con.execute("create or replace temp table _file_map (period varchar, office varchar, local_id integer, "
+                "file_id integer)")
+    if tables.get("files"):
+        con.execute(f"create or replace temp table _pfiles as select * from read_parquet(?, {HIVE})", [tables["files"]])
+        rows = con.execute("select period, office, file_id, path, sha256, status from _pfiles order by path").fetchall()
+    else:
+        rows = []
+    loaded_now: dict[str, str] = {}
+    for period, office, local, path, sha, status in rows:
+        where = [period, office, local]
+        report = reports[path]
+        current = one(con, "select file_id, sha256, status from lineage.files where path = ? and status <> 'superseded' "
+                           "order by file_id desc limit 1", [path])
+        if current and current[1] == sha and current[2] != "error" and status == "loaded":
+            file_id, report.action = current[0], "unchanged"
+            con.execute("update lineage.files set last_run_id = ? where file_id = ?", [run_id, file_id])
+        elif current and current[1] == sha:   # the same content judged again
+            file_id = current[0]
+            con.execute("""update lineage.files f set shape = p.shape, delimiter = p.delimiter, header_row = p.header_row,
+                               columns = p.columns, ignored_columns = p.ignored_columns, rows_read = p.rows_read,
+                               rows_empty = p.rows_empty, status = p.status, error = p.error, last_run_id = ?
+                           from _pfiles p where f.file_id = ? and p.period = ? and p.office = ? and p.file_id = ?""",
+                        [run_id, file_id, *where])
+        else:
+            twin = loaded_now.get(sha) or scalar(
+                con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ?", [sha, path])
+            if twin and status == "loaded":
+                report.action, report.file_id = "duplicate", None
+                report.message = f"isi sama persis dengan {twin}; tidak dimuat dua kali"
+                report.shape, report.rows_read, report.rows_empty, report.warnings = None, 0, 0, []
+                continue
+            file_id = scalar(con, "select nextval('lineage.file_id_seq')")
+            con.execute("""insert into lineage.files by name
+                           select * exclude (period, office, file_id, first_run_id, last_run_id, superseded_by,
+                                             registered_at),
+                                  ? as file_id, ? as first_run_id, ? as last_run_id
+                           from _pfiles where period = ? and office = ? and file_id = ?""",
+                        [file_id, run_id, run_id, *where])
+            if current:
+                con.execute("update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
+                            [file_id, current[0]])
+                report.superseded = current[0]
+        report.file_id = file_id
+        if status == "loaded":
+            loaded_now[sha] = path
+            con.execute("insert into _file_map values (?, ?, ?, ?)", [*where, file_id])
+
+    _merge_staging(con, tables)
+    return list(reports.values())
+
+
+def _written(root: Path, manifests: list[dict]) -> dict[str, list[str]]:
+    """{table: [its Parquet files]} as the partitions' manifests list them."""
+    tables: dict[str, list[str]] = {}
+    for m in manifests:
+        for table in m["tables"]:
+            tables.setdefault(table, []).append(
+                str(root / table / f"period={m['period']}" / f"office={m['office']}" / "part.parquet"))
+    return tables
+
+
+def _merge_staging(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> None:
+    """Staging, quarantine and validation results from the partitions' Parquet.
+
+    The tables are first (re)built by their own models over an empty raw, so their columns and
+    types are exactly the single-process ones; the partitions' rows are inserted by name.
+    """
+    from expectations.validate import VALIDATION_DDL
+
+    ensure_raw_tables(con, load_column_specs(con))
+    con.execute(VALIDATION_DDL)
+    install_macros(con)
+    for shape in SHAPES:
+        con.execute(f"delete from raw.{shape}")
+    con.execute("delete from raw._rejects")
+    con.execute("delete from quarantine.rows")
+    con.execute("delete from quarantine.warnings")
+    run_models(con, ["staging.unit_aliases"])
+    for shape in SHAPES:
+        run_models(con, [f"staging.prep_{shape}", f"staging.stg_{shape}"])
+    targets = {"quarantine_rows": ("quarantine.rows", "file_id"),
+               "quarantine_warnings": ("quarantine.warnings", "file_id"),
+               "validation_results": ("lineage.validation_results", "file_id")}
+    for shape in SHAPES:
+        targets[f"stg_{shape}"] = (f"staging.stg_{shape}", "_file_id")
+        targets[f"raw_{shape}"] = (f"raw.{shape}", "_file_id")
+    for table, (target, id_column) in targets.items():
+        if tables.get(table):
+            con.execute(f"""insert into {target} by name
+                            select p.* exclude (period, office, {id_column}), m.file_id as {id_column}
+                            from read_parquet(?, {HIVE}) p
+                            join _file_map m on m.period = p.period and m.office = p.office
+                                            and m.local_id = p.{id_column}""", [tables[table]])
+
+
+def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]],
+                         examples: int = 5) -> list[str]:
+    """Keys of cross-row rules found in more than one partition: one blocking message per shape."""
+    if not tables.get("cross_keys"):
+        return []
+    found = con.execute(f"""
+        with keys as (
+            select k.shape, k.nip, k.key, k.period, k.office, f.path
+            from read_parquet(?, {HIVE}) k
+            join _file_map m on m.period = k.period and m.office = k.office and m.local_id = k._file_id
+            join lineage.files f on f.file_id = m.file_id
+        ),
+        shared as (
+            select shape, nip, key, list(distinct path order by path) as paths
+            from keys group by shape, nip, key having count(distinct (period, office)) > 1
+        )
+        select shape, count(*), list(struct_pack(nip := nip, key := key, paths := paths) order by nip, key)[1:{examples}]
+        from shared group by shape order by shape""", [tables["cross_keys"]]).fetchall()
+    messages = []
+    for shape, n, sample in found:
+        where = "; ".join(f"NIP {s['nip']} {s['key']} di {', '.join(s['paths'])}" for s in sample)
+        messages.append(
+            f"{shape}: {n} kunci (NIP dan tanggal/periode) muncul di lebih dari satu partisi, misalnya {where}. "
+            "Aturan duplikat hanya diperiksa di dalam satu partisi; satukan berkasnya atau jalankan tanpa partisi: "
+            "pantau run --period ...")
+    return messages
+
+
+def assess(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str) -> Outcome:
+    """What the merged warehouse says about the run: per-file counts, what blocks, what warns.
+
+    The same judgement as flows/steps.validate_step after its Great Expectations call (which the
+    partitions made); tests/flows/test_partitioned.py compares the two flows' per-file results.
+    """
+    from expectations.summary import file_counts, quarantine_by_reason, record_counts
+
+    counts = {c.path: c for c in file_counts(con)}
+    record_counts(con, list(counts.values()))
+    outcome = Outcome()
+    for r in sorted(reports, key=lambda r: r.path):
+        entry = {"path": r.path, "kind": r.kind, "action": r.action, "shape": r.shape, "message": r.message,
+                 "warnings": r.warnings, "rows_empty": r.rows_empty}
+        c = counts.get(r.path)
+        if c is not None:
+            entry |= {"rows_read": c.rows_read, "rows_loaded": c.rows_loaded,
+                      "rows_quarantined": c.rows_quarantined, "reconciled": c.reconciled}
+            if not c.reconciled:
+                outcome.unreconciled.append(r.path)
+        outcome.files.append(entry)
+        if r.action == "error":
+            outcome.blocking.append(f"{r.path}: {r.message}")
+        elif r.action in ("ignored", "duplicate"):
+            outcome.warnings.append(f"{r.path}: {r.message}")
+        outcome.warnings.extend(f"{r.path}: {w}" for w in r.warnings)
+    if not scalar(con, "select count(*) from staging.stg_pegawai"):
+        outcome.blocking.append(
+            "pegawai/: tidak ada daftar pegawai yang sah; tanpa daftar pegawai semua orang akan tampak absen. "
+            "Letakkan ekspor daftar pegawai (nip, nama, jabatan, unit_kerja, jenis_asn) di folder pegawai/")
+    if PERIOD_MONTH.match(period) and not scalar(con, """
+            select count(*) from (select tanggal from staging.stg_presensi_recap
+                                  union all select tanggal from staging.stg_presensi_scan)
+            where strftime(tanggal, '%Y-%m') = ?""", [period]):
+        outcome.blocking.append(
+            f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
+            "tanpa presensi semua orang akan tampak absen. Letakkan rekap harian atau log mesin periode itu")
+    new_files = [r.file_id for r in reports if r.action == "loaded" and r.file_id is not None]
+    outcome.stale_periods = stale_periods(con, new_files, period)
+    outcome.warnings.extend(
+        f"periode {p} sudah diterbitkan dan kini memakai data baru atau koreksi; jalankan ulang: "
+        f"pantau run --period {p} (atau --cascade)" for p in outcome.stale_periods)
+    outcome.quarantine = quarantine_by_reason(con)
+    outcome.warning_rows = quarantine_by_reason(con, "quarantine.warnings")
+    return outcome
+
+
+# ------------------------------------------------------------------------------- a partitioned run, plain
+
+def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, as_of: date, root: Path,
+                       run_id: str, execute, threads: int | None = None) -> tuple[list[FileReport], list[dict], dict]:
+    """Plan, run the partitions through `execute`, merge into the warehouse `con`.
+
+    `execute(roster, others, common)` runs the roster partition (or None) before the partitions
+    that read the roster; `common` holds the other arguments of evaluate_partition. Returns the
+    file reports, the partitions' manifests and the reference versions.
+    """
+    clock = [time.perf_counter()]
+    versions = load_reference_tables(con, reference, run_id)
+    partitions, unread = plan_partitions(con, inbox)
+    if root.exists():
+        shutil.rmtree(root)   # the layout holds this run's partitions only
+    root.mkdir(parents=True)
+    roster = next((p for p in partitions if p.is_roster), None)
+    others = [p for p in partitions if not p.is_roster]
+    clock.append(time.perf_counter())
+    execute(roster, others, {"inbox": inbox, "reference": reference, "as_of": as_of, "root": root,
+                             "run_id": run_id, "threads": threads})
+    clock.append(time.perf_counter())
+    manifests = [json.loads((root / "_manifest" / p.key / "manifest.json").read_text(encoding="utf-8"))
+                 for p in partitions]
+    reports = merge_partitions(con, root, manifests, run_id) + unread
+    clock.append(time.perf_counter())
+    (root / "_run.json").write_text(json.dumps({
+        "run_id": run_id, "partitions": len(partitions), "processes": len({m["pid"] for m in manifests}),
+        "seconds": {"plan": round(clock[1] - clock[0], 3), "partitions": round(clock[2] - clock[1], 3),
+                    "merge": round(clock[3] - clock[2], 3)},
+        "partition_seconds": round(sum(sum(m["seconds"].values()) for m in manifests), 3)}, indent=1))
+    return reports, manifests, versions
+
+
+def assess_partitioned(con: duckdb.DuckDBPyConnection, reports: list[FileReport], manifests: list[dict],
+                       root: Path, period: str) -> Outcome:
+    """assess(), and keys of cross-row rules that two partitions share block publishing."""
+    outcome = assess(con, reports, period)
+    outcome.blocking.extend(cross_partition_keys(con, _written(root, manifests)))
+    return outcome
+
+
+def sequentially(roster: Partition | None, others: list[Partition], common: dict) -> None:
+    """Every partition in this process, the roster first (tests, debugging)."""
+    for part in ([roster] if roster else []) + others:
+        evaluate_partition(part, **common)
+
+
+# ------------------------------------------------------------------------------- Prefect
+
+@task(name="partition", task_run_name="partition {part.period}/{part.office}")
+def partition_task(part: Partition, inbox: Path, reference: Path, as_of: date, root: Path, run_id: str,
+                   threads: int | None) -> dict:
+    manifest = evaluate_partition(part, inbox, reference, as_of, root, run_id, threads)
+    get_run_logger().info("partisi %s: %d berkas, %s", part.key, len(part.files), manifest["seconds"])
+    return manifest
+
+
+@flow(name=PARTITION_FLOW, log_prints=False)
+def evaluate_partitions(partitions: list[dict], inbox: str, reference: str, as_of: str, root: str, run_id: str,
+                        threads: int | None = None) -> list[str]:
+    """A batch of partitions, one after another in this process (a flow run on a work pool)."""
+    done = []
+    for spec in partitions:
+        part = Partition(**spec)
+        partition_task(part, Path(inbox), Path(reference), date.fromisoformat(as_of), Path(root), run_id, threads)
+        done.append(part.key)
+    return done
+
+
+def on_processes(workers: int):
+    """An executor: partitions as tasks on a ProcessPoolTaskRunner of `workers` processes.
+
+    Partitions that do not read the roster (surveys, service volumes) start at once; the roster
+    partition runs meanwhile in this process (its GX import is reused by the metrics check), and
+    the partitions that read it are submitted when it is done.
+    """
+    def execute(roster: Partition | None, others: list[Partition], common: dict) -> None:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        free = [p for p in others if not p.needs_roster]
+        waiting = [p for p in others if p.needs_roster]
+        with ProcessPoolTaskRunner(max_workers=workers) as runner:
+            futures = [(p, runner.submit(partition_task, {"part": p, **common})) for p in free]
+            if roster is not None:
+                partition_task(roster, **common)
+            futures += [(p, runner.submit(partition_task, {"part": p, **common})) for p in waiting]
+            errors = []
+            for part, future in futures:
+                try:
+                    future.result()
+                except Exception as exc:  # every partition is waited for; failures are named
+                    errors.append(f"{part.key}: {type(exc).__name__}: {exc}")
+            if errors:
+                raise RuntimeError(f"{len(errors)} dari {len(others)} partisi gagal: " + "; ".join(errors[:3]))
+    return execute
+
+
+def on_pool(batches: int, deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", poll_seconds: float = 1.0,
+            timeout_seconds: float | None = None):
+    """An executor: the roster partition in this process, then `batches` flow runs of the partition
+    deployment on its work pool, each a batch of partitions of about equal bytes; waits for all
+    to end, or `timeout_seconds` (a worker killed mid-run leaves its flow run Running)."""
+    def execute(roster: Partition | None, others: list[Partition], common: dict) -> None:
+        from prefect.client.orchestration import get_client
+        from prefect.deployments import run_deployment
+
+        if roster is not None:
+            partition_task(roster, **common)
+        params = {k: (v if v is None or isinstance(v, int) else str(v)) for k, v in common.items()}
+        pending = {}
+        for batch in batches_of(others, batches):
+            run = run_deployment(deployment, parameters={"partitions": [asdict(p) for p in batch], **params},
+                                 timeout=0, as_subflow=True)
+            pending[run.id] = ", ".join(p.key for p in batch)
+        failed = []
+        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        with get_client(sync_client=True) as client:
+            while pending:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError(f"flow run partisi belum selesai setelah {timeout_seconds:.0f} s: "
+                                       + "; ".join(pending.values()))
+                time.sleep(poll_seconds)
+                for flow_run_id in list(pending):
+                    state = client.read_flow_run(flow_run_id).state
+                    if state is not None and state.is_final():
+                        keys = pending.pop(flow_run_id)
+                        if not state.is_completed():
+                            failed.append(f"{keys}: {state.name}: {state.message or ''}")
+        if failed:
+            raise RuntimeError("flow run partisi gagal: " + "; ".join(failed))
+    return execute
+
+
+@flow(name="evaluate_partitioned", log_prints=False)
+def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
+                         workers: int = 2, mode: str = "processes", batches: int | None = None,
+                         deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool = True,
+                         state_dir: Path | None = None, openlineage: dict | None = None,
+                         render: bool = True, pool_timeout_seconds: float | None = None) -> Outcome:
+    """Evaluate one period (YYYY-MM) with ingest and validation split into (office, period) partitions.
+
+    mode "processes": `workers` processes of a ProcessPoolTaskRunner on this machine; mode "pool":
+    `batches` (default `workers`) flow runs of `deployment` on its work pool, waited for at most
+    `pool_timeout_seconds` (default: until they end). The Parquet goes to
+    <state_dir>/partitions (state_dir defaults to the warehouse's folder). `render=False` skips
+    the report pages (timings).
+    """
+    if mode not in ("processes", "pool"):
+        raise ValueError(f"mode '{mode}' tidak dikenal; pilih processes atau pool")
+    state_dir = Path(state_dir or Path(warehouse).parent)
+    lineage = lineage_config(state_dir, openlineage)
+    root = state_dir / "partitions"
+    with WarehouseLock(warehouse, f"evaluate_partitioned --period {period}"):
+        con = connect(warehouse)
+        try:
+            check_partitioned_warehouse(con, warehouse)
+        finally:
+            con.close()
+        execute = (on_pool(batches or workers, deployment, timeout_seconds=pool_timeout_seconds)
+                   if mode == "pool" else on_processes(workers))
+        outcome = recorded_run(
+            warehouse, period, as_of, RUN_COMMAND,
+            {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out), "workers": workers, "mode": mode},
+            lineage,
+            lambda run_id: _partitioned(period, Path(inbox), Path(warehouse), Path(reference), as_of, workers,
+                                        execute, root, run_id, lineage),
+            description=" (berpartisi)")
+    if not outcome.blocked and render:
+        outcome.report = report(warehouse, period, out, include_internal)
+    return outcome
+
+
+def check_partitioned_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Refuse a warehouse `pantau run` writes: the merge replaces raw.*, which holds every line there."""
+    others = scalar(con, "select string_agg(distinct command, ', ') from lineage.runs where command <> ?", [RUN_COMMAND])
+    if others:
+        raise ValueError(f"gudang data {warehouse} dipakai oleh perintah lain ({others}); run berpartisi memakai "
+                         "gudang data tersendiri, misalnya --warehouse .pantau/partisi.duckdb")
+
+
+def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, root, run_id, lineage) -> Outcome:
+    """The ingest and validate steps of a partitioned run, each inside its OpenLineage events."""
+    con = connect(warehouse)
+    try:
+        with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
+            reports, manifests, versions = ingest_partitioned(
+                con, inbox, reference, as_of, root, run_id, execute,
+                threads=max(1, (os.cpu_count() or 1) // max(1, workers)))
+            get_run_logger().info("%d partisi selesai", len(manifests))
+        with _events("validate", con, run_id, lineage, warehouse, period) as events:
+            outcome = assess_partitioned(con, reports, manifests, root, period)
+            outcome.reference_versions = versions
+            if outcome.blocked:
+                events.fail("; ".join(outcome.blocking)[:1000])
+        return outcome
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------- deployment
+
+def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
+    """Register the partition flow on a process work pool (created if missing); returns its name.
+
+    Workers run it from this checkout (PANTAU_DIR on other machines: the same project path).
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        except ObjectAlreadyExists:
+            pass
+    source = os.environ.get("PANTAU_DIR", str(PROJECT_ROOT))
+    evaluate_partitions.from_source(source=source, entrypoint="flows/partitioned.py:evaluate_partitions").deploy(
+        name=name, work_pool_name=pool, print_next_steps=False, ignore_warnings=True)
+    return f"{PARTITION_FLOW}/{name}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m flows.partitioned run|deploy ...` until the pantau CLI has a --partitioned switch."""
+    from flows.settings import load_settings, prefect_environment
+
+    parser = argparse.ArgumentParser(prog="python -m flows.partitioned")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="satu periode, ingest dan validasi per partisi (kantor, periode)")
+    run.add_argument("--period", required=True)
+    run.add_argument("--config", type=Path)
+    run.add_argument("--inbox", type=Path)
+    run.add_argument("--warehouse", type=Path)
+    run.add_argument("--out", type=Path)
+    run.add_argument("--as-of", type=date.fromisoformat)
+    run.add_argument("--workers", type=int, default=2)
+    run.add_argument("--mode", choices=("processes", "pool"), default="processes")
+    run.add_argument("--batches", type=int)
+    run.add_argument("--pool-timeout", type=float, help="detik menunggu flow run partisi (mode pool)")
+    run.add_argument("--no-report", action="store_true")
+    dep = sub.add_parser("deploy", help="daftarkan flow partisi pada work pool (tipe process)")
+    dep.add_argument("--pool", default=POOL)
+    args = parser.parse_args(argv)
+    if args.command == "deploy":
+        print(deploy(args.pool))
+        return 0
+    settings = load_settings(args.config, inbox=args.inbox, warehouse=args.warehouse, out=args.out, as_of=args.as_of)
+    prefect_environment(settings)
+    try:
+        outcome = _run_from_cli(args, settings)
+    except WarehouseBusy as exc:
+        print(f"gudang data {settings.warehouse} sedang dipakai oleh run lain: {exc}")
+        return 3
+    except ValueError as exc:
+        print(exc)
+        return 2
+    print(console.text_summary(outcome, f"Periode {args.period} (berpartisi): {settings.inbox} -> {settings.warehouse}"))
+    if outcome.report:
+        print(f"Laporan: {outcome.report}")
+    return 1 if outcome.blocked else 0
+
+
+def _run_from_cli(args, settings) -> Outcome:
+    return evaluate_partitioned(period=args.period, inbox=settings.inbox, warehouse=settings.warehouse,
+                                reference=settings.reference, out=settings.out, as_of=settings.today(),
+                                workers=args.workers, mode=args.mode, batches=args.batches,
+                                pool_timeout_seconds=args.pool_timeout,
+                                include_internal=settings.include_internal, render=not args.no_report)
+
+if __name__ == "__main__":
+    raise SystemExit(main())
