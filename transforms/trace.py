@@ -109,20 +109,30 @@ class TraceError(LookupError):
 
 @lru_cache(maxsize=1)
 def load_queries(path: Path = QUERIES_FILE) -> dict[str, str]:
-    """{'<family>.<part>': sql} from the `-- name:` blocks of trace_queries.sql."""
+    """{'<family>.<part>': sql} from the `-- name:` blocks of trace_queries.sql.
+
+    `-- name: a.rows = b.rows` makes a.rows the same query as the block b.rows (written once).
+    """
     queries: dict[str, str] = {}
+    aliases: dict[str, str] = {}
     name = None
     lines: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"--\s*name:\s*([\w.]+)\s*$", line)
+        match = re.match(r"--\s*name:\s*([\w.]+)\s*(?:=\s*([\w.]+))?\s*$", line)
         if match:
             if name:
                 queries[name] = "\n".join(lines).strip()
             name, lines = match.group(1), []
+            if match.group(2):
+                aliases[name], name = match.group(2), None
         elif name is not None:
             lines.append(line)
     if name:
         queries[name] = "\n".join(lines).strip()
+    for alias, target in aliases.items():
+        if target not in queries:
+            raise ValueError(f"{path.name}: '{alias}' refers to the unknown block '{target}'")
+        queries[alias] = queries[target]
     return queries
 
 

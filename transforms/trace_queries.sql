@@ -261,27 +261,15 @@ select i.*
 from marts.skm_ikm i
 where i.scope = $base_scope and i.scope_id = $base_id and i.period = $period
 
--- name: skm_unsur.rows
--- as skm_responses: NRR per unsur is the mean answer to it over these responses
-select
-    s.scope, s.scope_id, s.period, s.unit_slug, s.u1, s.u2, s.u3, s.u4, s.u5, s.u6, s.u7, s.u8, s.u9,
-    [struct_pack(file_id := s._file_id, "row" := s._row)] as evidence
-from marts.skm_response_scopes s
-where s.scope = $base_scope and s.scope_id = $base_id and s.period = $period
-order by s._file_id, s._row
+-- name: skm_unsur.rows = skm_responses.rows
+-- NRR per unsur is the mean answer to it over these responses
 
 -- name: skm_unsur.summary
 select u.*
 from marts.skm_unsur_scores u
 where u.scope = $base_scope and u.scope_id = $base_id and u.period = $period and lower(u.unsur) = lower($sub)
 
--- name: skm_precision.rows
-select
-    s.scope, s.scope_id, s.period, s.unit_slug, s.u1, s.u2, s.u3, s.u4, s.u5, s.u6, s.u7, s.u8, s.u9,
-    [struct_pack(file_id := s._file_id, "row" := s._row)] as evidence
-from marts.skm_response_scopes s
-where s.scope = $base_scope and s.scope_id = $base_id and s.period = $period
-order by s._file_id, s._row
+-- name: skm_precision.rows = skm_responses.rows
 
 -- name: skm_precision.summary
 select p.*
