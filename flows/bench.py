@@ -43,12 +43,13 @@ def _child_pipeline(inbox: str, warehouse: str) -> dict:
     from datetime import date
 
     from flows.steps import ingest_step, transform_step, validate_step
-    from flows.settings import Settings
+    from flows.settings import Settings, duckdb_environment
     from transforms.warehouse import connect
 
     from transforms.runs import finish_run, start_run
 
     times = {"startup": time.perf_counter() - t0}
+    duckdb_environment(Settings())     # the default [warehouse] memory limit, as `pantau run` has it
     con = connect(warehouse)
     run_id = start_run(con, "bench", PERIOD, date.fromisoformat(AS_OF), {"inbox": inbox})
     t = time.perf_counter()

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from flows.settings import Settings, load_settings, prefect_environment
+from flows.settings import Settings, duckdb_environment, load_settings, prefect_environment
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Pantau Kinerja: pengawasan dan evaluasi kinerja ASN (presensi, SKP, SKM/IKM).")
@@ -35,7 +35,9 @@ def _settings(config, **overrides) -> Settings:
         except ValueError:
             _usage(f"--as-of '{as_of}' bukan tanggal YYYY-MM-DD")
     try:
-        return load_settings(config, **overrides)
+        settings = load_settings(config, **overrides)
+        duckdb_environment(settings)
+        return settings
     except FileNotFoundError:
         _usage(f"berkas pengaturan tidak ada: {config}")
     except (ValueError, TypeError) as exc:

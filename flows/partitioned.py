@@ -670,7 +670,7 @@ def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m flows.partitioned run|deploy ...` until the pantau CLI has a --partitioned switch."""
-    from flows.settings import load_settings, prefect_environment
+    from flows.settings import duckdb_environment, load_settings, prefect_environment
 
     parser = argparse.ArgumentParser(prog="python -m flows.partitioned")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -694,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     settings = load_settings(args.config, inbox=args.inbox, warehouse=args.warehouse, out=args.out, as_of=args.as_of)
     prefect_environment(settings)
+    duckdb_environment(settings)
     try:
         outcome = _run_from_cli(args, settings)
     except WarehouseBusy as exc:

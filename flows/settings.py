@@ -25,6 +25,8 @@ class Settings:
     timezone: str = "Asia/Jakarta"
     cron: str = "0 6 2 * *"                              # `pantau serve`: 06:00 on the 2nd, WIB
     as_of: date | None = None                            # "today" for future-date checks; None = today
+    memory_limit: str = "1GB"                            # [warehouse] DuckDB's limit; beyond it, it spills to disk
+    threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
     extra: dict = field(default_factory=dict)            # sections later stages read
 
     def today(self) -> date:
@@ -70,6 +72,25 @@ def load_settings(config: Path | None = None, **overrides) -> Settings:
         settings = replace(settings, **values)
     clean = {k: (Path(v) if k in PATH_KEYS else v) for k, v in overrides.items() if v is not None}
     return replace(settings, **clean)
+
+
+def duckdb_environment(settings: Settings) -> None:
+    """Every warehouse connection of this process (and of Prefect tasks it starts) uses the
+    `[warehouse]` memory limit and threads (transforms/warehouse.py connect)."""
+    import duckdb
+
+    from transforms.warehouse import MEMORY_LIMIT_ENV, THREADS_ENV
+
+    try:   # a bad value is a settings error now, not a failure inside a run
+        duckdb.connect(config={"memory_limit": str(settings.memory_limit or "1GB"),
+                               "threads": int(settings.threads or 1)}).close()
+    except (duckdb.Error, ValueError, TypeError) as exc:
+        raise ValueError(f"[warehouse] memory_limit / threads tidak sah "
+                         f"({settings.memory_limit!r}, {settings.threads!r}): {exc}") from None
+    if settings.memory_limit:
+        os.environ[MEMORY_LIMIT_ENV] = str(settings.memory_limit)
+    if settings.threads:
+        os.environ[THREADS_ENV] = str(int(settings.threads))
 
 
 def prefect_environment(settings: Settings) -> None:

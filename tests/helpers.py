@@ -60,6 +60,13 @@ def given(con, table: str, records: list[dict]) -> None:
             f"values ({', '.join('?' for _ in names)})",
             [values[n] for n in names],
         )
+    if table.startswith("raw."):
+        # validation computes staging.prep_<shape> from the raw rows once; do the same here
+        from transforms.models import discover_models, run_models
+
+        prep = f"staging.prep_{table.split('.', 1)[1]}"
+        if prep in discover_models():
+            run_models(con, [prep])
 
 
 def build(con, *models: str) -> None:

@@ -13,9 +13,12 @@ import duckdb
 
 from transforms.models import discover_models
 
+# No primary key: the output suite (expectations/suites/metrics.json) rejects a candidate
+# metric_id that occurs twice before anything is published, and keeping an ART index up to date
+# cost more than the rest of publishing at province scale (docs/performance.md).
 METRICS_DDL = """
 create table if not exists main.metrics (
-    metric_id  varchar primary key,
+    metric_id  varchar not null,
     metric     varchar not null,
     scope      varchar not null,
     scope_id   varchar not null,
@@ -48,6 +51,16 @@ def metric_models() -> list[str]:
     return sorted(n for n in discover_models() if re.fullmatch(r"marts\.metrics_\w+", n))
 
 
+def _drop_metrics_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses created before the key was dropped: rebuild main.metrics without it, once."""
+    keyed = con.execute("select count(*) from duckdb_constraints() where schema_name = 'main' "
+                        "and table_name = 'metrics' and constraint_type = 'PRIMARY KEY'").fetchall()[0][0]
+    if keyed:
+        con.execute("create or replace table main._metrics_unkeyed as select * from main.metrics order by period, metric_id")
+        con.execute("drop table main.metrics")
+        con.execute("alter table main._metrics_unkeyed rename to metrics")
+
+
 def stage_candidates(con: duckdb.DuckDBPyConnection, period: str) -> str:
     """Collect the metrics `period` would publish into a temp table; return its name.
 
@@ -55,6 +68,7 @@ def stage_candidates(con: duckdb.DuckDBPyConnection, period: str) -> str:
     output suite (expectations/suites/metrics.json) can run on it before anything changes.
     """
     con.execute(METRICS_DDL)
+    _drop_metrics_key(con)
     periods = periods_published_by(period)
     models = metric_models()
     union = " union all ".join(f"select {COLUMNS} from {m}" for m in models) or (
@@ -64,7 +78,8 @@ def stage_candidates(con: duckdb.DuckDBPyConnection, period: str) -> str:
         f"""create or replace temp table _candidate_metrics as
         select *, count(*) over (partition by metric_id) as copies,
                0 as _file_id, row_number() over (order by metric_id, value, label) as _row
-        from ({union}) where period in ({marks})""",
+        from ({union}) where period in ({marks})
+        order by _row""",
         periods,
     )
     return "_candidate_metrics"
@@ -79,10 +94,8 @@ def publish(con: duckdb.DuckDBPyConnection, period: str, run_id: str, candidates
     con.execute("begin transaction")
     try:
         con.execute(f"delete from main.metrics where period in ({marks})", periods)
-        con.execute(
-            f"insert into main.metrics select {COLUMNS}, ? from {candidates} order by metric_id",
-            [run_id],
-        )
+        # the candidates are stored in metric_id order already (stage_candidates)
+        con.execute(f"insert into main.metrics select {COLUMNS}, ? from {candidates}", [run_id])
         con.execute("insert into lineage.metric_history select * from main.metrics where run_id = ?", [run_id])
         count = con.execute("select count(*) from main.metrics where run_id = ?", [run_id]).fetchall()[0][0]
         con.execute("commit")

@@ -6,6 +6,7 @@ quarantine (rows that failed a rule, with the reason).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -81,11 +82,26 @@ create table if not exists quarantine.rows (
 """
 
 
+# DuckDB's memory limit and threads for every connection of this process: `[warehouse]
+# memory_limit` / `threads` in the settings file, passed on through the environment so Prefect
+# tasks and worker processes see the same values (flows/settings.py duckdb_environment).
+MEMORY_LIMIT_ENV = "PANTAU_DUCKDB_MEMORY_LIMIT"
+THREADS_ENV = "PANTAU_DUCKDB_THREADS"
+
+
 def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse and make sure its schemas and lineage tables exist."""
+    """Open the warehouse and make sure its schemas and lineage tables exist.
+
+    Beyond its memory limit DuckDB spills to `<warehouse>.tmp/` instead of growing.
+    """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    config = {}
+    if os.environ.get(MEMORY_LIMIT_ENV):
+        config["memory_limit"] = os.environ[MEMORY_LIMIT_ENV]
+    if os.environ.get(THREADS_ENV):
+        config["threads"] = int(os.environ[THREADS_ENV])
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")

@@ -2,7 +2,7 @@
 -- timestamp parsed and the ASN resolved: by NIP when the log has one, else by the roster's
 -- PIN (stg_pegawai.pin). A PIN that two roster rows share resolves to nobody (pin_holders
 -- says how many hold it). Rules: expectations/suites/presensi_scan.json.
--- materialized: view
+-- materialized: table
 with raw_rows as (
     select * from raw.presensi_scan
 ),
@@ -11,6 +11,11 @@ roster as (
 ),
 pins as (
     select pin, any_value(nip) as nip, count(distinct nip) as holders from roster where pin is not null group by pin
+),
+-- each distinct timestamp text is parsed once and joined back (a date written in words needs
+-- a month-name lookup, costly per row; docs/performance.md)
+stamps as (
+    select waktu as waktu_raw, parse_waktu(waktu) as waktu_ts from (select distinct waktu from raw_rows)
 )
 select
     r._file_id,
@@ -24,9 +29,10 @@ select
     case when r.nip is null then p.holders end as pin_holders,
     nip_lahir(clean_nip(r.nip))               as nip_lahir,
     nip_tmt(clean_nip(r.nip))                 as nip_tmt,
-    parse_waktu(r.waktu)                      as waktu_ts,
-    parse_waktu(r.waktu)::date                as tanggal_date,
+    s.waktu_ts,
+    s.waktu_ts::date                          as tanggal_date,
     k.nip is not null                         as nip_in_roster
 from raw_rows r
+left join stamps s on s.waktu_raw = r.waktu
 left join pins p on r.nip is null and p.pin = trim(r.pin)
 left join (select distinct nip from roster) k on k.nip = coalesce(clean_nip(r.nip), p.nip)
