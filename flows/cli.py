@@ -121,6 +121,10 @@ def run(
     config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
     as_of: AsOfOpt = None, debug: DebugOpt = False,
     cascade: Annotated[bool, typer.Option("--cascade", help="Jalankan ulang juga periode lama yang tersentuh berkas baru.")] = False,
+    partitioned: Annotated[bool, typer.Option(
+        "--partitioned", help="Ingest dan validasi per partisi (kantor, periode) secara paralel; "
+                              "memakai gudang data tersendiri (docs/scaling.md).")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Proses paralel untuk --partitioned.")] = 2,
 ):
     """Jalankan satu periode dari ujung ke ujung (ingest, validasi, transformasi, publikasi) sebagai flow Prefect."""
     from flows.steps import check_period
@@ -129,6 +133,8 @@ def run(
         check_period(period)
     except ValueError as exc:
         _usage(str(exc))
+    if partitioned and cascade:
+        _usage("--cascade belum tersedia untuk --partitioned")
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
     if not settings.inbox.is_dir():
         _usage(f"folder inbox tidak ada: {settings.inbox}")
@@ -140,10 +146,21 @@ def run(
         from flows.evaluate import evaluate_period
 
         _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
-        outcome = evaluate_period(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
-                                  reference=settings.reference, out=settings.out, as_of=settings.today(),
-                                  **options)
-        typer.echo(console.text_summary(outcome, f"Periode {period}: {settings.inbox} -> {settings.warehouse}"))
+        if partitioned:
+            from flows.partitioned import evaluate_partitioned
+
+            try:
+                outcome = evaluate_partitioned(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
+                                               reference=settings.reference, out=settings.out,
+                                               as_of=settings.today(), workers=workers, **options)
+            except ValueError as exc:   # a warehouse that single runs write
+                _usage(str(exc))
+        else:
+            outcome = evaluate_period(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
+                                      reference=settings.reference, out=settings.out, as_of=settings.today(),
+                                      **options)
+        label = " (berpartisi)" if partitioned else ""
+        typer.echo(console.text_summary(outcome, f"Periode {period}{label}: {settings.inbox} -> {settings.warehouse}"))
         if outcome.report:
             typer.echo(f"Laporan: {outcome.report}")
         if outcome.unreconciled:

@@ -669,7 +669,7 @@ def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m flows.partitioned run|deploy ...` until the pantau CLI has a --partitioned switch."""
+    """`python -m flows.partitioned run|deploy ...`: `pantau run --partitioned` plus mode pool and deploy."""
     from flows.settings import duckdb_environment, load_settings, prefect_environment
 
     parser = argparse.ArgumentParser(prog="python -m flows.partitioned")

@@ -50,6 +50,27 @@ def test_without_a_roster_nothing_can_be_published(tmp_path):
 def test_wrong_usage_exits_2(tmp_path):
     assert runner.invoke(app, ["run", "--period", "2026-13", "--inbox", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "kemarin"]).exit_code == 2
+    both = runner.invoke(app, ["run", "--period", "2026-10", "--inbox", str(tmp_path), "--partitioned", "--cascade"])
+    assert both.exit_code == 2 and "--cascade belum tersedia untuk --partitioned" in both.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[warehouse]\nmemory_limit = "banyak"\n')
+    wrong = runner.invoke(app, ["validate", "--config", str(bad), "--inbox", str(tmp_path)])
+    assert wrong.exit_code == 2 and "memory_limit" in wrong.output
+
+
+def test_run_partitioned_refuses_a_warehouse_of_single_runs(prefect_server, tmp_path):
+    from transforms.runs import start_run
+    from transforms.warehouse import connect
+
+    write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
+    warehouse = tmp_path / "w.duckdb"
+    con = connect(warehouse)
+    start_run(con, "run", "2026-10", AS_OF, {})
+    con.close()
+    result = runner.invoke(app, ["run", "--period", "2026-10", "--partitioned", "--inbox", str(tmp_path / "inbox"),
+                                 "--warehouse", str(warehouse), "--as-of", "2026-11-28"])
+    assert result.exit_code == 2, result.output
+    assert "dipakai oleh perintah lain (run)" in result.output
 
 
 def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tmp_path):
