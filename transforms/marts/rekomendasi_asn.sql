@@ -43,6 +43,10 @@ checks as (
     from subjects s
     cross join rules r
     left join facts f on f.nip = s.nip and f.period = s.period and f.kriteria = r.kriteria
+),
+passed as (
+    -- only the (ASN, period, rule) that hold get their evidence strings aggregated (most do not)
+    select nip, period, aturan from checks group by all having bool_and(coalesce(holds, false))
 )
 select
     nip,
@@ -53,6 +57,5 @@ select
     string_agg(syarat, ', ' order by urutan)                                      as syarat,
     string_agg(bukti, '; ' order by urutan)                                       as bukti,
     list(bukti_metric_id order by urutan) filter (where bukti_metric_id is not null) as bukti_metric_ids
-from checks
+from checks semi join passed using (nip, period, aturan)
 group by nip, unit_slug, period, aturan
-having bool_and(coalesce(holds, false))
