@@ -25,7 +25,7 @@ class Settings:
     timezone: str = "Asia/Jakarta"
     cron: str = "0 6 2 * *"                              # `pantau serve`: 06:00 on the 2nd, WIB
     as_of: date | None = None                            # "today" for future-date checks; None = today
-    memory_limit: str = "1GB"                            # [warehouse] DuckDB's limit; beyond it, it spills to disk
+    memory_limit: str = "600MB"                          # [warehouse] DuckDB's limit; beyond it, it spills to disk
     threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
     extra: dict = field(default_factory=dict)            # sections later stages read
 

@@ -92,7 +92,8 @@ THREADS_ENV = "PANTAU_DUCKDB_THREADS"
 def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse and make sure its schemas and lineage tables exist.
 
-    Beyond its memory limit DuckDB spills to `<warehouse>.tmp/` instead of growing.
+    Beyond its memory limit DuckDB spills to `<warehouse>.tmp/` (in-memory: the system's temp
+    folder) instead of growing.
     """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -101,6 +102,10 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
         config["memory_limit"] = os.environ[MEMORY_LIMIT_ENV]
     if os.environ.get(THREADS_ENV):
         config["threads"] = int(os.environ[THREADS_ENV])
+    if str(path) == ":memory:":   # spill under the system's temp folder, not into the working folder
+        import tempfile
+
+        config["temp_directory"] = str(Path(tempfile.gettempdir()) / f"pantau-duckdb-{os.getpid()}")
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         for schema in SCHEMAS:
