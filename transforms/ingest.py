@@ -337,32 +337,40 @@ def read_head_lines(path: Path, encoding: str = "utf-8", limit: int = HEADER_SCA
     return out
 
 
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")       # the newline before a blank line, the line, its newline
+_NON_BLANK = re.compile(rb"[^ \t\r\n]")
+
+
 def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
     """(has quote characters, has blank lines before or between records) after the header line.
 
     Without either, record N is line after_line + N and no second pass is needed; blank
-    lines at the very end do not matter. One fast pass over the bytes.
+    lines at the very end do not matter. One pass over the bytes with regexes, not a Python
+    loop per line.
     """
-    has_quotes = False
-    inner_blank = False
+    has_quotes = inner_blank = seen_blank = False
+    to_skip = after_line
+    carry = b""
     with open(path, "rb") as fh:
-        seen_blank = False
-        line_no = 0
-        carry = b""
         while block := fh.read(1 << 22):
             has_quotes = has_quotes or b'"' in block
-            lines = (carry + block).split(b"\n")
-            carry = lines.pop()
-            for raw in lines:
-                line_no += 1
-                if line_no <= after_line:
-                    continue
-                if raw.strip(b"\r \t"):
-                    inner_blank = inner_blank or seen_blank
-                else:
-                    seen_blank = True  # a blank line before the first record moves every line number too
-        if carry.strip(b"\r \t") and seen_blank:
-            inner_blank = True
+            data = carry + block
+            end = data.rfind(b"\n") + 1
+            # complete lines, each ending in a newline; one more in front so every line follows one
+            region, carry = b"\n" + data[:end], data[end:]
+            start = 1
+            while to_skip and start < len(region):
+                start = region.index(b"\n", start) + 1
+                to_skip -= 1
+            if inner_blank or start >= len(region):
+                continue
+            if seen_blank:   # a blank line came earlier: any record now moves the line numbers
+                inner_blank = _NON_BLANK.search(region, start) is not None
+            elif blank := _BLANK_LINE.search(region, start - 1):
+                seen_blank = True
+                inner_blank = _NON_BLANK.search(region, blank.end()) is not None
+    if to_skip == 0 and carry.strip(b"\r \t") and seen_blank:
+        inner_blank = True
     return has_quotes, inner_blank
 
 
