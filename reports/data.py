@@ -11,12 +11,14 @@ Public and personal metrics are loaded apart: `Report.metrics` never holds scope
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 
 import duckdb
 
 from reports.fmt import Metric, containing_periods, months_back, previous_month
+from reports.masking import NameMasker
 
 PERSONAL_SCOPES = ("asn", "indikator", "petugas")
 METRIC_COLUMNS = "metric_id, metric, scope, scope_id, period, value, label, unit, run_id"
@@ -55,6 +57,8 @@ class MetricSet:
     def __init__(self, metrics: list[Metric]):
         self.by_id = {m.metric_id: m for m in metrics}
         self._by_key: dict[tuple, list[Metric]] = {}
+        self._sorted: dict[tuple, list[Metric]] = {}      # built on first use, per key
+        self._sorted_ids: dict[tuple, list[str]] = {}
         for m in metrics:
             self._by_key.setdefault((m.metric, m.scope, m.period), []).append(m)
 
@@ -62,10 +66,20 @@ class MetricSet:
         return self.by_id.get(f"{metric}/{scope}/{scope_id}/{period}")
 
     def all(self, metric: str, scope: str, period: str, prefix: str | None = None) -> list[Metric]:
-        found = self._by_key.get((metric, scope, period), [])
-        if prefix is not None:
-            found = [m for m in found if m.scope_id.startswith(prefix)]
-        return sorted(found, key=lambda m: m.scope_id)
+        """By scope_id; with a prefix, a bisection of the sorted list (internal pages ask once per ASN)."""
+        key = (metric, scope, period)
+        ordered = self._sorted.get(key)
+        if ordered is None:
+            ordered = sorted(self._by_key.get(key, []), key=lambda m: m.scope_id)
+            self._sorted[key] = ordered
+            self._sorted_ids[key] = [m.scope_id for m in ordered]
+        if prefix is None:
+            return list(ordered)
+        ids = self._sorted_ids[key]
+        start = end = bisect_left(ids, prefix)
+        while end < len(ids) and ids[end].startswith(prefix):
+            end += 1
+        return ordered[start:end]
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -237,3 +251,7 @@ class Report:
             return []
         return [r[0] for r in self.con.execute("select distinct nama from staging.stg_pegawai where nama is not null")
                 .fetchall()]
+
+    @cached_property
+    def name_masker(self) -> NameMasker:
+        return NameMasker(self.roster_names)

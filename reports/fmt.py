@@ -70,14 +70,23 @@ def tampil(m: Metric, with_unit: bool = True) -> str:
     return text
 
 
+def _field(value) -> str:
+    """A value as Markup.format writes a field without a spec: escaped, unless it is markup already.
+    The helpers below build their few fields with this and an f-string: Markup.format's
+    string.Formatter cost more than the rest of a page (internal pages: one per ASN)."""
+    if type(value) is not str and not hasattr(value, "__html__"):
+        value = format(value, "")
+    return str(escape(value))
+
+
 def num_html(m: Metric | None, text: str | None = None, cls: str = "num") -> Markup:
     """<span data-metric-id=…> around the metric's text; an absent metric shows a dash."""
     if m is None:
         return Markup('<span class="kosong" title="tidak ada data">–</span>')
     shown = tampil(m) if text is None else text
     title = m.metric_id + (f" · {m.label}" if m.label and m.unit != "peringkat" else "")
-    return Markup('<span class="{cls}" data-metric-id="{id}" title="{title}">{text}</span>').format(
-        cls=cls, id=m.metric_id, title=title, text=shown)
+    return Markup(f'<span class="{_field(cls)}" data-metric-id="{_field(m.metric_id)}" title="{_field(title)}">'
+                  f'{_field(shown)}</span>')
 
 
 def bulan(period: str, singkat: bool = False) -> str:
@@ -127,20 +136,20 @@ def slug(text: str) -> str:
 
 def periode_html(period: str, singkat: bool = False) -> Markup:
     """A period as text a reader sees, marked as a date (not a published number)."""
-    return Markup('<time datetime="{p}">{t}</time>').format(p=period, t=bulan(period, singkat))
+    return Markup(f'<time datetime="{_field(period)}">{_field(bulan(period, singkat))}</time>')
 
 
 def tanggal_html(d) -> Markup:
-    return Markup('<time datetime="{iso}">{t}</time>').format(iso=d.isoformat(), t=tanggal(d))
+    return Markup(f'<time datetime="{_field(d.isoformat())}">{_field(tanggal(d))}</time>')
 
 
 def teks_html(text, kind: str = "teks") -> Markup:
     """Text that is not a published number although it may hold digits (a NIP, a file name, an
     indicator's name, a citizen's words): marked so the report checks know it is not a figure."""
-    return Markup('<span data-teks="{k}">{t}</span>').format(k=kind, t="" if text is None else text)
+    return Markup(f'<span data-teks="{_field(kind)}">{_field("" if text is None else text)}</span>')
 
 
 def sumber_html(value, source: str, decimals: int = 0) -> Markup:
     """A number read from lineage or a source row, not from metrics: carries where it comes from."""
-    return Markup('<span class="num" data-sumber="{s}" title="{s}">{t}</span>').format(
-        s=source, t=angka(value, decimals))
+    src = _field(source)
+    return Markup(f'<span class="num" data-sumber="{src}" title="{src}">{_field(angka(value, decimals))}</span>')

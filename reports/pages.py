@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from reports import charts
 from reports.data import Report, Unit, rows, table_exists
 from reports.fmt import Metric, angka, bulan, num_html, periode_html, sumber_html, teks_html
+from reports.masking import NameMasker
 
 PREDIKAT = [("sangat_baik", "Sangat Baik"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"),
             ("kurang", "Kurang/Misconduct"), ("sangat_kurang", "Sangat Kurang")]
@@ -652,13 +653,9 @@ def mask_personal(text: str | None, report: Report) -> str:
     masked = NIK_WRITTEN.sub("[NIK disamarkan]", masked)
     masked = PHONE_WRITTEN.sub("[nomor disamarkan]", masked)
     masked = EMAIL_WRITTEN.sub("[email disamarkan]", masked)
-    for name in report.roster_names:
-        words = name.split(",")[0].split()
-        if len(" ".join(words)) >= 4:
-            # any spacing, and the underscores, dots and dashes of file names, between the words
-            pattern = r"[\s_.\-]+".join(re.escape(w) for w in words)
-            masked = re.sub(pattern, "[nama disamarkan]", masked, flags=re.IGNORECASE)
-    return masked
+    # built once per Report (reports/masking.py: each name tried only on texts holding its words)
+    masker = getattr(report, "name_masker", None) or NameMasker(report.roster_names)
+    return masker.mask(masked)
 
 
 # --- Rekomendasi --------------------------------------------------------------------------------
