@@ -41,7 +41,7 @@ PERIOD = "2026-10"
 
 # ------------------------------------------------------------------ measured in a child process
 
-def _child_pipeline(inbox: str, warehouse: str) -> dict:
+def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     t0 = time.perf_counter()
     from datetime import date
 
@@ -52,7 +52,8 @@ def _child_pipeline(inbox: str, warehouse: str) -> dict:
     from transforms.runs import finish_run, start_run
 
     times = {"startup": time.perf_counter() - t0}
-    duckdb_environment(Settings())     # the default [warehouse] memory limit, as `pantau run` has it
+    # [warehouse] memory_limit as `pantau run` has it: the default, or --memory-limit
+    duckdb_environment(Settings(memory_limit=memory_limit) if memory_limit else Settings())
     con = connect(warehouse)
     run_id = start_run(con, "bench", PERIOD, date.fromisoformat(AS_OF), {"inbox": inbox})
     t = time.perf_counter()
@@ -152,7 +153,10 @@ def _run_child(kind: str, *args: str) -> dict:
             f"r = bench._child_{kind}(*{list(args)!r}); "
             "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))")
     env = dict(os.environ, PYTHONHASHSEED="0")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if out.returncode != 0:   # say why: the child's last lines (a traceback, DuckDB's out-of-memory...)
+        tail = "\n".join(out.stderr.strip().splitlines()[-15:])
+        raise SystemExit(f"bench: the {kind} measurement of {args[0]} failed (exit {out.returncode}):\n{tail}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -169,13 +173,13 @@ def inbox_for(name: str, workdir: Path) -> Path:
     return inbox
 
 
-def measure(name: str, workdir: Path, repeat: int) -> dict:
+def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "") -> dict:
     inbox = inbox_for(name, workdir)
     runs = []
     for i in range(repeat):
         wh = workdir / f"{name}-{i}.duckdb"
         wh.unlink(missing_ok=True)
-        pipe = _run_child("pipeline", str(inbox), str(wh))
+        pipe = _run_child("pipeline", str(inbox), str(wh), memory_limit)
         floor = _run_child("floor", str(inbox))
         pandas = _run_child("pandas", str(inbox)) if name not in NO_PANDAS else {"pandas": float("nan"), "peak_mb": float("nan")}
         runs.append((pipe, floor, pandas))
@@ -224,6 +228,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="CI: office only, compare with bench_reference.json")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--memory-limit", default="",
+                        help="DuckDB's limit for the pipeline (default: [warehouse] memory_limit's default, 600MB); "
+                             "the national month needs more, e.g. 6GB")
     args = parser.parse_args(argv)
     names = ["office"] if args.check else args.workloads.split(",") + (["national"] if args.national else [])
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pantau-bench-"))
@@ -231,7 +238,7 @@ def main(argv=None) -> int:
     results = []
     for name in names:
         print(f"... {name}", file=sys.stderr, flush=True)
-        results.append(measure(name, workdir, args.repeat))
+        results.append(measure(name, workdir, args.repeat, args.memory_limit))
     print(report(results))
     if args.check:
         reference = json.loads(REFERENCE_FILE.read_text())["office_ratio_floor"]

@@ -236,7 +236,7 @@ def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:
 def _export_queries() -> dict[str, str]:
     """What a partition hands over, each restricted to its own files (_own; roster rows copied in
     have negative ids). raw_* keeps only the quarantined lines, the evidence marts and `pantau
-    trace` join to (through the staging.prep_* views); roster_valid the raw roster lines that
+    trace` join to (through the staging.prep_* tables); roster_valid the raw roster lines that
     passed, for the partitions that read the roster."""
     queries = {}
     for shape in SHAPES:
@@ -369,6 +369,9 @@ def _merge_staging(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]])
                             from read_parquet(?, {HIVE}) p
                             join _file_map m on m.period = p.period and m.office = p.office
                                             and m.local_id = p.{id_column}""", [tables[table]])
+    # the prep tables over the merged raw lines (the quarantined ones): the evidence marts and
+    # `pantau trace` read a quarantined line's parsed NIP and date there
+    run_models(con, [f"staging.prep_{shape}" for shape in SHAPES])
 
 
 def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]],
