@@ -5,6 +5,12 @@
 with raw_rows as (
     select * from raw.pegawai
 ),
+-- each distinct date text parsed once (a date written in words needs a month-name lookup,
+-- costly per row: docs/performance.md)
+dates as (
+    select tanggal_raw, parse_tanggal(tanggal_raw) as tanggal_date
+    from (select tmt_mulai as tanggal_raw from raw_rows union select tmt_selesai from raw_rows)
+),
 typed as (
     select
         r._file_id,
@@ -22,8 +28,8 @@ typed as (
         nip_lahir(clean_nip(r.nip))           as nip_lahir,
         nip_tmt(clean_nip(r.nip))             as nip_tmt,
         j.code                                as jenis_asn_code,
-        parse_tanggal(r.tmt_mulai)            as tmt_mulai_date,
-        parse_tanggal(r.tmt_selesai)          as tmt_selesai_date,
+        dm.tanggal_date                       as tmt_mulai_date,
+        ds.tanggal_date                       as tmt_selesai_date,
         coalesce(u.slug, slugify(r.unit_kerja)) as unit_slug,
         u.slug is not null                    as unit_known
     from raw_rows r
@@ -31,6 +37,8 @@ typed as (
         select code, norm_text(unnest(string_split(aliases, '|'))) as alias from ref.jenis_asn
     ) j on j.alias = norm_text(r.jenis_asn)
     left join staging.unit_aliases u on u.alias = norm_text(r.unit_kerja)
+    left join dates dm on dm.tanggal_raw = r.tmt_mulai
+    left join dates ds on ds.tanggal_raw = r.tmt_selesai
 )
 select
     *,
