@@ -92,5 +92,9 @@ def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: 
     for name in order:
         model = models[name]
         body = model.sql.rstrip().rstrip(";")
-        con.execute(f"create or replace {model.materialized} {name} as\n{body}")
+        try:
+            con.execute(f"create or replace {model.materialized} {name} as\n{body}")
+        except duckdb.Error as exc:   # same error, now naming the model (e.g. out of memory)
+            exc.add_note(f"while building model {name} ({model.path.name})")
+            raise
     return order
