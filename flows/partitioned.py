@@ -50,7 +50,7 @@ from expectations.validate import SHAPES
 from flows import console
 from flows.evaluate import _events, recorded_run, report
 from flows.lineage_events import lineage_config
-from flows.steps import PERIOD_MONTH, Outcome, stale_periods
+from flows.steps import Outcome, judge
 from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
                                load_personal_columns, survey_inbox)
 from transforms.models import discover_models, install_macros, run_models
@@ -402,53 +402,6 @@ def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[
     return messages
 
 
-def assess(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str) -> Outcome:
-    """What the merged warehouse says about the run: per-file counts, what blocks, what warns.
-
-    The same judgement as flows/steps.validate_step after its Great Expectations call (which the
-    partitions made); tests/flows/test_partitioned.py compares the two flows' per-file results.
-    """
-    from expectations.summary import file_counts, quarantine_by_reason, record_counts
-
-    counts = {c.path: c for c in file_counts(con)}
-    record_counts(con, list(counts.values()))
-    outcome = Outcome()
-    for r in sorted(reports, key=lambda r: r.path):
-        entry = {"path": r.path, "kind": r.kind, "action": r.action, "shape": r.shape, "message": r.message,
-                 "warnings": r.warnings, "rows_empty": r.rows_empty}
-        c = counts.get(r.path)
-        if c is not None:
-            entry |= {"rows_read": c.rows_read, "rows_loaded": c.rows_loaded,
-                      "rows_quarantined": c.rows_quarantined, "reconciled": c.reconciled}
-            if not c.reconciled:
-                outcome.unreconciled.append(r.path)
-        outcome.files.append(entry)
-        if r.action == "error":
-            outcome.blocking.append(f"{r.path}: {r.message}")
-        elif r.action in ("ignored", "duplicate"):
-            outcome.warnings.append(f"{r.path}: {r.message}")
-        outcome.warnings.extend(f"{r.path}: {w}" for w in r.warnings)
-    if not scalar(con, "select count(*) from staging.stg_pegawai"):
-        outcome.blocking.append(
-            "pegawai/: tidak ada daftar pegawai yang sah; tanpa daftar pegawai semua orang akan tampak absen. "
-            "Letakkan ekspor daftar pegawai (nip, nama, jabatan, unit_kerja, jenis_asn) di folder pegawai/")
-    if PERIOD_MONTH.match(period) and not scalar(con, """
-            select count(*) from (select tanggal from staging.stg_presensi_recap
-                                  union all select tanggal from staging.stg_presensi_scan)
-            where strftime(tanggal, '%Y-%m') = ?""", [period]):
-        outcome.blocking.append(
-            f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
-            "tanpa presensi semua orang akan tampak absen. Letakkan rekap harian atau log mesin periode itu")
-    new_files = [r.file_id for r in reports if r.action == "loaded" and r.file_id is not None]
-    outcome.stale_periods = stale_periods(con, new_files, period)
-    outcome.warnings.extend(
-        f"periode {p} sudah diterbitkan dan kini memakai data baru atau koreksi; jalankan ulang: "
-        f"pantau run --period {p} (atau --cascade)" for p in outcome.stale_periods)
-    outcome.quarantine = quarantine_by_reason(con)
-    outcome.warning_rows = quarantine_by_reason(con, "quarantine.warnings")
-    return outcome
-
-
 # ------------------------------------------------------------------------------- a partitioned run, plain
 
 def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, as_of: date, root: Path,
@@ -485,8 +438,9 @@ def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: P
 
 def assess_partitioned(con: duckdb.DuckDBPyConnection, reports: list[FileReport], manifests: list[dict],
                        root: Path, period: str) -> Outcome:
-    """assess(), and keys of cross-row rules that two partitions share block publishing."""
-    outcome = assess(con, reports, period)
+    """flows.steps.judge (files in path order), and keys of cross-row rules that two partitions
+    share block publishing."""
+    outcome = judge(con, sorted(reports, key=lambda r: r.path), period)
     outcome.blocking.extend(cross_partition_keys(con, _written(root, manifests)))
     return outcome
 

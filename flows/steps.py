@@ -56,6 +56,15 @@ def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_
                   period: str | None = None, progress=None) -> Outcome:
     """Validate everything in the warehouse and decide whether the run may publish."""
     validate_warehouse(con, as_of, run_id, progress=progress)
+    return judge(con, reports, period)
+
+
+def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str | None = None) -> Outcome:
+    """What a validated warehouse says about the run: per-file counts, what blocks, what warns.
+
+    validate_step calls it after Great Expectations; the partitioned flow after merging its
+    partitions (whose Great Expectations ran inside them).
+    """
     counts = {c.path: c for c in file_counts(con)}
     record_counts(con, list(counts.values()))
     outcome = Outcome()
@@ -180,4 +189,4 @@ def check_period(period: str) -> None:
         raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
 
 
-__all__ = ["Outcome", "ingest_step", "validate_step", "build_step", "publish_step", "transform_step", "check_period", "FileProblem"]
+__all__ = ["Outcome", "ingest_step", "validate_step", "judge", "build_step", "publish_step", "transform_step", "check_period", "FileProblem"]
