@@ -481,7 +481,8 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list):
     con.execute(f"create temp table _ingest_tmp as select {kept} from read_csv(?, {options})", [str(path), delimiter])
     # one reject per faulty value: one line with two extra fields is still one bad line
     rejects = con.execute(
-        "select line, string_agg(distinct error_type || ': ' || error_message, '; '), "
+        "select line, string_agg(distinct error_type || ': ' || error_message, '; ' "
+        "order by error_type || ': ' || error_message), "
         "any_value(trim(csv_line, chr(10) || chr(13))) from _ingest_rejects group by line order by line"
     ).fetchall()
     con.execute("drop table if exists _ingest_rejects")  # holds whole lines, personal data included
