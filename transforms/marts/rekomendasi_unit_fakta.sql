@@ -37,7 +37,7 @@ facts as (
                           || replace(printf('%.4f', u.nrr_4dp::double), '.', ',') || ' (' || u.nrr_mutu || ')',
                           '; ' order by u.nrr, u.unsur) filter (where u.nrr_perlu_perhatian),
                'semua unsur bermutu A atau B'),
-           'nrr/unit-unsur/' || u.scope_id || ':' || lower(arg_min(u.unsur, u.nrr)) || '/' || u.period
+           'nrr/unit-unsur/' || u.scope_id || ':' || lower(first(u.unsur order by u.nrr, u.unsur)) || '/' || u.period
     from unsur u
     group by u.scope_id, u.period
 
