@@ -78,6 +78,14 @@ def _guard(settings: Settings, debug: bool, work):
                        f"(DuckDB hanya mengizinkan satu penulis): {str(exc).splitlines()[0]}", err=True)
             raise typer.Exit(EXIT_LOCKED)
         return _internal(settings, debug, exc)
+    except duckdb.OutOfMemoryException as exc:
+        # not a bug and not bad input: the month needs more memory than [warehouse] allows
+        where = "".join(f" ({note})" for note in getattr(exc, "__notes__", []))
+        typer.echo(f"DuckDB kehabisan memori{where} dengan batas [warehouse] memory_limit = "
+                   f"{settings.memory_limit}: {str(exc).splitlines()[0]}\n"
+                   "Naikkan memory_limit di berkas pengaturan (docs/configuration.md) lalu jalankan ulang; "
+                   "angka yang sudah terbit tidak berubah.", err=True)
+        raise typer.Exit(EXIT_INTERNAL)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         return _internal(settings, debug, exc)
 

@@ -95,6 +95,6 @@ def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: 
         try:
             con.execute(f"create or replace {model.materialized} {name} as\n{body}")
         except duckdb.Error as exc:   # same error, now naming the model (e.g. out of memory)
-            exc.add_note(f"while building model {name} ({model.path.name})")
+            exc.add_note(f"saat membangun model {name} ({model.path.name})")
             raise
     return order

@@ -111,3 +111,17 @@ def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tm
     unknown = runner.invoke(app, ["trace", "ikm/unit/tidak-ada/2026-10", "--warehouse", str(wh)])
     assert unknown.exit_code == 2 and "tidak ditemukan" in unknown.output
     assert runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "xml"]).exit_code == 2
+
+
+def test_running_out_of_memory_names_the_limit_and_exits_4(tmp_path, monkeypatch):
+    from transforms.warehouse import MEMORY_LIMIT_ENV, THREADS_ENV
+
+    for name in (MEMORY_LIMIT_ENV, THREADS_ENV):   # the command sets them; restored after the test
+        monkeypatch.setenv(name, "")
+    config = tmp_path / "pantau.toml"
+    config.write_text('[warehouse]\nmemory_limit = "1MB"\nthreads = 1\n')
+    result = runner.invoke(app, ["validate", "--config", str(config), "--as-of", "2026-11-28"])
+    assert result.exit_code == 4, result.output
+    assert "DuckDB kehabisan memori" in result.output
+    assert "memory_limit = 1MB" in result.output
+    assert "galat internal" not in result.output and "Traceback" not in result.output
