@@ -32,9 +32,10 @@ chromium:
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Stage timings, rows/s and peak memory against DuckDB's floor and a pandas script
+# Stage timings, rows/s and peak memory against DuckDB's floor and a pandas script; `pantau run`
+# end to end against a Prefect server (PREFECT_API_URL, or one started for the bench)
 bench: $(STAMP)
-	$(BIN)/python -m flows.bench --workloads office,city,province --repeat 3
+	$(BIN)/python -m flows.bench --workloads office,city,province --repeat 3 --e2e
 
 # CI's only timing assertion: office data work / floor within 2x the committed ratio
 bench-check: $(STAMP)

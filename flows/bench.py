@@ -17,11 +17,15 @@ import argparse
 import json
 import os
 import resource
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +89,25 @@ def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     times["metrics"] = published.get("metrics", 0)
     times["blocked"] = outcome.blocked or bool(published.get("blocking"))   # a blocked run publishes nothing
     return times
+
+
+def _child_e2e(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
+    """`pantau run --period` as an analyst starts it, timed from outside: Python start-up, the
+    Prefect flow against the server in PREFECT_API_URL, lineage events, the public pages. Its peak
+    memory is that one command's (the only child of this process)."""
+    wh = Path(warehouse)
+    config = wh.with_suffix(".toml")
+    # internal/ left out as in `report`: 100 000 per-ASN pages at province scale
+    config.write_text(f'[paths]\nstate_dir = "{wh.stem}-state"\n[reports]\ninternal = false\n'
+                      + (f'[warehouse]\nmemory_limit = "{memory_limit}"\n' if memory_limit else ""))
+    cmd = [sys.executable, "-m", "flows.cli", "run", "--period", PERIOD, "--config", str(config), "--inbox", inbox,
+           "--warehouse", str(wh), "--out", str(wh.with_suffix(".reports")), "--as-of", AS_OF]
+    t = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - t
+    if done.returncode != 0:
+        raise RuntimeError(f"pantau run exited {done.returncode}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return {"e2e": seconds, "e2e_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
 def _child_floor(inbox: str) -> dict:
@@ -173,12 +196,15 @@ def inbox_for(name: str, workdir: Path) -> Path:
     return inbox
 
 
-def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "") -> dict:
+def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "", e2e: bool = False) -> dict:
     inbox = inbox_for(name, workdir)
-    runs = []
+    runs, ends = [], []
     for i in range(repeat):
         wh = workdir / f"{name}-{i}.duckdb"
         wh.unlink(missing_ok=True)
+        if e2e:
+            ends.append(_run_child("e2e", str(inbox), str(wh), memory_limit))
+            _remove_warehouse(wh)
         pipe = _run_child("pipeline", str(inbox), str(wh), memory_limit)
         floor = _run_child("floor", str(inbox))
         pandas = _run_child("pandas", str(inbox)) if name not in NO_PANDAS else {"pandas": float("nan"), "peak_mb": float("nan")}
@@ -192,10 +218,62 @@ def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "") -> di
     pandas = med([r[2]["pandas"] for r in runs])
     rows = runs[0][0]["rows"]
     blocked = any(r[0]["blocked"] for r in runs)
-    return {"workload": name, "rows": rows, **pipe, "published": 0 if blocked else runs[0][0]["metrics"],
+    nan = float("nan")
+    e2e = {k: med([r[k] for r in ends]) if ends else nan for k in ("e2e", "e2e_peak_mb")}
+    return {"workload": name, "rows": rows, **pipe, **e2e, "published": 0 if blocked else runs[0][0]["metrics"],
             "data_work": data_work, "floor": floor, "pandas": pandas,
             "pandas_peak_mb": med([r[2]["peak_mb"] for r in runs]), "ratio_floor": data_work / floor,
-            "ratio_pandas": (data_work + pipe["startup"] + pipe["report"]) / pandas, "us_per_row": 1e6 * data_work / max(rows, 1)}
+            "ratio_pandas": (data_work + pipe["startup"] + pipe["report"]) / pandas, "us_per_row": 1e6 * data_work / max(rows, 1),
+            "rows_per_s": rows / data_work if data_work else nan}
+
+
+def _remove_warehouse(wh: Path) -> None:
+    import shutil
+
+    for path in wh.parent.glob(wh.stem + "*"):   # the warehouse, its pages, config and Prefect-free state
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+@contextmanager
+def prefect_server(workdir: Path, wanted: bool):
+    """The Prefect server `pantau run` talks to: PREFECT_API_URL's, or one started for the bench
+    (the targets are measured against a running server, not Prefect's per-process temporary one)."""
+    if not wanted or os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home = workdir / "prefect-server"
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)   # its own group: stopped with the server it starts
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: the Prefect server did not start; see {home / 'server.log'}")
+            time.sleep(1)
+        os.environ["PREFECT_API_URL"] = url
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
 
 
 def _or_dash(value: float, width: int, digits: int) -> str:
@@ -204,20 +282,23 @@ def _or_dash(value: float, width: int, digits: int) -> str:
 
 def report(results: list[dict]) -> str:
     head = (f"{'workload':<10} {'rows':>10} {'start':>6} {'ingest':>7} {'valid.':>7} {'transf.':>7} {'data':>7} {'report':>7} "
-            f"{'floor':>6} {'x floor':>7} {'pandas':>7} {'x pandas':>8} {'us/row':>7} {'peak MB':>8} {'gx imp.':>7} "
-            f"{'metrics':>9}")
+            f"{'floor':>6} {'x floor':>7} {'pandas':>7} {'x pandas':>8} {'e2e':>7} {'e2e/pd':>7} {'rows/s':>9} "
+            f"{'us/row':>7} {'peak MB':>8} {'e2e MB':>7} {'gx imp.':>7} {'metrics':>9}")
     lines = [head]
     for r in results:
         lines.append(f"{r['workload']:<10} {r['rows']:>10} {r['startup']:>6.1f} {r['ingest']:>7.1f} "
                      f"{r['validate']:>7.1f} {r['transform']:>7.1f} {r['data_work']:>7.1f} {r['report']:>7.1f} {r['floor']:>6.2f} "
                      f"{r['ratio_floor']:>7.1f} {_or_dash(r['pandas'], 7, 1)} {_or_dash(r['ratio_pandas'], 8, 2)} "
-                     f"{r['us_per_row']:>7.1f} {r['peak_mb']:>8.0f} {r['gx_start']:>7.1f} "
+                     f"{_or_dash(r['e2e'], 7, 1)} {_or_dash(r['e2e'] / r['pandas'], 7, 2)} {r['rows_per_s']:>9.0f} "
+                     f"{r['us_per_row']:>7.1f} {r['peak_mb']:>8.0f} {_or_dash(r['e2e_peak_mb'], 7, 0)} {r['gx_start']:>7.1f} "
                      f"{r['published'] if r['published'] else 'BLOCKED':>9}")
     lines.append("seconds, median of the repeats; data = ingest + validate + transform; x floor = data / DuckDB "
                  "parsing every CSV once; report = rendering the public pages (internal/ per-ASN pages not included); "
-                 "x pandas = (start + data + report) / the pandas script; gx imp. = importing GX "
+                 "x pandas = (start + data + report) / the pandas script; e2e = `pantau run --period` as a command "
+                 "(Python start-up, the Prefect flow against a running server, lineage events, public pages), "
+                 "e2e/pd = e2e / the pandas script, e2e MB = its peak; rows/s = input rows / data; gx imp. = importing GX "
                  "(part of valid.); metrics = rows published (BLOCKED: the run published nothing); "
-                 "pandas '-': not run (it would hold the whole national month in memory)")
+                 "'-': not measured (e2e without --e2e; pandas for the national month: it would hold it all in memory)")
     return "\n".join(lines)
 
 
@@ -231,14 +312,18 @@ def main(argv=None) -> int:
     parser.add_argument("--memory-limit", default="",
                         help="DuckDB's limit for the pipeline (default: [warehouse] memory_limit's default, 600MB); "
                              "the national month needs more, e.g. 6GB")
+    parser.add_argument("--e2e", action="store_true",
+                        help="also time `pantau run` end to end against the Prefect server in PREFECT_API_URL "
+                             "(one is started for the bench when none is set)")
     args = parser.parse_args(argv)
     names = ["office"] if args.check else args.workloads.split(",") + (["national"] if args.national else [])
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pantau-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
-    for name in names:
-        print(f"... {name}", file=sys.stderr, flush=True)
-        results.append(measure(name, workdir, args.repeat, args.memory_limit))
+    with prefect_server(workdir, wanted=args.e2e and not args.check):
+        for name in names:
+            print(f"... {name}", file=sys.stderr, flush=True)
+            results.append(measure(name, workdir, args.repeat, args.memory_limit, e2e=args.e2e and not args.check))
     print(report(results))
     if args.check:
         reference = json.loads(REFERENCE_FILE.read_text())["office_ratio_floor"]

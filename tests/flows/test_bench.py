@@ -1,0 +1,42 @@
+"""The bench's table: what each column holds, and '-' where a figure was not measured.
+
+The timings themselves are not asserted (a noisy 2-core machine); `make bench-check` is CI's
+only timing check.
+"""
+from __future__ import annotations
+
+from flows.bench import _remove_warehouse, report
+
+
+def _result(**changes):
+    result = {"workload": "province", "rows": 3_000_000, "startup": 0.3, "ingest": 4.0, "validate": 10.0,
+              "transform": 16.0, "data_work": 30.0, "report": 0.5, "floor": 0.6, "ratio_floor": 50.0,
+              "pandas": 2.5, "ratio_pandas": 12.32, "e2e": 40.0, "e2e_peak_mb": 1100.0, "rows_per_s": 100_000.0,
+              "us_per_row": 10.0, "peak_mb": 950.0, "gx_start": 2.4, "published": 2_000_000}
+    return result | changes
+
+
+def test_a_row_carries_every_figure_in_the_heading_order():
+    head, row, legend = report([_result()]).splitlines()
+    assert head.split() == ["workload", "rows", "start", "ingest", "valid.", "transf.", "data", "report", "floor",
+                            "x", "floor", "pandas", "x", "pandas", "e2e", "e2e/pd", "rows/s", "us/row", "peak", "MB",
+                            "e2e", "MB", "gx", "imp.", "metrics"]
+    assert row.split() == ["province", "3000000", "0.3", "4.0", "10.0", "16.0", "30.0", "0.5", "0.60", "50.0",
+                           "2.5", "12.32", "40.0", "16.00", "100000", "10.0", "950", "1100", "2.4", "2000000"]
+    assert "e2e = `pantau run --period`" in legend
+
+
+def test_figures_not_measured_show_a_dash_and_a_blocked_run_says_so():
+    nan = float("nan")
+    row = report([_result(pandas=nan, ratio_pandas=nan, e2e=nan, e2e_peak_mb=nan, published=0)]).splitlines()[1]
+    assert row.split()[10:16] == ["-", "-", "-", "-", "100000", "10.0"]
+    assert row.split()[17] == "-" and row.split()[-1] == "BLOCKED"
+
+
+def test_a_repeat_leaves_nothing_of_its_warehouse_behind(tmp_path):
+    for name in ("office-0.duckdb", "office-0.duckdb.wal", "office-0.toml", "office-1.duckdb"):
+        (tmp_path / name).write_text("x")
+    for folder in ("office-0.reports/2026-10", "office-0-state/prefect"):
+        (tmp_path / folder).mkdir(parents=True)
+    _remove_warehouse(tmp_path / "office-0.duckdb")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office-1.duckdb"]
