@@ -4,6 +4,7 @@ fatal), 1 the data blocks publishing, 2 wrong usage, 3 another run holds the war
 """
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from datetime import date, datetime
@@ -90,6 +91,34 @@ def _guard(settings: Settings, debug: bool, work):
         return _internal(settings, debug, exc)
 
 
+class _WithoutTraceback(logging.Formatter):
+    """Prefect's console lines without tracebacks. The command says what went wrong in its own
+    words (and --debug prints the traceback); Prefect's API handler, which runs first, still
+    sends the whole record to the server for the UI."""
+
+    def __init__(self, inner: logging.Formatter | None):
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def quiet_console_tracebacks(logger: logging.Logger | None = None) -> None:
+    """After Prefect set up logging (importing a flow does): its console handler leaves out
+    tracebacks. Called by the commands that run flows in this process, unless --debug."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for handler in (logger or logging.getLogger()).handlers:
+        if isinstance(handler, PrefectConsoleHandler) and not isinstance(handler.formatter, _WithoutTraceback):
+            handler.setFormatter(_WithoutTraceback(handler.formatter))
+
+
 def _internal(settings: Settings, debug: bool, exc: BaseException):
     if debug:
         traceback.print_exc()
@@ -153,6 +182,8 @@ def run(
         from flows import console
         from flows.evaluate import evaluate_period
 
+        if not debug:
+            quiet_console_tracebacks()
         _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
         if partitioned:
             from flows.partitioned import evaluate_partitioned
@@ -214,6 +245,8 @@ def backfill(
         from flows import console
         from flows.schedule import backfill as backfill_flow
 
+        if not debug:
+            quiet_console_tracebacks()
         results = backfill_flow(first=first, last=last, inbox=settings.inbox, warehouse=settings.warehouse,
                                 reference=settings.reference, out=settings.out, as_of=settings.today(),
                                 options=options)
@@ -361,8 +394,6 @@ def _progress(message: str) -> None:
 
 
 def main() -> None:
-    import logging
-
     # libraries that log at INFO (GX announces its temporary docs folder) stay out of the console
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     try:

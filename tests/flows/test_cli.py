@@ -125,3 +125,34 @@ def test_running_out_of_memory_names_the_limit_and_exits_4(tmp_path, monkeypatch
     assert "DuckDB kehabisan memori" in result.output
     assert "memory_limit = 1MB" in result.output
     assert "galat internal" not in result.output and "Traceback" not in result.output
+
+
+def test_prefect_console_lines_leave_out_the_traceback_and_later_handlers_still_get_it():
+    import io
+    import logging
+
+    from prefect.logging.formatters import PrefectFormatter
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows.cli import quiet_console_tracebacks
+
+    out, sent = io.StringIO(), []
+
+    class ToApi(logging.Handler):          # stands for Prefect's API handler
+        def emit(self, record):
+            sent.append(logging.Formatter().format(record))
+
+    console = PrefectConsoleHandler(stream=out)
+    console.setFormatter(PrefectFormatter(format="%(levelname)s | %(message)s"))
+    logger = logging.getLogger("pantau.test.console")
+    logger.propagate, logger.handlers = False, [console, ToApi()]
+    quiet_console_tracebacks(logger)
+    quiet_console_tracebacks(logger)       # a second command in the process does not wrap it twice
+    try:
+        raise MemoryError("kehabisan memori")
+    except MemoryError:
+        logger.exception("Encountered exception during execution")
+    assert "ERROR | Encountered exception during execution" in out.getvalue()
+    assert "Traceback" not in out.getvalue()
+    assert "Traceback" in sent[0] and "MemoryError: kehabisan memori" in sent[0]
+    assert type(console.formatter.inner) is PrefectFormatter
