@@ -93,8 +93,8 @@ def _guard(settings: Settings, debug: bool, work):
 
 class _WithoutTraceback(logging.Formatter):
     """Prefect's console lines without tracebacks. The command says what went wrong in its own
-    words (and --debug prints the traceback); Prefect's API handler, which runs first, still
-    sends the whole record to the server for the UI."""
+    words (and --debug prints the traceback); the record is left whole for the other handlers,
+    so Prefect's API handler still sends the traceback to the server for the UI."""
 
     def __init__(self, inner: logging.Formatter | None):
         super().__init__()

@@ -62,10 +62,12 @@ def _drop_metrics_key(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def stage_candidates(con: duckdb.DuckDBPyConnection, period: str) -> str:
-    """Collect the metrics `period` would publish into a temp table; return its name.
+    """Collect the metrics `period` would publish into a temp table, sorted by metric_id; return
+    the name of a view over it.
 
-    The table carries `copies` (rows sharing the metric_id) and `_file_id`/`_row` so the
-    output suite (expectations/suites/metrics.json) can run on it before anything changes.
+    The view carries `copies` (rows sharing the metric_id) and `_file_id`/`_row` (0 and the
+    position in that order) so the output suite (expectations/suites/metrics.json) can run on
+    it before anything changes.
     """
     con.execute(METRICS_DDL)
     _drop_metrics_key(con)
