@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FILE = Path(__file__).with_name("bench_reference.json")
+RESULT_MARK = "\n@bench-result@"   # what a measuring child prints before its JSON
 WORKLOADS = {
     "office": None,                                     # the committed samples
     "city": {"employees": 5000, "months": 12},
@@ -118,6 +119,7 @@ def _child_floor(inbox: str) -> dict:
 
     t = time.perf_counter()
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     rows = 0
     for path in sorted(Path(inbox).rglob("*.csv")):
         rows += con.execute("select count(*) from read_csv(?, all_varchar=true, auto_detect=true, "
@@ -177,13 +179,20 @@ def _child_pandas(inbox: str) -> dict:
 def _run_child(kind: str, *args: str) -> dict:
     code = (f"import json, resource, sys; sys.path.insert(0, {str(ROOT)!r}); from flows import bench; "
             f"r = bench._child_{kind}(*{list(args)!r}); "
-            "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))")
+            "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
+            f"print({RESULT_MARK!r} + json.dumps(r))")
     env = dict(os.environ, PYTHONHASHSEED="0")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     if out.returncode != 0:   # say why: the child's last lines (a traceback, DuckDB's out-of-memory...)
         tail = "\n".join(out.stderr.strip().splitlines()[-15:])
         raise SystemExit(f"bench: the {kind} measurement of {args[0]} failed (exit {out.returncode}):\n{tail}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return result_of(out.stdout)
+
+
+def result_of(stdout: str) -> dict:
+    """A child's JSON, after whatever a library drew on stdout before it (DuckDB's progress bar
+    ends without a newline: the national month's floor printed `100%▕…▏` right before it)."""
+    return json.loads(stdout.rpartition(RESULT_MARK)[2])
 
 
 # ------------------------------------------------------------------ driver

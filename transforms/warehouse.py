@@ -107,6 +107,7 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
 
         config["temp_directory"] = str(Path(tempfile.gettempdir()) / f"pantau-duckdb-{os.getpid()}")
     con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con.execute("set enable_progress_bar = false")   # it would be drawn on stdout, among the command's lines
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")

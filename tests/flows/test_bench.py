@@ -5,7 +5,7 @@ only timing check.
 """
 from __future__ import annotations
 
-from flows.bench import _remove_warehouse, report
+from flows.bench import RESULT_MARK, _remove_warehouse, report, result_of
 
 
 def _result(**changes):
@@ -40,3 +40,14 @@ def test_a_repeat_leaves_nothing_of_its_warehouse_behind(tmp_path):
         (tmp_path / folder).mkdir(parents=True)
     _remove_warehouse(tmp_path / "office-0.duckdb")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["office-1.duckdb"]
+
+
+def test_a_childs_result_is_read_after_what_duckdb_drew_on_stdout():
+    drawn = " 100% ▕████████████████████████████████████████████████████████████▏ "
+    assert result_of(drawn + RESULT_MARK + '{"floor": 12.0, "rows": 3}\n') == {"floor": 12.0, "rows": 3}
+
+
+def test_warehouse_connections_draw_no_progress_bar():
+    from transforms.warehouse import connect
+
+    assert connect().execute("select current_setting('enable_progress_bar')").fetchall() == [(False,)]
