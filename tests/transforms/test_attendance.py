@@ -180,6 +180,22 @@ def test_month_rates_and_deduction(wh):
     assert got == [(22, 21, 1, 0, 1, 1.0, 95.4545, 95.2381)]
 
 
+def test_leave_days_leave_the_discipline_denominator(wh):
+    # NIP_A in October 2026 (22 workdays): 3 x C, 2 x S, 1 x TB, 1 x I, 1 x DL, 1 x TK, 13 x H
+    workdays = [d for d in (date(2026, 10, 1) + timedelta(days=i) for i in range(31)) if d.weekday() < 5]
+    statuses = ["C"] * 3 + ["S"] * 2 + ["TB", "I", "DL", "TK"] + ["H"] * 13
+    given(wh, "staging.stg_presensi_recap", [
+        recap(NIP_A, d.isoformat(), *(("07:20", "16:35") if st == "H" else (None, None)), status=st)
+        for d, st in zip(workdays, statuses)
+    ])
+    build(wh, "marts.attendance_asn_month")
+    got = rows(wh, "select present_days, leave_days, tk_days, round(attendance_rate, 4), round(discipline_rate, 4) "
+                   "from marts.attendance_asn_month where nip = ?", [NIP_A])
+    # present = 13 H + 1 DL = 14; leave = 3 + 2 + 1 + 1 = 7; presence 14/22 = 63.6364 %;
+    # discipline 14 / (22 - 7) = 93.3333 %: only the TK day lowers it
+    assert got == [(14, 7, 1, 63.6364, 93.3333)]
+
+
 def tk_year(con, nip, n_tk: int, jenis_asn_rows=None):
     """n_tk TK workdays from 2 January 2026, H on every other workday of Jan-Feb 2026."""
     holidays = {r["tanggal"] for r in csv.DictReader(open(DEFAULT_REFERENCE_DIR / "holidays.csv"))}

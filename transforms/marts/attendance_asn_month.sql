@@ -3,6 +3,12 @@
 -- attendance_rate = workdays present (H or DL, ref.attendance_status.present) / workdays
 --                   whose status is known × 100 (unknown days — only quarantined records —
 --                   are neither present nor absent);
+-- leave_days      = workdays on a valid reason that is not presence (ref.attendance_status:
+--                   valid_reason and not present: izin, sakit, cuti, tugas belajar). They are
+--                   rights, not misconduct (PP 94/2021 counts only days without a valid reason);
+-- discipline_rate = present workdays / (known workdays − leave_days) × 100: the rate every
+--                   ranking, award condition and unit comparison uses, so leave neither lowers
+--                   nor raises anyone (dinas luar counts as working);
 -- punctuality_rate = present workdays without a TL code / present workdays × 100;
 -- deduction_pct = the sum of the day deductions (lateness_bands.csv), capped at
 --                 attendance_parameters.potongan_maksimum_persen.
@@ -19,6 +25,9 @@ months as (
 roster as (
     select nip, unit_slug, jenis_asn from staging.stg_pegawai
 ),
+leave_codes as (
+    select code from ref.attendance_status where valid_reason::boolean and not present::boolean
+),
 per_month as (
     select
         nip,
@@ -33,6 +42,7 @@ per_month as (
         count(*) filter (where status = 'TB')                       as tb_days,
         count(*) filter (where is_tk)                               as tk_days,
         count(*) filter (where is_unknown)                          as unknown_days,
+        count(*) filter (where status in (select code from leave_codes)) as leave_days,
         count(*) filter (where tl_code = 'TL1')                     as tl1,
         count(*) filter (where tl_code = 'TL2')                     as tl2,
         count(*) filter (where tl_code = 'TL3')                     as tl3,
@@ -58,12 +68,14 @@ select
     coalesce(p.c_days, 0) as c_days, coalesce(p.dl_days, 0) as dl_days, coalesce(p.tb_days, 0) as tb_days,
     coalesce(p.tk_days, 0)                                          as tk_days,
     coalesce(p.unknown_days, 0)                                     as unknown_days,
+    coalesce(p.leave_days, 0)                                       as leave_days,
     coalesce(p.tl1, 0) as tl1, coalesce(p.tl2, 0) as tl2, coalesce(p.tl3, 0) as tl3, coalesce(p.tl4, 0) as tl4,
     coalesce(p.psw1, 0) as psw1, coalesce(p.psw2, 0) as psw2, coalesce(p.psw3, 0) as psw3, coalesce(p.psw4, 0) as psw4,
     coalesce(p.tl1 + p.tl2 + p.tl3 + p.tl4, 0)                      as tl_days,
     coalesce(p.psw1 + p.psw2 + p.psw3 + p.psw4, 0)                  as psw_days,
     least(coalesce(p.deduction_pct_raw, 0), (select max_pct from cap)) as deduction_pct,
     100.0 * p.present_days / nullif(p.workdays - p.unknown_days, 0)  as attendance_rate,
+    100.0 * p.present_days / nullif(p.workdays - p.unknown_days - p.leave_days, 0) as discipline_rate,
     100.0 * p.punctual_days / nullif(p.present_days, 0)              as punctuality_rate
 from roster r
 cross join months m
