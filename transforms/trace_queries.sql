@@ -66,6 +66,21 @@ from marts.attendance_asn_ytd y
 left join staging.stg_pegawai p on p.nip = y.nip
 where y.nip = $key and y.period = $period
 
+-- name: attendance_asn_ytd_late.rows
+-- the present workdays of the year to date with minutes late or early (a missing scan counts the
+-- parameter's minutes): their sum, converted at menit_per_hari, is added to the TK days
+select d.tanggal, d.period, d.nip, d.jenis_asn, d.status, d.source, d.jadwal_masuk, d.jam_masuk, d.minutes_late,
+       d.jadwal_pulang, d.jam_pulang, d.minutes_early, d.late_early_minutes, d.evidence
+from marts.attendance_asn_day d
+where d.nip = $key and d.tahun = $year and d.period <= $period and d.is_workday and d.late_early_minutes > 0
+order by d.tanggal
+
+-- name: attendance_asn_ytd_late.summary
+select y.*, [struct_pack(file_id := p._file_id, "row" := p._row)] as evidence
+from marts.attendance_asn_ytd y
+left join staging.stg_pegawai p on p.nip = y.nip
+where y.nip = $key and y.period = $period
+
 -- name: attendance_asn_ytd_days.rows
 -- every workday of the year to date: a run of TK days is broken by any other status
 select d.tanggal, d.period, d.nip, d.jenis_asn, d.status, d.source, d.is_tk, d.is_unknown, d.evidence
@@ -102,8 +117,8 @@ select * from marts.attendance_unit_month where unit_slug = $key and period = $p
 -- name: attendance_unit_asn.rows
 -- the unit's ASN in the month, with what makes one count (TK days, a discipline band, a TK run)
 select
-    m.nip, m.unit_slug, m.workdays, m.present_days, m.unknown_days, m.tk_days, m.tl_days, m.psw_days,
-    m.attendance_rate, y.tk_days_ytd, y.discipline_rank, y.tk_consecutive_max, y.tk_consecutive_flag,
+    m.nip, m.unit_slug, m.workdays, m.present_days, m.unknown_days, m.leave_days, m.tk_days, m.tl_days, m.psw_days,
+    m.attendance_rate, m.discipline_rate, y.tk_days_ytd, y.late_days_ytd, y.discipline_days_ytd, y.discipline_rank, y.tk_consecutive_max, y.tk_consecutive_flag,
     [struct_pack(file_id := p._file_id, "row" := p._row)] as evidence,
     'attendance_rate/asn/' || m.nip || '/' || m.period as metric_id
 from marts.attendance_asn_month m
@@ -116,15 +131,16 @@ order by m.nip
 select * from marts.attendance_unit_month where unit_slug = $key and period = $period
 
 -- name: attendance_unit_band.rows
--- the unit's ASN whose monthly attendance rate falls in the band named after the ':'
+-- the unit's ASN whose monthly discipline rate (leave days out of the denominator) falls in the
+-- band named after the ':'
 select
-    m.nip, m.unit_slug, m.workdays, m.present_days, m.unknown_days, m.attendance_rate,
+    m.nip, m.unit_slug, m.workdays, m.present_days, m.unknown_days, m.leave_days, m.discipline_rate,
     b.band, b.persen_dari::double as persen_dari, b.persen_sampai::double as persen_sampai,
     [struct_pack(file_id := p._file_id, "row" := p._row)] as evidence,
-    'attendance_rate/asn/' || m.nip || '/' || m.period as metric_id
+    'discipline_rate/asn/' || m.nip || '/' || m.period as metric_id
 from marts.attendance_asn_month m
 join ref.attendance_rate_bands b
-  on b.band = $sub and m.attendance_rate >= b.persen_dari::double and m.attendance_rate < b.persen_sampai::double
+  on b.band = $sub and m.discipline_rate >= b.persen_dari::double and m.discipline_rate < b.persen_sampai::double
 left join staging.stg_pegawai p on p.nip = m.nip
 where m.unit_slug = $key and m.period = $period
 order by m.nip
@@ -148,8 +164,8 @@ order by q.file_id, q."row", q.rule
 -- name: attendance_office_units.rows
 -- the units' pooled figures; each unit's rows are one `pantau trace` further (metric_id)
 select
-    u.unit_slug, u.asn_count, u.workdays, u.present_days, u.unknown_days, u.tk_days, u.tl_days, u.psw_days,
-    u.attendance_rate, u.punctuality_rate, u.asn_to_follow_up,
+    u.unit_slug, u.asn_count, u.workdays, u.present_days, u.unknown_days, u.leave_days, u.tk_days, u.tl_days,
+    u.psw_days, u.attendance_rate, u.discipline_rate, u.punctuality_rate, u.asn_to_follow_up,
     'attendance_rate/unit/' || u.unit_slug || '/' || u.period as metric_id
 from marts.attendance_unit_month u
 where u.period = $period

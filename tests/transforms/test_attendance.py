@@ -1,4 +1,4 @@
-"""Attendance and discipline rules (DOMAIN.md §1), given rows -> expected rows.
+"""Attendance and discipline rules (docs/attendance.md), given rows -> expected rows.
 
 Defaults from data/reference: Mon-Thu 07:30-16:00, Fri 07:30-16:30 (Perpres 21/2023), Ramadan
 1447 H (2026-02-19..2026-03-20) 08:00-15:00 / Fri 15:30, grace 0; TL/PSW bands 1-30, 31-60,
@@ -237,8 +237,25 @@ def test_pp94_discipline_band_edges(wh, days, level, sanction):
     assert tk_year(wh, NIP_A, days) == (days, level, sanction)
 
 
-def test_pppk_use_their_own_rows_of_the_band_table(wh):
-    assert tk_year(wh, NIP_B, 28) == (28, "berat", "pemberhentian dengan hormat tidak atas permintaan sendiri")
+PPPK_BERAT = "pemutusan hubungan perjanjian kerja dengan hormat tidak atas permintaan sendiri"
+
+
+@pytest.mark.parametrize("days,level,sanction", [
+    # PP 49/2018 has no day counts: PP 94/2021's counts, berat = pemutusan hubungan perjanjian kerja
+    (2, None, None),
+    (3, "ringan", "teguran lisan"),
+    (4, "ringan", "teguran tertulis"),
+    (7, "ringan", "pernyataan tidak puas secara tertulis"),
+    (11, "sedang", "pemotongan tunjangan kinerja 25% selama 6 bulan"),
+    (14, "sedang", "pemotongan tunjangan kinerja 25% selama 9 bulan"),
+    (17, "sedang", "pemotongan tunjangan kinerja 25% selama 12 bulan"),
+    (20, "sedang", "pemotongan tunjangan kinerja 25% selama 12 bulan"),
+    (21, "berat", PPPK_BERAT),
+    (25, "berat", PPPK_BERAT),
+    (28, "berat", PPPK_BERAT),
+])
+def test_pppk_band_at_each_pp94_day_count_with_pp49_sanction(wh, days, level, sanction):
+    assert tk_year(wh, NIP_B, days) == (days, level, sanction)
 
 
 @pytest.mark.parametrize("last_day,run,flag", [("2026-10-15", 9, False), ("2026-10-16", 10, True)])
@@ -294,9 +311,180 @@ def test_metrics_rows_follow_the_contract(wh):
     got = dict((r[0], r[1:]) for r in rows(wh, "select metric_id, value, label, unit from marts.metrics_attendance"))
     assert got[f"attendance_rate/asn/{NIP_A}/2026-10"] == (100.0, None, "%")
     assert got[f"tk_days/asn/{NIP_B}/2026-10"] == (22.0, None, "hari")
-    # NIP_B (PPPK) has no record in October: 22 TK days, band 21-24 (rank 7)
+    # NIP_B (PPPK) has no record in October: 22 TK days, band 21-24 (rank 7), berat for a PPPK =
+    # pemutusan hubungan perjanjian kerja (PP 49/2018); the label names the days behind the band
     assert got[f"discipline_band/asn/{NIP_B}/2026-10"] == (
-        7.0, "perlu ditindaklanjuti: hukuman disiplin berat (penurunan jabatan setingkat lebih rendah selama 12 bulan)",
-        "peringkat")
+        7.0, "perlu ditindaklanjuti: hukuman disiplin berat (pemutusan hubungan perjanjian kerja dengan hormat tidak atas "
+             "permintaan sendiri); TK 22 hari + terlambat/pulang cepat 0 hari = 22 hari", "peringkat")
     assert got[f"discipline_band/asn/{NIP_A}/2026-10"] == (0.0, "belum mencapai pita hukuman disiplin", "peringkat")
     assert rows(wh, "select count(*) = count(distinct metric_id) from marts.metrics_attendance") == [(True,)]
+
+
+def workdays_between(start: date, end: date) -> list[date]:
+    """Workdays (Monday-Friday, not in holidays.csv) from start to end inclusive."""
+    holidays = {r["tanggal"] for r in csv.DictReader(open(DEFAULT_REFERENCE_DIR / "holidays.csv"))}
+    out, d = [], start
+    while d <= end:
+        if d.weekday() < 5 and d.isoformat() not in holidays:
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def test_leave_never_lowers_the_discipline_rate(wh):
+    # NIP_A in October 2026 (22 workdays): 3 x cuti, 2 x sakit, 17 x H on time
+    october = workdays_between(date(2026, 10, 1), date(2026, 10, 31))
+    statuses = ["C"] * 3 + ["S"] * 2 + ["H"] * 17
+    given(wh, "staging.stg_presensi_recap", [
+        recap(NIP_A, d.isoformat(), *(("07:20", "16:35") if st == "H" else (None, None)), status=st)
+        for d, st in zip(october, statuses)])
+    build(wh, "marts.attendance_asn_month")
+    # presence 17/22 = 77.2727 % (informational); discipline 17 / (22 - 5) = 100 %
+    assert rows(wh, "select leave_days, round(attendance_rate, 4), discipline_rate from marts.attendance_asn_month "
+                    "where nip = ?", [NIP_A]) == [(5, 77.2727, 100.0)]
+
+
+def test_unit_and_office_discipline_rate_pool_the_days_of_their_asn(wh):
+    given(wh, "staging.stg_pegawai", [{"nip": NIP_C, "nama": "Yohanes", "unit_slug": "kelurahan-sua", "jenis_asn": "PNS"}])
+    october = workdays_between(date(2026, 10, 1), date(2026, 10, 31))
+    on_time = ("07:20", "16:35")
+    records = []
+    for i, d in enumerate(october):
+        a = "C" if i < 2 else "H"                                   # NIP_A: 2 cuti, 20 H
+        b = "S" if i < 3 else ("TK" if i == 3 else "H")             # NIP_B: 3 sakit, 1 TK, 18 H
+        records.append(recap(NIP_A, d.isoformat(), *(on_time if a == "H" else (None, None)), status=a))
+        records.append(recap(NIP_B, d.isoformat(), *(on_time if b == "H" else (None, None)), status=b))
+        records.append(recap(NIP_C, d.isoformat(), *on_time))      # NIP_C (other unit): 22 H
+    given(wh, "staging.stg_presensi_recap", records)
+    build(wh, "marts.metrics_attendance")
+    got = dict((r[0], r[1:]) for r in rows(wh, "select metric_id, round(value, 4), label from marts.metrics_attendance "
+                                               "where metric in ('discipline_rate', 'attendance_rate', 'leave_days')"))
+    # Pager pooled: present 20 + 18 = 38; known 44; leave 2 + 3 = 5 -> 38 / 39; presence 38 / 44
+    assert got["discipline_rate/unit/kelurahan-pager/2026-10"] == (
+        97.4359, "cuti/sakit/izin/tugas belajar 5 hari (hak, tidak mengurangi)")
+    assert got["attendance_rate/unit/kelurahan-pager/2026-10"] == (86.3636, None)
+    assert got["leave_days/unit/kelurahan-pager/2026-10"] == (5.0, None)
+    # office pooled over both units: (38 + 22) / (39 + 22) = 60 / 61, not a mean of unit rates
+    assert got["discipline_rate/office/kecamatan-rakumpit/2026-10"] == (
+        98.3607, "cuti/sakit/izin/tugas belajar 5 hari (hak, tidak mengurangi)")
+    assert got["leave_days/office/kecamatan-rakumpit/2026-10"] == (5.0, None)
+    assert got[f"discipline_rate/asn/{NIP_A}/2026-10"] == (100.0, "cuti/sakit/izin/tugas belajar 2 hari (hak, tidak mengurangi)")
+    assert got[f"leave_days/asn/{NIP_B}/2026-10"] == (3.0, "I 0 · S 3 · C 0 · TB 0")
+
+
+def test_rate_bands_count_asn_by_discipline_rate_not_presence(wh):
+    # NIP_A: 5 cuti + 17 H -> presence 77 % but discipline 100 %: band "baik"
+    october = workdays_between(date(2026, 10, 1), date(2026, 10, 31))
+    given(wh, "staging.stg_presensi_recap", [
+        recap(NIP_A, d.isoformat(), *(("07:20", "16:35") if i >= 5 else (None, None)), status="C" if i < 5 else "H")
+        for i, d in enumerate(october)])
+    build(wh, "marts.attendance_unit_rate_band")
+    assert rows(wh, "select band, asn_count from marts.attendance_unit_rate_band where unit_slug = 'kelurahan-pager' "
+                    "order by urutan") == [("baik", 1), ("cukup", 0), ("kurang", 1)]   # NIP_B: no record, 0 %
+
+
+@pytest.mark.parametrize("last_tk,run,flag", [("2026-01-06", 9, False), ("2026-01-07", 10, True)])
+def test_consecutive_tk_run_crosses_new_year_over_workdays_only(wh, last_tk, run, flag):
+    # TK from Mon 22 Dec 2025; 25 (Natal) and 26 Dec (cuti bersama) 2025, 1 Jan 2026 and the
+    # weekends are skipped: 22, 23, 24, 29, 30, 31 Dec + 2, 5, 6, 7 Jan = 10 workdays
+    records = []
+    for d in workdays_between(date(2025, 12, 1), date(2026, 1, 30)):
+        tk = "2025-12-22" <= d.isoformat() <= last_tk
+        records.append(recap(NIP_A, d.isoformat(), status="TK") if tk else recap(NIP_A, d.isoformat(), "07:20", "16:40"))
+    given(wh, "staging.stg_presensi_recap", records)
+    build(wh, "marts.metrics_attendance")
+    got = rows(wh, "select period, tk_days_ytd, tk_consecutive_max, tk_consecutive_start::varchar, tk_consecutive_flag "
+                   "from marts.attendance_asn_ytd where nip = ? order by period", [NIP_A])
+    assert got == [("2025-12", 6, 6, "2025-12-22", False),
+                   ("2026-01", run - 6, run, "2025-12-22", flag)]   # the flag shows in the month of the 10th day
+    label = rows(wh, "select label from marts.metrics_attendance where metric_id = ?",
+                 [f"tk_consecutive_max/asn/{NIP_A}/2026-01"])[0][0]
+    assert label == ("perlu ditindaklanjuti: hari kerja TK berturut-turut mencapai batas (sejak 22-12-2025)" if flag else None)
+
+
+def ytd_discipline(con, nip, period):
+    build(con, "marts.attendance_asn_ytd")
+    return rows(con, "select late_minutes_ytd, late_days_ytd, discipline_days_ytd, discipline_sanction "
+                     "from marts.attendance_asn_ytd where nip = ? and period = ?", [nip, period])[0]
+
+
+def test_45_minutes_late_every_workday_for_ten_months_is_19_days(wh):
+    # January-October 2026: 198 workdays; arrival 45 minutes after the day's start (08:15, in
+    # Ramadan 08:45): 198 x 45 = 8,910 minutes; floor(8910 / 450) = 19 days -> band 17-20
+    records = []
+    for d in workdays_between(date(2026, 1, 1), date(2026, 10, 31)):
+        ramadan = date(2026, 2, 19) <= d <= date(2026, 3, 20)
+        records.append(recap(NIP_A, d.isoformat(), "08:45" if ramadan else "08:15", "16:40"))
+    given(wh, "staging.stg_presensi_recap", records)
+    assert ytd_discipline(wh, NIP_A, "2026-10") == (8910, 19, 19, "pemotongan tunjangan kinerja 25% selama 12 bulan")
+
+
+def three_late_days(con, minutes: tuple[int, int, int], tk: int = 0):
+    """October 2026: Tue 6 - Thu 8 late by the given minutes (arrival 07:30 + m), `tk` TK days from
+    Mon 12 Oct, H on time on every other workday."""
+    late = dict(zip(["2026-10-06", "2026-10-07", "2026-10-08"], minutes))
+    records, tk_left = [], tk
+    for d in workdays_between(date(2026, 10, 1), date(2026, 10, 31)):
+        iso = d.isoformat()
+        if iso in late:
+            m = late[iso]
+            records.append(recap(NIP_A, iso, f"{7 + (30 + m) // 60:02d}:{(30 + m) % 60:02d}", "16:35"))
+        elif iso >= "2026-10-12" and tk_left:
+            records.append(recap(NIP_A, iso, status="TK"))
+            tk_left -= 1
+        else:
+            records.append(recap(NIP_A, iso, "07:20", "16:35"))   # after 16:30: Fridays not early
+    given(con, "staging.stg_presensi_recap", records)
+
+
+@pytest.mark.parametrize("minutes,total,days,sanction", [
+    ((450, 450, 449), 1349, 2, None),              # floor(1349 / 450) = 2 days: below the first band
+    ((450, 450, 450), 1350, 3, "teguran lisan"),   # floor(1350 / 450) = 3 days: teguran lisan
+])
+def test_late_minutes_band_edge(wh, minutes, total, days, sanction):
+    three_late_days(wh, minutes)
+    assert ytd_discipline(wh, NIP_A, "2026-10") == (total, days, days, sanction)
+
+
+def test_tk_days_and_late_days_add_up_to_the_band(wh):
+    # 2 TK days + 450 + 0 + 0 minutes late (1 day) = 3 days: teguran lisan
+    three_late_days(wh, (450, 0, 0), tk=2)
+    assert ytd_discipline(wh, NIP_A, "2026-10") == (450, 1, 3, "teguran lisan")
+    build(wh, "marts.metrics_attendance")
+    assert rows(wh, "select value, label from marts.metrics_attendance where metric_id = ?",
+                [f"discipline_band/asn/{NIP_A}/2026-10"]) == [
+        (1.0, "perlu ditindaklanjuti: hukuman disiplin ringan (teguran lisan); "
+              "TK 2 hari + terlambat/pulang cepat 1 hari = 3 hari")]
+
+
+def test_lateness_conversion_switched_off_leaves_the_band_to_tk_days(wh, tmp_path):
+    ref = edited_reference(tmp_path, "attendance_parameters.csv",
+                           lambda t: t.replace("konversi_terlambat_aktif,1,", "konversi_terlambat_aktif,0,"))
+    load_reference_tables(wh, ref)
+    three_late_days(wh, (450, 450, 450))
+    # the minutes are still counted (information), but no day is added: no band
+    assert ytd_discipline(wh, NIP_A, "2026-10") == (1350, 0, 0, None)
+
+
+def test_minutes_per_day_is_a_reference_parameter(wh, tmp_path):
+    ref = edited_reference(tmp_path, "attendance_parameters.csv",
+                           lambda t: t.replace("menit_per_hari,450,", "menit_per_hari,480,"))
+    load_reference_tables(wh, ref)
+    three_late_days(wh, (450, 450, 450))
+    assert ytd_discipline(wh, NIP_A, "2026-10") == (1350, 2, 2, None)     # floor(1350 / 480) = 2
+
+
+def test_a_missing_scan_counts_the_parameter_minutes(wh):
+    # Tuesday 6 Oct 2026: NIP_A only a check-in 07:20 (no check-out: 91 minutes, the PSW4 floor);
+    # NIP_B only a check-out 16:10 (no check-in: 91 minutes); Wed 7 Oct: 20 late + 15 early
+    given(wh, "staging.stg_presensi_scan", [
+        {"nip": NIP_A, "waktu": "2026-10-06 07:20:00", "tanggal": "2026-10-06"},
+        {"nip": NIP_B, "waktu": "2026-10-06 16:10:00", "tanggal": "2026-10-06"},
+        {"nip": NIP_A, "waktu": "2026-10-07 07:50:00", "tanggal": "2026-10-07"},
+        {"nip": NIP_A, "waktu": "2026-10-07 15:45:00", "tanggal": "2026-10-07"},
+    ])
+    build(wh, "marts.attendance_asn_month")
+    assert rows(wh, "select nip, tanggal::varchar, late_early_minutes from marts.attendance_asn_day "
+                    "where tanggal between '2026-10-06' and '2026-10-07' and status = 'H' order by nip, tanggal") == [
+        (NIP_A, "2026-10-06", 91), (NIP_A, "2026-10-07", 35), (NIP_B, "2026-10-06", 91)]
+    assert rows(wh, "select late_early_minutes from marts.attendance_asn_month where nip = ?", [NIP_A]) == [(126,)]

@@ -159,8 +159,10 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_days(sample):
     con, run_id = sample
     metric_id, value, label = con.execute("""
         select metric_id, value, label from main.metrics
-        where metric = 'discipline_band' and period = ? and value > 0 order by metric_id limit 1""",
-                                          [PERIOD]).fetchone()
+        where metric = 'discipline_band' and period = ? and value > 0
+          and replace(metric_id, 'discipline_band/', 'tk_days_ytd/') in (
+              select metric_id from main.metrics where metric = 'tk_days_ytd' and value > 0)
+        order by metric_id limit 1""", [PERIOD]).fetchone()
     nip = metric_id.split("/")[2]
     t = trace(con, metric_id)
 
@@ -178,8 +180,14 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_days(sample):
     (jenis,) = {r["jenis_asn"] for r in days}
     with open(REFERENCE / "discipline_bands.csv", encoding="utf-8") as fh:
         bands = [b for b in csv.DictReader(fh) if b["jenis_asn"] == jenis]
+    # the band is chosen on TK days + late minutes converted to days (450 minutes = 1 day)
+    late = trace(con, f"late_days_ytd/asn/{nip}/{PERIOD}")
+    late_minutes = sum(r["late_early_minutes"] for r in late["rows"])
+    assert late_minutes == published(con, f"late_minutes_ytd/asn/{nip}/{PERIOD}")[0]
+    counted = len(days) + late_minutes // 450
+    assert counted == published(con, f"discipline_days_ytd/asn/{nip}/{PERIOD}")[0]
     band = next(b for b in bands
-                if int(b["hari_dari"]) <= len(days) <= (int(b["hari_sampai"]) if b["hari_sampai"] else 10**9))
+                if int(b["hari_dari"]) <= counted <= (int(b["hari_sampai"]) if b["hari_sampai"] else 10**9))
     assert value == int(band["urutan"])
     assert band["sanksi"] in label
     # the rule's version: discipline_bands as loaded for this run, hash as on disk
@@ -325,7 +333,7 @@ def test_counts_of_other_metric_kinds_are_recomputed_from_their_traced_rows(samp
 
     t = example("metric = 'asn_by_attendance_band' and scope = 'unit'")
     assert t["metric"]["value"] == len(t["rows"])
-    assert all(r["persen_dari"] <= r["attendance_rate"] < r["persen_sampai"] for r in t["rows"])
+    assert all(r["persen_dari"] <= r["discipline_rate"] < r["persen_sampai"] for r in t["rows"])
 
     t = example("metric = 'target_tidak_tercapai' and scope = 'unit'")
     assert t["metric"]["value"] == sum(r["met"] is False for r in t["rows"])

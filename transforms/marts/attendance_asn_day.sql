@@ -1,6 +1,6 @@
 -- attendance_asn_day: one row per ASN per calendar day of the attendance calendar.
 --
--- Rules (DOMAIN.md §1):
+-- Rules (Perpres 21/2023 working days and hours; PP 94/2021; docs/attendance.md):
 -- * A workday for an ASN is a calendar workday inside the ASN's tmt_mulai..tmt_selesai.
 --   A record on a weekend or holiday does not make it a workday.
 -- * A month for which the ASN's unit sent no attendance at all (no recap, no scan, not even
@@ -17,6 +17,11 @@
 --   jenis_asn: a present (H) workday with no check-in is TL4-like (the open-ended band),
 --   with no check-out PSW4-like. DL and leave days carry no TL/PSW. A TK day deducts the
 --   TK band's percentage.
+-- * late_early_minutes: the minutes that count towards the PP 94/2021 bands when lateness is
+--   converted to days (Penjelasan Pasal 3 angka 11 PP 53/2010: 7.5 hours late or early = 1 day):
+--   minutes late + minutes early of a present (H) workday; a missing check-in counts
+--   attendance_parameters.menit_tanpa_pindai_masuk, a missing check-out
+--   menit_tanpa_pindai_pulang. DL, leave and TK days count 0 (a TK day is a whole day already).
 -- materialized: table
 with calendar as (
     select * from marts.attendance_calendar
@@ -115,6 +120,12 @@ combined as (
     left join quarantined_days qd on qd.nip = d.nip and qd.tanggal = d.tanggal
     left join unit_months_with_data um on um.unit_slug = d.unit_slug and um.period = d.period
 ),
+scan_missing as (
+    select
+        coalesce(max(nilai::integer) filter (where parameter = 'menit_tanpa_pindai_masuk'), 0)  as no_check_in,
+        coalesce(max(nilai::integer) filter (where parameter = 'menit_tanpa_pindai_pulang'), 0) as no_check_out
+    from ref.attendance_parameters
+),
 minutes as (
     select
         c.*,
@@ -145,6 +156,11 @@ select
     case when m.counts_time and m.jam_masuk is not null
          then case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end end   as minutes_late,
     case when m.counts_time and m.jam_pulang is not null then m.early_raw end            as minutes_early,
+    case when m.counts_time
+         then case when m.jam_masuk is null then sm.no_check_in
+                   when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
+            + case when m.jam_pulang is null then sm.no_check_out else m.early_raw end
+         else 0 end                                                                 as late_early_minutes,
     tl.kode                                                                         as tl_code,
     psw.kode                                                                        as psw_code,
     coalesce(tl.potongan_persen, 0) + coalesce(psw.potongan_persen, 0)
@@ -163,3 +179,4 @@ left join bands psw
    and (case when m.jam_pulang is null then psw.menit_sampai is null
              else m.early_raw between psw.menit_dari and coalesce(psw.menit_sampai, 2147483647) end)
 left join bands tk on tk.jenis_asn = m.jenis_asn and tk.jenis = 'TK'
+cross join scan_missing sm

@@ -10,6 +10,9 @@
 --                   ranking, award condition and unit comparison uses, so leave neither lowers
 --                   nor raises anyone (dinas luar counts as working);
 -- punctuality_rate = present workdays without a TL code / present workdays × 100;
+-- late_early_minutes = minutes late + minutes early in the month, a missing scan counted as
+--                 attendance_parameters says (attendance_asn_day.late_early_minutes); the year's
+--                 sum is converted to days for the PP 94/2021 bands (attendance_asn_ytd);
 -- deduction_pct = the sum of the day deductions (lateness_bands.csv), capped at
 --                 attendance_parameters.potongan_maksimum_persen.
 -- materialized: table
@@ -52,7 +55,8 @@ per_month as (
         count(*) filter (where psw_code = 'PSW3')                   as psw3,
         count(*) filter (where psw_code = 'PSW4')                   as psw4,
         count(*) filter (where is_present and tl_code is null)      as punctual_days,
-        sum(deduction_pct)                                          as deduction_pct_raw
+        sum(deduction_pct)                                          as deduction_pct_raw,
+        sum(late_early_minutes)                                     as late_early_minutes
     from days
     group by nip, period
 )
@@ -74,6 +78,7 @@ select
     coalesce(p.tl1 + p.tl2 + p.tl3 + p.tl4, 0)                      as tl_days,
     coalesce(p.psw1 + p.psw2 + p.psw3 + p.psw4, 0)                  as psw_days,
     least(coalesce(p.deduction_pct_raw, 0), (select max_pct from cap)) as deduction_pct,
+    coalesce(p.late_early_minutes, 0)::integer                      as late_early_minutes,
     100.0 * p.present_days / nullif(p.workdays - p.unknown_days, 0)  as attendance_rate,
     100.0 * p.present_days / nullif(p.workdays - p.unknown_days - p.leave_days, 0) as discipline_rate,
     100.0 * p.punctual_days / nullif(p.present_days, 0)              as punctuality_rate

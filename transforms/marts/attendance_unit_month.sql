@@ -22,10 +22,12 @@ select
     sum(present_days)                                                   as present_days,
     sum(tk_days)                                                        as tk_days,
     sum(unknown_days)                                                   as unknown_days,
+    sum(leave_days)                                                     as leave_days,
     sum(tl_days)                                                        as tl_days,
     sum(psw_days)                                                       as psw_days,
     sum(tl3 + tl4)                                                      as tl_heavy_days,
     100.0 * sum(present_days) / nullif(sum(workdays - unknown_days), 0) as attendance_rate,
+    100.0 * sum(present_days) / nullif(sum(workdays - unknown_days - leave_days), 0) as discipline_rate,
     100.0 * (sum(present_days) - sum(tl_days)) / nullif(sum(present_days), 0) as punctuality_rate,
     count(*) filter (where tk_days > 0)                                 as asn_with_tk,
     count(*) filter (where discipline_rank is not null or tk_consecutive_flag) as asn_to_follow_up

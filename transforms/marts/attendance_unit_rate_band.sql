@@ -1,6 +1,8 @@
--- attendance_unit_rate_band: one row per unit, month and attendance-rate band: how many ASN
--- of the unit fall in the band (bands: data/reference/attendance_rate_bands.csv, e.g. >= 95 %,
--- the attendance the award rule of DOMAIN.md §4 asks for).
+-- attendance_unit_rate_band: one row per unit, month and rate band: how many ASN of the unit
+-- have a monthly discipline_rate in the band (attendance_asn_month: present / (known workdays −
+-- leave days), so leave never moves anyone down a band). Bands: data/reference/
+-- attendance_rate_bands.csv, e.g. >= 95 %, the rate the award proposal asks for
+-- (recommendation_rules.csv). An ASN with no rate (every known workday on leave) is in no band.
 -- materialized: table
 with months as (
     select * from marts.attendance_asn_month
@@ -23,5 +25,5 @@ from units u
 cross join rate_bands b
 left join months m
     on m.unit_slug = u.unit_slug and m.period = u.period
-   and m.attendance_rate >= b.dari and m.attendance_rate < b.sampai
+   and m.discipline_rate >= b.dari and m.discipline_rate < b.sampai
 group by all
