@@ -222,7 +222,8 @@ class Report:
     @cached_property
     def attendance_award_threshold(self) -> float | None:
         for rule in self.rules:
-            if rule["kriteria"] == "attendance_rate" and rule["jenis"] == "penghargaan":
+            # the award's attendance condition (discipline_rate; attendance_rate in older rule tables)
+            if rule["kriteria"] in ("discipline_rate", "attendance_rate") and rule["jenis"] == "penghargaan":
                 return float(rule["ambang"])
         return None
 

@@ -128,7 +128,9 @@ def index(people: People) -> dict:
         ikm = people.get("ikm", nip, scope="petugas")
         current["rows"].append([
             asn_link(a), teks_html(nip, "nip"), teks_html(a["jabatan"] or "", "jabatan"),
-            num_html(people.get("attendance_rate", nip)), num_html(people.get("tl_days", nip), text=angka(v(people.get("tl_days", nip)))),
+            num_html(people.get("discipline_rate", nip)),
+            num_html(people.get("leave_days", nip), text=angka(v(people.get("leave_days", nip)))),
+            num_html(people.get("tl_days", nip), text=angka(v(people.get("tl_days", nip)))),
             num_html(people.get("psw_days", nip), text=angka(v(people.get("psw_days", nip)))),
             num_html(people.get("tk_days", nip), text=angka(v(people.get("tk_days", nip)))),
             num_html(band, text=band_short(band)),
@@ -137,7 +139,8 @@ def index(people: People) -> dict:
             num_html(rec, text=rule_titles(people, nip)) if rec else Markup('<span class="kosong">–</span>'),
         ])
         current["classes"].append("perhatian" if band is not None and band.value else "")
-    head = ["Nama", "NIP", "Jabatan", "Kehadiran", "TL", "PSW", "TK", "Disiplin", "Capaian", "Predikat",
+    head = ["Nama", "NIP", "Jabatan", "Disiplin kehadiran", "Cuti/sakit/izin/TB", "TL", "PSW", "TK", "Pita disiplin",
+            "Capaian", "Predikat",
             "IKM petugas", "Usulan"]
     return {**common(people, "Internal: kinerja per ASN", "internal-index"), "groups": groups, "head": head}
 
@@ -214,7 +217,9 @@ def asn_page(people: People, a: dict) -> dict:
     attendance = [
         ["Hari kerja", num_html(g("workdays"))], ["Hadir (H, DL)", num_html(g("present_days"))],
         ["Tanpa keterangan (TK)", num_html(g("tk_days"))], ["Status tidak diketahui", num_html(g("unknown_days"))],
-        ["Tingkat kehadiran", num_html(g("attendance_rate"))], ["Ketepatan waktu", num_html(g("punctuality_rate"))],
+        ["Cuti, sakit, izin, tugas belajar (hak)", with_label(g("leave_days"))],
+        ["Disiplin kehadiran (tanpa hari cuti/sakit/izin/TB)", num_html(g("discipline_rate"))],
+        ["Kehadiran fisik", num_html(g("attendance_rate"))], ["Ketepatan waktu", num_html(g("punctuality_rate"))],
         ["Terlambat (TL)", with_label(g("tl_days"))],
         ["Pulang sebelum waktunya (PSW)", with_label(g("psw_days"))],
         ["Potongan TPP dari presensi", num_html(g("deduction_pct"))],
@@ -222,17 +227,20 @@ def asn_page(people: People, a: dict) -> dict:
     band = g("discipline_band")
     discipline = {
         "band": band, "ytd": g("tk_days_ytd"), "consecutive": g("tk_consecutive_max"),
+        "late_minutes": g("late_minutes_ytd"), "late_days": g("late_days_ytd"), "days": g("discipline_days_ytd"),
         "flag": band is not None and bool(band.value),
         "tk_dates": tk_dates(people, nip), "heavy_days": heavy_days(people, nip),
     }
     months = people.report.months
-    att_series = [people.metrics.get("attendance_rate", "asn", nip, m) for m in months]
+    att_series = [people.metrics.get("discipline_rate", "asn", nip, m) for m in months]
     trend = None
     if any(att_series):
-        cur = g("attendance_rate")
-        trend = charts.trend(f"asn-kehadiran-{nip}", Markup("Kehadiran {} pada {}").format(num_html(cur), periode_html(p)),
-                             "Tingkat kehadiran per bulan.", months,
-                             [("Kehadiran", att_series)])
+        cur = g("discipline_rate")
+        trend = charts.trend(f"asn-kehadiran-{nip}", Markup("Disiplin kehadiran {} pada {}").format(num_html(cur), periode_html(p)),
+                             "Disiplin kehadiran (cuti, sakit, izin, tugas belajar tidak dihitung) dan kehadiran fisik "
+                             "per bulan.", months,
+                             [("Disiplin kehadiran", att_series),
+                              ("Kehadiran fisik", [people.metrics.get("attendance_rate", "asn", nip, m) for m in months])])
     skp = []
     for period in people.periods:
         if g("capaian_rata", period) is None and g("predikat", period) is None:

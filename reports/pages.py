@@ -132,11 +132,13 @@ def headline_cards(report: Report, scope: str, scope_id: str, include_recommenda
     else:
         cards.append(kartu("Indeks Kepuasan Masyarakat (IKM)", Markup('<span class="kosong">–</span>'),
                            catatan="tidak ada survei pada periode ini"))
-    for metric, title, better in (("attendance_rate", "Tingkat kehadiran", True),
+    for metric, title, better in (("discipline_rate", "Disiplin kehadiran", True),
                                   ("punctuality_rate", "Ketepatan waktu masuk", True),
                                   ("capaian_rata", "Rata-rata capaian indikator SKP", True)):
         cur = g(metric)
         catatan = None
+        if metric == "discipline_rate":
+            catatan = leave_note(g("attendance_rate"), g("leave_days"))
         if metric == "capaian_rata" and cur is not None:
             missed = g("target_tidak_tercapai")
             if missed is not None:
@@ -178,18 +180,24 @@ def findings(report: Report) -> list[Markup]:
     o = report.office.slug
     p, q = report.period, report.previous
     out: list[Markup] = []
-    att, att_prev = report.office_metric("attendance_rate"), report.office_metric("attendance_rate", q)
+    att, att_prev = report.office_metric("discipline_rate"), report.office_metric("discipline_rate", q)
     if att is not None:
-        units = [(u, report.get("attendance_rate", "unit", u.slug)) for u in report.reporting_units]
+        units = [(u, report.get("discipline_rate", "unit", u.slug)) for u in report.reporting_units]
         units = [(u, m) for u, m in units if m is not None and m.value is not None]
         low = sorted(units, key=lambda x: x[1].value)[:2]
         threshold = report.attendance_award_threshold
         below = [u for u, m in units if threshold is not None and m.value < threshold]
-        text = Markup("Kehadiran kantor {} menjadi {} (bulan sebelumnya {}).").format(
+        text = Markup("Disiplin kehadiran kantor {} menjadi {} (bulan sebelumnya {}).").format(
             word_direction(att, att_prev), num_html(att), num_html(att_prev))
+        leave = report.office_metric("leave_days")
+        if leave is not None and leave.value:
+            text += Markup(" Cuti, sakit, izin dan tugas belajar ({}) adalah hak dan tidak mengurangi angka ini; "
+                           "kehadiran fisik {}.").format(num_html(leave), num_html(report.office_metric("attendance_rate")))
         if low:
             text += Markup(" Terendah: {}.").format(Markup(", ").join(
-                Markup("{} {}").format(link(f"unit-{u.slug}.html", u.name), num_html(m)) for u, m in low))
+                Markup("{} {}{}").format(link(f"unit-{u.slug}.html", u.name), num_html(m),
+                                         unit_leave_html(report.get("leave_days", "unit", u.slug)))
+                for u, m in low))
         if threshold is not None and below:
             text += Markup(" Di bawah syarat penghargaan {}: {}.").format(
                 rule_value(threshold, " %"), ", ".join(u.short for u in below))
@@ -270,18 +278,20 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
     o = report.office.slug
     months = report.months
     out = []
-    att = report.series("attendance_rate", "office", o)
+    att = report.series("discipline_rate", "office", o)
     pun = report.series("punctuality_rate", "office", o)
-    cur, prev = report.office_metric("attendance_rate"), report.office_metric("attendance_rate", report.previous)
+    cur, prev = report.office_metric("discipline_rate"), report.office_metric("discipline_rate", report.previous)
     first = next((m for m in att if m is not None), None)
-    title = Markup("Kehadiran kantor {} menjadi {} pada {}").format(word_direction(cur, prev), num_html(cur),
-                                                                   periode_html(report.period))
+    title = Markup("Disiplin kehadiran kantor {} menjadi {} pada {}").format(word_direction(cur, prev), num_html(cur),
+                                                                            periode_html(report.period))
     if first is not None and first.period != report.period:
         title += Markup(" ({} pada {})").format(num_html(first), periode_html(first.period, singkat=True))
     threshold = report.attendance_award_threshold
-    out.append(charts.trend("tren-kehadiran", title, "Hari hadir (H, DL) dibagi hari kerja yang statusnya diketahui; "
-                            "ketepatan = hari hadir tanpa terlambat dibagi hari hadir.", months,
-                            [("Kehadiran", att), ("Ketepatan waktu", pun)],
+    out.append(charts.trend("tren-kehadiran", title, "Disiplin = hari hadir (H, DL) dibagi hari kerja yang wajib "
+                            "dihadiri (cuti, sakit, izin, tugas belajar tidak dihitung); kehadiran fisik = hari hadir "
+                            "dibagi hari kerja; ketepatan = hari hadir tanpa terlambat dibagi hari hadir.", months,
+                            [("Disiplin kehadiran", att), ("Kehadiran fisik", report.series("attendance_rate", "office", o)),
+                             ("Ketepatan waktu", pun)],
                             reference_line=(threshold, f"syarat penghargaan {angka(threshold)} %") if threshold else None))
     cap = report.series("capaian_rata", "office", o)
     if any(cap):
@@ -330,15 +340,16 @@ def _thin_interval_traces(c: charts.Chart) -> None:
 
 
 def units_table(report: Report) -> tuple[list[str], list[list], list[str]]:
-    head = ["Unit", "Kehadiran", "Ketepatan", "TK", "Capaian SKP", "IKM", "Responden / minimal", "Keluhan",
-            "Tindak lanjut disiplin", "Aturan perhatian"]
+    head = ["Unit", "Disiplin kehadiran", "Cuti/sakit/izin/TB", "Ketepatan", "TK", "Capaian SKP", "IKM",
+            "Responden / minimal", "Keluhan", "Tindak lanjut disiplin", "Aturan perhatian"]
     body, classes = [], []
     for u in report.reporting_units:
         g = lambda metric: report.get(metric, "unit", u.slug)  # noqa: E731
         ikm = g("ikm")
         attention = g("rekomendasi")
         resp, minimum = g("responden"), g("min_sample")
-        body.append([link(f"unit-{u.slug}.html", u.short), num_html(g("attendance_rate")), num_html(g("punctuality_rate")),
+        body.append([link(f"unit-{u.slug}.html", u.short), num_html(g("discipline_rate")), count_html(g("leave_days")),
+                     num_html(g("punctuality_rate")),
                      num_html(g("tk_days")), num_html(g("capaian_rata")),
                      Markup("{} {}").format(num_html(ikm), mutu_html(ikm)),
                      Markup("{} / {}").format(num_html(resp, text=angka(value(resp))),
@@ -354,6 +365,24 @@ def count_html(m: Metric | None) -> Markup:
     return num_html(m, text=angka(value(m))) if m is not None else num_html(None)
 
 
+def leave_note(presence: Metric | None, leave: Metric | None) -> Markup | None:
+    """'kehadiran fisik 77,27 %; cuti/sakit/izin/tugas belajar 22 hari (hak)': the information beside
+    the discipline rate (valid-reason days are rights, PP 94/2021 counts only days without one)."""
+    parts = []
+    if presence is not None and presence.value is not None:
+        parts.append(Markup("kehadiran fisik {}").format(num_html(presence)))
+    if leave is not None and leave.value:
+        parts.append(Markup("cuti/sakit/izin/tugas belajar {} (hak, tidak mengurangi)").format(num_html(leave)))
+    return Markup("; ").join(parts) if parts else None
+
+
+def unit_leave_html(leave: Metric | None) -> Markup:
+    """' (cuti/sakit/izin/tugas belajar 22 hari, tidak dihitung)' after a unit's discipline rate, or nothing."""
+    if leave is None or not leave.value:
+        return Markup("")
+    return Markup(" (cuti/sakit/izin/tugas belajar {}, tidak dihitung)").format(num_html(leave))
+
+
 def rule_titles(report: Report, attention: Metric) -> str:
     """'IKM mutu C/D, Keluhan naik' from a rekomendasi/unit metric (its rules are in its label)."""
     if not attention.value:
@@ -367,18 +396,23 @@ def rule_titles(report: Report, attention: Metric) -> str:
 def unit_comparison_charts(report: Report) -> list[charts.Chart]:
     units = report.reporting_units
     out = []
-    att = [(u.short, report.get("attendance_rate", "unit", u.slug)) for u in units]
+    att = [(u, report.get("discipline_rate", "unit", u.slug)) for u in units]
     att_sorted = sorted([x for x in att if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
     if att_sorted:
         lowest = att_sorted[0]
         threshold = report.attendance_award_threshold
-        title = Markup("Kehadiran terendah di {}: {}").format(lowest[0], num_html(lowest[1]))
+        title = Markup("Disiplin kehadiran terendah di {}: {}{}").format(
+            lowest[0].short, num_html(lowest[1]), unit_leave_html(report.get("leave_days", "unit", lowest[0].slug)))
         colour = lambda m: charts.OKABE_ITO["merah"] if threshold and m and m.value is not None and m.value < threshold \
             else charts.OKABE_ITO["biru"]  # noqa: E731
-        out.append(charts.bars("unit-kehadiran", title, "Tingkat kehadiran per unit pada periode ini; warna jingga tua = "
-                               "di bawah syarat penghargaan.", att_sorted, "Kehadiran", colour_of=colour,
+        leave = [count_html(report.get("leave_days", "unit", u.slug)) for u, _ in att_sorted]
+        out.append(charts.bars("unit-kehadiran", title, "Disiplin kehadiran per unit pada periode ini: hari hadir dibagi "
+                               "hari kerja yang wajib dihadiri (cuti, sakit, izin dan tugas belajar adalah hak dan tidak "
+                               "dihitung; jumlahnya di kolom samping); warna jingga tua = di bawah syarat penghargaan.",
+                               [(u.short, m) for u, m in att_sorted], "Disiplin kehadiran", colour_of=colour,
                                reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
-                               x_range=[max(0, min(m.value for _, m in att_sorted) - 10), 104]))
+                               x_range=[max(0, min(m.value for _, m in att_sorted) - 10), 104],
+                               extra_columns=[("Cuti/sakit/izin/TB (hari)", leave)]))
     ikm = [(u.short, report.get("ikm", "unit", u.slug)) for u in units]
     ikm_sorted = sorted([x for x in ikm if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
     if ikm_sorted:
@@ -534,13 +568,16 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
     p, q = report.period, report.previous
     months = report.months
     trends = []
-    att = report.series("attendance_rate", "unit", s)
+    att = report.series("discipline_rate", "unit", s)
     if any(att):
-        cur, prev = report.get("attendance_rate", "unit", s), report.get("attendance_rate", "unit", s, q)
-        title = Markup("Kehadiran {} {} menjadi {}").format(unit.short, word_direction(cur, prev), num_html(cur))
+        cur, prev = report.get("discipline_rate", "unit", s), report.get("discipline_rate", "unit", s, q)
+        title = Markup("Disiplin kehadiran {} {} menjadi {}{}").format(unit.short, word_direction(cur, prev), num_html(cur),
+                                                                     unit_leave_html(report.get("leave_days", "unit", s)))
         threshold = report.attendance_award_threshold
-        trends.append(charts.trend(f"tren-kehadiran-{s}", title, "Kehadiran dan ketepatan waktu masuk, 12 bulan.", months,
-                                   [("Kehadiran", att), ("Ketepatan waktu", report.series("punctuality_rate", "unit", s))],
+        trends.append(charts.trend(f"tren-kehadiran-{s}", title, "Disiplin kehadiran (cuti, sakit, izin dan tugas belajar "
+                                   "tidak dihitung), kehadiran fisik dan ketepatan waktu masuk, 12 bulan.", months,
+                                   [("Disiplin kehadiran", att), ("Kehadiran fisik", report.series("attendance_rate", "unit", s)),
+                                    ("Ketepatan waktu", report.series("punctuality_rate", "unit", s))],
                                    reference_line=(threshold, f"{angka(threshold)} %") if threshold else None))
         tl = report.series("tl_days", "unit", s)
         cur_tl, prev_tl = report.get("tl_days", "unit", s), report.get("tl_days", "unit", s, q)

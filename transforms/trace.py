@@ -51,6 +51,7 @@ FAMILIES: dict[str, str | None] = {
     "attendance_asn_ytd_tk": "attendance_asn_ytd",
     "attendance_asn_ytd_days": "attendance_asn_ytd",
     "attendance_asn_ytd_late": "attendance_asn_ytd",
+    "attendance_asn_ytd_discipline": "attendance_asn_ytd",
     "attendance_unit_days": "attendance_unit",
     "attendance_unit_asn": "attendance_unit",
     "attendance_unit_band": "attendance_unit",

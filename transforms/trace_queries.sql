@@ -66,6 +66,22 @@ from marts.attendance_asn_ytd y
 left join staging.stg_pegawai p on p.nip = y.nip
 where y.nip = $key and y.period = $period
 
+-- name: attendance_asn_ytd_discipline.rows
+-- what the PP 94/2021 band is chosen on: the TK workdays of the year to date and the workdays
+-- with minutes late or early (their sum, converted at menit_per_hari, is added to the TK days)
+select d.tanggal, d.period, d.nip, d.jenis_asn, d.status, d.source, d.is_tk, d.jam_masuk, d.minutes_late,
+       d.jam_pulang, d.minutes_early, d.late_early_minutes, d.evidence
+from marts.attendance_asn_day d
+where d.nip = $key and d.tahun = $year and d.period <= $period and d.is_workday
+  and (d.is_tk or d.late_early_minutes > 0)
+order by d.tanggal
+
+-- name: attendance_asn_ytd_discipline.summary
+select y.*, [struct_pack(file_id := p._file_id, "row" := p._row)] as evidence
+from marts.attendance_asn_ytd y
+left join staging.stg_pegawai p on p.nip = y.nip
+where y.nip = $key and y.period = $period
+
 -- name: attendance_asn_ytd_late.rows
 -- the present workdays of the year to date with minutes late or early (a missing scan counts the
 -- parameter's minutes): their sum, converted at menit_per_hari, is added to the TK days

@@ -153,7 +153,7 @@ def test_unit_attendance_rate_pools_the_traced_days_of_its_asn(sample):
     assert f"attendance_rate/unit/{unit}/{PERIOD}" in {r["metric_id"] for r in office["rows"]}
 
 
-def test_discipline_band_is_recomputed_from_the_traced_tk_days(sample):
+def test_discipline_band_is_recomputed_from_the_traced_tk_and_late_days(sample):
     from transforms.trace import trace
 
     con, run_id = sample
@@ -166,9 +166,11 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_days(sample):
     nip = metric_id.split("/")[2]
     t = trace(con, metric_id)
 
-    days = t["rows"]
+    rows_ = t["rows"]
+    days = [r for r in rows_ if r["is_tk"]]
     assert days and all(r["status"] == "TK" for r in days)
-    assert all(date(2026, 1, 1) <= r["tanggal"] <= date(2026, 10, 31) and workday(r["tanggal"]) for r in days)
+    assert all(r["status"] == "H" and r["late_early_minutes"] > 0 for r in rows_ if not r["is_tk"])
+    assert all(date(2026, 1, 1) <= r["tanggal"] <= date(2026, 10, 31) and workday(r["tanggal"]) for r in rows_)
     for r in days:   # a TK from a recap line says TK there; a TK without any line is a workday with no record
         if r["evidence"]:
             assert all(e["values"]["status"] == "TK" for e in r["evidence"])
@@ -176,16 +178,15 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_days(sample):
         else:
             assert r["source"] == "tanpa_catatan"
     assert len(days) == published(con, f"tk_days_ytd/asn/{nip}/{PERIOD}")[0]
+    # the band is chosen on TK days + the year's late/early minutes converted to days (450 = 1 day)
+    late_minutes = sum(r["late_early_minutes"] for r in rows_ if not r["is_tk"])
+    assert late_minutes == published(con, f"late_minutes_ytd/asn/{nip}/{PERIOD}")[0]
+    counted = len(days) + late_minutes // 450
+    assert counted == published(con, f"discipline_days_ytd/asn/{nip}/{PERIOD}")[0]
     # PP 94/2021 band for that many days, from the reference table as the office keeps it
     (jenis,) = {r["jenis_asn"] for r in days}
     with open(REFERENCE / "discipline_bands.csv", encoding="utf-8") as fh:
         bands = [b for b in csv.DictReader(fh) if b["jenis_asn"] == jenis]
-    # the band is chosen on TK days + late minutes converted to days (450 minutes = 1 day)
-    late = trace(con, f"late_days_ytd/asn/{nip}/{PERIOD}")
-    late_minutes = sum(r["late_early_minutes"] for r in late["rows"])
-    assert late_minutes == published(con, f"late_minutes_ytd/asn/{nip}/{PERIOD}")[0]
-    counted = len(days) + late_minutes // 450
-    assert counted == published(con, f"discipline_days_ytd/asn/{nip}/{PERIOD}")[0]
     band = next(b for b in bands
                 if int(b["hari_dari"]) <= counted <= (int(b["hari_sampai"]) if b["hari_sampai"] else 10**9))
     assert value == int(band["urutan"])
@@ -421,7 +422,7 @@ def test_models_are_recorded_with_sql_hash_inputs_and_column_lineage(sample):
     model, sha, inputs, outputs, errors, rows = recorded["marts.attendance_asn_month"]
     assert sha == hashlib.sha256(models[model].path.read_text(encoding="utf-8").encode()).hexdigest()
     assert set(json.loads(inputs)) == {"marts.attendance_asn_day", "marts.attendance_calendar",
-                                       "staging.stg_pegawai", "ref.attendance_parameters"}
+                                       "staging.stg_pegawai", "ref.attendance_parameters", "ref.attendance_status"}
     assert json.loads(outputs) == [model] and errors == 0
     assert rows == con.execute(f"select count(*) from {model}").fetchone()[0]
     inputs, kind = con.execute(
