@@ -80,13 +80,22 @@ class People:
         return {a["nip"]: i for i, a in enumerate(self.asn)}
 
     def _load_evidence(self, nips: list[str]) -> dict[str, dict]:
-        out = {n: {"tk_dates": None, "heavy_days": [], "indicators": {}} for n in nips}
+        out = {n: {"tk_dates": None, "heavy_days": [], "late_months": [], "indicators": {}} for n in nips}
         if "marts.attendance_asn_ytd" in self.tables:
             for nip, dates in self.con.execute(
                     "select nip, tk_dates_ytd from marts.attendance_asn_ytd where period = ? and nip in (select unnest(?))",
                     [self.period, nips]).fetchall():
                 if out[nip]["tk_dates"] is None:     # the first row, as the query per ASN took
                     out[nip]["tk_dates"] = dates
+        if "marts.attendance_asn_ytd" in self.tables:
+            # the year's late/early minutes month by month: the late days a band counts
+            for r in rows(self.con, """select m.nip, m.period, m.late_early_minutes, y.late_minutes_ytd, y.late_days_ytd
+                                       from marts.attendance_asn_month m
+                                       join marts.attendance_asn_ytd y on y.nip = m.nip and y.period = m.period
+                                       where m.tahun = (select max(tahun) from marts.attendance_asn_month where period = ?)
+                                         and m.period <= ? and m.late_early_minutes > 0 and m.nip in (select unnest(?))
+                                       order by m.nip, m.period""", [self.period, self.period, nips]):
+                out[r["nip"]]["late_months"].append(r)
         if "marts.attendance_asn_day" in self.tables:
             for r in rows(self.con, """select nip, tanggal, status, jam_masuk, jam_pulang, minutes_late, minutes_early, tl_code,
                                               psw_code, source
@@ -230,6 +239,7 @@ def asn_page(people: People, a: dict) -> dict:
         "late_minutes": g("late_minutes_ytd"), "late_days": g("late_days_ytd"), "days": g("discipline_days_ytd"),
         "flag": band is not None and bool(band.value),
         "tk_dates": tk_dates(people, nip), "heavy_days": heavy_days(people, nip),
+        "late_months": late_months(people, nip),
     }
     months = people.report.months
     att_series = [people.metrics.get("discipline_rate", "asn", nip, m) for m in months]
@@ -272,6 +282,19 @@ def with_label(m: Metric | None) -> Markup:
 
 def tk_dates(people: People, nip: str) -> list[Markup]:
     return [tanggal_html(d) for d in (people.evidence(nip)["tk_dates"] or [])]
+
+
+def late_months(people: People, nip: str) -> list[list]:
+    """Minutes late/early per month of the year to date, cumulated and converted to days (the late
+    days a PP 94/2021 band counts; Penjelasan Pasal 3 angka 11 PP 53/2010)."""
+    out = []
+    for r in people.evidence(nip)["late_months"]:
+        src = f"marts.attendance_asn_month/{nip}/{r['period']}"
+        ytd = f"marts.attendance_asn_ytd/{nip}/{r['period']}"
+        out.append([periode_html(r["period"]), sumber_html(r["late_early_minutes"], src + "/late_early_minutes"),
+                    sumber_html(r["late_minutes_ytd"], ytd + "/late_minutes_ytd"),
+                    sumber_html(r["late_days_ytd"], ytd + "/late_days_ytd")])
+    return out
 
 
 def heavy_days(people: People, nip: str) -> list[list]:

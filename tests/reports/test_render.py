@@ -163,8 +163,9 @@ def test_internal_pages_are_marked_at_the_top(rendered):
 
 def test_internal_asn_page_shows_the_days_behind_a_discipline_band(rendered, sample_warehouse):
     con, _ = sample_warehouse
-    found = con.execute("select scope_id from metrics where metric = 'discipline_band' and value > 0 and period = ? "
-                        "order by 1 limit 1", [PERIOD]).fetchall()
+    found = con.execute("select b.scope_id from metrics b join metrics t on t.metric_id = replace(b.metric_id, "
+                        "'discipline_band/', 'tk_days_ytd/') where b.metric = 'discipline_band' and b.value > 0 "
+                        "and t.value > 0 and b.period = ? order by 1 limit 1", [PERIOD]).fetchall()
     assert found, "the sample office has an ASN in a discipline band"
     nip = found[0][0]
     html = (rendered / "internal" / f"asn-{nip}.html").read_text(encoding="utf-8")
@@ -172,6 +173,18 @@ def test_internal_asn_page_shows_the_days_behind_a_discipline_band(rendered, sam
     assert "Hari TK tahun berjalan yang membentuk pita" in html
     assert '<time datetime="2026-' in html
     assert f'data-metric-id="discipline_band/asn/{nip}/{PERIOD}"' in html
+
+
+def test_internal_asn_page_lists_the_late_minutes_a_band_counts(rendered, sample_warehouse):
+    con, _ = sample_warehouse
+    found = con.execute("select scope_id from metrics where metric = 'late_days_ytd' and value > 0 and period = ? "
+                        "order by 1 limit 1", [PERIOD]).fetchall()
+    assert found, "the sample office has an ASN whose late minutes reach a day"
+    nip = found[0][0]
+    html = (rendered / "internal" / f"asn-{nip}.html").read_text(encoding="utf-8")
+    assert "Menit terlambat dan pulang cepat tahun berjalan (dihitung ke pita)" in html
+    assert f'data-sumber="marts.attendance_asn_ytd/{nip}/{PERIOD}/late_days_ytd"' in html
+    assert f'data-metric-id="discipline_days_ytd/asn/{nip}/{PERIOD}"' in html
 
 
 def test_recommendations_propose_never_decide(rendered, sample_warehouse):
