@@ -488,3 +488,11 @@ def test_a_missing_scan_counts_the_parameter_minutes(wh):
                     "where tanggal between '2026-10-06' and '2026-10-07' and status = 'H' order by nip, tanggal") == [
         (NIP_A, "2026-10-06", 91), (NIP_A, "2026-10-07", 35), (NIP_B, "2026-10-06", 91)]
     assert rows(wh, "select late_early_minutes from marts.attendance_asn_month where nip = ?", [NIP_A]) == [(126,)]
+
+
+def test_a_present_day_with_no_time_at_all_adds_no_minutes(wh):
+    # a recap that gives only the status H: no scan is "missing", nothing shows lateness
+    given(wh, "staging.stg_presensi_recap", [recap(NIP_A, "2026-10-06", status="H")])
+    build(wh, "marts.attendance_asn_day")
+    assert rows(wh, "select status, late_early_minutes from marts.attendance_asn_day "
+                    "where nip = ? and tanggal = '2026-10-06'", [NIP_A]) == [("H", 0)]

@@ -21,7 +21,9 @@
 --   converted to days (Penjelasan Pasal 3 angka 11 PP 53/2010: 7.5 hours late or early = 1 day):
 --   minutes late + minutes early of a present (H) workday; a missing check-in counts
 --   attendance_parameters.menit_tanpa_pindai_masuk, a missing check-out
---   menit_tanpa_pindai_pulang. DL, leave and TK days count 0 (a TK day is a whole day already).
+--   menit_tanpa_pindai_pulang. A present day with no time at all (a recap that gives only the
+--   status) counts 0: nothing shows lateness, and the recap says the ASN was present. DL, leave
+--   and TK days count 0 (a TK day is a whole day already).
 -- materialized: table
 with calendar as (
     select * from marts.attendance_calendar
@@ -156,7 +158,7 @@ select
     case when m.counts_time and m.jam_masuk is not null
          then case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end end   as minutes_late,
     case when m.counts_time and m.jam_pulang is not null then m.early_raw end            as minutes_early,
-    case when m.counts_time
+    case when m.counts_time and (m.jam_masuk is not null or m.jam_pulang is not null)
          then case when m.jam_masuk is null then sm.no_check_in
                    when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
             + case when m.jam_pulang is null then sm.no_check_out else m.early_raw end
