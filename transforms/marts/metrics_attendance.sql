@@ -96,7 +96,7 @@ unit_metrics as (
     select 'asn_with_tk', 'unit', unit_slug, period, asn_with_tk, null, 'orang' from unit_month
     union all
     select 'asn_to_follow_up', 'unit', unit_slug, period, asn_to_follow_up,
-           'ASN dengan pita disiplin PP 94/2021 atau TK berturut-turut: perlu ditindaklanjuti', 'orang' from unit_month
+           'ASN dengan pita disiplin PP 94/2021 (hari TK ditambah konversi menit terlambat/pulang cepat) atau TK berturut-turut: perlu ditindaklanjuti', 'orang' from unit_month
     union all
     select 'asn_by_attendance_band', 'unit', unit_slug || ':' || band, period, asn_count, label, 'orang' from rate_band
 ),
@@ -121,7 +121,7 @@ office_metrics as (
     select 'tk_days', 'office', (select slug from office), period, sum(tk_days), null, 'hari' from unit_month group by period
     union all
     select 'asn_to_follow_up', 'office', (select slug from office), period, sum(asn_to_follow_up),
-           'ASN dengan pita disiplin PP 94/2021 atau TK berturut-turut: perlu ditindaklanjuti', 'orang'
+           'ASN dengan pita disiplin PP 94/2021 (hari TK ditambah konversi menit terlambat/pulang cepat) atau TK berturut-turut: perlu ditindaklanjuti', 'orang'
     from unit_month group by period
 ),
 all_metrics as (
