@@ -300,17 +300,16 @@ def test_unit_and_office_summaries(skp):
                      "and scope_id like 'kelurahan-pager:%'") == [(7,)]   # every category, zeros included
 
 
-def test_pola_distribusi_is_an_informational_flag(skp):
+def test_without_an_organisation_predikat_the_pola_is_not_assessed(skp):
+    # SE MenPANRB 3/2023 reads the pola for the organisation's own predikat; the shipped
+    # predikat_organisasi.csv has no rows, so nothing is assumed and nothing is flagged
     given(skp, "staging.stg_skp", UNIT_CASE)
     build(skp, "marts.metrics_skp")
-    # Pager: 1 Sangat Baik, 1 Baik. Default organisation predikat Baik: at most 70 % Baik (50 %: holds);
-    # some Butuh Perbaikan and/or Kurang (none: does not hold) -> 0, with the guidance in the label
-    assert rows(skp, "select value, label from marts.metrics_skp where metric_id = ?",
-                ["pola_distribusi/unit/kelurahan-pager/2026-10"]) == [(
-        0.0,
-        "Pola distribusi untuk predikat organisasi Baik: paling banyak 70 % Baik; ada Butuh Perbaikan dan/atau "
-        "Kurang. Tidak sesuai: ada Butuh Perbaikan dan/atau Kurang (tidak ada). (informatif)",
-    )]
+    assert rows(skp, "select scope, scope_id, value, label from marts.metrics_skp "
+                     "where metric = 'pola_distribusi' order by scope, scope_id") == [
+        ("office", "kecamatan-rakumpit", None, "Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai"),
+        ("unit", "kelurahan-pager", None, "Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai"),
+    ]
     # the kecamatan unit has no ASN with a predikat: nothing to check
     assert rows(skp, "select count(*) from marts.metrics_skp where metric = 'pola_distribusi' "
                      "and scope_id = 'kecamatan-rakumpit' and scope = 'unit'") == [(0,)]
@@ -385,20 +384,119 @@ def test_the_sangat_kurang_wording_is_selectable(skp, tmp_path):
 
 
 def test_office_enters_its_organisation_predikat_and_the_pola_check_follows(skp, tmp_path):
-    # Pager rated Istimewa by the office: at most 70 % Sangat Baik; Pager has 1 of 2 = 50 % -> holds -> 1
+    # Pager rated Istimewa for 2026: at most 70 % Sangat Baik; Pager has 1 of 2 = 50 % -> holds -> 1.
+    # The kecamatan's row (the root unit) holds for the office: Baik, 1 SB + 1 B of 2 -> 50 % Baik
+    # holds, but no Butuh Perbaikan/Kurang -> 0. Pager's 2025 predikat says nothing about 2026.
     given(skp, "staging.stg_skp", UNIT_CASE)
     ref = reference_copy(tmp_path, predikat_organisasi=(
-        "scope,scope_id,tahun,pola,keterangan\n"
-        "*,*,*,baik,default\n"
-        "unit,kelurahan-pager,2026,istimewa,penetapan kantor\n"))
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n"
+        "kecamatan-rakumpit,2026,baik,penetapan wali kota,\n"
+        "kelurahan-pager,2025,sangat_kurang,penetapan camat,\n"
+        "kelurahan-pager,2026,istimewa,penetapan camat,\n"))
     load_reference_tables(skp, ref)
     build(skp, "marts.metrics_skp")
     assert rows(skp, "select scope, scope_id, value, label from marts.metrics_skp "
                      "where metric = 'pola_distribusi' order by scope, scope_id") == [
         ("office", "kecamatan-rakumpit", 0.0,
-         "Pola distribusi untuk predikat organisasi Baik: paling banyak 70 % Baik; ada Butuh Perbaikan dan/atau "
-         "Kurang. Tidak sesuai: ada Butuh Perbaikan dan/atau Kurang (tidak ada). (informatif)"),
+         "Pola distribusi untuk predikat organisasi Baik: paling banyak 70 % Baik; harus ada Butuh Perbaikan "
+         "dan/atau Kurang/Misconduct. Tidak sesuai: harus ada Butuh Perbaikan dan/atau Kurang/Misconduct "
+         "(tidak ada). (informatif)"),
         ("unit", "kelurahan-pager", 1.0,
          "Pola distribusi untuk predikat organisasi Istimewa: paling banyak 70 % Sangat Baik. Sesuai pola. "
          "(informatif)"),
     ]
+
+
+def test_an_unknown_organisation_predikat_is_not_assessed_and_says_why(skp, tmp_path):
+    given(skp, "staging.stg_skp", UNIT_CASE)
+    ref = reference_copy(tmp_path, predikat_organisasi=(
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n"
+        "kelurahan-pager,2026,cukup baik,,\n"))
+    load_reference_tables(skp, ref)
+    build(skp, "marts.metrics_skp")
+    assert rows(skp, "select value, label from marts.metrics_skp where metric_id = ?",
+                ["pola_distribusi/unit/kelurahan-pager/2026-10"]) == [(
+        None, "Predikat organisasi 'cukup baik' tidak dikenal (lihat data/reference/predikat_organisasi_rating.csv): "
+              "pola distribusi tidak dinilai")]
+
+
+# ---------------------------------------------------------------- pola distribusi, SE MenPANRB 3/2023
+
+# ratings that give each predikat (PermenPANRB 6/2022 matrix)
+RATINGS_FOR = {
+    "sangat_baik": ("di_atas", "di_atas"), "baik": ("sesuai", "sesuai"),
+    "butuh_perbaikan": ("di_bawah", "sesuai"), "kurang": ("sesuai", "di_bawah"),
+    "sangat_kurang": ("di_bawah", "di_bawah"),
+}
+
+
+def pola_of(con, tmp_path, organisation: str, **staff: int) -> tuple:
+    """(value, label) of the pola check of a 10-person Bukit Sua whose predikat counts are given."""
+    roster, skp_rows = [], []
+    for predikat, n in staff.items():
+        hk, pk = RATINGS_FOR[predikat]
+        for i in range(n):
+            nip = f"1990010120150110{len(roster):02d}"
+            roster.append({"nip": nip, "nama": f"Staf {len(roster)}", "jabatan": "Pengadministrasi Perkantoran",
+                           "unit_slug": "kelurahan-bukit-sua", "jenis_asn": "PNS"})
+            skp_rows.append(indicator(nip=nip, target=1, realisasi=1, rating_hasil_kerja=hk, rating_perilaku=pk))
+    assert len(roster) == 10
+    given(con, "staging.stg_pegawai", roster)
+    given(con, "staging.stg_skp", skp_rows)
+    load_reference_tables(con, reference_copy(tmp_path, predikat_organisasi=(
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n"
+        f"kelurahan-bukit-sua,2026,{organisation},penetapan camat,\n")))
+    build(con, "marts.metrics_skp")
+    (got,) = rows(con, "select value, label from marts.metrics_skp where metric_id = ?",
+                  ["pola_distribusi/unit/kelurahan-bukit-sua/2026-10"])
+    return got
+
+
+SE_POLA = [
+    # (organisation predikat, staff counts of 10, rules that fail: None = fits). Each bound at
+    # the bound (holds) and one ASN (10 %) beyond it (fails).
+    # 1. Istimewa: at most 70 % Sangat Baik
+    ("istimewa", dict(sangat_baik=7, baik=3), None),
+    ("istimewa", dict(sangat_baik=8, baik=2), "paling banyak 70 % Sangat Baik (80,0 %)"),
+    # 2. Baik: at most 70 % Baik; there must be Butuh Perbaikan and/or Kurang/Misconduct
+    ("baik", dict(baik=7, sangat_baik=2, butuh_perbaikan=1), None),
+    ("baik", dict(baik=7, sangat_baik=2, kurang=1), None),
+    ("baik", dict(baik=8, sangat_baik=1, butuh_perbaikan=1), "paling banyak 70 % Baik (80,0 %)"),
+    ("baik", dict(baik=7, sangat_baik=3),
+     "harus ada Butuh Perbaikan dan/atau Kurang/Misconduct (tidak ada)"),
+    # 3. Butuh Perbaikan/Cukup: at least 60 % Butuh Perbaikan; at most 10 % Sangat Baik
+    ("butuh_perbaikan", dict(butuh_perbaikan=6, sangat_baik=1, baik=3), None),
+    ("butuh_perbaikan", dict(butuh_perbaikan=5, sangat_baik=1, baik=4),
+     "paling sedikit 60 % Butuh Perbaikan (50,0 %)"),
+    ("butuh_perbaikan", dict(butuh_perbaikan=6, sangat_baik=2, baik=2), "paling banyak 10 % Sangat Baik (20,0 %)"),
+    # 4. Kurang: at least 60 % Kurang/Misconduct; at least 10 % Butuh Perbaikan; at most 10 % Sangat Baik
+    ("kurang", dict(kurang=6, butuh_perbaikan=1, sangat_baik=1, baik=2), None),
+    ("kurang", dict(kurang=5, butuh_perbaikan=1, sangat_baik=1, baik=3),
+     "paling sedikit 60 % Kurang/Misconduct (50,0 %)"),
+    ("kurang", dict(kurang=6, sangat_baik=1, baik=3), "paling sedikit 10 % Butuh Perbaikan (0,0 %)"),
+    ("kurang", dict(kurang=6, butuh_perbaikan=1, sangat_baik=2, baik=1), "paling banyak 10 % Sangat Baik (20,0 %)"),
+    # 5. Sangat Kurang: at least 60 % Sangat Kurang; at least 10 % Kurang/Misconduct and/or Butuh
+    #    Perbaikan (together); no Sangat Baik
+    ("sangat_kurang", dict(sangat_kurang=6, kurang=1, baik=3), None),
+    ("sangat_kurang", dict(sangat_kurang=6, butuh_perbaikan=1, baik=3), None),
+    ("sangat_kurang", dict(sangat_kurang=5, kurang=1, baik=4), "paling sedikit 60 % Sangat Kurang (50,0 %)"),
+    ("sangat_kurang", dict(sangat_kurang=6, baik=4),
+     "paling sedikit 10 % Kurang/Misconduct dan/atau Butuh Perbaikan (0,0 %)"),
+    ("sangat_kurang", dict(sangat_kurang=6, kurang=1, sangat_baik=1, baik=2), "tidak ada Sangat Baik (10,0 %)"),
+]
+
+
+@pytest.mark.parametrize("organisation,staff,failed", SE_POLA,
+                         ids=[f"{o}-{'-'.join(f'{k}{v}' for k, v in s.items())}" for o, s, _ in SE_POLA])
+def test_each_pola_of_the_se_at_and_beyond_its_bounds(skp, tmp_path, organisation, staff, failed):
+    value, label = pola_of(skp, tmp_path, organisation, **staff)
+    if failed is None:
+        assert (value, label.endswith(" Sesuai pola. (informatif)")) == (1.0, True), label
+    else:
+        assert (value, label.split(". Tidak sesuai: ")[1]) == (0.0, failed + ". (informatif)")
+
+
+def test_the_kurang_pola_reads_all_three_rules_of_the_se(skp, tmp_path):
+    _, label = pola_of(skp, tmp_path, "kurang", kurang=6, butuh_perbaikan=1, sangat_baik=1, baik=2)
+    assert label == ("Pola distribusi untuk predikat organisasi Kurang: paling sedikit 60 % Kurang/Misconduct; "
+                     "paling sedikit 10 % Butuh Perbaikan; paling banyak 10 % Sangat Baik. Sesuai pola. (informatif)")

@@ -20,7 +20,9 @@
 --   capaian_rata/{unit|office}/<slug>          %
 --   target_tidak_tercapai/{unit|office}/<slug> indikator label 'dari n indikator'
 --   kendala_share/{unit|office}/<slug>:<kategori>          %  share of the missed targets
---   pola_distribusi/{unit|office}/<slug>       1 sesuai / 0 tidak; label the guidance and result
+--   pola_distribusi/{unit|office}/<slug>       1 sesuai / 0 tidak / NULL not assessed (no
+--                                                        organisation predikat); label the
+--                                                        guidance and result, or the reason
 -- Rules: see the models read below (PermenPANRB 8/2021 capaian, PermenPANRB 6/2022 ratings and
 --   predikat, DOMAIN.md §2 kendala and pola distribusi). Values rounded to 2 decimals; a
 --   category's value is its rank.
@@ -110,7 +112,7 @@ numbers as (
     from scope_kendala
     union all
     select 'pola_distribusi', scope, slugify(scope_id), periode,
-           case when sesuai_pola then 1 else 0 end, keterangan, null
+           case when sesuai_pola then 1 when not sesuai_pola then 0 end, keterangan, null
     from scope_pola
 )
 select
