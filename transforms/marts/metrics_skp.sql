@@ -1,4 +1,4 @@
--- metrics_skp: one row per published SKP number (metrics contract, ARCHITECTURE.md): the
+-- metrics_skp: one row per published SKP number (metrics contract, docs/lineage.md): the
 -- capaian of each indicator, the mean capaian, ratings and predikat of each ASN, and per unit
 -- and for the whole office the mean capaian, the predikat distribution, missed targets and
 -- their obstacles, and the pola distribusi check.
@@ -24,7 +24,8 @@
 --                                                        organisation predikat); label the
 --                                                        guidance and result, or the reason
 -- Rules: see the models read below (PermenPANRB 8/2021 capaian, PermenPANRB 6/2022 ratings and
---   predikat, DOMAIN.md §2 kendala and pola distribusi). Values rounded to 2 decimals; a
+--   predikat, SE Menteri PANRB 3/2023 pola distribusi and heads of units, docs/skp.md
+--   kendala). Values rounded to 2 decimals; a
 --   category's value is its rank.
 with indicators as (
     select * from marts.skp_indicator_capaian

@@ -15,12 +15,12 @@
 --   (share >= persen), 'ada' (at least one ASN), over the predikat listed (a|b = counted
 --   together). Shares are of the ASN of the scope with a predikat, compared exactly
 --   (count x 100 against persen x ASN, no rounding at the bound).
---   The organisation's predikat is an input, set yearly (data/reference/predikat_organisasi.csv,
---   one row per unit slug and year; the root unit's row is the kecamatan's and also holds for
---   the office scope). There is no default: without a row the unit gets "predikat organisasi
---   belum ditetapkan: pola distribusi tidak dinilai", never a flag. A code that is not in
---   data/reference/predikat_organisasi_rating.csv, or two different predikat for one unit-year,
---   are not assessed either, with the reason.
+--   The organisation's predikat is an input, set yearly (marts.skp_predikat_organisasi over
+--   data/reference/predikat_organisasi.csv, one row per unit slug and year; the root unit's row
+--   is the kecamatan's and also holds for the office scope). There is no default: without a row
+--   the unit gets "predikat organisasi belum ditetapkan: pola distribusi tidak dinilai", never a
+--   flag. A code that is not in data/reference/predikat_organisasi_rating.csv, or two different
+--   predikat for one unit-year, are not assessed either, with the reason.
 with distribution as (
     select * from marts.skp_unit_predikat
 ),
@@ -30,18 +30,8 @@ rules as (
         batas, try_cast(persen as double) as persen, teks
     from ref.pola_distribusi
 ),
-kategori as (
-    select predikat, label from ref.predikat_organisasi_rating
-),
 organisasi as (
-    select trim(unit_slug) as unit_slug, trim(tahun) as tahun, lower(trim(predikat)) as predikat
-    from ref.predikat_organisasi
-    where coalesce(trim(predikat), '') <> ''
-),
-organisasi_tahun as (
-    select unit_slug, tahun, count(distinct predikat) as versions, min(predikat) as predikat
-    from organisasi
-    group by unit_slug, tahun
+    select * from marts.skp_predikat_organisasi
 ),
 scope_periods as (
     select distinct scope, scope_id, periode, left(periode, 4) as tahun, asn_berpredikat from distribution
@@ -49,13 +39,12 @@ scope_periods as (
 chosen as (
     select
         sp.*,
-        o.predikat                                  as predikat_entered,
-        o.versions,
-        case when o.versions = 1 and k.predikat is not null then k.predikat end as pola,
-        k.label                                     as pola_label
+        o.predikat_entered,
+        o.status                                    as predikat_status,
+        o.predikat                                  as pola,
+        o.predikat_label                            as pola_label
     from scope_periods sp
-    left join organisasi_tahun o on o.unit_slug = sp.scope_id and o.tahun = sp.tahun
-    left join kategori k on k.predikat = o.predikat and o.versions = 1
+    left join organisasi o on o.unit_slug = sp.scope_id and o.tahun = sp.tahun
 ),
 rule_checks as (
     select
@@ -111,7 +100,7 @@ select
             || ' (informatif)'
         when c.predikat_entered is null then
             'Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai'
-        when c.versions > 1 then
+        when c.predikat_status = 'ganda' then
             'Predikat organisasi ' || c.tahun || ' tercatat lebih dari satu di data/reference/predikat_organisasi.csv: '
             || 'pola distribusi tidak dinilai'
         when c.pola is not null then
