@@ -278,7 +278,8 @@ def test_a_camat_without_an_organisation_predikat_keeps_the_superiors_rating(skp
 
 def test_two_different_predikat_for_one_unit_year_are_used_for_nothing(skp, tmp_path):
     given(skp, "staging.stg_skp", [
-        indicator(target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai")])
+        indicator(target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai"),
+        indicator(nip=NIP_B, target=10, realisasi=10)])
     organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,baik", "kelurahan-pager,2026,istimewa")
     build(skp, "marts.metrics_skp")
     assert ratings_of(skp, NIP_A) == [
@@ -668,6 +669,29 @@ def test_each_pola_of_the_se_at_and_beyond_its_bounds(skp, tmp_path, organisatio
         assert (value, label.endswith(" Sesuai pola. (informatif)")) == (1.0, True), label
     else:
         assert (value, label.split(". Tidak sesuai: ")[1]) == (0.0, failed + ". (informatif)")
+
+
+def test_the_head_is_not_counted_in_the_pola_of_the_unit_they_lead(skp, tmp_path):
+    # Pager rated Istimewa: 7 staff Sangat Baik and 3 Baik = 70 % holds. The Lurah (Sangat Baik)
+    # is rated by the Camat, so is not counted: with them it would be 8 of 11 = 72,7 % and fail.
+    # In the office (the kecamatan, no predikat entered) the Lurah is staff like the others.
+    roster, skp_rows = [], [indicator(target=1, realisasi=1, rating_hasil_kerja="di_atas", rating_perilaku="di_atas")]
+    for i, predikat in enumerate(["sangat_baik"] * 7 + ["baik"] * 3):
+        nip = f"1990010120150110{i:02d}"
+        hk, pk = RATINGS_FOR[predikat]
+        roster.append({"nip": nip, "nama": f"Staf {i}", "jabatan": "Penata Layanan Operasional",
+                       "unit_slug": "kelurahan-pager", "jenis_asn": "PNS"})
+        skp_rows.append(indicator(nip=nip, target=1, realisasi=1, rating_hasil_kerja=hk, rating_perilaku=pk))
+    given(skp, "staging.stg_pegawai", roster)
+    given(skp, "staging.stg_skp", skp_rows)
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,istimewa")
+    build(skp, "marts.metrics_skp")
+    assert rows(skp, "select scope, asn_berpredikat, kepala_dikecualikan, sesuai_pola "
+                     "from marts.skp_unit_pola_distribusi order by scope") == [
+        ("office", 11, 0, None), ("unit", 10, 1, True)]
+    # the predikat counts of the unit still show everyone
+    assert rows(skp, "select value from marts.metrics_skp where metric_id = ?",
+                ["predikat_sangat_baik/unit/kelurahan-pager/2026-10"]) == [(8.0,)]
 
 
 def test_the_kurang_pola_reads_all_three_rules_of_the_se(skp, tmp_path):

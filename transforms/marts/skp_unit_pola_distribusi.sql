@@ -1,4 +1,4 @@
--- skp_unit_pola_distribusi: one row per unit (or office) per SKP period that has ASN with a
+-- skp_unit_pola_distribusi: one row per unit (or office) per SKP period that has staff with a
 -- predikat, checking the distribution of its staff's predikat against the pola distribusi for
 -- the organisation's predikat. Informational only: the guidance is never enforced and changes
 -- no predikat.
@@ -6,7 +6,8 @@
 --
 -- Columns: scope, scope_id, periode, tahun, pola (the organisation's predikat the guidance is
 --   read for; NULL when the office has not entered it), pola_label, dinilai (the check was
---   made), asn_berpredikat, sesuai_pola (all rules of the pola hold; NULL when not assessed),
+--   made), asn_berpredikat (the staff counted: ASN of the scope with a predikat, its head
+--   left out), kepala_dikecualikan (heads left out), sesuai_pola (all rules of the pola hold; NULL when not assessed),
 --   pedoman (the guidance text), tidak_terpenuhi (the rules that do not hold, with the share
 --   found), keterangan (one sentence for the metric label).
 -- Rule: pola distribusi of SE Menteri PANRB 3/2023 (Tata Cara Penetapan Predikat Kinerja
@@ -14,15 +15,26 @@
 --   as rules in data/reference/pola_distribusi.csv: batas 'maks' (share <= persen), 'min'
 --   (share >= persen), 'ada' (at least one ASN), over the predikat listed (a|b = counted
 --   together). Shares are of the ASN of the scope with a predikat, compared exactly
---   (count x 100 against persen x ASN, no rounding at the bound).
+--   (count x 100 against persen x ASN, no rounding at the bound). The pola guides the leader
+--   in rating the staff below them (SE 3/2023), so the head of the unit (marts.skp_kepala_unit)
+--   is not counted in the unit they lead: a Lurah counts in the office (the kecamatan, whose
+--   Camat rates them), not in their kelurahan; the Camat counts in neither.
 --   The organisation's predikat is an input, set yearly (marts.skp_predikat_organisasi over
 --   data/reference/predikat_organisasi.csv, one row per unit slug and year; the root unit's row
 --   is the kecamatan's and also holds for the office scope). There is no default: without a row
 --   the unit gets "predikat organisasi belum ditetapkan: pola distribusi tidak dinilai", never a
 --   flag. A code that is not in data/reference/predikat_organisasi_rating.csv, or two different
 --   predikat for one unit-year, are not assessed either, with the reason.
-with distribution as (
-    select * from marts.skp_unit_predikat
+with scope_asn as (
+    -- the staff of each scope-period with a predikat, without the scope's own head
+    select s.scope, s.scope_id, s.periode, a.predikat, coalesce(a.kepala_unit, false) and a.unit_slug = s.scope_id
+                                                                                         as is_head
+    from marts.skp_asn_scope s
+    join marts.skp_asn_period a on a.nip = s.nip and a.periode = s.periode
+    where a.predikat is not null
+),
+staff as (
+    select scope, scope_id, periode, predikat from scope_asn where not is_head
 ),
 rules as (
     select
@@ -34,7 +46,13 @@ organisasi as (
     select * from marts.skp_predikat_organisasi
 ),
 scope_periods as (
-    select distinct scope, scope_id, periode, left(periode, 4) as tahun, asn_berpredikat from distribution
+    select
+        scope, scope_id, periode, left(periode, 4) as tahun,
+        count(*) filter (where not is_head)                  as asn_berpredikat,
+        count(*) filter (where is_head)                      as kepala_dikecualikan
+    from scope_asn
+    group by scope, scope_id, periode
+    having count(*) filter (where not is_head) > 0
 ),
 chosen as (
     select
@@ -50,11 +68,11 @@ rule_checks as (
     select
         c.scope, c.scope_id, c.periode, c.pola, c.asn_berpredikat,
         r.urutan, r.teks, r.batas, r.persen,
-        sum(d.asn_count)                                    as asn_count,
-        sum(d.asn_count) * 100.0 / c.asn_berpredikat        as share_pct
+        count(d.predikat)                                   as asn_count,
+        count(d.predikat) * 100.0 / c.asn_berpredikat       as share_pct
     from chosen c
     join rules r on r.pola = c.pola
-    join distribution d
+    left join staff d
       on d.scope = c.scope and d.scope_id = c.scope_id and d.periode = c.periode
      and list_contains(r.predikat_list, d.predikat)
     group by c.scope, c.scope_id, c.periode, c.pola, c.asn_berpredikat, r.urutan, r.teks, r.batas, r.persen
@@ -90,6 +108,7 @@ select
     c.pola_label,
     p.sesuai_pola is not null                                        as dinilai,
     c.asn_berpredikat,
+    c.kepala_dikecualikan,
     p.sesuai_pola,
     p.pedoman,
     p.tidak_terpenuhi,
