@@ -13,7 +13,8 @@
 --   2. otherwise the jabatan, against the patterns of data/reference/kepala_unit_jabatan.csv in
 --      `urutan` order, the first match deciding: excluded titles first (Kepala Seksi, Kepala Sub
 --      Bagian, ... are not heads), then (Plt./Plh.) Camat, Lurah, and 'Kepala {unit}' where {unit}
---      is the name or an alias of the ASN's own unit in data/reference/units.csv;
+--      is the name or an alias of the ASN's own unit in data/reference/units.csv, as whole words
+--      ({unit} ends a pattern);
 --   3. no match: not a head.
 --   The jabatan is matched in lower case with every run of other characters turned into one
 --   space ('Plt. Lurah Pager' -> 'plt lurah pager').
@@ -24,7 +25,14 @@ with pegawai as (
     from staging.stg_pegawai
 ),
 patterns as (
-    select urutan::integer as urutan, pola, try_cast(kepala as boolean) as kepala, keterangan
+    -- '{unit}' ends a pattern: the text before it is a regular expression, and what follows
+    -- it in the jabatan must begin with one of the unit's names as whole words
+    select
+        urutan::integer                                                    as urutan,
+        try_cast(kepala as boolean)                                        as kepala,
+        keterangan,
+        contains(pola, '{unit}')                                           as needs_unit,
+        case when contains(pola, '{unit}') then split_part(pola, '{unit}', 1) else pola end as regex
     from ref.kepala_unit_jabatan
 ),
 unit_names as (
@@ -35,16 +43,25 @@ unit_names as (
     )
     where trim(regexp_replace(lower(name), '[^a-z0-9]+', ' ', 'g')) <> ''
 ),
+jabatan_matches as (
+    -- each distinct jabatan against each pattern once (a roster repeats its titles; the
+    -- patterns are data, so each match compiles its expression)
+    select
+        j.jabatan_words, t.urutan, t.kepala, t.keterangan, t.needs_unit,
+        case when t.needs_unit then trim(regexp_replace(j.jabatan_words, t.regex, '')) end as rest
+    from (select distinct jabatan_words from pegawai) j
+    join patterns t on regexp_matches(j.jabatan_words, t.regex)
+),
 matches as (
-    select p.nip, t.urutan, t.kepala, t.keterangan
+    select p.nip, m.urutan, m.kepala, m.keterangan
     from pegawai p
-    join patterns t on not contains(t.pola, '{unit}') and regexp_matches(p.jabatan_words, t.pola)
+    join jabatan_matches m on m.jabatan_words = p.jabatan_words and not m.needs_unit
     union all
-    select p.nip, t.urutan, t.kepala, t.keterangan
+    select distinct p.nip, m.urutan, m.kepala, m.keterangan
     from pegawai p
+    join jabatan_matches m on m.jabatan_words = p.jabatan_words and m.needs_unit
     join unit_names u on u.slug = p.unit_slug
-    join patterns t on contains(t.pola, '{unit}')
-                   and regexp_matches(p.jabatan_words, replace(t.pola, '{unit}', u.name_words))
+    where m.rest = u.name_words or starts_with(m.rest, u.name_words || ' ')
 ),
 first_match as (
     select nip, arg_min(kepala, urutan) as kepala, arg_min(keterangan, urutan) as keterangan
