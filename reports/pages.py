@@ -159,8 +159,16 @@ def headline_cards(report: Report, scope: str, scope_id: str, include_recommenda
     daftar = [(label, num_html(g(f"predikat_{code}"), text=angka(value(g(f"predikat_{code}"))) if g(f"predikat_{code}") else None))
               for code, label in PREDIKAT]
     if any(g(f"predikat_{code}") for code, _ in PREDIKAT):
+        catatan = Markup("ASN berpredikat pada periode ini")
+        pola = g("pola_distribusi")
+        if pola is not None:
+            # SE MenPANRB 3/2023, informational; the full guidance is the metric's label (hover)
+            teks = ("sesuai pola distribusi" if pola.value == 1 else "tidak sesuai pola distribusi"
+                    if pola.value == 0 else "pola distribusi tidak dinilai: predikat organisasi belum ditetapkan"
+                    if pola.label and "belum ditetapkan" in pola.label else "pola distribusi tidak dinilai")
+            catatan += Markup("; {} (informatif)").format(num_html(pola, text=teks))
         cards.append(kartu("Predikat kinerja ASN", num_html(g("asn_berpredikat")),
-                           catatan="ASN berpredikat pada periode ini", daftar=daftar))
+                           catatan=catatan, daftar=daftar))
     if include_recommendations:
         peng, pemb, perh = g("rekomendasi_penghargaan"), g("rekomendasi_pembinaan"), g("rekomendasi")
         if scope == "office":

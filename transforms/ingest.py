@@ -142,6 +142,10 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, list[Colu
     for shape, columns in specs.items():
         cols = ", ".join(f'"{c.column}" varchar' for c in columns)
         con.execute(f"create table if not exists raw.{shape} (_file_id integer, _row integer, {cols})")
+        # an optional column added to column_aliases.csv later (e.g. pegawai.kepala_unit) reaches
+        # a warehouse made before it; the rows loaded earlier have it empty
+        for c in columns:
+            con.execute(f'alter table raw.{shape} add column if not exists "{c.column}" varchar')
     con.execute(
         "create table if not exists raw._rejects (_file_id integer, _row integer, error varchar, line varchar)"
     )

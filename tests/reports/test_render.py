@@ -119,6 +119,16 @@ def test_index_leads_with_the_findings_and_headline_figures(rendered):
     assert "Nov 2025" in html and "Okt 2026" in html
 
 
+def test_the_predikat_card_says_the_pola_is_not_assessed_without_an_organisation_predikat(rendered):
+    # the shipped predikat_organisasi.csv is empty: SE MenPANRB 3/2023's pola is read for the
+    # organisation's own predikat, so nothing is checked and nothing is flagged
+    html = (rendered / "index.html").read_text(encoding="utf-8")
+    assert ('data-metric-id="pola_distribusi/office/kecamatan-rakumpit/2026-10" title="pola_distribusi/office/'
+            'kecamatan-rakumpit/2026-10 · Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai">'
+            'pola distribusi tidak dinilai: predikat organisasi belum ditetapkan</span> (informatif)') in html
+    assert "tidak sesuai pola distribusi" not in html
+
+
 def test_unit_page_shows_trends_priorities_kendala_and_complaints(rendered):
     html = (rendered / f"unit-{HOSTILE_UNIT}.html").read_text(encoding="utf-8")
     for chart in ("tren-kehadiran-", "tren-terlambat-", "tren-capaian-", "tren-ikm-", "nrr-", "kendala-", "keluhan-"):

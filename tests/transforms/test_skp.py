@@ -2,7 +2,8 @@
 
 Given rows in staging.stg_skp / staging.stg_pegawai -> expected rows, each worked out by hand.
 Rules: PermenPANRB 8/2021 (capaian IKI), PermenPANRB 6/2022 (ratings and predikat matrix),
-DOMAIN.md §2 (suggestion bands, kendala, pola distribusi). docs/skp.md explains them.
+SE Menteri PANRB 3/2023 (pola distribusi; a head's rating hasil kerja from the organisation's
+predikat), the office's suggestion bands and kendala categories. docs/skp.md explains them.
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def test_lower_is_better_is_two_minus_the_ratio(skp):
 
 
 def test_lower_is_better_above_twice_the_target_is_zero_not_negative(skp):
-    # (1 + (1 - 5/2)) x 100 = -50 -> 0 (DOMAIN.md §2: capaian never below 0 %)
+    # (1 + (1 - 5/2)) x 100 = -50 -> 0 (docs/skp.md: capaian never below 0 %)
     got = capaian_of(skp, indicator(arah="turun", target=2, realisasi=5))
     assert got == [("turun", 2, 0.0, True, False)]
 
@@ -154,7 +155,7 @@ def test_kendala_on_a_met_target_gets_no_category(skp):
 # ---------------------------------------------------------------- ratings and predikat
 
 NINE_CELLS = [
-    # (hasil kerja, perilaku) -> predikat, rank   (PermenPANRB 6/2022; DOMAIN.md §2 table)
+    # (hasil kerja, perilaku) -> predikat, rank   (PermenPANRB 6/2022 matrix)
     ("di_atas", "di_atas", "Sangat Baik", 5),
     ("di_atas", "sesuai", "Baik", 4),
     ("di_atas", "di_bawah", "Kurang/Misconduct", 2),
@@ -222,6 +223,180 @@ def test_without_perilaku_rating_there_is_no_predikat_and_the_metric_says_why(sk
     assert rows(skp, "select count(*) from marts.metrics_skp where metric = 'rating_perilaku'") == [(0,)]
 
 
+# ---------------------------------------------------------------- heads of a unit (SE MenPANRB 3/2023)
+
+NIP_D = "199002142015031004"
+NIP_E = "199205172019022005"
+
+
+def organisation_predikat(con, tmp_path, *rows_: str) -> None:
+    """Load the reference tables with these predikat_organisasi.csv rows (unit_slug,tahun,predikat)."""
+    load_reference_tables(con, reference_copy(tmp_path, predikat_organisasi=(
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n" + "".join(f"{r},penetapan,\n" for r in rows_))))
+
+
+def ratings_of(con, *nips: str) -> list[tuple]:
+    return rows(con, "select nip, kepala_unit, rating_hasil_kerja_atasan, rating_hasil_kerja, rating_hasil_kerja_source, "
+                     "rating_hasil_kerja_label, predikat_label, kepala_unit_note from marts.skp_asn_period "
+                     f"where nip in ({', '.join('?' for _ in nips)}) order by nip", list(nips))
+
+
+def test_a_lurah_whose_kelurahan_is_istimewa_gets_di_atas_and_with_perilaku_sesuai_is_baik(skp, tmp_path):
+    # the superior wrote di bawah; the Lurah leads Pager, rated Istimewa for 2026, so the
+    # organisation's performance is the rating hasil kerja: di atas x sesuai = Baik (not Butuh
+    # Perbaikan). The staff of Pager keep their superior's rating.
+    given(skp, "staging.stg_skp", [
+        indicator(target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai"),
+        indicator(nip=NIP_B, target=10, realisasi=10, rating_hasil_kerja="sesuai", rating_perilaku="sesuai"),
+    ])
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,istimewa")
+    build(skp, "marts.metrics_skp")
+    assert ratings_of(skp, NIP_A, NIP_B) == [
+        (NIP_A, True, "di_bawah", "di_atas", "predikat_organisasi", "Di atas ekspektasi (predikat organisasi)",
+         "Baik (hasil kerja dari predikat organisasi)",
+         "kepala unit: rating hasil kerja = predikat kinerja organisasi Istimewa tahun 2026 (SE Menteri PANRB 3/2023)"),
+        (NIP_B, False, "sesuai", "sesuai", "atasan", "Sesuai ekspektasi", "Baik", None),
+    ]
+    assert rows(skp, "select metric, value, label from marts.metrics_skp where scope = 'asn' and scope_id = ? "
+                     "and metric in ('rating_hasil_kerja', 'predikat') order by metric", [NIP_A]) == [
+        ("predikat", 4.0, "Baik (hasil kerja dari predikat organisasi)"),
+        ("rating_hasil_kerja", 3.0, "Di atas ekspektasi (predikat organisasi)"),
+    ]
+
+
+def test_a_camat_without_an_organisation_predikat_keeps_the_superiors_rating(skp, tmp_path):
+    # only Pager has a predikat for 2026; the kecamatan has none, so the Camat keeps di bawah
+    given(skp, "staging.stg_skp", [
+        indicator(nip=NIP_C, target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai")])
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,istimewa", "kecamatan-rakumpit,2025,istimewa")
+    build(skp, "marts.skp_asn_period")
+    assert ratings_of(skp, NIP_C) == [
+        (NIP_C, True, "di_bawah", "di_bawah", "atasan", "Di bawah ekspektasi", "Butuh Perbaikan",
+         "kepala unit: predikat organisasi tahun 2026 belum ditetapkan, rating hasil kerja dari atasan"),
+    ]
+
+
+def test_two_different_predikat_for_one_unit_year_are_used_for_nothing(skp, tmp_path):
+    given(skp, "staging.stg_skp", [
+        indicator(target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai"),
+        indicator(nip=NIP_B, target=10, realisasi=10)])
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,baik", "kelurahan-pager,2026,istimewa")
+    build(skp, "marts.metrics_skp")
+    assert ratings_of(skp, NIP_A) == [
+        (NIP_A, True, "di_bawah", "di_bawah", "atasan", "Di bawah ekspektasi", "Butuh Perbaikan",
+         "kepala unit: predikat organisasi tahun 2026 tercatat lebih dari satu, rating hasil kerja dari atasan")]
+    assert rows(skp, "select value, label from marts.metrics_skp where metric_id = ?",
+                ["pola_distribusi/unit/kelurahan-pager/2026-10"]) == [(
+        None, "Predikat organisasi 2026 tercatat lebih dari satu di data/reference/predikat_organisasi.csv: "
+              "pola distribusi tidak dinilai")]
+
+
+@pytest.mark.parametrize("organisation,rating", [
+    ("istimewa", "di_atas"), ("baik", "sesuai"),
+    ("butuh_perbaikan", "di_bawah"), ("kurang", "di_bawah"), ("sangat_kurang", "di_bawah"),
+])
+def test_the_organisation_predikat_maps_to_the_heads_rating(skp, tmp_path, organisation, rating):
+    given(skp, "staging.stg_skp", [
+        indicator(nip=NIP_C, target=10, realisasi=10, rating_hasil_kerja="sesuai", rating_perilaku="sesuai")])
+    organisation_predikat(skp, tmp_path, f"kecamatan-rakumpit,2026,{organisation}")
+    build(skp, "marts.skp_asn_period")
+    assert rows(skp, "select rating_hasil_kerja, rating_hasil_kerja_source, predikat_organisasi "
+                     "from marts.skp_asn_period") == [(rating, "predikat_organisasi", organisation)]
+
+
+def test_a_kepala_seksi_pemerintahan_is_not_a_head(skp, tmp_path):
+    given(skp, "staging.stg_pegawai", [{"nip": NIP_D, "nama": "Eko Susilo", "jabatan": "Kepala Seksi Pemerintahan",
+                                        "unit_slug": "kelurahan-pager", "jenis_asn": "PNS"}])
+    given(skp, "staging.stg_skp", [
+        indicator(nip=NIP_D, target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai")])
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,istimewa")
+    build(skp, "marts.skp_asn_period")
+    assert ratings_of(skp, NIP_D) == [
+        (NIP_D, False, "di_bawah", "di_bawah", "atasan", "Di bawah ekspektasi", "Butuh Perbaikan", None)]
+
+
+def test_the_roster_flag_marks_a_head_and_wins_over_the_jabatan(skp, tmp_path):
+    # PATEN's coordinator is no 'Kepala ...' by title but the roster says kepala_unit = ya;
+    # the Lurah of Pager is marked kepala_unit = tidak (e.g. on leave, a Plt. leads): not a head
+    given(skp, "staging.stg_pegawai", [{"nip": NIP_E, "nama": "Rina", "jabatan": "Penata Layanan Operasional",
+                                        "unit_slug": "paten-rakumpit", "jenis_asn": "PNS", "kepala_unit": True}])
+    skp.execute("update staging.stg_pegawai set kepala_unit = false where nip = ?", [NIP_A])
+    given(skp, "staging.stg_skp", [
+        indicator(nip=NIP_E, target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai"),
+        indicator(nip=NIP_A, target=10, realisasi=10, rating_hasil_kerja="di_bawah", rating_perilaku="sesuai"),
+    ])
+    organisation_predikat(skp, tmp_path, "paten-rakumpit,2026,baik", "kelurahan-pager,2026,istimewa")
+    build(skp, "marts.skp_asn_period")
+    assert rows(skp, "select nip, kepala_unit, kepala_unit_dasar, rating_hasil_kerja, rating_hasil_kerja_source, "
+                     "predikat from marts.skp_asn_period order by nip") == [
+        (NIP_A, False, None, "di_bawah", "atasan", "butuh_perbaikan"),
+        (NIP_E, True, "kolom kepala_unit", "sesuai", "predikat_organisasi", "baik"),
+    ]
+
+
+def test_a_plt_lurah_is_a_head(skp, tmp_path):
+    skp.execute("update staging.stg_pegawai set jabatan = 'Plt. Lurah Pager' where nip = ?", [NIP_A])
+    given(skp, "staging.stg_skp", [indicator(target=10, realisasi=10, rating_hasil_kerja="sesuai",
+                                             rating_perilaku="sesuai")])
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,kurang")
+    build(skp, "marts.skp_asn_period")
+    # Kurang -> di bawah; di bawah x sesuai = Butuh Perbaikan
+    assert rows(skp, "select kepala_unit, kepala_unit_dasar, rating_hasil_kerja, predikat_label "
+                     "from marts.skp_asn_period") == [
+        (True, "jabatan", "di_bawah", "Butuh Perbaikan (hasil kerja dari predikat organisasi)")]
+
+
+@pytest.mark.parametrize("jabatan,unit,head", [
+    ("Camat Rakumpit", "kecamatan-rakumpit", True),
+    ("Plh. Camat", "kecamatan-rakumpit", True),
+    ("Sekretaris Camat", "kecamatan-rakumpit", False),
+    ("Lurah Bukit Sua", "kelurahan-bukit-sua", True),
+    ("PLT LURAH", "kelurahan-bukit-sua", True),
+    ("Sekretaris Lurah", "kelurahan-bukit-sua", False),
+    ("Kepala Seksi Pemerintahan", "kelurahan-bukit-sua", False),
+    ("Kepala Subbagian Umum dan Kepegawaian", "kecamatan-rakumpit", False),
+    ("Kepala Sub Bagian Umum", "kecamatan-rakumpit", False),
+    ("Kepala Kantor Kelurahan Bukit Sua", "kelurahan-bukit-sua", True),     # Kepala <its unit's name>
+    ("Kepala PATEN", "paten-rakumpit", True),                               # Kepala <an alias of its unit>
+    ("Kepala Kelurahan Pager", "kelurahan-bukit-sua", False),               # not the ASN's own unit
+    ("Pengadministrasi Perkantoran", "kelurahan-bukit-sua", False),
+])
+def test_who_heads_a_unit_by_jabatan(skp, jabatan, unit, head):
+    given(skp, "staging.stg_pegawai", [{"nip": NIP_D, "nama": "X", "jabatan": jabatan, "unit_slug": unit,
+                                        "jenis_asn": "PNS"}])
+    build(skp, "marts.skp_kepala_unit")
+    assert rows(skp, "select kepala_unit from marts.skp_kepala_unit where nip = ?", [NIP_D]) == [(head,)]
+
+
+def test_the_roster_kepala_unit_column_is_read_as_ya_tidak_and_a_bad_value_only_warns(tmp_path):
+    from expectations.validate import validate_warehouse
+    from helpers import AS_OF, write_inbox
+    from transforms.ingest import ingest_inbox
+    from transforms.warehouse import connect
+
+    inbox = write_inbox(tmp_path, {"pegawai/pegawai.csv": (
+        "nip,nama,jabatan,unit_kerja,jenis_asn,Kepala Unit\n"
+        f"{NIP_A},Agus,Penata Layanan Operasional,PATEN,PNS,Ya\n"
+        f"{NIP_B},Siti,Lurah Pager,Kelurahan Pager,PNS, tidak \n"
+        f"{NIP_C},Yohanes,Camat,Kecamatan Rakumpit,PNS,mungkin\n"      # unreadable: warning, jabatan decides
+        f"{NIP_D},Eko,Staf,Kelurahan Pager,PNS,\n")})
+    con = connect(":memory:")
+    try:
+        load_reference_tables(con)
+        ingest_inbox(con, inbox)
+        validate_warehouse(con, AS_OF, "run")
+        assert rows(con, "select nip, kepala_unit from staging.stg_pegawai order by _row") == [
+            (NIP_A, True), (NIP_B, False), (NIP_C, None), (NIP_D, None)]
+        assert rows(con, "select \"row\", \"column\", value, rule from quarantine.warnings "
+                         "where shape = 'pegawai'") == [(4, "kepala_unit", "mungkin", "flag_invalid")]
+        build(con, "marts.skp_kepala_unit")
+        assert rows(con, "select nip, kepala_unit, kepala_unit_dasar from marts.skp_kepala_unit order by nip") == [
+            (NIP_C, True, "jabatan"), (NIP_A, True, "kolom kepala_unit"), (NIP_D, False, None),
+            (NIP_B, False, "kolom kepala_unit")]
+    finally:
+        con.close()
+
+
 # ---------------------------------------------------------------- periods
 
 def test_quarterly_rows_are_their_own_asn_period_published_with_the_quarter(skp):
@@ -242,7 +417,7 @@ def test_quarterly_rows_are_their_own_asn_period_published_with_the_quarter(skp)
                 [f"capaian/indikator/{NIP_A}:a/2026-Q3"]) == [(90.0, "Tidak tercapai - Tidak disebutkan")]
     assert rows(skp, "select value from marts.metrics_skp where metric_id = ?",
                 [f"capaian_rata/unit/kelurahan-pager/2026-Q3"]) == [(100.0,)]
-    # the run of September publishes the quarter it closes (ARCHITECTURE.md)
+    # the run of September publishes the quarter it closes (docs/skp.md, Periods)
     assert "2026-Q3" in periods_published_by("2026-09")
 
 
@@ -300,17 +475,16 @@ def test_unit_and_office_summaries(skp):
                      "and scope_id like 'kelurahan-pager:%'") == [(7,)]   # every category, zeros included
 
 
-def test_pola_distribusi_is_an_informational_flag(skp):
+def test_without_an_organisation_predikat_the_pola_is_not_assessed(skp):
+    # SE MenPANRB 3/2023 reads the pola for the organisation's own predikat; the shipped
+    # predikat_organisasi.csv has no rows, so nothing is assumed and nothing is flagged
     given(skp, "staging.stg_skp", UNIT_CASE)
     build(skp, "marts.metrics_skp")
-    # Pager: 1 Sangat Baik, 1 Baik. Default organisation predikat Baik: at most 70 % Baik (50 %: holds);
-    # some Butuh Perbaikan and/or Kurang (none: does not hold) -> 0, with the guidance in the label
-    assert rows(skp, "select value, label from marts.metrics_skp where metric_id = ?",
-                ["pola_distribusi/unit/kelurahan-pager/2026-10"]) == [(
-        0.0,
-        "Pola distribusi untuk predikat organisasi Baik: paling banyak 70 % Baik; ada Butuh Perbaikan dan/atau "
-        "Kurang. Tidak sesuai: ada Butuh Perbaikan dan/atau Kurang (tidak ada). (informatif)",
-    )]
+    assert rows(skp, "select scope, scope_id, value, label from marts.metrics_skp "
+                     "where metric = 'pola_distribusi' order by scope, scope_id") == [
+        ("office", "kecamatan-rakumpit", None, "Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai"),
+        ("unit", "kelurahan-pager", None, "Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai"),
+    ]
     # the kecamatan unit has no ASN with a predikat: nothing to check
     assert rows(skp, "select count(*) from marts.metrics_skp where metric = 'pola_distribusi' "
                      "and scope_id = 'kecamatan-rakumpit' and scope = 'unit'") == [(0,)]
@@ -385,20 +559,142 @@ def test_the_sangat_kurang_wording_is_selectable(skp, tmp_path):
 
 
 def test_office_enters_its_organisation_predikat_and_the_pola_check_follows(skp, tmp_path):
-    # Pager rated Istimewa by the office: at most 70 % Sangat Baik; Pager has 1 of 2 = 50 % -> holds -> 1
+    # Pager rated Istimewa for 2026: at most 70 % Sangat Baik; Pager has 1 of 2 = 50 % -> holds -> 1.
+    # The kecamatan's row (the root unit) holds for the office: Baik, 1 SB + 1 B of 2 -> 50 % Baik
+    # holds, but no Butuh Perbaikan/Kurang -> 0. Pager's 2025 predikat says nothing about 2026.
     given(skp, "staging.stg_skp", UNIT_CASE)
     ref = reference_copy(tmp_path, predikat_organisasi=(
-        "scope,scope_id,tahun,pola,keterangan\n"
-        "*,*,*,baik,default\n"
-        "unit,kelurahan-pager,2026,istimewa,penetapan kantor\n"))
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n"
+        "kecamatan-rakumpit,2026,baik,penetapan wali kota,\n"
+        "kelurahan-pager,2025,sangat_kurang,penetapan camat,\n"
+        "kelurahan-pager,2026,istimewa,penetapan camat,\n"))
     load_reference_tables(skp, ref)
     build(skp, "marts.metrics_skp")
     assert rows(skp, "select scope, scope_id, value, label from marts.metrics_skp "
                      "where metric = 'pola_distribusi' order by scope, scope_id") == [
         ("office", "kecamatan-rakumpit", 0.0,
-         "Pola distribusi untuk predikat organisasi Baik: paling banyak 70 % Baik; ada Butuh Perbaikan dan/atau "
-         "Kurang. Tidak sesuai: ada Butuh Perbaikan dan/atau Kurang (tidak ada). (informatif)"),
+         "Pola distribusi untuk predikat organisasi Baik: paling banyak 70 % Baik; harus ada Butuh Perbaikan "
+         "dan/atau Kurang/Misconduct. Tidak sesuai: harus ada Butuh Perbaikan dan/atau Kurang/Misconduct "
+         "(tidak ada). (informatif)"),
         ("unit", "kelurahan-pager", 1.0,
          "Pola distribusi untuk predikat organisasi Istimewa: paling banyak 70 % Sangat Baik. Sesuai pola. "
          "(informatif)"),
     ]
+
+
+def test_an_unknown_organisation_predikat_is_not_assessed_and_says_why(skp, tmp_path):
+    given(skp, "staging.stg_skp", UNIT_CASE)
+    ref = reference_copy(tmp_path, predikat_organisasi=(
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n"
+        "kelurahan-pager,2026,cukup baik,,\n"))
+    load_reference_tables(skp, ref)
+    build(skp, "marts.metrics_skp")
+    assert rows(skp, "select value, label from marts.metrics_skp where metric_id = ?",
+                ["pola_distribusi/unit/kelurahan-pager/2026-10"]) == [(
+        None, "Predikat organisasi 'cukup baik' tidak dikenal (lihat data/reference/predikat_organisasi_rating.csv): "
+              "pola distribusi tidak dinilai")]
+
+
+# ---------------------------------------------------------------- pola distribusi, SE MenPANRB 3/2023
+
+# ratings that give each predikat (PermenPANRB 6/2022 matrix)
+RATINGS_FOR = {
+    "sangat_baik": ("di_atas", "di_atas"), "baik": ("sesuai", "sesuai"),
+    "butuh_perbaikan": ("di_bawah", "sesuai"), "kurang": ("sesuai", "di_bawah"),
+    "sangat_kurang": ("di_bawah", "di_bawah"),
+}
+
+
+def pola_of(con, tmp_path, organisation: str, **staff: int) -> tuple:
+    """(value, label) of the pola check of a 10-person Bukit Sua whose predikat counts are given."""
+    roster, skp_rows = [], []
+    for predikat, n in staff.items():
+        hk, pk = RATINGS_FOR[predikat]
+        for i in range(n):
+            nip = f"1990010120150110{len(roster):02d}"
+            roster.append({"nip": nip, "nama": f"Staf {len(roster)}", "jabatan": "Pengadministrasi Perkantoran",
+                           "unit_slug": "kelurahan-bukit-sua", "jenis_asn": "PNS"})
+            skp_rows.append(indicator(nip=nip, target=1, realisasi=1, rating_hasil_kerja=hk, rating_perilaku=pk))
+    assert len(roster) == 10
+    given(con, "staging.stg_pegawai", roster)
+    given(con, "staging.stg_skp", skp_rows)
+    load_reference_tables(con, reference_copy(tmp_path, predikat_organisasi=(
+        "unit_slug,tahun,predikat,dasar_penetapan,keterangan\n"
+        f"kelurahan-bukit-sua,2026,{organisation},penetapan camat,\n")))
+    build(con, "marts.metrics_skp")
+    (got,) = rows(con, "select value, label from marts.metrics_skp where metric_id = ?",
+                  ["pola_distribusi/unit/kelurahan-bukit-sua/2026-10"])
+    return got
+
+
+SE_POLA = [
+    # (organisation predikat, staff counts of 10, rules that fail: None = fits). Each bound at
+    # the bound (holds) and one ASN (10 %) beyond it (fails).
+    # 1. Istimewa: at most 70 % Sangat Baik
+    ("istimewa", dict(sangat_baik=7, baik=3), None),
+    ("istimewa", dict(sangat_baik=8, baik=2), "paling banyak 70 % Sangat Baik (80,0 %)"),
+    # 2. Baik: at most 70 % Baik; there must be Butuh Perbaikan and/or Kurang/Misconduct
+    ("baik", dict(baik=7, sangat_baik=2, butuh_perbaikan=1), None),
+    ("baik", dict(baik=7, sangat_baik=2, kurang=1), None),
+    ("baik", dict(baik=8, sangat_baik=1, butuh_perbaikan=1), "paling banyak 70 % Baik (80,0 %)"),
+    ("baik", dict(baik=7, sangat_baik=3),
+     "harus ada Butuh Perbaikan dan/atau Kurang/Misconduct (tidak ada)"),
+    # 3. Butuh Perbaikan/Cukup: at least 60 % Butuh Perbaikan; at most 10 % Sangat Baik
+    ("butuh_perbaikan", dict(butuh_perbaikan=6, sangat_baik=1, baik=3), None),
+    ("butuh_perbaikan", dict(butuh_perbaikan=5, sangat_baik=1, baik=4),
+     "paling sedikit 60 % Butuh Perbaikan (50,0 %)"),
+    ("butuh_perbaikan", dict(butuh_perbaikan=6, sangat_baik=2, baik=2), "paling banyak 10 % Sangat Baik (20,0 %)"),
+    # 4. Kurang: at least 60 % Kurang/Misconduct; at least 10 % Butuh Perbaikan; at most 10 % Sangat Baik
+    ("kurang", dict(kurang=6, butuh_perbaikan=1, sangat_baik=1, baik=2), None),
+    ("kurang", dict(kurang=5, butuh_perbaikan=1, sangat_baik=1, baik=3),
+     "paling sedikit 60 % Kurang/Misconduct (50,0 %)"),
+    ("kurang", dict(kurang=6, sangat_baik=1, baik=3), "paling sedikit 10 % Butuh Perbaikan (0,0 %)"),
+    ("kurang", dict(kurang=6, butuh_perbaikan=1, sangat_baik=2, baik=1), "paling banyak 10 % Sangat Baik (20,0 %)"),
+    # 5. Sangat Kurang: at least 60 % Sangat Kurang; at least 10 % Kurang/Misconduct and/or Butuh
+    #    Perbaikan (together); no Sangat Baik
+    ("sangat_kurang", dict(sangat_kurang=6, kurang=1, baik=3), None),
+    ("sangat_kurang", dict(sangat_kurang=6, butuh_perbaikan=1, baik=3), None),
+    ("sangat_kurang", dict(sangat_kurang=5, kurang=1, baik=4), "paling sedikit 60 % Sangat Kurang (50,0 %)"),
+    ("sangat_kurang", dict(sangat_kurang=6, baik=4),
+     "paling sedikit 10 % Kurang/Misconduct dan/atau Butuh Perbaikan (0,0 %)"),
+    ("sangat_kurang", dict(sangat_kurang=6, kurang=1, sangat_baik=1, baik=2), "tidak ada Sangat Baik (10,0 %)"),
+]
+
+
+@pytest.mark.parametrize("organisation,staff,failed", SE_POLA,
+                         ids=[f"{o}-{'-'.join(f'{k}{v}' for k, v in s.items())}" for o, s, _ in SE_POLA])
+def test_each_pola_of_the_se_at_and_beyond_its_bounds(skp, tmp_path, organisation, staff, failed):
+    value, label = pola_of(skp, tmp_path, organisation, **staff)
+    if failed is None:
+        assert (value, label.endswith(" Sesuai pola. (informatif)")) == (1.0, True), label
+    else:
+        assert (value, label.split(". Tidak sesuai: ")[1]) == (0.0, failed + ". (informatif)")
+
+
+def test_the_head_is_not_counted_in_the_pola_of_the_unit_they_lead(skp, tmp_path):
+    # Pager rated Istimewa: 7 staff Sangat Baik and 3 Baik = 70 % holds. The Lurah (Sangat Baik)
+    # is rated by the Camat, so is not counted: with them it would be 8 of 11 = 72,7 % and fail.
+    # In the office (the kecamatan, no predikat entered) the Lurah is staff like the others.
+    roster, skp_rows = [], [indicator(target=1, realisasi=1, rating_hasil_kerja="di_atas", rating_perilaku="di_atas")]
+    for i, predikat in enumerate(["sangat_baik"] * 7 + ["baik"] * 3):
+        nip = f"1990010120150110{i:02d}"
+        hk, pk = RATINGS_FOR[predikat]
+        roster.append({"nip": nip, "nama": f"Staf {i}", "jabatan": "Penata Layanan Operasional",
+                       "unit_slug": "kelurahan-pager", "jenis_asn": "PNS"})
+        skp_rows.append(indicator(nip=nip, target=1, realisasi=1, rating_hasil_kerja=hk, rating_perilaku=pk))
+    given(skp, "staging.stg_pegawai", roster)
+    given(skp, "staging.stg_skp", skp_rows)
+    organisation_predikat(skp, tmp_path, "kelurahan-pager,2026,istimewa")
+    build(skp, "marts.metrics_skp")
+    assert rows(skp, "select scope, asn_berpredikat, kepala_dikecualikan, sesuai_pola "
+                     "from marts.skp_unit_pola_distribusi order by scope") == [
+        ("office", 11, 0, None), ("unit", 10, 1, True)]
+    # the predikat counts of the unit still show everyone
+    assert rows(skp, "select value from marts.metrics_skp where metric_id = ?",
+                ["predikat_sangat_baik/unit/kelurahan-pager/2026-10"]) == [(8.0,)]
+
+
+def test_the_kurang_pola_reads_all_three_rules_of_the_se(skp, tmp_path):
+    _, label = pola_of(skp, tmp_path, "kurang", kurang=6, butuh_perbaikan=1, sangat_baik=1, baik=2)
+    assert label == ("Pola distribusi untuk predikat organisasi Kurang: paling sedikit 60 % Kurang/Misconduct; "
+                     "paling sedikit 10 % Butuh Perbaikan; paling banyak 10 % Sangat Baik. Sesuai pola. (informatif)")

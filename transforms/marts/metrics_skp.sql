@@ -1,4 +1,4 @@
--- metrics_skp: one row per published SKP number (metrics contract, ARCHITECTURE.md): the
+-- metrics_skp: one row per published SKP number (metrics contract, docs/lineage.md): the
 -- capaian of each indicator, the mean capaian, ratings and predikat of each ASN, and per unit
 -- and for the whole office the mean capaian, the predikat distribution, missed targets and
 -- their obstacles, and the pola distribusi check.
@@ -20,9 +20,12 @@
 --   capaian_rata/{unit|office}/<slug>          %
 --   target_tidak_tercapai/{unit|office}/<slug> indikator label 'dari n indikator'
 --   kendala_share/{unit|office}/<slug>:<kategori>          %  share of the missed targets
---   pola_distribusi/{unit|office}/<slug>       1 sesuai / 0 tidak; label the guidance and result
+--   pola_distribusi/{unit|office}/<slug>       1 sesuai / 0 tidak / NULL not assessed (no
+--                                                        organisation predikat); label the
+--                                                        guidance and result, or the reason
 -- Rules: see the models read below (PermenPANRB 8/2021 capaian, PermenPANRB 6/2022 ratings and
---   predikat, DOMAIN.md §2 kendala and pola distribusi). Values rounded to 2 decimals; a
+--   predikat, SE Menteri PANRB 3/2023 pola distribusi and heads of units, docs/skp.md
+--   kendala). Values rounded to 2 decimals; a
 --   category's value is its rank.
 with indicators as (
     select * from marts.skp_indicator_capaian
@@ -110,7 +113,7 @@ numbers as (
     from scope_kendala
     union all
     select 'pola_distribusi', scope, slugify(scope_id), periode,
-           case when sesuai_pola then 1 else 0 end, keterangan, null
+           case when sesuai_pola then 1 when not sesuai_pola then 0 end, keterangan, null
     from scope_pola
 )
 select

@@ -13,7 +13,7 @@
 --   kendala (text as written), kendala_category, kendala_label (missed targets only),
 --   rating_hasil_kerja, rating_perilaku (codes as exported), _file_id, _row.
 --
--- Rule (capaian IKI, PermenPANRB 8/2021; DOMAIN.md §2):
+-- Rule (capaian IKI, PermenPANRB 8/2021; docs/skp.md):
 --   naik  (higher is better): capaian = realisasi / target x 100 %
 --   turun (lower is better):  capaian = (1 + (1 - realisasi / target)) x 100 %, never below 0 %
 --   rentang [min, max]: inside the range -> 100 %; outside, the bound on the side where the

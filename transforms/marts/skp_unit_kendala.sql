@@ -9,7 +9,7 @@
 --   share_pct (missed_count / missed_total x 100).
 -- Rule: an indicator is missed when its capaian is below 100 % (PermenPANRB 8/2021, see
 --   marts.skp_indicator_capaian); its obstacle is the category the free text maps to
---   (DOMAIN.md §2: SDM, anggaran, sarana/prasarana, pelatihan/kompetensi, regulasi, lainnya;
+--   (docs/skp.md: SDM, anggaran, sarana/prasarana, pelatihan/kompetensi, regulasi, lainnya;
 --   unknown text -> lainnya; no text -> tidak-disebut).
 with indicators as (
     select * from marts.skp_indicator_capaian

@@ -7,7 +7,7 @@
 --   asn_berpredikat, asn_tanpa_predikat, indikator_count, indikator_met, indikator_missed,
 --   capaian_rata_pct.
 -- Rules: capaian_rata_pct is the mean of the ASN means (each ASN weighs the same, as each
---   indicator does within an ASN; DOMAIN.md §2 "equal weights"). Periods as written in the
+--   indicator does within an ASN; docs/skp.md, "equal weights"). Periods as written in the
 --   export: a unit's 2026-Q3 row holds only the ASN whose SKP came per quarter, its 2026-09 row
 --   only those who came per month (no roll-up; see marts.skp_asn_period).
 --   The predikat distribution is marts.skp_unit_predikat, obstacles marts.skp_unit_kendala,

@@ -25,6 +25,13 @@ typed as (
         r.pin,
         r.tmt_mulai,
         r.tmt_selesai,
+        nullif(trim(r.kepala_unit), '')       as kepala_unit,
+        -- the optional head-of-unit flag: ya/tidak, true/false, 1/0 (any case); anything else
+        -- is NULL here and a warning of the suite (the jabatan then decides, docs/skp.md)
+        case
+            when lower(trim(r.kepala_unit)) in ('ya', 'y', 'true', 't', '1', 'yes') then true
+            when lower(trim(r.kepala_unit)) in ('tidak', 'bukan', 'false', 'f', '0', 'no') then false
+        end                                   as kepala_unit_flag,
         nip_lahir(clean_nip(r.nip))           as nip_lahir,
         nip_tmt(clean_nip(r.nip))             as nip_tmt,
         j.code                                as jenis_asn_code,
@@ -44,9 +51,11 @@ select
     *,
     -- the same NIP twice: an exact copy (same content) or a conflict (different content)
     row_number() over (
-        partition by nip, nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai
+        partition by nip, nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai,
+                     kepala_unit
         order by _file_id, _row)                                                   as copy_number,
-    count(distinct hash(nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai))
+    count(distinct hash(nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai,
+                        kepala_unit))
         over (partition by nip)                                                    as versions_of_key,
     case when pin is not null then count(distinct nip) over (partition by trim(pin)) end as pin_holders
 from typed

@@ -1,5 +1,7 @@
 -- stg_pegawai: one row per ASN of the roster that passed validation (typed).
 -- Rows that failed a rule of expectations/suites/pegawai.json are in quarantine.rows.
+-- kepala_unit: the roster's optional head-of-unit flag (true / false / NULL when the column is
+--   absent, empty or unreadable); marts.skp_kepala_unit decides who heads a unit.
 -- materialized: table
 with prep as (
     select * from staging.prep_pegawai
@@ -19,6 +21,7 @@ select
     trim(p.pin)                   as pin,
     p.tmt_mulai_date              as tmt_mulai,
     p.tmt_selesai_date            as tmt_selesai,
+    p.kepala_unit_flag            as kepala_unit,
     p._file_id,
     p._row
 from prep p
