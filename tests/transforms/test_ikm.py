@@ -105,16 +105,31 @@ def test_priorities_are_the_lowest_unsur_and_every_unsur_below_3_0644(skm):
         ("U8", 2.0, "U8, U3, U9, U1, U2, U5", "U8, U3, U9, U1, U2, U5")]
 
 
-def test_an_nrr_below_3_0644_is_c_and_one_above_is_b(skm):
-    # the mutu of an NRR uses the NI bounds of the interval table (DOMAIN.md §4: < 3.0644 is C or D)
-    # unit a: U1 = (4 + 15·3)/16 = 49/16 = 3.0625 -> C;  unit b: U1 = (4 + 14·3)/15 = 46/15 = 3.0667 -> B
+def test_an_unsur_is_graded_on_its_converted_nrr_like_the_ikm(skm):
+    # one basis for unsur and IKM: NRR × 25 rounded half-up to two decimals, the converted column
+    # unit a: U1 = (4 + 15·3)/16 = 49/16 = 3.0625 -> 76.5625 -> 76.56 -> C
+    # unit b: U1 = (4 + 14·3)/15 = 46/15 = 3.0667 -> 76.6667 -> 76.67 -> B
     given(skm, "staging.stg_skm",
           [response([4] + [3] * 8, unit="a")] + [response([3] * 9, unit="a") for _ in range(15)]
           + [response([4] + [3] * 8, unit="b")] + [response([3] * 9, unit="b") for _ in range(14)])
     build(skm, "marts.skm_unsur_scores")
-    assert rows(skm, "select scope_id, nrr_4dp::double, nrr_mutu, nrr_perlu_perhatian from marts.skm_unsur_scores "
+    assert rows(skm, "select scope_id, nrr_4dp::double, nrr_converted::double, nrr_mutu, nrr_perlu_perhatian "
+                     "from marts.skm_unsur_scores "
                      "where scope = 'unit' and period = '2026-10' and unsur = 'U1' order by scope_id") == [
-        ("a", 3.0625, "C", True), ("b", 3.0667, "B", False)]
+        ("a", 3.0625, 76.56, "C", True), ("b", 3.0667, 76.67, "B", False)]
+
+
+def test_11_all_4_and_160_all_3_give_one_grade_b_to_the_ikm_and_every_unsur(skm):
+    # every unsur: (11·4 + 160·3)/171 = 524/171 = 3.064327 (NRR 3.0643, in the gap of the 1–4 column);
+    # × 25 = 13100/171 = 76.608 -> 76.61 -> B. IKM = the same 524/171 -> 76.61 B. No unsur needs attention.
+    given(skm, "staging.stg_skm", [response([4] * 9) for _ in range(11)] + [response([3] * 9) for _ in range(160)])
+    build(skm, "marts.skm_ikm")
+    assert rows(skm, "select distinct nrr_4dp::double, nrr_converted::double, nrr_mutu, nrr_perlu_perhatian "
+                     "from marts.skm_unsur_scores where scope = 'unit' and period = '2026-10'") == [
+        (3.0643, 76.61, "B", False)]
+    assert unit_ikm(skm) == [(171, 76.61, "B", "Baik")]
+    assert rows(skm, "select attention_unsur from marts.skm_ikm where scope = 'unit' and period = '2026-10'") == [
+        (None,)]
 
 
 @pytest.mark.parametrize("n,total,converted,mutu,kinerja", [
