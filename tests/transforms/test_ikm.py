@@ -297,19 +297,55 @@ def test_months_counted_twice_leave_the_population_unknown(skm):
 
 # ---------------------------------------------------------------- sample adequacy (Krejcie & Morgan)
 
+KREJCIE_MORGAN_TABLE_1 = [  # Krejcie & Morgan (1970), Table 1: (N, S), as printed
+    (10, 10), (15, 14), (20, 19), (25, 24), (30, 28), (35, 32), (40, 36), (45, 40), (50, 44), (55, 48),
+    (60, 52), (65, 56), (70, 59), (75, 63), (80, 66), (85, 70), (90, 73), (95, 76), (100, 80), (110, 86),
+    (120, 92), (130, 97), (140, 103), (150, 108), (160, 113), (170, 118), (180, 123), (190, 127), (200, 132),
+    (210, 136), (220, 140), (230, 144), (240, 148), (250, 152), (260, 155), (270, 159), (280, 162), (290, 165),
+    (300, 169), (320, 175), (340, 181), (360, 186), (380, 191), (400, 196), (420, 201), (440, 205), (460, 210),
+    (480, 214), (500, 217), (550, 226), (600, 234), (650, 242), (700, 248), (750, 254), (800, 260), (850, 265),
+    (900, 269), (950, 274), (1000, 278), (1100, 285), (1200, 291), (1300, 297), (1400, 302), (1500, 306),
+    (1600, 310), (1700, 313), (1800, 317), (1900, 320), (2000, 322), (2200, 327), (2400, 331), (2600, 335),
+    (2800, 338), (3000, 341), (3500, 346), (4000, 351), (4500, 354), (5000, 357), (6000, 361), (7000, 364),
+    (8000, 367), (9000, 368), (10000, 370), (15000, 375), (20000, 377), (30000, 379), (40000, 380),
+    (50000, 381), (75000, 382), (1000000, 384),
+]
+
+
+def km_minimum(con, population):
+    given(con, "staging.stg_skm", [response([3] * 9)])
+    given(con, "staging.stg_layanan", [{"unit_slug": UNIT, "periode": "2026-10", "jumlah_layanan": population}])
+    build(con, "marts.skm_ikm_precision")
+    return rows(con, "select min_sample, min_sample_basis from marts.skm_ikm_precision "
+                     "where scope = 'unit' and period = '2026-10'")
+
+
+def test_the_reference_table_is_krejcie_and_morgan_table_1_as_printed(warehouse):
+    assert rows(warehouse, "select populasi::bigint, sampel::bigint from ref.krejcie_morgan "
+                           "order by populasi::bigint") == KREJCIE_MORGAN_TABLE_1
+
+
+@pytest.mark.parametrize("population,minimum", KREJCIE_MORGAN_TABLE_1)
+def test_krejcie_morgan_minimum_at_every_entry_of_the_published_table(skm, population, minimum):
+    assert km_minimum(skm, population) == [(minimum, "tabel")]
+
+
 @pytest.mark.parametrize("population,minimum", [
-    (10, 10),       # 3.841·10·0.25 / (0.0025·9 + 0.96025) = 9.6025 / 0.98275 = 9.77 -> 10
-    (50, 44),       # 48.0125 / 1.08275 = 44.34 -> 44
-    (100, 80),      # 96.025 / 1.20775 = 79.51 -> 80
-    (200, 132),     # 192.05 / 1.45775 = 131.74 -> 132
-    (1000, 278),    # 960.25 / 3.45775 = 277.71 -> 278
+    (100000, 384),     # between 75,000 (382) and 1,000,000 (384): the next row up; the formula gives 383.16 -> 383
+    (307, 175),        # between 300 (169) and 320 (175): the row up, not the formula's 170.9 -> 171
+    (11, 14),          # between 10 and 15
+    (76000, 384),
 ])
-def test_krejcie_morgan_minimum_sample(skm, population, minimum):
-    given(skm, "staging.stg_skm", [response([3] * 9)])
-    given(skm, "staging.stg_layanan", [{"unit_slug": UNIT, "periode": "2026-10", "jumlah_layanan": population}])
-    build(skm, "marts.metrics_skm")
-    assert rows(skm, "select value from marts.metrics_skm where metric_id = ?",
-                [f"min_sample/unit/{UNIT}/2026-10"]) == [(minimum,)]
+def test_between_two_entries_the_next_row_up_of_the_table(skm, population, minimum):
+    assert km_minimum(skm, population) == [(minimum, "tabel")]
+
+
+@pytest.mark.parametrize("population,minimum", [
+    (5, 5),            # below the table: 3.841·5·0.25 / (0.0025·4 + 0.96025) = 4.80125 / 0.97025 = 4.95 -> 5
+    (2000000, 384),    # beyond it: 1920500 / (0.0025·1999999 + 0.96025) = 1920500 / 5000.958 = 384.03 -> 384
+])
+def test_beyond_the_table_the_formula(skm, population, minimum):
+    assert km_minimum(skm, population) == [(minimum, "rumus")]
 
 
 def test_without_service_counts_the_minimum_sample_is_said_to_be_unknown(skm):
