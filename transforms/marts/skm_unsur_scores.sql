@@ -5,7 +5,8 @@
 -- Columns: scope, scope_id, period, period_kind, period_start, period_months, unsur, unsur_name,
 --   answers, score_sum, nrr (DOUBLE, exact quotient for ordering), nrr_4dp (DECIMAL,
 --   rounded half-up to 4 decimals), nrr_converted (DECIMAL(5,2): NRR × 25 rounded half-up to two
---   decimals, the basis of the unsur's mutu), weight_scheme, weight_num, weight_den, nrr_mutu,
+--   decimals, the basis of the unsur's mutu), nrr_sd (sample standard deviation of the answers,
+--   NULL for one answer), weight_scheme, weight_num, weight_den, nrr_mutu,
 --   nrr_kinerja, nrr_peringkat, nrr_perlu_perhatian (mutu C or D), nrr_rank (1 = lowest NRR of the
 --   scope-period; ties share a rank), is_lowest, is_priority (lowest or needing attention).
 -- Rules (PermenPANRB 14/2017):
@@ -47,7 +48,8 @@ sums as (
         scope, scope_id, period, period_kind, period_start, period_months,
         upper(unsur)                    as unsur,
         count(score)::hugeint           as answers,
-        sum(score)::hugeint             as score_sum
+        sum(score)::hugeint             as score_sum,
+        stddev_samp(score)              as score_sd
     from answers
     where score is not null
     group by all
@@ -93,6 +95,7 @@ select
     r.nrr,
     r.nrr_4dp,
     r.nrr_converted,
+    r.score_sd                                                                  as nrr_sd,
     w.weight_scheme,
     -- a scheme named in ikm_parameters.csv that ikm_weights.csv does not define stops the run
     case when w.weight_num is null
