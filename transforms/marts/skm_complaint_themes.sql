@@ -39,7 +39,8 @@ parameters as (
         max(try_cast(nilai as integer)) filter (where parameter = 'keluhan_periode_banding') as window_periods,
         max(try_cast(nilai as integer)) filter (where parameter = 'keluhan_naik_minimum')    as min_count,
         max(try_cast(nilai as double))  filter (where parameter = 'keluhan_naik_alpha')      as alpha,
-        coalesce(max(lower(trim(nilai))) filter (where parameter = 'keluhan_koreksi'), 'holm') as correction
+        coalesce(max(lower(trim(nilai))) filter (where parameter = 'keluhan_koreksi'), 'holm') as correction,
+        coalesce(max(lower(trim(nilai))) filter (where parameter = 'keluhan_uji'), 'eksak')    as test_kind
     from ref.ikm_parameters
 ),
 scope_periods as (
@@ -95,9 +96,16 @@ tail as (
         t.scope, t.scope_id, t.period, t.tema,
         case when t.keluhan = 0 then 1.0
              else least(1.0, sum(exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1)
-                                     + x * ln(t.expected_share) + (n - x) * ln(1 - t.expected_share))))
+                                     + x * ln(t.expected_share) + (n - x) * ln(1 - t.expected_share)))
+                             -- mid-p (Lancaster 1961): half the probability of the observed count
+                             - case when any_value(k.test_kind) = 'mid-p'
+                                    then 0.5 * sum(exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1)
+                                                       + x * ln(t.expected_share) + (n - x) * ln(1 - t.expected_share)))
+                                              filter (where x = t.keluhan)
+                                    else 0 end)
         end                                                                       as p_value
-    from (select *, keluhan + previous_keluhan as n from tested where has_history) t,
+    from (select *, keluhan + previous_keluhan as n from tested where has_history) t
+    cross join parameters k,
          unnest(range(t.keluhan::bigint, (t.n + 1)::bigint)) as r(x)
     group by t.scope, t.scope_id, t.period, t.tema, t.keluhan
 ),
@@ -106,22 +114,46 @@ ranked as (
         t.*,
         p.p_value,
         count(p.p_value) over (partition by t.scope, t.scope_id, t.period)        as themes_tested,
+        -- the smallest p-value the test could reach given its total n (all n complaints now)
+        case when p.p_value is null then null
+             when t.keluhan + t.previous_keluhan = 0 then 1.0
+             else exp((t.keluhan + t.previous_keluhan) * ln(t.expected_share)) end as min_p,
         case when p.p_value is not null
              then row_number() over (partition by t.scope, t.scope_id, t.period
                                      order by p.p_value nulls last, t.tema) end   as holm_rank
     from tested t
     left join tail p using (scope, scope_id, period, tema)
 ),
+tarone as (
+    -- Tarone (1990): the smallest family size m' such that at most m' themes could reach a p-value
+    -- of alpha / m'; a theme whose smallest reachable p-value is above it cannot be rejected and
+    -- leaves the family (a theme without any complaint now or in the window, p = 1, never counts)
+    select scope, scope_id, period, min(m) as themes_testable
+    from (
+        select r.scope, r.scope_id, r.period, m.m,
+               count(*) filter (where r.min_p <= k.alpha / m.m) as reachable
+        from ranked r
+        cross join parameters k
+        cross join (select unnest(range(1, 1000)) as m) m
+        where r.p_value is not null and m.m <= r.themes_tested
+        group by all
+    )
+    where reachable <= m
+    group by all
+),
 thresholds as (
     select
         r.*,
+        tr.themes_testable,
         case k.correction
             when 'tanpa'      then k.alpha
             when 'bonferroni' then k.alpha / r.themes_tested
+            when 'tarone'     then case when r.min_p <= k.alpha / tr.themes_testable then k.alpha / tr.themes_testable end
             else k.alpha / (r.themes_tested - r.holm_rank + 1)
         end                                                                       as alpha_at_rank
     from ranked r
     cross join parameters k
+    left join tarone tr using (scope, scope_id, period)
 ),
 decided as (
     select
@@ -154,6 +186,8 @@ select
     d.p_value,
     d.themes_tested,
     d.holm_rank,
+    d.min_p,
+    d.themes_testable,
     d.alpha_at_rank,
     case when not d.has_history then null
          else coalesce(d.rejected, false) and d.keluhan >= k.min_count end          as is_rising,
@@ -166,7 +200,7 @@ select
              || d.previous_respondents || ' responden (rata-rata '
              || replace(printf('%.2f', d.previous_mean), '.', ',') || '); p = '
              || replace(printf('%.4f', d.p_value), '.', ',') || ', batas '
-             || replace(printf('%.4f', d.alpha_at_rank), '.', ',')
+             || coalesce(replace(printf('%.4f', d.alpha_at_rank), '.', ','), 'tidak teruji')
     end                                                                             as rising_note
 from decided d
 cross join parameters k
