@@ -29,14 +29,25 @@ def skm(warehouse):
     return warehouse
 
 
-def with_parameter(tmp_path, parameter: str, value: str):
-    """A copy of data/reference/ whose ikm_parameters.csv sets `parameter` to `value`."""
+def with_parameters(tmp_path, **values: str):
+    """A copy of data/reference/ whose ikm_parameters.csv sets each parameter to its value."""
     ref = tmp_path / "reference"
-    shutil.copytree(DEFAULT_REFERENCE_DIR, ref)
+    if not ref.exists():
+        shutil.copytree(DEFAULT_REFERENCE_DIR, ref)
     lines = (ref / "ikm_parameters.csv").read_text(encoding="utf-8").splitlines()
-    out = [(f"{parameter},{value},test" if line.startswith(parameter + ",") else line) for line in lines]
+    out = [(f"{line.split(',', 1)[0]},{values[line.split(',', 1)[0]]},test" if line.split(",", 1)[0] in values else line)
+           for line in lines]
     (ref / "ikm_parameters.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
     return ref
+
+
+@pytest.fixture
+def holm3(skm, tmp_path):
+    """The rising test with a window of three periods, the exact tail P(X >= k) and Holm over all
+    themes: the hand-worked cases below use these; the defaults are tested at the end."""
+    load_reference_tables(skm, with_parameters(tmp_path, keluhan_periode_banding="3", keluhan_uji="eksak",
+                                               keluhan_koreksi="holm"))
+    return skm
 
 
 def classify(con, *texts):
@@ -148,7 +159,8 @@ def waktu_in(con, period="2026-10"):
                      "where scope = 'unit' and period = ? and tema = 'waktu'", [period])[0]
 
 
-def test_one_complaint_against_a_mean_of_zero_is_never_a_rise(skm):
+def test_one_complaint_against_a_mean_of_zero_is_never_a_rise(holm3):
+    skm = holm3
     # waktu Jul, Aug, Sep: 0 of 10 respondents each; Oct 1 of 10. Conditional on n = 1 + 0 = 1 the
     # October count is Binomial(1, p0 = 10 / 40 = 0.25): P(X >= 1) = 0.25, far above 0.05 / 9; and
     # 1 is below the minimum count of 3. (The old rule "more than the previous mean" called it a rise.)
@@ -160,7 +172,8 @@ def test_one_complaint_against_a_mean_of_zero_is_never_a_rise(skm):
     assert p == pytest.approx(0.25)
 
 
-def test_a_theme_rises_when_its_count_is_beyond_chance_against_the_window(skm):
+def test_a_theme_rises_when_its_count_is_beyond_chance_against_the_window(holm3):
+    skm = holm3
     # waktu Jul, Aug, Sep: 1 of 10 each (K_prev = 3, 30 respondents); Oct 8 of 10.
     # n = 11, p0 = 10 / 40 = 0.25: P(X >= 8) = 165·.25^8·.75^3 + 55·.25^9·.75^2 + 11·.25^10·.75 + .25^11
     # = 0.0010622 + 0.0001180 + 0.0000079 + 0.0000002 = 0.0011883. Nine themes are tested; waktu has the
@@ -179,7 +192,8 @@ def test_a_theme_rises_when_its_count_is_beyond_chance_against_the_window(skm):
          "30 responden (rata-rata 1,00); p = 0,0012, batas 0,0056")]
 
 
-def test_twice_the_previous_mean_within_chance_is_not_a_rise(skm):
+def test_twice_the_previous_mean_within_chance_is_not_a_rise(holm3):
+    skm = holm3
     # waktu 2, 2, 2 of 10 respondents, then 4 of 10: n = 10, p0 = 0.25,
     # P(X >= 4) = 1 − (0.0563 + 0.1877 + 0.2816 + 0.2503) = 0.2241 -> not beyond chance
     given(skm, "staging.stg_skm", surveyed_month("2026-07", 2, 0, 8) + surveyed_month("2026-08", 2, 0, 8)
@@ -190,7 +204,8 @@ def test_twice_the_previous_mean_within_chance_is_not_a_rise(skm):
     assert p == pytest.approx(0.2241, abs=1e-4)
 
 
-def test_more_complaints_from_a_larger_survey_are_not_a_rise(skm):
+def test_more_complaints_from_a_larger_survey_are_not_a_rise(holm3):
+    skm = holm3
     # waktu 1 of 10 in each of Jul-Sep; 8 of 40 in Oct: the rate per respondent went from 0.10 to
     # 0.20 on small counts. p0 = 40 / 70 = 4/7, n = 11: P(X >= 8) = 165·p0^8·q^3 + 55·p0^9·q^2 + 11·p0^10·q
     # + p0^11 (q = 3/7) = 0.1477 + 0.0657 + 0.0175 + 0.0021 = 0.2329
@@ -203,7 +218,8 @@ def test_more_complaints_from_a_larger_survey_are_not_a_rise(skm):
     assert p == pytest.approx(binomial_tail(8, 11, 4 / 7)) and p == pytest.approx(0.2329, abs=1e-4)
 
 
-def test_the_correction_for_nine_themes_stops_a_rise_that_one_theme_alone_would_show(skm, tmp_path):
+def test_the_correction_for_nine_themes_stops_a_rise_that_one_theme_alone_would_show(holm3, tmp_path):
+    skm = holm3
     # waktu 1, 1, 1 of 10, then 5 of 10: n = 8, p0 = 0.25, P(X >= 5) = 0.023071 + 0.003845 + 0.000366
     # + 0.000015 = 0.027298: below 0.05 (no correction: rising) but above 0.05 / 9 (Holm: not rising)
     records = (surveyed_month("2026-07", 1, 0, 9) + surveyed_month("2026-08", 1, 0, 9)
@@ -212,12 +228,13 @@ def test_the_correction_for_nine_themes_stops_a_rise_that_one_theme_alone_would_
     build(skm, "marts.skm_complaint_themes")
     keluhan, prev, prev_resp, p0, p, m, alpha, rising = waktu_in(skm)
     assert p == pytest.approx(0.027298, abs=1e-6) and rising is False
-    load_reference_tables(skm, with_parameter(tmp_path, "keluhan_koreksi", "tanpa"))
+    load_reference_tables(skm, with_parameters(tmp_path, keluhan_koreksi="tanpa"))
     build(skm, "marts.skm_complaint_themes")
     assert waktu_in(skm)[-1] is True
 
 
-def test_holm_steps_down_over_the_themes_of_one_unit_period(skm):
+def test_holm_steps_down_over_the_themes_of_one_unit_period(holm3):
+    skm = holm3
     # waktu (8 of 10 after 1, 1, 1: p = 0.0011883) and biaya (5 of 10 after 1, 1, 1: p = 0.027298).
     # Holm, m = 9: waktu rank 1 vs 0.05/9 = 0.00556 -> rejected; biaya rank 2 vs 0.05/8 = 0.00625 -> not.
     given(skm, "staging.stg_skm", surveyed_month("2026-07", 1, 1, 8) + surveyed_month("2026-08", 1, 1, 8)
@@ -231,7 +248,8 @@ def test_holm_steps_down_over_the_themes_of_one_unit_period(skm):
         ("biaya", 5, 2, 0.00625, False), ("waktu", 8, 1, 0.00556, True)]
 
 
-def test_a_month_without_respondents_is_not_a_zero_so_no_trend_is_claimed(skm):
+def test_a_month_without_respondents_is_not_a_zero_so_no_trend_is_claimed(holm3):
+    skm = holm3
     # Jul and Sep surveyed, Aug not: only 2 of the 3 previous months have respondents -> unknown
     given(skm, "staging.stg_skm", surveyed_month("2026-07", 0, 0) + surveyed_month("2026-09", 0, 0)
           + surveyed_month("2026-10", 3, 0))
@@ -242,7 +260,8 @@ def test_a_month_without_respondents_is_not_a_zero_so_no_trend_is_claimed(skm):
     assert rows(skm, "select count(*) from marts.metrics_skm where metric = 'keluhan_naik'") == [(0,)]
 
 
-def test_quarters_compare_with_the_previous_three_quarters(skm):
+def test_quarters_compare_with_the_previous_three_quarters(holm3):
+    skm = holm3
     # waktu per quarter: 2025-Q4 0, 2026-Q1 0, 2026-Q2 0 (one respondent each), 2026-Q3 1 of 2:
     # Q3 has the full history of three quarters; 1 complaint against 0 is not a rise
     given(skm, "staging.stg_skm", surveyed_month("2025-11", 0, 0) + surveyed_month("2026-02", 0, 0)
@@ -253,3 +272,44 @@ def test_quarters_compare_with_the_previous_three_quarters(skm):
                      "and period_kind = 'quarter' order by period") == [
         ("2025-Q4", 0, 0, None, None), ("2026-Q1", 0, 1, 0.0, None), ("2026-Q2", 0, 2, 0.0, None),
         ("2026-Q3", 1, 3, 0.0, False)]
+
+
+def test_tarone_leaves_out_themes_that_cannot_reach_significance(holm3, tmp_path):
+    # the 5-of-10 case (p = 0.027298): Holm over nine themes says no (0.05 / 9). Eight themes have no
+    # complaint now or in the window (n = 0, smallest reachable p = 1); waktu can reach 0.25^8 =
+    # 0.0000153. Tarone: m' = 1 (one theme can reach 0.05 / 1), so waktu is tested at 0.05 -> rising.
+    skm = holm3
+    given(skm, "staging.stg_skm", surveyed_month("2026-07", 1, 0, 9) + surveyed_month("2026-08", 1, 0, 9)
+          + surveyed_month("2026-09", 1, 0, 9) + surveyed_month("2026-10", 5, 0, 5))
+    load_reference_tables(skm, with_parameters(tmp_path, keluhan_koreksi="tarone"))
+    build(skm, "marts.skm_complaint_themes")
+    assert rows(skm, "select themes_testable, round(min_p, 10), alpha_at_rank, is_rising from marts.skm_complaint_themes "
+                     "where scope = 'unit' and period = '2026-10' and tema = 'waktu'") == [
+        (1, round(0.25 ** 8, 10), 0.05, True)]
+    assert rows(skm, "select count(*) from marts.skm_complaint_themes where scope = 'unit' and period = '2026-10' "
+                     "and tema <> 'waktu' and alpha_at_rank is null") == [(8,)]
+
+
+def test_mid_p_counts_half_the_probability_of_the_observed_count(holm3, tmp_path):
+    # 8 of 10 after 1, 1, 1: exact P(X >= 8) = 0.0011883; mid-p = P(X >= 8) - 0.5·P(X = 8)
+    # = 0.0011883 - 0.5 · 0.0010622 = 0.0006572
+    skm = holm3
+    given(skm, "staging.stg_skm", surveyed_month("2026-07", 1, 0, 9) + surveyed_month("2026-08", 1, 0, 9)
+          + surveyed_month("2026-09", 1, 0, 9) + surveyed_month("2026-10", 8, 0, 2))
+    load_reference_tables(skm, with_parameters(tmp_path, keluhan_uji="mid-p"))
+    build(skm, "marts.skm_complaint_themes")
+    exact_8 = math.comb(11, 8) * 0.25 ** 8 * 0.75 ** 3
+    assert waktu_in(skm)[4] == pytest.approx(binomial_tail(8, 11, 0.25) - 0.5 * exact_8)
+    assert waktu_in(skm)[4] == pytest.approx(0.0006572, abs=1e-7)
+
+
+def test_with_the_defaults_six_months_are_compared_and_0_to_1_is_not_a_rise(skm):
+    # defaults (ikm_parameters.csv, tuned by python -m flows.false_alarms): window 6, mid-p, Tarone
+    months = [f"2026-{m:02d}" for m in range(4, 10)]
+    history = [r for m in months for r in surveyed_month(m, 0, 0, 10)]
+    given(skm, "staging.stg_skm", history + surveyed_month("2026-10", 1, 0, 9))
+    build(skm, "marts.skm_complaint_themes")
+    keluhan, prev, prev_resp, p0, p, m, alpha, rising = waktu_in(skm)
+    # n = 1, p0 = 10 / 70: mid-p = 0.5 · 1/7 = 0.0714; 1 < 3 complaints -> never a rise
+    assert (keluhan, prev, prev_resp, rising) == (1, 0, 60, False)
+    assert p == pytest.approx(0.5 / 7)

@@ -120,8 +120,11 @@ def months_of_complaints(counts: dict[str, int], respondents=10) -> list[dict]:
     return out
 
 
-def test_one_complaint_after_three_months_without_is_not_a_unit_rule(skm):
-    given(skm, "staging.stg_skm", months_of_complaints({"2026-07": 0, "2026-08": 0, "2026-09": 0, "2026-10": 1}))
+SIX_MONTHS = [f"2026-{m:02d}" for m in range(4, 10)]     # the default window: six previous months
+
+
+def test_one_complaint_after_six_months_without_is_not_a_unit_rule(skm):
+    given(skm, "staging.stg_skm", months_of_complaints({**{m: 0 for m in SIX_MONTHS}, "2026-10": 1}))
     build(skm, "marts.metrics_rekomendasi")
     assert ("perhatian-keluhan", "perhatian") not in unit_rules(skm)
     assert rows(skm, "select nilai from marts.rekomendasi_unit_fakta where unit_slug = ? and period = '2026-10' "
@@ -129,14 +132,16 @@ def test_one_complaint_after_three_months_without_is_not_a_unit_rule(skm):
 
 
 def test_a_theme_rising_beyond_chance_asks_for_attention_with_its_test_as_evidence(skm):
-    # 1, 1, 1 of 10, then 8 of 10: p = P(X >= 8 | 11, 0.25) = 0.0012 < 0.05 / 9 (see test_complaints)
-    given(skm, "staging.stg_skm", months_of_complaints({"2026-07": 1, "2026-08": 1, "2026-09": 1, "2026-10": 8}))
+    # 1 of 10 in each of six months, then 8 of 10: n = 14, p0 = 10 / 70 = 1/7;
+    # mid-p = P(X >= 8) - 0.5·P(X = 8) = 0.0002316 - 0.5·0.0002068 = 0.0001283 (X ~ Binomial(14, 1/7));
+    # only waktu can reach significance (Tarone m' = 1), 0.0001 <= 0.05 and 8 >= 3 -> rising
+    given(skm, "staging.stg_skm", months_of_complaints({**{m: 1 for m in SIX_MONTHS}, "2026-10": 8}))
     build(skm, "marts.metrics_rekomendasi")
     assert ("perhatian-keluhan", "perhatian") in unit_rules(skm)
     bukti = rows(skm, "select bukti from marts.rekomendasi_unit where unit_slug = ? and period = '2026-10' "
                       "and aturan = 'perhatian-keluhan'", [UNIT])[0][0]
     assert bukti == ("Waktu tunggu dan penyelesaian 8 keluhan dari 10 responden "
-                     "(periode sebelumnya 3 dari 30; p = 0,0012)")
+                     "(periode sebelumnya 6 dari 60; p = 0,0001)")
 
 
 # ---------------------------------------------------------------- once a year (PermenPANRB 14/2017)

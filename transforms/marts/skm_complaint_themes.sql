@@ -7,7 +7,8 @@
 --   previous_periods (how many of the preceding periods of the same kind in the window had
 --   respondents), previous_mean (mean keluhan over them), previous_keluhan (their sum),
 --   previous_respondents, expected_share (p0), p_value (one-sided, NULL when the history is short),
---   themes_tested (m, themes of the scope-period with a p-value), holm_rank, alpha_at_rank,
+--   themes_tested (m, themes of the scope-period with a p-value), holm_rank, min_p (smallest
+--   p-value reachable given the total), themes_testable (Tarone's m'), alpha_at_rank (NULL: cannot rise),
 --   is_rising (NULL when the history is shorter than the window), rising_note.
 -- Rules: themes and their classification: marts.skm_complaints, data/reference/complaint_themes.csv
 --   (jenis tema and lainnya). A complaint naming two themes counts once in each.
@@ -18,11 +19,14 @@
 --   per respondent; if the rate did not rise, then conditional on the total n = k + K_prev the
 --   current count k is Binomial(n, p0), p0 = current respondents / (current + window respondents).
 --   This exact conditional test needs no baseline estimate, so a window mean of 0 is handled and
---   different survey sizes are allowed for. p = P(X ≥ k), one-sided. The false-alarm rate is set per
---   scope-period, not per theme: Holm's step-down correction over the m themes tested
---   (keluhan_koreksi: holm | bonferroni | tanpa), at family level keluhan_naik_alpha. A theme rises
---   when its p-value is rejected and k ≥ keluhan_naik_minimum, so "1 complaint against a mean of 0"
---   (p = p0, at best 0.25 with three equal periods) is never a rise.
+--   different survey sizes are allowed for. One-sided p = P(X > k) + ½·P(X = k) (mid-p, Lancaster
+--   1961; keluhan_uji = mid-p) or P(X ≥ k) (eksak). The false-alarm rate is set per scope-period,
+--   not per theme, at family level keluhan_naik_alpha: keluhan_koreksi = tarone (Tarone 1990: the
+--   smallest m' such that at most m' themes can still reach alpha / m' given their totals; those are
+--   tested at alpha / m', the rest cannot rise), holm (step-down over all m themes with history),
+--   bonferroni or tanpa. A theme rises when its p-value is rejected and k ≥ keluhan_naik_minimum,
+--   so "1 complaint against a mean of 0" is never a rise. Defaults chosen by the false-alarm
+--   measurement (python -m flows.false_alarms, docs/ikm.md).
 with scoped as (
     select * from marts.skm_response_scopes where scope in ('unit', 'office')
 ),
@@ -117,11 +121,13 @@ ranked as (
         -- the smallest p-value the test could reach given its total n (all n complaints now)
         case when p.p_value is null then null
              when t.keluhan + t.previous_keluhan = 0 then 1.0
-             else exp((t.keluhan + t.previous_keluhan) * ln(t.expected_share)) end as min_p,
+             else exp((t.keluhan + t.previous_keluhan) * ln(t.expected_share))
+                  * case when k.test_kind = 'mid-p' then 0.5 else 1 end end        as min_p,
         case when p.p_value is not null
              then row_number() over (partition by t.scope, t.scope_id, t.period
                                      order by p.p_value nulls last, t.tema) end   as holm_rank
     from tested t
+    cross join parameters k
     left join tail p using (scope, scope_id, period, tema)
 ),
 tarone as (
