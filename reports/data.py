@@ -229,10 +229,11 @@ class Report:
 
     @cached_property
     def nrr_attention_below(self) -> float | None:
-        """The lowest NRR of the categories not marked perlu_perhatian (3.0644 by default)."""
+        """The NRR at which the categories not marked perlu_perhatian begin: their lowest converted
+        bound / 25 (76.61 / 25 = 3.0644 by default); unsur are graded on NRR × 25 like the IKM."""
         if not table_exists(self.con, "ref.ikm_categories"):
             return None
-        r = self.con.execute("""select min(ni_bawah::double) from ref.ikm_categories
+        r = self.con.execute("""select min(konversi_bawah::double) / 25 from ref.ikm_categories
                                 where lower(perlu_perhatian) not in ('true', '1', 'ya')""").fetchall()
         return r[0][0]
 

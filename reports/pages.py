@@ -391,14 +391,25 @@ def unit_leave_html(leave: Metric | None) -> Markup:
     return Markup(" (cuti/sakit/izin/tugas belajar {}, tidak dihitung)").format(num_html(leave))
 
 
+def unit_rule_metrics(report: Report, unit_slug: str, period: str) -> tuple[list[Metric], list[Metric]]:
+    """The unit rules that hold for a unit-period, split into 'perhatian' (counts the unit as needing
+    attention) and 'indikasi' (a signal: a C/D grade without enough evidence, no survey yet)."""
+    jenis = {r["aturan"]: r["jenis"] for r in report.rules if r["cakupan"] == "unit"}
+    found = report.metrics.all("rekomendasi_aturan", "unit", period, prefix=unit_slug + ":")
+    perhatian = [m for m in found if jenis.get(m.scope_id.split(":")[-1]) != "indikasi"]
+    indikasi = [m for m in found if jenis.get(m.scope_id.split(":")[-1]) == "indikasi"]
+    return perhatian, indikasi
+
+
 def rule_titles(report: Report, attention: Metric) -> str:
-    """'IKM mutu C/D, Keluhan naik' from a rekomendasi/unit metric (its rules are in its label)."""
-    if not attention.value:
-        return "–"
-    found = [m.scope_id.split(":")[-1] for m in
-             report.metrics.all("rekomendasi_aturan", "unit", attention.period, prefix=attention.scope_id + ":")]
+    """'IKM mutu C/D, Keluhan naik' from a rekomendasi/unit metric, then its indikasi as signals
+    ('indikasi: Indikasi unsur mutu C/D')."""
+    perhatian, indikasi = unit_rule_metrics(report, attention.scope_id, attention.period)
     titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
-    return ", ".join(titles.get(f, f) for f in found) or angka(attention.value)
+    parts = [", ".join(titles.get(m.scope_id.split(":")[-1], m.scope_id) for m in perhatian)] if attention.value else []
+    if indikasi:
+        parts.append("indikasi: " + ", ".join(titles.get(m.scope_id.split(":")[-1], m.scope_id) for m in indikasi))
+    return "; ".join(p for p in parts if p) or "–"
 
 
 def unit_comparison_charts(report: Report) -> list[charts.Chart]:
@@ -654,7 +665,7 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
     kendala = kendala_chart(report, "unit", s, f"kendala-{s}")
     missed = report.get("target_tidak_tercapai", "unit", s)
 
-    attention = [m for m in report.metrics.all("rekomendasi_aturan", "unit", p, prefix=s + ":")]
+    attention, signals = unit_rule_metrics(report, s, p)
     asn_rules = [(rid, report.get("rekomendasi_asn_aturan", "unit", f"{s}:{rid}"))
                  for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")]
     rule_text = {r["aturan"]: r for r in report.rules}
@@ -668,6 +679,8 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
         "kendala": kendala, "missed": missed,
         "attention": [(rule_text.get(m.scope_id.split(":")[-1], {}).get("judul", m.scope_id),
                        num_html(m, text=(m.label or "").split("Bukti: ", 1)[-1])) for m in attention],
+        "signals": [(rule_text.get(m.scope_id.split(":")[-1], {}).get("judul", m.scope_id),
+                     num_html(m, text=(m.label or "").split("Bukti: ", 1)[-1])) for m in signals],
         "rules_rows": rules_rows,
         "include_internal": include_internal,
     }
@@ -711,16 +724,20 @@ def rekomendasi(report: Report, include_internal: bool) -> dict:
         conds = [r for r in report.rules if r["aturan"] == rid]
         rules.append({"aturan": rid, "jenis": conds[0]["jenis"], "cakupan": conds[0]["cakupan"],
                       "syarat": [c["syarat"] for c in conds], "sumber": "; ".join(dict.fromkeys(c["sumber"] for c in conds))})
-    units = []
+    units, units_signals = [], []
     for u in report.reporting_units:
-        found = report.metrics.all("rekomendasi_aturan", "unit", report.period, prefix=u.slug + ":")
-        if found:
-            units.append({"unit": u, "rules": [(m.scope_id.split(":")[-1], num_html(m, text=m.label or "")) for m in found]})
+        perhatian, indikasi = unit_rule_metrics(report, u.slug, report.period)
+        if perhatian:
+            units.append({"unit": u, "rules": [(m.scope_id.split(":")[-1], num_html(m, text=m.label or "")) for m in perhatian]})
+        if indikasi:
+            units_signals.append({"unit": u, "rules": [(m.scope_id.split(":")[-1], num_html(m, text=m.label or ""))
+                                                       for m in indikasi]})
     peng, pemb = report.office_metric("rekomendasi_penghargaan"), report.office_metric("rekomendasi_pembinaan")
     perh = report.office_metric("rekomendasi_perhatian")
     return {"page": "rekomendasi", "title": "Rekomendasi: usulan penghargaan, pembinaan dan perhatian unit",
             "rules": rules, "rec_head": rec_head, "rec_rows": rec_rows, "rec_classes": rec_classes,
-            "units_attention": units, "peng": peng, "pemb": pemb, "perh": perh,
+            "units_attention": units, "units_signals": units_signals, "peng": peng, "pemb": pemb, "perh": perh,
+            "indikasi": report.office_metric("rekomendasi_indikasi"),
             "include_internal": include_internal}
 
 

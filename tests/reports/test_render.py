@@ -201,7 +201,7 @@ def test_recommendations_propose_never_decide(rendered, sample_warehouse):
     con, _ = sample_warehouse
     labels = [r[0] for r in con.execute("select label from metrics where metric = 'rekomendasi_aturan'").fetchall()]
     assert labels
-    assert all(label.startswith(("diusulkan", "perlu perhatian")) for label in labels)
+    assert all(label.startswith(("diusulkan", "perlu perhatian", "indikasi")) for label in labels)
     html = (rendered / "rekomendasi.html").read_text(encoding="utf-8")
     assert "Usulan, bukan keputusan" in html
     for decided in ("dijatuhi", "ditetapkan sanksi", "diberhentikan", "dipecat"):

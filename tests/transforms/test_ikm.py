@@ -105,16 +105,31 @@ def test_priorities_are_the_lowest_unsur_and_every_unsur_below_3_0644(skm):
         ("U8", 2.0, "U8, U3, U9, U1, U2, U5", "U8, U3, U9, U1, U2, U5")]
 
 
-def test_an_nrr_below_3_0644_is_c_and_one_above_is_b(skm):
-    # the mutu of an NRR uses the NI bounds of the interval table (DOMAIN.md §4: < 3.0644 is C or D)
-    # unit a: U1 = (4 + 15·3)/16 = 49/16 = 3.0625 -> C;  unit b: U1 = (4 + 14·3)/15 = 46/15 = 3.0667 -> B
+def test_an_unsur_is_graded_on_its_converted_nrr_like_the_ikm(skm):
+    # one basis for unsur and IKM: NRR × 25 rounded half-up to two decimals, the converted column
+    # unit a: U1 = (4 + 15·3)/16 = 49/16 = 3.0625 -> 76.5625 -> 76.56 -> C
+    # unit b: U1 = (4 + 14·3)/15 = 46/15 = 3.0667 -> 76.6667 -> 76.67 -> B
     given(skm, "staging.stg_skm",
           [response([4] + [3] * 8, unit="a")] + [response([3] * 9, unit="a") for _ in range(15)]
           + [response([4] + [3] * 8, unit="b")] + [response([3] * 9, unit="b") for _ in range(14)])
     build(skm, "marts.skm_unsur_scores")
-    assert rows(skm, "select scope_id, nrr_4dp::double, nrr_mutu, nrr_perlu_perhatian from marts.skm_unsur_scores "
+    assert rows(skm, "select scope_id, nrr_4dp::double, nrr_converted::double, nrr_mutu, nrr_perlu_perhatian "
+                     "from marts.skm_unsur_scores "
                      "where scope = 'unit' and period = '2026-10' and unsur = 'U1' order by scope_id") == [
-        ("a", 3.0625, "C", True), ("b", 3.0667, "B", False)]
+        ("a", 3.0625, 76.56, "C", True), ("b", 3.0667, 76.67, "B", False)]
+
+
+def test_11_all_4_and_160_all_3_give_one_grade_b_to_the_ikm_and_every_unsur(skm):
+    # every unsur: (11·4 + 160·3)/171 = 524/171 = 3.064327 (NRR 3.0643, in the gap of the 1–4 column);
+    # × 25 = 13100/171 = 76.608 -> 76.61 -> B. IKM = the same 524/171 -> 76.61 B. No unsur needs attention.
+    given(skm, "staging.stg_skm", [response([4] * 9) for _ in range(11)] + [response([3] * 9) for _ in range(160)])
+    build(skm, "marts.skm_ikm")
+    assert rows(skm, "select distinct nrr_4dp::double, nrr_converted::double, nrr_mutu, nrr_perlu_perhatian "
+                     "from marts.skm_unsur_scores where scope = 'unit' and period = '2026-10'") == [
+        (3.0643, 76.61, "B", False)]
+    assert unit_ikm(skm) == [(171, 76.61, "B", "Baik")]
+    assert rows(skm, "select attention_unsur from marts.skm_ikm where scope = 'unit' and period = '2026-10'") == [
+        (None,)]
 
 
 @pytest.mark.parametrize("n,total,converted,mutu,kinerja", [
@@ -282,19 +297,55 @@ def test_months_counted_twice_leave_the_population_unknown(skm):
 
 # ---------------------------------------------------------------- sample adequacy (Krejcie & Morgan)
 
+KREJCIE_MORGAN_TABLE_1 = [  # Krejcie & Morgan (1970), Table 1: (N, S), as printed
+    (10, 10), (15, 14), (20, 19), (25, 24), (30, 28), (35, 32), (40, 36), (45, 40), (50, 44), (55, 48),
+    (60, 52), (65, 56), (70, 59), (75, 63), (80, 66), (85, 70), (90, 73), (95, 76), (100, 80), (110, 86),
+    (120, 92), (130, 97), (140, 103), (150, 108), (160, 113), (170, 118), (180, 123), (190, 127), (200, 132),
+    (210, 136), (220, 140), (230, 144), (240, 148), (250, 152), (260, 155), (270, 159), (280, 162), (290, 165),
+    (300, 169), (320, 175), (340, 181), (360, 186), (380, 191), (400, 196), (420, 201), (440, 205), (460, 210),
+    (480, 214), (500, 217), (550, 226), (600, 234), (650, 242), (700, 248), (750, 254), (800, 260), (850, 265),
+    (900, 269), (950, 274), (1000, 278), (1100, 285), (1200, 291), (1300, 297), (1400, 302), (1500, 306),
+    (1600, 310), (1700, 313), (1800, 317), (1900, 320), (2000, 322), (2200, 327), (2400, 331), (2600, 335),
+    (2800, 338), (3000, 341), (3500, 346), (4000, 351), (4500, 354), (5000, 357), (6000, 361), (7000, 364),
+    (8000, 367), (9000, 368), (10000, 370), (15000, 375), (20000, 377), (30000, 379), (40000, 380),
+    (50000, 381), (75000, 382), (1000000, 384),
+]
+
+
+def km_minimum(con, population):
+    given(con, "staging.stg_skm", [response([3] * 9)])
+    given(con, "staging.stg_layanan", [{"unit_slug": UNIT, "periode": "2026-10", "jumlah_layanan": population}])
+    build(con, "marts.skm_ikm_precision")
+    return rows(con, "select min_sample, min_sample_basis from marts.skm_ikm_precision "
+                     "where scope = 'unit' and period = '2026-10'")
+
+
+def test_the_reference_table_is_krejcie_and_morgan_table_1_as_printed(warehouse):
+    assert rows(warehouse, "select populasi::bigint, sampel::bigint from ref.krejcie_morgan "
+                           "order by populasi::bigint") == KREJCIE_MORGAN_TABLE_1
+
+
+@pytest.mark.parametrize("population,minimum", KREJCIE_MORGAN_TABLE_1)
+def test_krejcie_morgan_minimum_at_every_entry_of_the_published_table(skm, population, minimum):
+    assert km_minimum(skm, population) == [(minimum, "tabel")]
+
+
 @pytest.mark.parametrize("population,minimum", [
-    (10, 10),       # 3.841·10·0.25 / (0.0025·9 + 0.96025) = 9.6025 / 0.98275 = 9.77 -> 10
-    (50, 44),       # 48.0125 / 1.08275 = 44.34 -> 44
-    (100, 80),      # 96.025 / 1.20775 = 79.51 -> 80
-    (200, 132),     # 192.05 / 1.45775 = 131.74 -> 132
-    (1000, 278),    # 960.25 / 3.45775 = 277.71 -> 278
+    (100000, 384),     # between 75,000 (382) and 1,000,000 (384): the next row up; the formula gives 383.16 -> 383
+    (307, 175),        # between 300 (169) and 320 (175): the row up, not the formula's 170.9 -> 171
+    (11, 14),          # between 10 and 15
+    (76000, 384),
 ])
-def test_krejcie_morgan_minimum_sample(skm, population, minimum):
-    given(skm, "staging.stg_skm", [response([3] * 9)])
-    given(skm, "staging.stg_layanan", [{"unit_slug": UNIT, "periode": "2026-10", "jumlah_layanan": population}])
-    build(skm, "marts.metrics_skm")
-    assert rows(skm, "select value from marts.metrics_skm where metric_id = ?",
-                [f"min_sample/unit/{UNIT}/2026-10"]) == [(minimum,)]
+def test_between_two_entries_the_next_row_up_of_the_table(skm, population, minimum):
+    assert km_minimum(skm, population) == [(minimum, "tabel")]
+
+
+@pytest.mark.parametrize("population,minimum", [
+    (5, 5),            # below the table: 3.841·5·0.25 / (0.0025·4 + 0.96025) = 4.80125 / 0.97025 = 4.95 -> 5
+    (2000000, 384),    # beyond it: 1920500 / (0.0025·1999999 + 0.96025) = 1920500 / 5000.958 = 384.03 -> 384
+])
+def test_beyond_the_table_the_formula(skm, population, minimum):
+    assert km_minimum(skm, population) == [(minimum, "rumus")]
 
 
 def test_without_service_counts_the_minimum_sample_is_said_to_be_unknown(skm):

@@ -155,20 +155,29 @@ def test_unit_attention_ikm_c_and_a_weak_unsur(rek):
     ])
     given(rek, "marts.skm_unsur_scores", [
         {"scope": "unit", "scope_id": UNIT, "period": "2026-10", "unsur": "U3", "unsur_name": "Waktu penyelesaian",
-         "nrr": 2.95, "nrr_4dp": 2.95, "nrr_mutu": "C", "nrr_perlu_perhatian": True},
+         "nrr": 2.95, "nrr_4dp": 2.95, "nrr_converted": 73.75, "nrr_mutu": "C", "nrr_perlu_perhatian": True},
         {"scope": "unit", "scope_id": UNIT, "period": "2026-10", "unsur": "U1", "unsur_name": "Persyaratan",
-         "nrr": 3.2, "nrr_4dp": 3.2, "nrr_mutu": "B", "nrr_perlu_perhatian": False},
+         "nrr": 3.2, "nrr_4dp": 3.2, "nrr_converted": 80.0, "nrr_mutu": "B", "nrr_perlu_perhatian": False},
         {"scope": "unit", "scope_id": "kelurahan-bukit-sua", "period": "2026-10", "unsur": "U3",
-         "unsur_name": "Waktu penyelesaian", "nrr": 3.0644, "nrr_4dp": 3.0644, "nrr_mutu": "B",
+         "unsur_name": "Waktu penyelesaian", "nrr": 3.0644, "nrr_4dp": 3.0644, "nrr_converted": 76.61, "nrr_mutu": "B",
          "nrr_perlu_perhatian": False},
     ])
+    # both grades stand on enough evidence: the sample reaches the Krejcie & Morgan minimum
+    given(rek, "marts.skm_ikm_precision", [
+        {"scope": "unit", "scope_id": UNIT, "period": "2026-10", "sample_adequate": True,
+         "sample_note": "sampel memadai: 40 responden, minimal 36 untuk populasi 40"}])
+    given(rek, "marts.skm_unsur_precision", [
+        {"scope": "unit", "scope_id": UNIT, "period": "2026-10", "unsur": "U3", "cd_terbukti": True,
+         "cd_indikasi": False},
+        {"scope": "unit", "scope_id": UNIT, "period": "2026-10", "unsur": "U1", "cd_terbukti": False,
+         "cd_indikasi": False}])
     run(rek)
     assert rows(rek, "select unit_slug, aturan from marts.rekomendasi_unit order by 1, 2") == [
         (UNIT, "perhatian-ikm"), (UNIT, "perhatian-unsur")]
     assert rows(rek, "select scope_id, value from marts.metrics_rekomendasi where metric = 'rekomendasi' "
                      "and scope = 'unit' order by 1") == [("kelurahan-bukit-sua", 0.0), (UNIT, 2.0)]
     bukti, = rows(rek, "select bukti from marts.rekomendasi_unit where aturan = 'perhatian-unsur'")[0]
-    assert bukti == "U3 Waktu penyelesaian NRR 2,9500 (C)"
+    assert bukti == "U3 Waktu penyelesaian 73,75 (C)"
 
 
 def test_unit_counts_name_nobody(rek):

@@ -11,9 +11,12 @@
 --   rekomendasi_pembinaan/{unit|office}/<slug>    ASN proposed for coaching or training · orang
 --   rekomendasi_asn_aturan/{unit|office}/<slug>:<aturan>  ASN selected by that rule · orang (zeros included)
 --   rekomendasi_unit_aturan/office/<office>:<aturan>      units selected by a unit-level rule · unit
---   rekomendasi/unit/<unit>                       unit-level rules that hold (0 = none) · aturan · the rules
+--   rekomendasi/unit/<unit>                       'perhatian' rules that hold (0 = none) · aturan · the rules
 --   rekomendasi_aturan/unit/<unit>:<aturan>       1 · aturan · 'perlu perhatian: <syarat>. Bukti: <facts>'
---   rekomendasi_perhatian/office/<office>         units with at least one unit-level rule · unit
+--                                                 ('indikasi: …' for a signal rule)
+--   rekomendasi_indikasi/unit/<unit>              'indikasi' rules that hold (signals, not attention) · aturan
+--   rekomendasi_perhatian/office/<office>         units with at least one 'perhatian' rule · unit
+--   rekomendasi_indikasi/office/<office>          units with at least one 'indikasi' rule · unit
 -- Rules: data/reference/recommendation_rules.csv via marts.rekomendasi_asn and marts.rekomendasi_unit.
 with asn_rules as (
     select * from marts.rekomendasi_asn
@@ -99,8 +102,8 @@ numbers as (
 
     union all
     select 'rekomendasi', 'unit', s.unit_slug, s.period,
-           count(r.aturan),
-           coalesce('perlu perhatian: ' || string_agg(r.syarat, ' | ' order by r.aturan),
+           count(r.aturan) filter (where r.jenis = 'perhatian'),
+           coalesce('perlu perhatian: ' || string_agg(r.syarat, ' | ' order by r.aturan) filter (where r.jenis = 'perhatian'),
                     'tidak ada aturan perhatian unit yang terpenuhi'),
            'aturan'
     from unit_subjects s
@@ -108,13 +111,33 @@ numbers as (
     group by s.unit_slug, s.period
 
     union all
+    select 'rekomendasi_indikasi', 'unit', s.unit_slug, s.period,
+           count(r.aturan) filter (where r.jenis = 'indikasi'),
+           coalesce('indikasi (sinyal, belum cukup bukti untuk perhatian): '
+                    || string_agg(r.syarat, ' | ' order by r.aturan) filter (where r.jenis = 'indikasi'),
+                    'tidak ada indikasi'),
+           'aturan'
+    from unit_subjects s
+    left join unit_rules r on r.unit_slug = s.unit_slug and r.period = s.period
+    group by s.unit_slug, s.period
+
+    union all
     select 'rekomendasi_aturan', 'unit', unit_slug || ':' || aturan, period, 1,
-           'perlu perhatian: ' || syarat || '. Bukti: ' || coalesce(bukti, '-'), 'aturan'
+           case when jenis = 'indikasi' then 'indikasi: ' else 'perlu perhatian: ' end
+               || syarat || '. Bukti: ' || coalesce(bukti, '-'), 'aturan'
     from unit_rules
 
     union all
     select 'rekomendasi_perhatian', 'office', (select slug from office), s.period,
-           count(distinct r.unit_slug), 'unit yang perlu perhatian', 'unit'
+           count(distinct r.unit_slug) filter (where r.jenis = 'perhatian'), 'unit yang perlu perhatian', 'unit'
+    from (select distinct period from unit_subjects) s
+    left join unit_rules r on r.period = s.period
+    group by s.period
+
+    union all
+    select 'rekomendasi_indikasi', 'office', (select slug from office), s.period,
+           count(distinct r.unit_slug) filter (where r.jenis = 'indikasi'),
+           'unit dengan indikasi (sinyal, tidak dihitung perlu perhatian)', 'unit'
     from (select distinct period from unit_subjects) s
     left join unit_rules r on r.period = s.period
     group by s.period

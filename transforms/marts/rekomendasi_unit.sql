@@ -1,12 +1,17 @@
--- rekomendasi_unit: one row per unit per period per unit-level rule that asks for the head of
--- office's attention (DOMAIN.md §4): a proposal, never a decision.
+-- rekomendasi_unit: one row per unit per period per unit-level rule that holds: 'perhatian' asks for
+-- the head of office's attention (a proposal, never a decision); 'indikasi' is a signal shown beside
+-- it that does not count the unit as needing attention (a C/D grade from a small sample, a unit not
+-- yet surveyed this year).
 -- materialized: table
 --
--- Columns: unit_slug, period, aturan, jenis ('perhatian'), syarat, bukti, bukti_metric_ids.
+-- Columns: unit_slug, period, aturan, jenis ('perhatian' | 'indikasi'), syarat, bukti, bukti_metric_ids.
 -- Rule: data/reference/recommendation_rules.csv rows with cakupan = 'unit' and aktif = 'ya',
 --   evaluated on marts.rekomendasi_unit_fakta exactly as marts.rekomendasi_asn evaluates ASN rules
 --   (every condition of a rule must hold; a missing fact fails unless bila_kosong = 'lolos').
---   Defaults: IKM mutu C or D; an unsur whose NRR is in C or D (< 3.0644); a complaint theme rising.
+--   Defaults (docs/ikm.md, "Perhatian unit"): IKM or an unsur graded C/D on enough evidence
+--   (Krejcie & Morgan sample, or the 95 % interval inside C/D), else 'indikasi'; a complaint theme
+--   rising beyond chance; no survey in a calendar year (PermenPANRB 14/2017), 'belum disurvei' from
+--   October as 'indikasi'.
 with facts as (
     select * from marts.rekomendasi_unit_fakta
 ),

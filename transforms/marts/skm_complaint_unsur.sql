@@ -4,7 +4,7 @@
 --
 -- Columns: scope, scope_id, period, period_kind, unsur, unsur_name, keluhan (complaints with at
 --   least one theme related to the unsur; a complaint counts once per unsur).
--- Rule: DOMAIN.md §3 asks complaints grouped by theme and by unsur; the theme -> unsur link is the
+-- Rule: complaints are grouped by theme and by unsur (docs/ikm.md); the theme -> unsur link is the
 --   column unsur of data/reference/complaint_themes.csv (informasi and lainnya relate to none).
 with scoped as (
     select * from marts.skm_response_scopes where scope in ('unit', 'office')

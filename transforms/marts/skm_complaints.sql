@@ -7,7 +7,7 @@
 --   must escape it), saran_words (lower case words), jenis_saran ('keluhan' | 'pujian' | 'netral' |
 --   'kosong'), tema (list of theme codes, only for keluhan), tema_label (their labels joined),
 --   unsur (the unsur the themes relate to, list).
--- Rules (DOMAIN.md §3, complaints grouped by theme and unsur); vocabulary in
+-- Rules (docs/ikm.md, complaints grouped by theme and unsur); vocabulary in
 --   data/reference/complaint_themes.csv, column jenis:
 --   - the text is cut into lower-case words (anything other than a-z, 0-9 separates words), and so is
 --     every keyword; a keyword matches whole words ("lama" does not match "kelamaan"), a keyword

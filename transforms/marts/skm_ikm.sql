@@ -10,7 +10,7 @@
 --   mutu (A–D), kinerja (Sangat Baik … Tidak Baik), peringkat (4 = A … 1 = D), perlu_perhatian
 --   (mutu C or D), lowest_unsur ('U3' or 'U3, U8' on a tie), lowest_nrr, priority_unsur (the
 --   lowest and every unsur in C or D, lowest NRR first), attention_unsur (unsur in C or D).
--- Rules (PermenPANRB 14/2017; DOMAIN.md §3):
+-- Rules (PermenPANRB 14/2017; docs/ikm.md):
 --   IKM = Σ NRR_u × weight_u over the nine unsur, weights from data/reference/ikm_weights.csv
 --   (scheme in ikm_parameters.csv: exact 1/9 by default). Converted IKM = IKM × 25.
 --   Exact arithmetic: NRR_u = score_sum_u / answers_u and weight_u = num_u / den_u are fractions of

@@ -5,7 +5,8 @@
 --
 -- Columns: scope, scope_id, period, period_kind, period_start, respondents, ikm_converted, mutu,
 --   population (N; NULL when unknown or for layanan/petugas scopes), population_note,
---   min_sample (Krejcie & Morgan; NULL when N is unknown), sample_adequate (respondents >=
+--   min_sample (Krejcie & Morgan; NULL when N is unknown), min_sample_basis ('tabel' | 'rumus'),
+--   sample_adequate (respondents >=
 --   min_sample; NULL when unknown), sample_note, score_sd (sample standard deviation of the
 --   respondents' weighted scores, 1–4 scale), fpc (finite population correction; 1 when not
 --   applied), ikm_moe (margin of the 95 % interval, points of the converted scale), ikm_ci_low,
@@ -13,9 +14,14 @@
 --   ikm_change (points), change_moe, change_within_uncertainty (NULL when either interval is
 --   unknown or there is no previous period), change_note.
 -- Rules:
---   Krejcie & Morgan (1970), as cited by PermenPANRB 14/2017: s = X²·N·P(1−P) / (d²(N−1) + X²·P(1−P)),
---   X², P, d from data/reference/ikm_parameters.csv (3.841, 0.5, 0.05), rounded to the nearest whole
---   number (half up): N = 100 -> 80, N = 1000 -> 278. N from marts.skm_population; never guessed.
+--   Krejcie & Morgan (1970), as cited by PermenPANRB 14/2017: offices check against the published
+--   Table 1 (data/reference/krejcie_morgan.csv, N 10 … 1,000,000), so the minimum is the table's s
+--   at the next row up (the smallest tabled N ≥ the population: N = 100,000 -> the 1,000,000 row,
+--   384). Outside the table (N < 10 or N > 1,000,000) the table's formula
+--   s = X²·N·P(1−P) / (d²(N−1) + X²·P(1−P)), X², P, d from data/reference/ikm_parameters.csv
+--   (3.841, 0.5, 0.05), rounded half-up as the table's entries are (N = 5 -> 4.95 -> 5;
+--   N = 2,000,000 -> 384.03 -> 384).
+--   N from marts.skm_population; never guessed.
 --   Interval (analytic, normal approximation): every staged response answers all nine unsur, so the
 --   IKM is the mean of the respondents' weighted scores y_i = Σ weight_u × answer_iu, and
 --   margin = z × 25 × sd(y) / √n × FPC, FPC = √((N − n) / (N − 1)) when N is known and N ≥ n
@@ -33,6 +39,9 @@ ikm as (
 ),
 population as (
     select * from marts.skm_population
+),
+km_table as (
+    select populasi::bigint as table_n, sampel::bigint as table_s from ref.krejcie_morgan
 ),
 unsur_weights as (
     select unsur, any_value(weight_num / weight_den) as weight
@@ -80,10 +89,16 @@ sized as (
         n.population,
         coalesce(n.population_note,
                  'populasi tidak diketahui: jumlah layanan hanya tersedia per unit') as population_note,
-        case when n.population is not null
-             then floor(k.chi2 * n.population * k.p * (1 - k.p)
+        case when n.population is null then null
+             when n.population <= (select max(table_n) from km_table) and n.population >= (select min(table_n) from km_table)
+                 then (select arg_min(table_s, table_n) from km_table where table_n >= n.population)
+             else floor(k.chi2 * n.population * k.p * (1 - k.p)
                         / (k.d * k.d * (n.population - 1) + k.chi2 * k.p * (1 - k.p)) + 0.5)::bigint
         end                                                               as min_sample,
+        case when n.population is null then null
+             when n.population <= (select max(table_n) from km_table) and n.population >= (select min(table_n) from km_table)
+                 then 'tabel'
+             else 'rumus' end                                             as min_sample_basis,
         s.score_sd,
         case when n.population is not null and n.population >= i.respondents and n.population > 1
              then sqrt((n.population - i.respondents) / (n.population - 1))
@@ -150,6 +165,7 @@ select
     population,
     population_note,
     min_sample,
+    min_sample_basis,
     sample_adequate,
     sample_note,
     score_sd,

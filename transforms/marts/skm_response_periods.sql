@@ -9,7 +9,7 @@
 -- Rule: PermenPANRB 14/2017 lets a unit survey continuously, per quarter, semester or year; the IKM
 --   of a longer period pools its respondents (it is not the mean of the monthly IKM). Every period
 --   present is computed; the publish step keeps the month being run and the quarter, semester and
---   year it closes (ARCHITECTURE.md, "What a run does with periods"). The period is the date of the
+--   year it closes (docs/ikm.md, "Scopes and periods"). The period is the date of the
 --   response (waktu), not the date of the file.
 with responses as (
     select * from staging.stg_skm

@@ -4,16 +4,20 @@
 --
 -- Columns: scope, scope_id, period, period_kind, period_start, period_months, unsur, unsur_name,
 --   answers, score_sum, nrr (DOUBLE, exact quotient for ordering), nrr_4dp (DECIMAL,
---   rounded half-up to 4 decimals), weight_scheme, weight_num, weight_den, nrr_mutu,
+--   rounded half-up to 4 decimals), nrr_converted (DECIMAL(5,2): NRR × 25 rounded half-up to two
+--   decimals, the basis of the unsur's mutu), nrr_sd (sample standard deviation of the answers,
+--   NULL for one answer), weight_scheme, weight_num, weight_den, nrr_mutu,
 --   nrr_kinerja, nrr_peringkat, nrr_perlu_perhatian (mutu C or D), nrr_rank (1 = lowest NRR of the
 --   scope-period; ties share a rank), is_lowest, is_priority (lowest or needing attention).
 -- Rules (PermenPANRB 14/2017):
 --   NRR per unsur = sum of the answers to that unsur / number of answers to it.
 --   Weights: data/reference/ikm_weights.csv, scheme chosen in data/reference/ikm_parameters.csv
 --   (skema_bobot: exact 1/9 by default; rounded_0111 or rounded_011 reproduce older reports).
---   Mutu of an NRR: the category of data/reference/ikm_categories.csv with the greatest ni_bawah
---   not above the NRR rounded half-up to 4 decimals (the precision of the table), so an NRR below
---   3.0644 is C or D (DOMAIN.md §4). Rounding uses integer arithmetic: floor((2·10000·sum + n) / 2n).
+--   Mutu of an NRR: graded exactly like the IKM (one basis, so a number never gets two grades): the
+--   category of data/reference/ikm_categories.csv with the greatest konversi_bawah not above
+--   NRR × 25 rounded half-up to two decimals. The table's 1–4 column has gaps (3.064 / 3.0644), so
+--   grading on it would give an NRR of 3.0643 (converted 76.61, B) the grade C. Integer arithmetic:
+--   nrr_converted = floor((5000·sum + n) / 2n) / 100, nrr_4dp = floor((2·10000·sum + n) / 2n) / 10000.
 --   Priorities (rencana tindak lanjut): the unsur with the lowest NRR, and every unsur whose
 --   category is marked perlu_perhatian (C, D).
 with scoped as (
@@ -32,7 +36,7 @@ unsur_names as (
     select upper(trim(code)) as unsur, name as unsur_name from ref.skm_unsur
 ),
 categories as (
-    select mutu, kinerja, peringkat::integer as peringkat, ni_bawah::decimal(10, 4) as ni_bawah,
+    select mutu, kinerja, peringkat::integer as peringkat, konversi_bawah::decimal(5, 2) as konversi_bawah,
            perlu_perhatian::boolean as perlu_perhatian
     from ref.ikm_categories
 ),
@@ -44,7 +48,8 @@ sums as (
         scope, scope_id, period, period_kind, period_start, period_months,
         upper(unsur)                    as unsur,
         count(score)::hugeint           as answers,
-        sum(score)::hugeint             as score_sum
+        sum(score)::hugeint             as score_sum,
+        stddev_samp(score)              as score_sd
     from answers
     where score is not null
     group by all
@@ -54,7 +59,9 @@ nrr as (
         s.*,
         s.score_sum / s.answers                                                 as nrr,
         (((2 * 10000 * s.score_sum + s.answers) // (2 * s.answers))::decimal(18, 0) * 0.0001)::decimal(10, 4)
-                                                                                as nrr_4dp
+                                                                                as nrr_4dp,
+        (((5000 * s.score_sum + s.answers) // (2 * s.answers))::decimal(18, 0) * 0.01)::decimal(5, 2)
+                                                                                as nrr_converted
     from sums s
 ),
 categorised as (
@@ -65,8 +72,8 @@ categorised as (
         c.peringkat     as nrr_peringkat,
         c.perlu_perhatian as nrr_perlu_perhatian
     from nrr n
-    left join categories c on c.ni_bawah <= n.nrr_4dp
-    qualify row_number() over (partition by n.scope, n.scope_id, n.period, n.unsur order by c.ni_bawah desc) = 1
+    left join categories c on c.konversi_bawah <= n.nrr_converted
+    qualify row_number() over (partition by n.scope, n.scope_id, n.period, n.unsur order by c.konversi_bawah desc) = 1
 ),
 ranked as (
     select
@@ -87,6 +94,8 @@ select
     r.score_sum::bigint                                                         as score_sum,
     r.nrr,
     r.nrr_4dp,
+    r.nrr_converted,
+    r.score_sd                                                                  as nrr_sd,
     w.weight_scheme,
     -- a scheme named in ikm_parameters.csv that ikm_weights.csv does not define stops the run
     case when w.weight_num is null
