@@ -324,3 +324,42 @@ def test_unit_counts_name_nobody(rek):
     unit_rows = rows(rek, "select metric_id, label from marts.metrics_rekomendasi where scope in ('unit', 'office')")
     for metric_id, label in unit_rows:
         assert NIP_A not in metric_id + (label or "") and NIP_B not in metric_id + (label or "")
+
+
+def render_rekomendasi(con, period):
+    """The Rekomendasi page of a month, from the recommendation metrics as published for it."""
+    from reports import pages
+    from reports.data import Report
+    from reports.render import environment
+    from transforms.publish import periods_published_by
+
+    published = periods_published_by(period)
+    con.execute("create or replace table main.metrics as select *, 'run-uji' as run_id from marts.metrics_rekomendasi "
+                f"where period in ({', '.join('?' for _ in published)})", published)
+    report = Report(con, period)
+    return environment().get_template("rekomendasi.html.j2").render(
+        **{**pages.common(report, False), **pages.rekomendasi(report, False), "root": "", "run": {"run_id": None, "code_version": None}})
+
+
+def test_the_rekomendasi_page_of_a_quarters_last_month_shows_the_quarters_proposals(rek):
+    # NIP_A: Sangat Baik for 2026-Q3 with full discipline; NIP_B: 6 TL days every month of the quarter
+    given(rek, "marts.attendance_asn_month", quarter()
+          + quarter(nip=NIP_B, jul={"tl": 6}, aug={"tl": 6}, sep={"tl": 6}))
+    given(rek, "marts.attendance_asn_ytd", quarter_ytd() + quarter_ytd(nip=NIP_B))
+    given(rek, "marts.skp_asn_period", [skp()])
+    run(rek)
+    office = rows(rek, "select min(slug) from ref.units where coalesce(trim(parent), '') = ''")[0][0]
+    html = render_rekomendasi(rek, "2026-09")
+    assert "Usulan <time datetime=\"2026-Q3\">triwulan III 2026</time>: diusulkan sebagai <strong>calon penghargaan</strong>" in html
+    assert f'data-metric-id="rekomendasi_penghargaan/office/{office}/2026-Q3"' in html
+    assert f'data-metric-id="rekomendasi_penghargaan/unit/{UNIT}/2026-Q3"' in html
+    assert f'data-metric-id="rekomendasi_asn_aturan/unit/{UNIT}:pembinaan-keterlambatan/2026-Q3"' in html
+    assert "tidak ada usulan penghargaan atau pembinaan perorangan" not in html
+    # the month before closes nothing: signals only, and the page says when the proposals come
+    html = render_rekomendasi(rek, "2026-08")
+    assert "tidak ada usulan penghargaan atau pembinaan perorangan" in html
+    assert "/2026-Q3" not in html
+    assert ('Usulan berikutnya: <time datetime="2026-Q3">triwulan III 2026</time>, terbit bersama laporan '
+            '<time datetime="2026-09">September 2026</time>') in html
+    assert f'data-metric-id="sinyal_penghargaan/unit/{UNIT}/2026-08"' in html
+    assert f'data-metric-id="sinyal_asn_aturan/unit/{UNIT}:pembinaan-keterlambatan/2026-08"' in html
