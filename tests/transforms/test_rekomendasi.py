@@ -3,6 +3,8 @@ recommendation_periods.csv): given the facts of the marts they read, which ASN a
 proposed (or signalled), in which period, by which rule, with which evidence."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpers import NIP_A, NIP_B, NIP_C, build, empty_staging, given, rows
@@ -350,8 +352,10 @@ def test_the_rekomendasi_page_of_a_quarters_last_month_shows_the_quarters_propos
     run(rek)
     office = rows(rek, "select min(slug) from ref.units where coalesce(trim(parent), '') = ''")[0][0]
     html = render_rekomendasi(rek, "2026-09")
-    assert "Usulan <time datetime=\"2026-Q3\">triwulan III 2026</time>: diusulkan sebagai <strong>calon penghargaan</strong>" in html
-    assert f'data-metric-id="rekomendasi_penghargaan/office/{office}/2026-Q3"' in html
+    assert "Usulan <time datetime=\"2026-Q3\">triwulan III 2026</time>: diusulkan sebagai <strong>calon penghargaan</strong>: " in html
+    # one award candidate (NIP_A) and one proposal for coaching (NIP_B) for the quarter
+    assert re.search(rf'data-metric-id="rekomendasi_penghargaan/office/{office}/2026-Q3"[^>]*>1\u00a0orang<', html)
+    assert re.search(rf'data-metric-id="rekomendasi_pembinaan/office/{office}/2026-Q3"[^>]*>1\u00a0orang<', html)
     assert f'data-metric-id="rekomendasi_penghargaan/unit/{UNIT}/2026-Q3"' in html
     assert f'data-metric-id="rekomendasi_asn_aturan/unit/{UNIT}:pembinaan-keterlambatan/2026-Q3"' in html
     assert "tidak ada usulan penghargaan atau pembinaan perorangan" not in html
