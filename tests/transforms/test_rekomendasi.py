@@ -159,6 +159,20 @@ def test_a_quarter_without_its_own_skp_row_takes_the_last_months_rating_labelled
     assert ids[0] == f"predikat/asn/{NIP_A}/2026-09"
 
 
+def test_december_closes_the_quarter_and_the_year_each_with_its_own_proposal(rek):
+    # SKP rated only for December: Q4 and the year both take it (labelled); December itself signals
+    given(rek, "marts.attendance_asn_month", [month(period=p) for p in ("2026-10", "2026-11", "2026-12")])
+    given(rek, "marts.attendance_asn_ytd", [ytd(period=p) for p in ("2026-10", "2026-11", "2026-12")])
+    given(rek, "marts.skp_asn_period", [skp(periode="2026-12")])
+    run(rek)
+    assert selected(rek, "2026-Q4") == [(NIP_A, "penghargaan")]
+    assert selected(rek, "2026") == [(NIP_A, "penghargaan")]
+    assert selected(rek, "2026-12") == [] and selected(rek, "2026-12", "sinyal") == [(NIP_A, "penghargaan")]
+    bukti, = rows(rek, "select bukti from marts.rekomendasi_asn where period = '2026'")[0]
+    assert bukti.startswith("predikat Sangat Baik (dari penilaian 2026-12, bulan terakhir periode; "
+                            "tidak ada penilaian 2026); TK 0 hari")
+
+
 def test_a_month_that_closes_no_evaluation_period_gives_signals_not_proposals(rek):
     # August 2026 closes no quarter: the same award conditions give a signal, published as sinyal...
     given(rek, "marts.attendance_asn_month", [month(period="2026-08")])
