@@ -19,6 +19,7 @@ import duckdb
 
 from reports.fmt import Metric, containing_periods, months_back, previous_month
 from reports.masking import NameMasker
+from transforms.publish import periods_published_by
 
 PERSONAL_SCOPES = ("asn", "indikator", "petugas")
 METRIC_COLUMNS = "metric_id, metric, scope, scope_id, period, value, label, unit, run_id"
@@ -221,11 +222,30 @@ class Report:
 
     @cached_property
     def attendance_award_threshold(self) -> float | None:
+        """The award's attendance bound: on the discipline rate (leave does not count against it)."""
         for rule in self.rules:
             # the award's attendance condition (discipline_rate; attendance_rate in older rule tables)
             if rule["kriteria"] in ("discipline_rate", "attendance_rate") and rule["jenis"] == "penghargaan":
                 return float(rule["ambang"])
         return None
+
+    @cached_property
+    def proposal_periods(self) -> list[str]:
+        """The evaluation periods this month closes (its quarter, its year) whose individual proposals
+        are published: a month page shows them, and the month's own results only as signals."""
+        closes = [p for p in periods_published_by(self.period) if p != self.period]
+        return [p for p in closes if any(self.office_metric(m, p) is not None
+                                         for m in ("rekomendasi_penghargaan", "rekomendasi_pembinaan"))]
+
+    @cached_property
+    def rule_periods(self) -> dict[str, dict[str, str]]:
+        """{aturan: {period kind: 'usulan' | 'sinyal'}} (data/reference/recommendation_periods.csv)."""
+        if not table_exists(self.con, "marts.rekomendasi_asn_peran"):
+            return {}
+        out: dict[str, dict[str, str]] = {}
+        for r in rows(self.con, "select aturan, period_kind, peran from marts.rekomendasi_asn_peran"):
+            out.setdefault(r["aturan"], {})[r["period_kind"]] = r["peran"]
+        return out
 
     @cached_property
     def nrr_attention_below(self) -> float | None:

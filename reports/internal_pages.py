@@ -51,10 +51,14 @@ class People:
     def get(self, metric: str, nip: str, period: str | None = None, scope: str = "asn") -> Metric | None:
         return self.metrics.get(metric, scope, nip, period or self.period)
 
-    def rules_of(self, nip: str) -> list[Metric]:
+    def rules_of(self, nip: str, signals: bool = False) -> list[Metric]:
+        """The proposals for the ASN in the month and the evaluation periods it closes; with
+        signals, the month's signals after them (sinyal_aturan: not proposals)."""
         found = []
         for p in self.periods:
             found.extend(self.metrics.all("rekomendasi_aturan", "asn", p, prefix=nip + ":"))
+        if signals:
+            found.extend(self.metrics.all("sinyal_aturan", "asn", self.period, prefix=nip + ":"))
         return found
 
     def unit_name(self, slug: str) -> str:
@@ -133,7 +137,8 @@ def index(people: People) -> dict:
             groups.append(current)
         nip = a["nip"]
         band = people.get("discipline_band", nip)
-        rec = people.get("rekomendasi", nip)
+        rec = next((m for m in (people.get("rekomendasi", nip, q) for q in reversed(people.periods)) if m is not None),
+                   None) or people.get("sinyal", nip)
         ikm = people.get("ikm", nip, scope="petugas")
         current["rows"].append([
             asn_link(a), teks_html(nip, "nip"), teks_html(a["jabatan"] or "", "jabatan"),
@@ -163,9 +168,17 @@ def band_short(band: Metric | None) -> str:
 
 
 def rule_titles(people: People, nip: str) -> str:
+    """'Sering terlambat (TW III 2026), sinyal: Calon penghargaan': proposals with their period when it
+    is not the month, then the month's signals."""
     titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in people.report.rules}
-    found = [m.scope_id.split(":", 1)[1] for m in people.metrics.all("rekomendasi_aturan", "asn", people.period, prefix=nip + ":")]
-    return ", ".join(titles.get(f, f) for f in found) or "–"
+    found = []
+    for m in people.rules_of(nip, signals=True):
+        title = titles.get(m.scope_id.split(":", 1)[1], m.scope_id)
+        if m.metric.startswith("sinyal"):
+            found.append(f"sinyal: {title}")
+        else:
+            found.append(title if m.period == people.period else f"{title} ({bulan(m.period, singkat=True)})")
+    return ", ".join(found) or "–"
 
 
 def v(m: Metric | None):
@@ -182,14 +195,18 @@ def rekomendasi(people: People) -> dict:
             nip, rule = m.scope_id.split(":", 1)
             jenis = "penghargaan" if rule.startswith("penghargaan") else "pembinaan"
             grouped.setdefault((jenis, nip, m.period), []).append(m)
-    lists = {"penghargaan": [], "pembinaan": []}
+    for m in people.metrics.all("sinyal_aturan", "asn", people.period):
+        nip, rule = m.scope_id.split(":", 1)
+        grouped.setdefault(("sinyal", nip, m.period), []).append(m)
+    lists = {"penghargaan": [], "pembinaan": [], "sinyal": []}
     for (jenis, nip, period), found in grouped.items():
         a = by_nip.get(nip, {"nip": nip, "nama": nip, "jabatan": "", "unit_slug": ""})
         unit = people.report.unit_name(a["unit_slug"])
         rules = Markup("<br>").join(Markup('<span class="label {}">{}</span>').format(
             jenis, titles.get(m.scope_id.split(":", 1)[1], m.scope_id)) for m in found)
         evidence = Markup('<ul class="bukti">{}</ul>').format(Markup("").join(
-            Markup("<li>{}</li>").format(num_html(m, text=(m.label or "").replace("diusulkan ", "", 1)))
+            Markup("<li>{}</li>").format(num_html(m, text=(m.label or "").replace("diusulkan ", "", 1)
+                                                  .replace("sinyal ", "", 1)))
             for m in found))
         lists[jenis].append((unit, a["nama"] or "", [unit, asn_link(a), teks_html(nip, "nip"), periode_html(period),
                                                      rules, evidence]))
@@ -197,7 +214,8 @@ def rekomendasi(people: People) -> dict:
     return {**common(people, "Internal: daftar usulan penghargaan dan pembinaan", "internal-rekomendasi"),
             "head": head,
             "penghargaan": [r for _, _, r in sorted(lists["penghargaan"], key=lambda x: (x[0], x[1]))],
-            "pembinaan": [r for _, _, r in sorted(lists["pembinaan"], key=lambda x: (x[0], x[1]))]}
+            "pembinaan": [r for _, _, r in sorted(lists["pembinaan"], key=lambda x: (x[0], x[1]))],
+            "sinyal": [r for _, _, r in sorted(lists["sinyal"], key=lambda x: (x[0], x[1]))]}
 
 
 def karantina(people: People) -> dict:
@@ -266,7 +284,7 @@ def asn_page(people: People, a: dict) -> dict:
             service.append([periode_html(period), num_html(ikm), num_html(ikm, text=ikm.label or ""),
                             num_html(people.get("responden", nip, period, scope="petugas"))])
     recs = [[Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]), periode_html(m.period),
-             num_html(m, text=m.label or "")] for m in people.rules_of(nip)]
+             num_html(m, text=m.label or "")] for m in people.rules_of(nip, signals=True)]
     return {**common(people, f"Internal: {a['nama']}", "internal-asn"),
             "asn": a, "unit_name": people.unit_name(a["unit_slug"]), "nip": teks_html(nip, "nip"),
             "attendance": attendance, "discipline": discipline, "trend": trend, "skp": skp,

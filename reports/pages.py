@@ -170,17 +170,55 @@ def headline_cards(report: Report, scope: str, scope_id: str, include_recommenda
         cards.append(kartu("Predikat kinerja ASN", num_html(g("asn_berpredikat")),
                            catatan=catatan, daftar=daftar))
     if include_recommendations:
-        peng, pemb, perh = g("rekomendasi_penghargaan"), g("rekomendasi_pembinaan"), g("rekomendasi")
-        if scope == "office":
-            perh = g("rekomendasi_perhatian")
-        if peng is not None or pemb is not None:
+        perh = g("rekomendasi_perhatian") if scope == "office" else g("rekomendasi")
+        evaluated = report.proposal_periods
+        if evaluated:
+            # December closes the quarter and the year: the year's proposals lead
+            ep = evaluated[-1]
+            peng, pemb = g("rekomendasi_penghargaan", ep), g("rekomendasi_pembinaan", ep)
+            judul = f"Usulan {period_name(ep)} (bukan keputusan)"
             daftar = [("Calon penghargaan", count_html(peng)), ("Calon pembinaan/pelatihan", count_html(pemb))]
+            catatan = "usulan periode penilaian SKP; alasan di halaman Rekomendasi, nama di halaman internal"
+        else:
+            peng, pemb, flags = g("sinyal_penghargaan"), g("sinyal_pembinaan"), g("rekomendasi_pembinaan")
+            judul = "Sinyal bulan ini (bukan usulan)"
+            daftar = [("Sinyal calon penghargaan", count_html(peng)), ("Sinyal pembinaan/pelatihan", count_html(pemb))]
+            if flags is not None:
+                daftar.append((Markup("Tanda disiplin {}").format(teks_html("PP 94/2021", "regulasi")), count_html(flags)))
+            catatan = "usulan perorangan dibuat per triwulan dan akhir tahun; sinyal hanya untuk dipantau"
+        if peng is not None or pemb is not None:
             if perh is not None:
                 daftar.append(("Unit perlu perhatian" if scope == "office" else "Aturan perhatian unit", count_html(perh)))
-            cards.append(kartu("Usulan (bukan keputusan)", Markup(""), daftar=daftar,
-                               catatan="calon penghargaan; alasan di halaman Rekomendasi, nama di halaman internal",
-                               kelas="baik"))
+            cards.append(kartu(judul, Markup(""), daftar=daftar, catatan=catatan, kelas="baik"))
     return cards
+
+
+def period_name(period: str) -> str:
+    """'2026-Q3' -> 'triwulan III 2026', '2026' -> 'akhir tahun 2026': an evaluation period in a sentence."""
+    if re.fullmatch(r"\d{4}", period):
+        return f"akhir tahun {period}"
+    text = bulan(period)
+    return text[0].lower() + text[1:] if re.fullmatch(r"\d{4}-[QS]\d", period) else text
+
+
+def period_name_html(period: str) -> Markup:
+    """period_name marked as a period (not a published number)."""
+    return Markup('<time datetime="{}">{}</time>').format(period, period_name(period))
+
+
+def next_evaluation(period: str) -> tuple[str, str]:
+    """The evaluation period a month belongs to and the month whose run publishes it:
+    2026-10 -> ('2026-Q4', '2026-12')."""
+    year, month = period.split("-")
+    q = (int(month) - 1) // 3 + 1
+    return f"{year}-Q{q}", f"{year}-{q * 3:02d}"
+
+
+def rule_metric(report: Report, scope: str, scope_id: str, rule_id: str, period: str) -> Metric | None:
+    """ASN a rule selected in the period: its proposals (rekomendasi_asn_aturan) or, where the rule
+    only signals in that period, its signals (sinyal_asn_aturan)."""
+    found = report.get("rekomendasi_asn_aturan", scope, f"{scope_id}:{rule_id}", period)
+    return found if found is not None else report.get("sinyal_asn_aturan", scope, f"{scope_id}:{rule_id}", period)
 
 
 def findings(report: Report) -> list[Markup]:
@@ -258,27 +296,48 @@ def findings(report: Report) -> list[Markup]:
         out.append(Markup("{} mencapai pita disiplin {} atau TK berturut-turut: perlu ditindaklanjuti oleh pimpinan "
                           "(nama dan hari penyebabnya di halaman internal).").format(
             num_html(follow, text=f"{angka(follow.value)} ASN"), teks_html("PP 94/2021", "regulasi")))
-    peng, pemb = report.office_metric("rekomendasi_penghargaan"), report.office_metric("rekomendasi_pembinaan")
+    evaluated = report.proposal_periods
+    ep = evaluated[-1] if evaluated else p
+    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
+
+    def why(metric: str, period_: str) -> Markup:
+        found = [m for m in report.metrics.all(metric, "office", period_, prefix=o + ":")
+                 if m.value and not m.scope_id.endswith(":penghargaan")]
+        found.sort(key=lambda m: -m.value)
+        if not found:
+            return Markup("")
+        return Markup(" ({})").format(Markup(", ").join(
+            Markup("{} {}").format(titles.get(m.scope_id.split(":")[-1], m.scope_id), count_html(m))
+            for m in found))
+
     perh = report.office_metric("rekomendasi_perhatian")
-    if peng is not None or pemb is not None or perh is not None:
-        titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
-
-        def why(metric: str) -> Markup:
-            found = [m for m in report.metrics.all(metric, "office", p, prefix=o + ":")
-                     if m.value and not m.scope_id.endswith(":penghargaan")]
-            found.sort(key=lambda m: -m.value)
-            if not found:
-                return Markup("")
-            return Markup(" ({})").format(Markup(", ").join(
-                Markup("{} {}").format(titles.get(m.scope_id.split(":")[-1], m.scope_id), count_html(m))
-                for m in found))
-
+    units_text = Markup(" {} unit perlu perhatian{}.").format(count_html(perh), why("rekomendasi_unit_aturan", p)) \
+        if perh is not None else Markup("")
+    peng, pemb = report.office_metric("rekomendasi_penghargaan", ep), report.office_metric("rekomendasi_pembinaan", ep)
+    if evaluated and (peng is not None or pemb is not None):
         syarat = ", ".join(r["syarat"] for r in report.rules if r["aturan"] == "penghargaan")
-        out.append(Markup("Diusulkan: {} ASN calon penghargaan{}; {} ASN untuk pembinaan/pelatihan{}; {} unit perlu "
-                          "perhatian{}. Ini usulan dari aturan tertulis ({}); pimpinan yang memutuskan.").format(
-            count_html(peng), Markup(" ({})").format(teks_html(syarat, "aturan")) if syarat and peng and peng.value else "",
-            count_html(pemb), why("rekomendasi_asn_aturan"), count_html(perh), why("rekomendasi_unit_aturan"),
+        out.append(Markup("Diusulkan untuk {}: {} ASN calon penghargaan{}; {} ASN untuk pembinaan/pelatihan{}.{} "
+                          "Ini usulan dari aturan tertulis ({}); pimpinan yang memutuskan.").format(
+            period_name_html(ep), count_html(peng),
+            Markup(" ({})").format(teks_html(syarat, "aturan")) if syarat and peng and peng.value else "",
+            count_html(pemb), why("rekomendasi_asn_aturan", ep), units_text,
             link("rekomendasi.html", "halaman Rekomendasi")))
+    elif report.office_metric("sinyal_penghargaan") is not None or report.office_metric("sinyal_pembinaan") is not None:
+        quarter, closing = next_evaluation(p)
+        text = Markup("{} tidak menutup periode penilaian SKP (triwulan, akhir tahun; {}): tidak ada usulan "
+                      "penghargaan atau pembinaan perorangan bulan ini. Sinyal untuk dipantau: {} ASN memenuhi syarat "
+                      "penghargaan pada bulan ini, {} ASN memenuhi aturan pembinaan{}. Usulan berikutnya: {}, terbit "
+                      "bersama laporan {}.").format(
+            periode_html(p), teks_html("PermenPANRB 6/2022", "regulasi"),
+            count_html(report.office_metric("sinyal_penghargaan")), count_html(report.office_metric("sinyal_pembinaan")),
+            why("sinyal_asn_aturan", p), period_name_html(quarter), periode_html(closing))
+        if pemb is not None and pemb.value:
+            text += Markup(" Tanda disiplin {} bulan ini: {} ASN, perlu ditindaklanjuti{}.").format(
+                teks_html("PP 94/2021", "regulasi"), count_html(pemb), why("rekomendasi_asn_aturan", p))
+        text += units_text + Markup(" Rinciannya di {}.").format(link("rekomendasi.html", "halaman Rekomendasi"))
+        out.append(text)
+    elif perh is not None:
+        out.append(Markup("{} Rinciannya di {}.").format(units_text.strip(), link("rekomendasi.html", "halaman Rekomendasi")))
     return out
 
 
@@ -497,23 +556,43 @@ def kendala_chart(report: Report, scope: str, scope_id: str, chart_id: str) -> c
                        label_head="Kendala", x_range=[0, min(100, max(m.value for m in shares) + 15)])
 
 
-def recommendation_rows(report: Report) -> tuple[list[str], list[list], list[str]]:
+def recommendation_rows(report: Report, period: str | None = None, prefix: str = "rekomendasi",
+                        attention: bool = True) -> tuple[list[str], list[list], list[str]]:
+    """Per unit: ASN proposed (prefix 'rekomendasi') or signalled ('sinyal') in the period, per rule; a
+    rule that proposes where the others signal (the PP 94/2021 flags in a month) is marked '(usulan)'."""
+    period = period or report.period
     titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
     rule_ids = [rid for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")
                 if rid != "penghargaan"]
-    head = ["Unit", "Calon penghargaan", "Calon pembinaan"] + [f"· {titles[rid]}" for rid in rule_ids] + \
-        ["Perhatian unit"]
+    office = report.office.slug
+    rule_ids = [rid for rid in rule_ids if rule_metric(report, "office", office, rid, period) is not None] or rule_ids
+    proposes = {rid: report.get("rekomendasi_asn_aturan", "office", f"{office}:{rid}", period) is not None
+                for rid in rule_ids}
+    names = ["Calon penghargaan", "Calon pembinaan"] if prefix == "rekomendasi" else \
+        ["Sinyal penghargaan", "Sinyal pembinaan"]
+    head = ["Unit"] + names + [f"· {titles[rid]}" + (" (usulan)" if prefix == "sinyal" and proposes[rid] else "")
+                               for rid in rule_ids] + (["Perhatian unit"] if attention else [])
     body, classes = [], []
     for u in report.reporting_units:
-        g = lambda metric, sid=u.slug: report.get(metric, "unit", sid)  # noqa: E731
-        row = [link(f"unit-{u.slug}.html#rekomendasi", u.short), count_html(g("rekomendasi_penghargaan")),
-               count_html(g("rekomendasi_pembinaan"))]
-        row += [count_html(g("rekomendasi_asn_aturan", f"{u.slug}:{rid}")) for rid in rule_ids]
-        attention = g("rekomendasi")
-        row.append(num_html(attention, text=rule_titles(report, attention)) if attention is not None else num_html(None))
+        g = lambda metric, sid=u.slug: report.get(metric, "unit", sid, period)  # noqa: E731
+        row = [link(f"unit-{u.slug}.html#rekomendasi", u.short), count_html(g(f"{prefix}_penghargaan")),
+               count_html(g(f"{prefix}_pembinaan"))]
+        row += [count_html(rule_metric(report, "unit", u.slug, rid, period)) for rid in rule_ids]
+        unit_attention = report.get("rekomendasi", "unit", u.slug) if attention else None
+        if attention:
+            row.append(num_html(unit_attention, text=rule_titles(report, unit_attention))
+                       if unit_attention is not None else num_html(None))
         body.append(row)
-        classes.append("perhatian" if attention is not None and attention.value else "")
+        classes.append("perhatian" if unit_attention is not None and unit_attention.value else "")
     return head, body, classes
+
+
+def recommendation_view(report: Report) -> tuple[str, str]:
+    """(period, prefix) a month's pages lead with: the proposals of the evaluation period it closes,
+    else the month's signals."""
+    if report.proposal_periods:
+        return report.proposal_periods[-1], "rekomendasi"
+    return report.period, "sinyal"
 
 
 def ringkasan(report: Report, include_internal: bool) -> dict:
@@ -531,7 +610,8 @@ def ringkasan(report: Report, include_internal: bool) -> dict:
                 for m in found)])
     theme_trend = office_theme_trend(report)
     units_head, units_body, units_classes = units_table(report)
-    rec_head, rec_body, rec_classes = recommendation_rows(report)
+    rec_period, rec_prefix = recommendation_view(report)
+    rec_head, rec_body, rec_classes = recommendation_rows(report, rec_period, rec_prefix)
     kendala = kendala_chart(report, "office", o, "kendala")
     return {
         "page": "index", "title": "Ringkasan kinerja ASN",
@@ -544,6 +624,8 @@ def ringkasan(report: Report, include_internal: bool) -> dict:
         "unit_rising": unit_rising,
         "kendala": kendala,
         "rec_head": rec_head, "rec_rows": rec_body, "rec_classes": rec_classes,
+        "rec_title": (f"Usulan {period_name(rec_period)}" if rec_prefix == "rekomendasi"
+                      else "Sinyal bulan ini (bukan usulan)"),
     }
 
 
@@ -666,11 +748,16 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
     missed = report.get("target_tidak_tercapai", "unit", s)
 
     attention, signals = unit_rule_metrics(report, s, p)
-    asn_rules = [(rid, report.get("rekomendasi_asn_aturan", "unit", f"{s}:{rid}"))
-                 for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")]
     rule_text = {r["aturan"]: r for r in report.rules}
-    rules_rows = [[rule_text.get(rid, {}).get("judul", rid), teks_html(rule_label(report, rid), "aturan"), count_html(m)]
-                  for rid, m in asn_rules if m is not None]
+    rules_rows = []
+    for period in report.proposal_periods + [p]:
+        for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn"):
+            m = rule_metric(report, "unit", s, rid, period)
+            if m is None:
+                continue
+            role = "usulan" if m.metric.startswith("rekomendasi") else "sinyal"
+            rules_rows.append([rule_text.get(rid, {}).get("judul", rid), teks_html(rule_label(report, rid), "aturan"),
+                               Markup("{} {}").format(role, periode_html(period)), count_html(m)])
     return {
         "page": f"unit-{s}", "title": unit.name, "unit": unit,
         "cards": headline_cards(report, "unit", s),
@@ -717,13 +804,36 @@ def mask_personal(text: str | None, report: Report) -> str:
 
 
 # --- Rekomendasi --------------------------------------------------------------------------------
+KIND_NAMES = {"bulan": "bulan", "triwulan": "triwulan", "semester": "semester", "tahun": "akhir tahun"}
+
+
+def rule_timing(report: Report, rule_id: str) -> str:
+    """'usulan: triwulan, akhir tahun; sinyal: bulan' (data/reference/recommendation_periods.csv)."""
+    roles = report.rule_periods.get(rule_id, {})
+    parts = []
+    for peran in ("usulan", "sinyal"):
+        kinds = [KIND_NAMES.get(k, k) for k in KIND_NAMES if roles.get(k) == peran]
+        if kinds:
+            parts.append(f"{peran}: {', '.join(kinds)}")
+    return "; ".join(parts) or "setiap bulan"
+
+
 def rekomendasi(report: Report, include_internal: bool) -> dict:
-    rec_head, rec_rows, rec_classes = recommendation_rows(report)
     rules = []
     for rid in dict.fromkeys(r["aturan"] for r in report.rules):
         conds = [r for r in report.rules if r["aturan"] == rid]
         rules.append({"aturan": rid, "jenis": conds[0]["jenis"], "cakupan": conds[0]["cakupan"],
+                      "kapan": rule_timing(report, rid) if conds[0]["cakupan"] == "asn" else "setiap bulan",
                       "syarat": [c["syarat"] for c in conds], "sumber": "; ".join(dict.fromkeys(c["sumber"] for c in conds))})
+    proposals = []
+    for ep in report.proposal_periods:
+        head, body, classes = recommendation_rows(report, ep, "rekomendasi", attention=False)
+        proposals.append({"nama": period_name_html(ep),
+                          "peng": report.office_metric("rekomendasi_penghargaan", ep),
+                          "pemb": report.office_metric("rekomendasi_pembinaan", ep),
+                          "head": head, "rows": body, "classes": classes})
+    rec_head, rec_rows, rec_classes = recommendation_rows(report, report.period, "sinyal")
+    quarter, closing = next_evaluation(report.period)
     units, units_signals = [], []
     for u in report.reporting_units:
         perhatian, indikasi = unit_rule_metrics(report, u.slug, report.period)
@@ -732,11 +842,15 @@ def rekomendasi(report: Report, include_internal: bool) -> dict:
         if indikasi:
             units_signals.append({"unit": u, "rules": [(m.scope_id.split(":")[-1], num_html(m, text=m.label or ""))
                                                        for m in indikasi]})
-    peng, pemb = report.office_metric("rekomendasi_penghargaan"), report.office_metric("rekomendasi_pembinaan")
     perh = report.office_metric("rekomendasi_perhatian")
     return {"page": "rekomendasi", "title": "Rekomendasi: usulan penghargaan, pembinaan dan perhatian unit",
-            "rules": rules, "rec_head": rec_head, "rec_rows": rec_rows, "rec_classes": rec_classes,
-            "units_attention": units, "units_signals": units_signals, "peng": peng, "pemb": pemb, "perh": perh,
+            "rules": rules, "proposals": proposals,
+            "rec_head": rec_head, "rec_rows": rec_rows, "rec_classes": rec_classes,
+            "sinyal_peng": report.office_metric("sinyal_penghargaan"),
+            "sinyal_pemb": report.office_metric("sinyal_pembinaan"),
+            "flags": report.office_metric("rekomendasi_pembinaan"),
+            "next_name": period_name_html(quarter), "next_month": periode_html(closing),
+            "units_attention": units, "units_signals": units_signals, "perh": perh,
             "indikasi": report.office_metric("rekomendasi_indikasi"),
             "include_internal": include_internal}
 

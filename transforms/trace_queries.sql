@@ -414,6 +414,7 @@ order by f.kriteria
 select r.*
 from marts.rekomendasi_asn r
 where r.nip = $key and r.period = $period and ($sub is null or r.aturan = $sub)
+  and r.peran = case when $metric like 'sinyal%' then 'sinyal' else 'usulan' end
 
 -- name: rekomendasi_unit.rows
 select
@@ -430,16 +431,18 @@ from marts.rekomendasi_unit r
 where r.unit_slug = $key and r.period = $period and ($sub is null or r.aturan = $sub)
 
 -- name: rekomendasi_scope.rows
--- the ASN of a unit (or of the office) that a rule selected: each is one trace further
+-- the ASN of a unit (or of the office) that a rule proposed (rekomendasi_...) or signalled
+-- (sinyal_...): each is one trace further
 select
-    r.nip, r.unit_slug, r.period, r.aturan, r.jenis, r.syarat, r.bukti,
-    'rekomendasi/asn/' || r.nip || '/' || r.period as metric_id
+    r.nip, r.unit_slug, r.period, r.aturan, r.jenis, r.peran, r.syarat, r.bukti,
+    case r.peran when 'sinyal' then 'sinyal' else 'rekomendasi' end || '/asn/' || r.nip || '/' || r.period as metric_id
 from marts.rekomendasi_asn r
 where r.period = $period
   and ($scope = 'office' or r.unit_slug = $key)
-  and (($metric = 'rekomendasi_penghargaan' and r.jenis = 'penghargaan')
-    or ($metric = 'rekomendasi_pembinaan' and r.jenis = 'pembinaan')
-    or ($metric = 'rekomendasi_asn_aturan' and r.aturan = $sub))
+  and r.peran = case when $metric like 'sinyal%' then 'sinyal' else 'usulan' end
+  and (($metric in ('rekomendasi_penghargaan', 'sinyal_penghargaan') and r.jenis = 'penghargaan')
+    or ($metric in ('rekomendasi_pembinaan', 'sinyal_pembinaan') and r.jenis = 'pembinaan')
+    or ($metric in ('rekomendasi_asn_aturan', 'sinyal_asn_aturan') and r.aturan = $sub))
 order by r.nip, r.aturan
 
 -- name: rekomendasi_units.rows

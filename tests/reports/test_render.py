@@ -110,7 +110,7 @@ def test_index_leads_with_the_findings_and_headline_figures(rendered):
                     "Mengapa target tidak tercapai", "Rekomendasi per unit"):
         assert heading in html
     for metric in ("ikm/office/", "attendance_rate/office/", "capaian_rata/office/", "predikat_sangat_baik/office/",
-                   "asn_to_follow_up/office/", "keluhan_naik/office-tema/", "rekomendasi_penghargaan/unit/"):
+                   "asn_to_follow_up/office/", "keluhan_naik/office-tema/", "sinyal_penghargaan/unit/"):
         assert f'data-metric-id="{metric}' in html, metric
     # change from the previous period: the previous value is shown with its own id
     assert 'data-metric-id="attendance_rate/office/kecamatan-rakumpit/2026-09"' in html
@@ -206,9 +206,14 @@ def test_recommendations_propose_never_decide(rendered, sample_warehouse):
     assert "Usulan, bukan keputusan" in html
     for decided in ("dijatuhi", "ditetapkan sanksi", "diberhentikan", "dipecat"):
         assert decided not in html.lower()
+    # 2026-10 closes no evaluation period: the month's results are signals, said so, never proposals
+    signals = [r[0] for r in con.execute("select label from metrics where metric = 'sinyal_aturan'").fetchall()]
+    assert signals and all(label.startswith("sinyal ") and "(bukan usulan)" in label for label in signals)
+    assert "tidak ada usulan penghargaan atau pembinaan perorangan" in html
     named = (rendered / "internal" / "rekomendasi.html").read_text(encoding="utf-8")
     assert "Calon penghargaan" in named and "Calon pembinaan atau pelatihan" in named
-    assert 'data-metric-id="rekomendasi_aturan/asn/' in named
+    assert "Sinyal bulan ini (bukan usulan)" in named
+    assert 'data-metric-id="sinyal_aturan/asn/' in named
 
 
 def test_quality_and_method_pages(rendered, sample_warehouse):

@@ -62,6 +62,9 @@ def sample():
 
     con = connect(":memory:")
     run_id = run_period(con, SAMPLES)
+    # and September, whose run publishes 2026-Q3: the individual proposals of the quarter
+    from transforms.publish import publish
+    publish(con, "2026-09", run_id)
     yield con, run_id
     con.close()
 
@@ -292,7 +295,8 @@ def test_every_published_metric_kind_traces_to_a_definition_sql_and_rows(sample)
         assert t["definition"] is not None, f"add {metric} ({scope}) to data/reference/metric_definitions.csv"
         assert t["models"] and t["models"][-1]["model"].startswith("marts.metrics_"), where
         assert all(m["recorded_for_run"] for m in t["models"] if m["model"].startswith("marts.")), where
-        assert t["rows_total"] > 0, where
+        # a count that is 0 wherever published (no award candidate in the samples' 2026-Q3) has no rows
+        assert t["rows_total"] > 0 or (t["metric"]["unit"] in ("orang", "unit") and not t["metric"]["value"]), where
         assert not [n for n in t["notes"] if "tidak dapat dibaca" in n], where
         assert t["reference_tables"] and all(r["for_run"] for r in t["reference_tables"]), where
         assert t["run"]["flow_run_id"] == FLOW_RUN_ID and t["run"]["code_version"]
@@ -345,9 +349,14 @@ def test_counts_of_other_metric_kinds_are_recomputed_from_their_traced_rows(samp
     share = 100 * sum(r["kendala_category"] == category for r in missed) / len(missed)
     assert t["metric"]["value"] == pytest.approx(round(share, 2))
 
-    t = example("metric = 'rekomendasi_penghargaan' and scope = 'unit' and value > 0")
+    t = example("metric = 'sinyal_penghargaan' and scope = 'unit' and value > 0")
     assert t["metric"]["value"] == len({r["nip"] for r in t["rows"]})
-    assert all(r["jenis"] == "penghargaan" for r in t["rows"])
+    assert all(r["jenis"] == "penghargaan" and r["peran"] == "sinyal" for r in t["rows"])
+    row = con.execute("select metric_id from main.metrics where period = '2026-Q3' and metric = 'rekomendasi_pembinaan' "
+                      "and scope = 'unit' and value > 0 order by value desc, metric_id limit 1").fetchone()
+    t = trace(con, row[0])
+    assert t["metric"]["value"] == len({r["nip"] for r in t["rows"]})
+    assert all(r["jenis"] == "pembinaan" and r["peran"] == "usulan" for r in t["rows"])
 
     t = example("metric = 'tk_days' and scope = 'unit' and value > 0")
     assert t["metric"]["value"] == sum(day_status(r) == "TK" for r in t["rows"])
@@ -467,18 +476,20 @@ def test_a_recommendation_traces_to_the_facts_its_rule_tested(sample):
     from transforms.trace import trace
 
     con, _ = sample
+    # 2026-10 closes no evaluation period: the award rule gives a signal (sinyal/asn/...), traced alike
     metric_id = con.execute(
-        "select metric_id from main.metrics where metric = 'rekomendasi' and scope = 'asn' "
-        "and period = ? and label like 'penghargaan%' order by metric_id limit 1", [PERIOD]).fetchone()[0]
+        "select metric_id from main.metrics where metric = 'sinyal' and scope = 'asn' "
+        "and period = ? and label like 'sinyal penghargaan%' order by metric_id limit 1", [PERIOD]).fetchone()[0]
     t = trace(con, metric_id)
-    assert t["family"] == "rekomendasi_asn" and t["definition"]["metric"] == "rekomendasi"
+    assert t["family"] == "rekomendasi_asn" and t["definition"]["metric"] == "sinyal"
     facts = {r["kriteria"]: r for r in t["rows"]}
-    # the award rule of DOMAIN.md §4, checked on the traced facts
+    # the award rule of recommendation_rules.csv, checked on the traced facts
     with open(REFERENCE / "recommendation_rules.csv", encoding="utf-8") as fh:
         award = [r for r in csv.DictReader(fh) if r["aturan"] == "penghargaan"]
     assert {r["kriteria"] for r in award} - {"ikm_petugas_mutu"} <= set(facts)
     assert facts["predikat"]["kode"] == "sangat_baik"
-    assert facts["tk_days"]["nilai"] == 0 and facts["attendance_rate"]["nilai"] >= 95
+    assert facts["tk_days"]["nilai"] == 0 and facts["discipline_rate"]["nilai"] >= 95
+    assert "penghargaan" in {r["aturan"] for r in t["summary"]} and {r["peran"] for r in t["summary"]} == {"sinyal"}
     # each fact points at the published number that shows it, and that number agrees
     for kriteria in ("tk_days", "attendance_rate"):
         shown = published(con, facts[kriteria]["metric_id"])

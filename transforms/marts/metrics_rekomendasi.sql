@@ -1,15 +1,26 @@
--- metrics_rekomendasi: one row per published recommendation figure (metrics contract,
--- ARCHITECTURE.md). Recommendations are proposals for the head of office (DOMAIN.md §4): labels
--- say "diusulkan" and "perlu ditindaklanjuti", never a decision. Names stay out: per-ASN rows are
--- keyed by NIP and shown on internal pages only; units and the office get counts.
+-- metrics_rekomendasi: one row per published recommendation figure (metrics contract:
+-- metric_id, metric, scope, scope_id, period, value, label, unit). Recommendations are proposals
+-- for the head of office: labels say "diusulkan", "sinyal" and "perlu ditindaklanjuti", never a
+-- decision. Names stay out: per-ASN rows are keyed by NIP and shown on internal pages only; units
+-- and the office get counts.
 -- materialized: view
 --
+-- Periods (data/reference/recommendation_periods.csv, marts.rekomendasi_asn_peran): individual
+--   proposals are made at the evaluation periods of PermenPANRB 6/2022 (triwulan 'YYYY-Qn', akhir
+--   tahun 'YYYY'; published by the run of the period's last month); a month that closes none gets
+--   signals (`sinyal...`) instead, except the PP 94/2021 flags, proposed in the month they occur.
+--   A count is published only where the rules behind it have that role for the period.
 -- Metrics (value · unit · label):
---   rekomendasi/asn/<nip>                         rules that selected the ASN · aturan · 'penghargaan: <syarat> | pembinaan: <syarat>'
+--   rekomendasi/asn/<nip>                         rules that propose the ASN · aturan · 'penghargaan: <syarat> | pembinaan: <syarat>'
 --   rekomendasi_aturan/asn/<nip>:<aturan>         1 · aturan · 'diusulkan <jenis>: <syarat>. Bukti: <facts>'
 --   rekomendasi_penghargaan/{unit|office}/<slug>  ASN proposed for an award · orang
 --   rekomendasi_pembinaan/{unit|office}/<slug>    ASN proposed for coaching or training · orang
---   rekomendasi_asn_aturan/{unit|office}/<slug>:<aturan>  ASN selected by that rule · orang (zeros included)
+--   rekomendasi_asn_aturan/{unit|office}/<slug>:<aturan>  ASN proposed by that rule · orang (zeros included)
+--   sinyal/asn/<nip>                              rules that signal the ASN in the month · aturan · 'sinyal penghargaan: <syarat> | …'
+--   sinyal_aturan/asn/<nip>:<aturan>              1 · aturan · 'sinyal <jenis> (bukan usulan): <syarat>. Bukti: <facts>'
+--   sinyal_penghargaan/{unit|office}/<slug>       ASN with an award signal · orang
+--   sinyal_pembinaan/{unit|office}/<slug>         ASN with a coaching signal · orang
+--   sinyal_asn_aturan/{unit|office}/<slug>:<aturan>  ASN signalled by that rule · orang (zeros included)
 --   rekomendasi_unit_aturan/office/<office>:<aturan>      units selected by a unit-level rule · unit
 --   rekomendasi/unit/<unit>                       'perhatian' rules that hold (0 = none) · aturan · the rules
 --   rekomendasi_aturan/unit/<unit>:<aturan>       1 · aturan · 'perlu perhatian: <syarat>. Bukti: <facts>'
@@ -25,7 +36,10 @@ unit_rules as (
     select * from marts.rekomendasi_unit
 ),
 asn_subjects as (
-    select distinct nip, unit_slug, period from marts.rekomendasi_asn_fakta
+    select distinct nip, unit_slug, period, period_kind from marts.rekomendasi_asn_fakta
+),
+roles as (
+    select * from marts.rekomendasi_asn_peran
 ),
 unit_subjects as (
     select distinct unit_slug, period from marts.rekomendasi_unit_fakta
@@ -39,58 +53,90 @@ office as (
     select min(slug) as slug from ref.units where coalesce(trim(parent), '') = ''
 ),
 asn_units as (
-    select distinct unit_slug, period from asn_subjects where unit_slug is not null
+    select distinct unit_slug, period, period_kind from asn_subjects where unit_slug is not null
+),
+asn_periods as (
+    select distinct period, period_kind from asn_units
+),
+-- (jenis, period kind, peran) that some rule of that jenis has: the counts published there
+jenis_roles as (
+    select distinct a.jenis, o.period_kind, o.peran
+    from roles o join (select distinct aturan, jenis from rules where cakupan = 'asn') a using (aturan)
+),
+-- the metric name of a proposal (rekomendasi...) or of a signal (sinyal...)
+prefix as (
+    select * from (values ('usulan', 'rekomendasi'), ('sinyal', 'sinyal')) as p(peran, metric)
 ),
 numbers as (
-    select 'rekomendasi' as metric, 'asn' as scope, slugify(nip) as scope_id, period,
+    select x.metric as metric, 'asn' as scope, slugify(r.nip) as scope_id, r.period,
            count(*) as value,
-           string_agg(jenis || ': ' || syarat, ' | ' order by jenis desc, aturan) as label,
+           string_agg(case when r.peran = 'sinyal' then 'sinyal ' else '' end || r.jenis || ': ' || r.syarat, ' | '
+                      order by r.jenis desc, r.aturan) as label,
            'aturan' as unit
-    from asn_rules
-    group by nip, period
+    from asn_rules r join prefix x using (peran)
+    group by x.metric, r.nip, r.period
 
     union all
-    select 'rekomendasi_aturan', 'asn', slugify(nip) || ':' || aturan, period, 1,
-           'diusulkan ' || jenis || ': ' || syarat || '. Bukti: ' || coalesce(bukti, '-'), 'aturan'
-    from asn_rules
+    select x.metric || '_aturan', 'asn', slugify(r.nip) || ':' || r.aturan, r.period, 1,
+           case when r.peran = 'sinyal' then 'sinyal ' || r.jenis || ' (bukan usulan): ' else 'diusulkan ' || r.jenis || ': ' end
+               || r.syarat || '. Bukti: ' || coalesce(r.bukti, '-'), 'aturan'
+    from asn_rules r join prefix x using (peran)
 
     union all
-    select 'rekomendasi_' || j.jenis, 'unit', u.unit_slug, u.period,
+    select x.metric || '_' || j.jenis, 'unit', u.unit_slug, u.period,
            count(distinct r.nip),
-           case j.jenis when 'penghargaan' then 'ASN yang diusulkan sebagai calon penghargaan'
-                        else 'ASN yang diusulkan untuk pembinaan/pelatihan' end,
+           case when j.peran = 'sinyal' then
+                case j.jenis when 'penghargaan' then 'ASN dengan sinyal calon penghargaan (bukan usulan)'
+                             else 'ASN dengan sinyal pembinaan/pelatihan (bukan usulan)' end
+                else
+                case j.jenis when 'penghargaan' then 'ASN yang diusulkan sebagai calon penghargaan'
+                             else 'ASN yang diusulkan untuk pembinaan/pelatihan' end end,
            'orang'
     from asn_units u
-    cross join (values ('penghargaan'), ('pembinaan')) as j(jenis)
-    left join asn_rules r on r.unit_slug = u.unit_slug and r.period = u.period and r.jenis = j.jenis
-    group by j.jenis, u.unit_slug, u.period
+    join jenis_roles j on j.period_kind = u.period_kind
+    join prefix x on x.peran = j.peran
+    left join asn_rules r on r.unit_slug = u.unit_slug and r.period = u.period and r.jenis = j.jenis and r.peran = j.peran
+    group by x.metric, j.jenis, j.peran, u.unit_slug, u.period
 
     union all
-    select 'rekomendasi_' || j.jenis, 'office', (select slug from office), p.period,
+    select x.metric || '_' || j.jenis, 'office', (select slug from office), p.period,
            count(distinct r.nip),
-           case j.jenis when 'penghargaan' then 'ASN yang diusulkan sebagai calon penghargaan'
-                        else 'ASN yang diusulkan untuk pembinaan/pelatihan' end,
+           case when j.peran = 'sinyal' then
+                case j.jenis when 'penghargaan' then 'ASN dengan sinyal calon penghargaan (bukan usulan)'
+                             else 'ASN dengan sinyal pembinaan/pelatihan (bukan usulan)' end
+                else
+                case j.jenis when 'penghargaan' then 'ASN yang diusulkan sebagai calon penghargaan'
+                             else 'ASN yang diusulkan untuk pembinaan/pelatihan' end end,
            'orang'
-    from (select distinct period from asn_units) p
-    cross join (values ('penghargaan'), ('pembinaan')) as j(jenis)
-    left join asn_rules r on r.period = p.period and r.jenis = j.jenis
-    group by j.jenis, p.period
+    from asn_periods p
+    join jenis_roles j on j.period_kind = p.period_kind
+    join prefix x on x.peran = j.peran
+    left join asn_rules r on r.period = p.period and r.jenis = j.jenis and r.peran = j.peran
+    group by x.metric, j.jenis, j.peran, p.period
 
     union all
-    select 'rekomendasi_asn_aturan', 'unit', u.unit_slug || ':' || a.aturan, u.period,
-           count(r.nip), 'ASN yang dipilih aturan ' || a.aturan || ' (' || a.jenis || ')', 'orang'
+    select x.metric || '_asn_aturan', 'unit', u.unit_slug || ':' || a.aturan, u.period,
+           count(r.nip),
+           case when o.peran = 'sinyal' then 'ASN yang diberi sinyal oleh aturan ' else 'ASN yang diusulkan aturan ' end
+               || a.aturan || ' (' || a.jenis || ')', 'orang'
     from asn_units u
-    cross join (select * from rules where cakupan = 'asn') a
+    join roles o on o.period_kind = u.period_kind
+    join (select distinct aturan, jenis from rules where cakupan = 'asn') a on a.aturan = o.aturan
+    join prefix x on x.peran = o.peran
     left join asn_rules r on r.unit_slug = u.unit_slug and r.period = u.period and r.aturan = a.aturan
-    group by u.unit_slug, u.period, a.aturan, a.jenis
+    group by x.metric, o.peran, u.unit_slug, u.period, a.aturan, a.jenis
 
     union all
-    select 'rekomendasi_asn_aturan', 'office', (select slug from office) || ':' || a.aturan, p.period,
-           count(r.nip), 'ASN yang dipilih aturan ' || a.aturan || ' (' || a.jenis || ')', 'orang'
-    from (select distinct period from asn_units) p
-    cross join (select * from rules where cakupan = 'asn') a
+    select x.metric || '_asn_aturan', 'office', (select slug from office) || ':' || a.aturan, p.period,
+           count(r.nip),
+           case when o.peran = 'sinyal' then 'ASN yang diberi sinyal oleh aturan ' else 'ASN yang diusulkan aturan ' end
+               || a.aturan || ' (' || a.jenis || ')', 'orang'
+    from asn_periods p
+    join roles o on o.period_kind = p.period_kind
+    join (select distinct aturan, jenis from rules where cakupan = 'asn') a on a.aturan = o.aturan
+    join prefix x on x.peran = o.peran
     left join asn_rules r on r.period = p.period and r.aturan = a.aturan
-    group by p.period, a.aturan, a.jenis
+    group by x.metric, o.peran, p.period, a.aturan, a.jenis
 
     union all
     select 'rekomendasi_unit_aturan', 'office', (select slug from office) || ':' || a.aturan, p.period,

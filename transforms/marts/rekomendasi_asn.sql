@@ -1,21 +1,28 @@
--- rekomendasi_asn: one row per ASN per period per recommendation rule that selects the ASN:
--- a proposal for the head of office, never a decision (DOMAIN.md §4).
+-- rekomendasi_asn: one row per ASN per period per recommendation rule that selects the ASN: a
+-- proposal (or, in a month that closes no evaluation period, a signal) for the head of office,
+-- never a decision.
 -- materialized: table
 --
--- Columns: nip, unit_slug, period, aturan (rule id), jenis (penghargaan | pembinaan), syarat (the
---   rule's conditions in words, joined with ', '), bukti (the ASN's facts behind each condition,
---   joined with '; '), bukti_metric_ids (the published metrics that show those facts).
+-- Columns: nip, unit_slug, period, period_kind, aturan (rule id), jenis (penghargaan | pembinaan),
+--   peran (usulan | sinyal, from marts.rekomendasi_asn_peran), syarat (the rule's conditions in
+--   words, joined with ', '), bukti (the ASN's facts behind each condition, joined with '; '),
+--   bukti_metric_ids (the published metrics that show those facts).
 -- Rule: data/reference/recommendation_rules.csv, rows with cakupan = 'asn' and aktif = 'ya'. A rule
 --   is one or more conditions (rows sharing `aturan`); an ASN-period is selected when every
 --   condition holds. A condition compares the fact named in `kriteria`
 --   (marts.rekomendasi_asn_fakta) with `ambang` using `pembanding` (>=, >, <=, <, =, or `dalam`
 --   for a '|'-separated list of codes). A missing fact fails the condition unless `bila_kosong` is
---   'lolos' (e.g. an officer IKM where no respondent named the ASN). Defaults (DOMAIN.md §4):
---   penghargaan = predikat Sangat Baik, no TK day, no TL3/TL4/PSW3/PSW4, attendance ≥ 95 %, officer
---   IKM A/B where named; pembinaan = predikat Butuh Perbaikan/Kurang/Sangat Kurang, missed targets
---   with kendala pelatihan/kompetensi, repeated lateness, a PP 94/2021 discipline flag.
+--   'lolos' (e.g. an officer IKM where no respondent named the ASN). Defaults (docs/reports.md):
+--   penghargaan = predikat Sangat Baik (PermenPANRB 6/2022), no TK day, no TL3/TL4/PSW3/PSW4,
+--   discipline rate ≥ 95 % (leave and sickness never disqualify), officer IKM A/B where named;
+--   pembinaan = predikat Butuh Perbaikan/Kurang/Sangat Kurang, a missed target with kendala
+--   pelatihan/kompetensi and a material shortfall, repeated lateness, a PP 94/2021 discipline flag.
+--   When a rule applies, and as proposal or signal: data/reference/recommendation_periods.csv.
 with facts as (
     select * from marts.rekomendasi_asn_fakta
+),
+roles as (
+    select * from marts.rekomendasi_asn_peran
 ),
 rules as (
     select
@@ -25,11 +32,11 @@ rules as (
     where lower(trim(cakupan)) = 'asn' and lower(trim(aktif)) in ('ya', 'true', '1')
 ),
 subjects as (
-    select distinct nip, unit_slug, period from facts
+    select distinct nip, unit_slug, period, period_kind from facts
 ),
 checks as (
     select
-        s.nip, s.unit_slug, s.period, r.aturan, r.jenis, r.urutan, r.syarat,
+        s.nip, s.unit_slug, s.period, s.period_kind, r.aturan, r.jenis, o.peran, r.urutan, r.syarat,
         f.bukti, f.bukti_metric_id,
         case
             when f.kriteria is null then r.bila_kosong = 'lolos'
@@ -41,7 +48,8 @@ checks as (
             when r.pembanding = '='  then f.nilai =  r.ambang::double
         end as holds
     from subjects s
-    cross join rules r
+    join roles o on o.period_kind = s.period_kind
+    join rules r on r.aturan = o.aturan
     left join facts f on f.nip = s.nip and f.period = s.period and f.kriteria = r.kriteria
 ),
 passed as (
@@ -52,8 +60,10 @@ select
     nip,
     unit_slug,
     period,
+    any_value(period_kind)                                                        as period_kind,
     aturan,
     any_value(jenis)                                                              as jenis,
+    any_value(peran)                                                              as peran,
     string_agg(syarat, ', ' order by urutan)                                      as syarat,
     string_agg(bukti, '; ' order by urutan)                                       as bukti,
     list(bukti_metric_id order by urutan) filter (where bukti_metric_id is not null) as bukti_metric_ids
