@@ -4,7 +4,7 @@
 deliver their exports and returns ``{relative path: data rows}`` (rows that are not the header
 and not empty).
 
-Layout (one folder per kind, see ARCHITECTURE.md "Inbox"):
+Layout (one folder per kind, see docs/inbox.md):
 
 * ``pegawai/pegawai.csv`` - the roster (``pegawai.xlsx`` when messy).
 * ``presensi/rekap_<unit>_<YYYY-MM>.csv`` - daily recaps of the units with even position in

@@ -1,6 +1,6 @@
 """One period evaluated in partitions: (office, period) pieces run concurrently, marts built once.
 
-The unit of work is (office, period) (ARCHITECTURE.md, "One warehouse file"; docs/scaling.md).
+The unit of work is (office, period) (one warehouse file per office and period; docs/scaling.md).
 The flow `evaluate_partitioned`:
 
 1. plans: surveys the inbox once and groups its files into partitions by the office and the

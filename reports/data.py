@@ -1,6 +1,6 @@
 """What the report pages read from the warehouse.
 
-Numbers come only from `main.metrics` (ARCHITECTURE.md, metrics contract). The rest is words and
+Numbers come only from `main.metrics` (the metrics contract, transforms/publish.py). The rest is words and
 evidence: unit names (ref.units), rule texts (ref.recommendation_rules, ref.metric_definitions),
 complaint texts (marts.skm_complaints), file counts and reference versions (lineage.*), and on the
 internal pages the source rows behind a person's figures.

@@ -69,5 +69,5 @@ end;
 -- seconds since midnight of a TIME (TIME - TIME is not defined in DuckDB)
 create or replace macro detik(t) as hour(t) * 3600 + minute(t) * 60 + second(t);
 
--- whole minutes from a to b, rounded down: 07:30:00 -> 07:30:59 is 0 (DOMAIN.md §1)
+-- whole minutes from a to b, rounded down: 07:30:00 -> 07:30:59 is 0 (docs/attendance.md)
 create or replace macro menit_antara(a, b) as floor((detik(b) - detik(a)) / 60)::integer;

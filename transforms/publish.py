@@ -1,7 +1,7 @@
 """Publishing: the metrics of one period replace that period's earlier values in one transaction.
 
 Every mart that publishes numbers is a model named marts.metrics_<domain> with the columns of
-the metrics contract (ARCHITECTURE.md): metric_id, metric, scope, scope_id, period, value,
+the metrics contract: metric_id, metric, scope, scope_id, period, value,
 label, unit. `metrics` holds the current value per metric_id; earlier values stay in
 lineage.metric_history with the run that published them.
 """

@@ -264,7 +264,7 @@ def test_a_period_without_metrics_is_refused(sample_warehouse, tmp_path):
 
 
 def test_a_period_without_survey_or_skp_still_renders(sample_warehouse, tmp_path):
-    """Survey and SKP files are optional (ARCHITECTURE.md): their sections say so instead of failing."""
+    """Survey and SKP files are optional (docs/inbox.md): their sections say so instead of failing."""
     from reports.render import render_period
 
     con, _ = sample_warehouse

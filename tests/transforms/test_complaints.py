@@ -1,7 +1,7 @@
 """SKM complaints: theme classification of free text, counts per theme, rising themes.
 
 Given stg_skm rows with a saran -> expected classification and counts, worked out by hand from the
-keyword table data/reference/complaint_themes.csv (DOMAIN.md §3 themes, §4 rising rule).
+keyword table data/reference/complaint_themes.csv (themes and the rising rule: docs/ikm.md).
 """
 from __future__ import annotations
 

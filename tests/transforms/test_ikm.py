@@ -1,8 +1,8 @@
 """SKM marts: NRR, IKM, categories, weights, sample adequacy, interval, periods, metrics.
 
 Given rows in staging.stg_skm / staging.stg_layanan -> expected rows, each worked out by hand.
-Rules: PermenPANRB 14/2017 (NRR, IKM, interval table), Krejcie & Morgan (1970) (sample size),
-DOMAIN.md §3–4. docs/ikm.md explains them.
+Rules: PermenPANRB 14/2017 (NRR, IKM, interval table), Krejcie & Morgan (1970) (sample size).
+docs/ikm.md explains them.
 """
 from __future__ import annotations
 

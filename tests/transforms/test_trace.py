@@ -1,7 +1,7 @@
 """The audit trail (transforms/trace.py, transforms/lineage.py) on the committed samples.
 
 Each trace test recomputes the published value from the traced rows with plain Python written
-here (the rules as DOMAIN.md states them), never with the model's SQL, and checks that the
+here (the rules as the regulations state them, restated in docs/), never with the model's SQL, and checks that the
 traced file lines really are those lines of the sample files.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- metrics_skm: one row per published survey (SKM) number (metrics contract, ARCHITECTURE.md):
+-- metrics_skm: one row per published survey (SKM) number (the metrics contract, transforms/publish.py):
 -- IKM per office, unit, service type and officer, NRR per unsur, improvement priorities, sample
 -- adequacy and uncertainty, complaints by theme and unsur, rising themes, respondent profile.
 -- materialized: view
