@@ -300,9 +300,12 @@ def findings(report: Report) -> list[Markup]:
     ep = evaluated[-1] if evaluated else p
     titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
 
-    def why(metric: str, period_: str) -> Markup:
+    jenis = {r["aturan"]: r["jenis"] for r in report.rules}
+
+    def why(metric: str, period_: str, only: set[str] | None = None) -> Markup:
         found = [m for m in report.metrics.all(metric, "office", period_, prefix=o + ":")
-                 if m.value and not m.scope_id.endswith(":penghargaan")]
+                 if m.value and not m.scope_id.endswith(":penghargaan")
+                 and (only is None or jenis.get(m.scope_id.split(":")[-1]) in only)]
         found.sort(key=lambda m: -m.value)
         if not found:
             return Markup("")
@@ -311,8 +314,13 @@ def findings(report: Report) -> list[Markup]:
             for m in found))
 
     perh = report.office_metric("rekomendasi_perhatian")
-    units_text = Markup(" {} unit perlu perhatian{}.").format(count_html(perh), why("rekomendasi_unit_aturan", p)) \
-        if perh is not None else Markup("")
+    units_text = Markup(" {} unit perlu perhatian{}.").format(
+        count_html(perh), why("rekomendasi_unit_aturan", p, {"perhatian"})) if perh is not None else Markup("")
+    indikasi = report.office_metric("rekomendasi_indikasi")
+    if indikasi is not None and indikasi.value:
+        # signals beside, never counted in, the units needing attention
+        units_text += Markup(" {} unit dengan indikasi, belum cukup bukti dan tidak dihitung perlu perhatian{}.").format(
+            count_html(indikasi), why("rekomendasi_unit_aturan", p, {"indikasi"}))
     peng, pemb = report.office_metric("rekomendasi_penghargaan", ep), report.office_metric("rekomendasi_pembinaan", ep)
     if evaluated and (peng is not None or pemb is not None):
         syarat = ", ".join(r["syarat"] for r in report.rules if r["aturan"] == "penghargaan")

@@ -119,6 +119,21 @@ def test_index_leads_with_the_findings_and_headline_figures(rendered):
     assert "Nov 2025" in html and "Okt 2026" in html
 
 
+def test_sekilas_counts_perhatian_units_apart_from_indikasi_signals(rendered, sample_warehouse):
+    con, _ = sample_warehouse
+    perhatian, indikasi = (con.execute(f"select value from metrics where metric = '{m}' and scope = 'office' "
+                                       "and period = ?", [PERIOD]).fetchone()[0]
+                           for m in ("rekomendasi_perhatian", "rekomendasi_indikasi"))
+    assert indikasi > 0   # the samples have small-sample C/D unsur: the case this checks
+    html = (rendered / "index.html").read_text(encoding="utf-8")
+    sekilas = re.sub(r"<[^>]+>", "", html[html.index("Sekilas"):html.index("Angka utama")])
+    reasons = re.search(r"unit perlu perhatian( \(([^)]*)\))?\.", sekilas)
+    assert reasons is not None
+    assert "Indikasi" not in (reasons.group(2) or "")   # a signal never explains 'perlu perhatian'
+    assert f"{int(indikasi)} unit dengan indikasi, belum cukup bukti dan tidak dihitung perlu perhatian (Indikasi" in sekilas
+    assert perhatian < 8
+
+
 def test_the_predikat_card_says_the_pola_is_not_assessed_without_an_organisation_predikat(rendered):
     # the shipped predikat_organisasi.csv is empty: SE MenPANRB 3/2023's pola is read for the
     # organisation's own predikat, so nothing is checked and nothing is flagged
