@@ -832,7 +832,8 @@ def rekomendasi(report: Report, include_internal: bool) -> dict:
         conds = [r for r in report.rules if r["aturan"] == rid]
         rules.append({"aturan": rid, "jenis": conds[0]["jenis"], "cakupan": conds[0]["cakupan"],
                       "kapan": rule_timing(report, rid) if conds[0]["cakupan"] == "asn" else "setiap bulan",
-                      "syarat": [c["syarat"] for c in conds], "sumber": "; ".join(dict.fromkeys(c["sumber"] for c in conds))})
+                      "syarat": [c["syarat"] for c in conds], "sumber": "; ".join(dict.fromkeys(
+                          part.strip() for c in conds for part in re.split(r";(?![^()]*\))", c["sumber"]) if part.strip()))})
     proposals = []
     for ep in report.proposal_periods:
         head, body, classes = recommendation_rows(report, ep, "rekomendasi", attention=False)
