@@ -316,11 +316,8 @@ def findings(report: Report) -> list[Markup]:
     perh = report.office_metric("rekomendasi_perhatian")
     units_text = Markup(" {} unit perlu perhatian{}.").format(
         count_html(perh), why("rekomendasi_unit_aturan", p, {"perhatian"})) if perh is not None else Markup("")
-    indikasi = report.office_metric("rekomendasi_indikasi")
-    if indikasi is not None and indikasi.value:
-        # signals beside, never counted in, the units needing attention
-        units_text += Markup(" {} unit dengan indikasi, belum cukup bukti dan tidak dihitung perlu perhatian{}.").format(
-            count_html(indikasi), why("rekomendasi_unit_aturan", p, {"indikasi"}))
+    # indikasi (C/D on a small sample) are left to the Rekomendasi and unit pages: on stationary data
+    # indikasi-unsur fires for most unit-months (docs/ikm.md), so in a one-minute summary it is noise
     peng, pemb = report.office_metric("rekomendasi_penghargaan", ep), report.office_metric("rekomendasi_pembinaan", ep)
     if evaluated and (peng is not None or pemb is not None):
         syarat = ", ".join(r["syarat"] for r in report.rules if r["aturan"] == "penghargaan")

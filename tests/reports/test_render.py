@@ -119,7 +119,7 @@ def test_index_leads_with_the_findings_and_headline_figures(rendered):
     assert "Nov 2025" in html and "Okt 2026" in html
 
 
-def test_sekilas_counts_perhatian_units_apart_from_indikasi_signals(rendered, sample_warehouse):
+def test_sekilas_gives_the_reasons_of_perhatian_units_and_no_indikasi_signal(rendered, sample_warehouse):
     con, _ = sample_warehouse
     perhatian, indikasi = (con.execute(f"select value from metrics where metric = '{m}' and scope = 'office' "
                                        "and period = ?", [PERIOD]).fetchone()[0]
@@ -129,9 +129,10 @@ def test_sekilas_counts_perhatian_units_apart_from_indikasi_signals(rendered, sa
     sekilas = re.sub(r"<[^>]+>", "", html[html.index("Sekilas"):html.index("Angka utama")])
     reasons = re.search(r"unit perlu perhatian( \(([^)]*)\))?\.", sekilas)
     assert reasons is not None
-    assert "Indikasi" not in (reasons.group(2) or "")   # a signal never explains 'perlu perhatian'
-    assert f"{int(indikasi)} unit dengan indikasi, belum cukup bukti dan tidak dihitung perlu perhatian (Indikasi" in sekilas
-    assert perhatian < 8
+    assert perhatian < 8 and f"{int(perhatian)} unit perlu perhatian" in sekilas
+    # a signal never explains 'perlu perhatian', and the summary leaves the signals to the Rekomendasi page
+    assert "ndikasi" not in sekilas
+    assert "Unit dengan <strong>indikasi</strong>" in (rendered / "rekomendasi.html").read_text(encoding="utf-8")
 
 
 def test_the_predikat_card_says_the_pola_is_not_assessed_without_an_organisation_predikat(rendered):
