@@ -12,7 +12,7 @@ The flow `evaluate_partitioned`:
    Expectations suites -> staging.stg_* and quarantine rows, written as hive-style Parquet
    `<state>/partitions/<table>/period=<p>/office=<u>/part.parquet`;
 3. merges in the main warehouse: file identities (lineage.files, the rules of
-   transforms/ingest.py: unchanged, corrected, duplicate), then the staging and quarantine
+   transforms/ingest/load.py: unchanged, corrected, duplicate), then the staging and quarantine
    tables from read_parquet(..., hive_partitioning = true) over all partitions, partition-local
    file ids mapped to the warehouse's;
 4. transforms and publishes with the tasks of flows/evaluate.py, so the published metrics are
@@ -268,7 +268,7 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
                      run_id: str) -> list[FileReport]:
     """Build the main warehouse's lineage.files, quarantine and staging tables from the partitions.
 
-    File identity follows transforms/ingest.py: the same path with the same content keeps its
+    File identity follows transforms/ingest/load.py: the same path with the same content keeps its
     file_id ("unchanged"), new content under a path supersedes the earlier version, content equal
     to another loaded file is a "duplicate" whose rows are left out. New file ids are given in
     path order, as a single-process ingest gives them.

@@ -14,7 +14,7 @@ import duckdb
 SCHEMAS = ("raw", "ref", "staging", "marts", "lineage", "quarantine")
 
 # Canonical raw columns per input kind come from data/reference/column_aliases.csv;
-# the raw tables are created from it when the aliases are loaded (see ingest.py).
+# the raw tables are created from it when the aliases are loaded (see transforms/ingest/load.py).
 
 DDL = """
 create sequence if not exists lineage.file_id_seq start 1;

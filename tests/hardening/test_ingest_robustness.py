@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import NIP_A, NIP_B, ROSTER, rows, write_inbox
 
-from transforms import ingest
+from transforms.ingest import csv_layout, files, load
 from transforms.ingest import ingest_inbox
 from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
 
@@ -37,13 +37,13 @@ def test_a_file_that_disappears_before_it_is_read_is_an_error_and_leaves_no_vers
 
 def test_a_file_that_disappears_after_hashing_leaves_no_version(warehouse, tmp_path, monkeypatch):
     write_inbox(tmp_path, {"presensi/r.csv": RECAP})
-    real = ingest.sniff_encoding
+    real = csv_layout.sniff_encoding
 
     def vanish_then_sniff(path):
         Path(path).unlink()
         return real(path)
 
-    monkeypatch.setattr(ingest, "sniff_encoding", vanish_then_sniff)
+    monkeypatch.setattr(csv_layout, "sniff_encoding", vanish_then_sniff)
     [report] = ingest_inbox(warehouse, tmp_path)
     assert (report.action, report.file_id) == ("error", None)
     assert report.message.startswith("berkas hilang saat dibaca")
@@ -57,7 +57,7 @@ def test_permission_denied_is_an_error_naming_the_cause(warehouse, tmp_path, mon
     def denied(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(ingest, "sha256_of", denied)
+    monkeypatch.setattr(load, "sha256_of", denied)
     [report] = ingest_inbox(warehouse, tmp_path)
     assert report.action == "error"
     assert report.message.startswith("tidak ada izin membaca berkas")
@@ -85,7 +85,7 @@ def test_a_transient_io_error_propagates_for_a_retry_and_leaves_no_version(wareh
     def eio(*args, **kwargs):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(ingest, "scan_layout", eio)
+    monkeypatch.setattr(csv_layout, "scan_layout", eio)
     with pytest.raises(OSError, match="Input/output error"):
         ingest_inbox(warehouse, tmp_path)
     assert rows(warehouse, "select count(*) from lineage.files") == [(0,)]
@@ -157,6 +157,6 @@ def test_survey_inbox_never_follows_links(tmp_path):
     outside = write_inbox(tmp_path / "luar", {"pegawai/q.csv": ROSTER})
     os.symlink(outside / "pegawai/q.csv", inbox / "pegawai/q.csv")
     os.symlink(outside / "pegawai", inbox / "presensi")
-    assert ingest.discover(inbox) == [inbox / "pegawai/p.csv"]
-    found = {e.rel: e.action for e in ingest.survey_inbox(inbox)}
+    assert files.discover(inbox) == [inbox / "pegawai/p.csv"]
+    found = {e.rel: e.action for e in files.survey_inbox(inbox)}
     assert found == {"pegawai/p.csv": None, "pegawai/q.csv": "error", "presensi": "error"}

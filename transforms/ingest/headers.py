@@ -1,0 +1,163 @@
+"""Header matching: which shape a file is and which of its columns are which (data/reference/column_aliases.csv), and which columns hold personal data (personal_data_columns.csv)."""
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from transforms.ingest.records import FileProblem
+
+
+HEADER_SCAN_LINES = 20     # a header further down than this is not a header
+PERSONAL_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "reference" / "personal_data_columns.csv"
+REDACTED_LINE = "(isi baris tidak disimpan: berkas memuat kolom data pribadi)"
+
+
+@dataclass
+class ColumnSpec:
+    column: str
+    required: str          # "true", "false" or "any:<group>" (at least one of the group)
+    aliases: tuple[str, ...]
+
+
+def normalise_header(text: str) -> str:
+    """'Sistem, Mekanisme dan Prosedur' -> 'sistem_mekanisme_dan_prosedur'."""
+    text = str(text).replace("\ufeff", "").strip().lower()
+    return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
+
+
+def load_column_specs(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnSpec]]:
+    """{shape: [ColumnSpec]} from ref.column_aliases, in file order."""
+    specs: dict[str, list[ColumnSpec]] = defaultdict(list)
+    for shape, column, required, aliases in con.execute(
+        "select kind, \"column\", required, aliases from ref.column_aliases"
+    ).fetchall():
+        names = {normalise_header(a) for a in aliases.split("|")} | {column}
+        specs[shape].append(ColumnSpec(column, required.strip().lower(), tuple(sorted(names))))
+    return dict(specs)
+
+
+def load_personal_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """{kind: [(what, (alias, ...))]} from ref.personal_data_columns (default file if not loaded).
+
+    Privacy must never be off by accident: a reference folder without the table still gets the
+    project's list.
+    """
+    try:
+        rows = con.execute('select kind, "column", aliases from ref.personal_data_columns').fetchall()
+    except duckdb.CatalogException:
+        with open(PERSONAL_DATA_FILE, encoding="utf-8", newline="") as fh:
+            rows = [(r["kind"], r["column"], r["aliases"]) for r in csv.DictReader(fh)]
+    rules: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for kind, column, aliases in rows:
+        names = {normalise_header(a) for a in (aliases or "").split("|")} | {normalise_header(column)}
+        rules[kind.strip()].append((column, tuple(sorted(n for n in names if n))))
+    return dict(rules)
+
+
+def personal_column(header: str, rules: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    """What personal data a header names ('No. HP / WhatsApp' -> 'telepon'), or None.
+
+    A header matches when one alias appears in it as whole words: 'nomor_hp_aktif' holds 'hp',
+    'whatsapp' does not hold 'wa'.
+    """
+    words = normalise_header(header).split("_")
+    for column, aliases in rules:
+        for alias in aliases:
+            parts = alias.split("_")
+            if any(words[i:i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
+                return column
+    return None
+
+
+def folder_shapes(specs: dict[str, list[ColumnSpec]]) -> dict[str, list[str]]:
+    """Folder name -> shapes it may hold: presensi -> presensi_recap, presensi_scan."""
+    shapes: dict[str, list[str]] = defaultdict(list)
+    for shape in specs:
+        shapes[shape.split("_")[0]].append(shape)
+    return dict(shapes)
+
+
+def match_header(cells: list[str], specs: list[ColumnSpec]) -> tuple[dict[int, str], list[str]]:
+    """Map header cell positions to canonical columns; return (mapping, unmatched headers)."""
+    lookup = {alias: spec.column for spec in specs for alias in spec.aliases}
+    mapping: dict[int, str] = {}
+    unmatched: list[str] = []
+    for i, cell in enumerate(cells):
+        key = normalise_header(cell) if cell is not None else ""
+        if not key:
+            continue
+        canonical = lookup.get(key)
+        if canonical is None:
+            unmatched.append(str(cell))
+        elif canonical in mapping.values():
+            raise FileProblem(
+                f"kolom '{cell}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya"
+            )
+        else:
+            mapping[i] = canonical
+    return mapping, unmatched
+
+
+def missing_required(mapping: dict[int, str], specs: list[ColumnSpec]) -> list[str]:
+    present = set(mapping.values())
+    missing = [s.column for s in specs if s.required == "true" and s.column not in present]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for s in specs:
+        if s.required.startswith("any:"):
+            groups[s.required].append(s.column)
+    for cols in groups.values():
+        if not present.intersection(cols):
+            missing.append(" atau ".join(cols))
+    return missing
+
+
+def choose_shape(
+    rows: list[tuple[int, list[str]]], folder: str, specs: dict[str, list[ColumnSpec]]
+) -> tuple[str, int, dict[int, str], list[str]]:
+    """Find the header row among the first rows and the shape it describes.
+
+    The first row that looks like a header (names two known columns) is the header. When it
+    lacks a required column and the very next row is a complete header, that row is taken
+    instead: a two-row header (a group title above 'Masuk' / 'Pulang'). Rows further down are
+    never taken, so data rows are not skipped.
+
+    Returns (shape, header line number, {position: canonical column}, unmatched headers).
+    """
+    candidates = folder_shapes(specs).get(folder, [])
+    first = None
+    for index, (line_no, cells) in enumerate(rows):
+        best = None  # ((complete, matched count), shape, line, mapping, unmatched, missing)
+        for shape in candidates:
+            mapping, unmatched = match_header(cells, specs[shape])
+            if len(mapping) < 2:
+                continue
+            missing = missing_required(mapping, specs[shape])
+            score = (not missing, len(mapping))
+            if best is None or score > best[0]:
+                best = (score, shape, line_no, mapping, unmatched, missing)
+        if first is not None:  # the row right below an incomplete header
+            if best is not None and not best[5]:
+                first = best
+            break
+        if best is not None:
+            first = best
+            if not best[5]:
+                break
+    if first is None:
+        expected = ", ".join(s.column for shape in candidates for s in specs[shape] if s.required != "false")
+        raise FileProblem(
+            f"tidak ditemukan baris judul kolom di {HEADER_SCAN_LINES} baris pertama; "
+            f"folder {folder}/ mengharapkan kolom: {expected}"
+        )
+    _, shape, line_no, mapping, unmatched, missing = first
+    if missing:
+        raise FileProblem(
+            f"kolom wajib tidak ada: {', '.join(missing)} (judul kolom di baris {line_no}); "
+            "tambahkan kolom itu atau daftarkan namanya di data/reference/column_aliases.csv"
+        )
+    return shape, line_no, mapping, unmatched
