@@ -2,7 +2,7 @@
 record no run; a command that does not exit 0 never leaves its run recorded `success` — not when
 the report after publishing fails (a full disk, simulated: the pages are written last).
 
-Through the real `pantau run` in this process, against one Prefect test server.
+Through the real `pantau run` in this process, against the session's Prefect test server.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import duckdb
-import pytest
 from helpers import NIP_A, NIP_B, ROSTER, write_inbox
 from typer.testing import CliRunner
 
@@ -19,18 +18,6 @@ from flows.cli import app
 
 RECAP = ("nip,tanggal,jam_masuk,jam_pulang,status\n"
          f"{NIP_A},2026-10-01,07:31,16:00,H\n{NIP_B},2026-10-01,07:20,16:10,H\n")
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory):
-    import os
-
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 class Office:
