@@ -140,8 +140,9 @@ def _as_is(value, config: Path):
 
 
 # ---------------------------------------------------------------- the keys the file may hold
-# [section] key -> reader. Adding a key is one line here (and a row in docs/configuration.md);
-# a key named like a Settings field sets that field, every key is in settings.section(name).
+# [section] key -> reader. Adding a key is one line here (and a row in docs/configuration.md).
+# Every key is in settings.section(name); a key of FIELD_SECTIONS named like a Settings field
+# also sets that field (`[paths] internal` would set Settings.internal, `[reports] internal` not).
 KEYS: dict[str, dict[str, Callable]] = {
     "paths": {"inbox": _path, "warehouse": _path, "out": _path, "reference": _path, "state_dir": _path},
     "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
@@ -150,6 +151,7 @@ KEYS: dict[str, dict[str, Callable]] = {
     "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
                                   "retries"), _as_is),
 }
+FIELD_SECTIONS = ("paths", "warehouse", "run")
 PATH_KEYS = tuple(KEYS["paths"])
 
 
@@ -199,7 +201,8 @@ def load_settings(config: Path | None = None, **overrides) -> Settings:
         config = Path(config)
         doc = read_file(config)
         names = {f.name for f in fields(Settings)} - {"extra"}
-        values = {key: value for body in doc.values() for key, value in body.items() if key in names}
+        values = {key: value for section in FIELD_SECTIONS for key, value in doc.get(section, {}).items()
+                  if key in names}
         settings = replace(settings, extra=doc, **values)
     clean = {k: (Path(v) if k in PATH_KEYS else v) for k, v in overrides.items() if v is not None}
     if "cron" in clean:
