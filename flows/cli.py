@@ -79,10 +79,10 @@ def _require_warehouse(settings: Settings) -> None:
 
 
 def _existing_warehouse(settings: Settings) -> None:
+    _require_warehouse(settings)
     if not Path(settings.warehouse).exists():
         _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu, atau sebutkan "
                "gudang yang dipakai run dengan --warehouse / [paths] warehouse)")
-    _require_warehouse(settings)
 
 
 def _reader(settings: Settings):

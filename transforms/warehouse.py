@@ -137,8 +137,7 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
 
     memory = str(path) == ":memory:"
     if not memory:
-        if Path(path).is_dir():
-            raise WarehouseUnusable(path, "ini folder, bukan berkas DuckDB")
+        _check_place(path)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     config = {}
     if os.environ.get(MEMORY_LIMIT_ENV):
@@ -174,11 +173,22 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
     return con
 
 
+def _check_place(path: str | Path) -> None:
+    """The warehouse path is not a folder, and its folder is one (or can be made)."""
+    path = Path(path)
+    if path.is_dir():
+        raise WarehouseUnusable(path, "ini folder, bukan berkas DuckDB")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise WarehouseUnusable(path, f"{folder} adalah berkas, bukan folder")
+            return
+
+
 def check_warehouse(path: str | Path) -> None:
     """Before a run starts: a warehouse that exists must open as DuckDB (WarehouseUnusable if not).
     A file another process holds is a DuckDB file; the run's lock deals with that holder."""
-    if Path(path).is_dir():
-        raise WarehouseUnusable(path, "ini folder, bukan berkas DuckDB")
+    _check_place(path)
     if not Path(path).exists():
         return
     try:

@@ -188,10 +188,15 @@ def truncated_warehouse(path: Path) -> Path:
     ("folder", "ini folder, bukan berkas DuckDB"),
     ("random", "isinya bukan gudang data DuckDB (berkas lain atau data acak)"),
     ("truncated", "berkas DuckDB rusak atau terpotong"),
+    ("under a file", "{tmp}/berkas.txt adalah berkas, bukan folder"),
 ])
 def test_a_warehouse_that_is_not_one_is_named_and_is_wrong_usage(tmp_path, kind, reason):
     wh = tmp_path / "gudang.duckdb"
-    if kind == "folder":
+    reason = reason.format(tmp=tmp_path)
+    if kind == "under a file":
+        (tmp_path / "berkas.txt").write_text("bukan folder", encoding="utf-8")
+        wh = tmp_path / "berkas.txt" / "gudang.duckdb"
+    elif kind == "folder":
         wh.mkdir()
     elif kind == "random":
         wh.write_bytes(os.urandom(64 << 10))
