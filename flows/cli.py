@@ -78,6 +78,16 @@ def _require_warehouse(settings: Settings) -> None:
         _usage(str(exc))
 
 
+def _require_out(settings: Settings) -> None:
+    """The reports' folder must be a folder: a run must not publish its numbers and then fail on it."""
+    for folder in (settings.out, *Path(settings.out).parents):
+        if folder.exists():
+            if not folder.is_dir():
+                _usage(f"folder laporan {settings.out} tidak dapat dibuat: {folder} adalah berkas, bukan folder "
+                       "(periksa --out atau [paths] out)")
+            return
+
+
 def _existing_warehouse(settings: Settings) -> None:
     _require_warehouse(settings)
     if not Path(settings.warehouse).exists():
@@ -228,6 +238,7 @@ def run(
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
     _require_inbox(settings)
     _require_warehouse(settings)
+    _require_out(settings)
     options = _flow_options(settings)
     prefect_environment(settings)
 
@@ -291,6 +302,7 @@ def backfill(
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
     _require_inbox(settings)
     _require_warehouse(settings)
+    _require_out(settings)
     options = _flow_options(settings)
     prefect_environment(settings)
 
@@ -324,6 +336,7 @@ def serve(
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, cron=cron)
     _require_inbox(settings)
     _require_warehouse(settings)
+    _require_out(settings)
     prefect_environment(settings)
     cron = settings.cron
 
@@ -388,6 +401,8 @@ def export(
         con = _reader(settings)
         try:
             n = export_metrics(con, period, target, fmt)
+        except (IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError) as exc:
+            _usage(f"berkas tujuan {target} tidak dapat ditulis: {exc.strerror} (periksa --output atau --out)")
         finally:
             con.close()
         typer.echo(f"{n} angka periode {period} ditulis ke {target}")

@@ -213,3 +213,26 @@ def test_a_warehouse_that_is_not_one_is_named_and_is_wrong_usage(tmp_path, kind,
         assert f"galat: gudang data {wh} tidak dapat dipakai: {reason}. Periksa --warehouse" in one_line(result.output)
         assert "IO Error" not in result.output and "galat internal" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "inbox") == before   # nothing written beside it
+
+
+def test_an_out_folder_that_is_a_file_or_an_export_target_that_is_a_folder_is_wrong_usage(tmp_path):
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
+    (tmp_path / "laporan").write_text("bukan folder", encoding="utf-8")
+    wh = tmp_path / "w.duckdb"
+    for args in (["run", "--period", "2026-10"], ["backfill", "--from", "2026-10", "--to", "2026-10"], ["serve"]):
+        result = pantau(*args, "--inbox", inbox, "--warehouse", wh, "--out", tmp_path / "laporan" / "out")
+        assert result.exit_code == 2, result.output
+        assert (f"galat: folder laporan {tmp_path / 'laporan' / 'out'} tidak dapat dibuat: {tmp_path / 'laporan'} "
+                "adalah berkas, bukan folder") in one_line(result.output)
+    assert not wh.exists()
+
+    from transforms.publish import METRICS_DDL
+    from transforms.warehouse import connect
+
+    con = connect(wh)
+    con.execute(METRICS_DDL)
+    con.close()
+    (tmp_path / "folder.csv").mkdir()
+    result = pantau("export", "--period", "2026-10", "--warehouse", wh, "--output", tmp_path / "folder.csv")
+    assert result.exit_code == 2, result.output
+    assert f"galat: berkas tujuan {tmp_path / 'folder.csv'} tidak dapat ditulis: Is a directory" in result.output
