@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The main job on the committed sample exports: the twelve months to $(PERIOD), each end to end,
-# so the reports' trends are full. Open reports/out/$(PERIOD)/index.html.
+# so the reports' trends are full. Open reports/out/$(PERIOD)/index.html. The samples are named
+# here (no command reads them unasked); the warehouse is the default one every command uses.
 FIRST ?= 2025-11
 demo: $(STAMP)
-	$(BIN)/pantau backfill --from $(FIRST) --to $(PERIOD) --inbox data/samples --warehouse .pantau/demo.duckdb
+	$(BIN)/pantau backfill --from $(FIRST) --to $(PERIOD) --inbox data/samples
+	@echo "gudang data: .pantau/pantau.duckdb (bawaan semua perintah), mis. $(BIN)/pantau export --period $(PERIOD)"
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q

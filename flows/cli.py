@@ -1,6 +1,7 @@
 """The `pantau` command line. Exit codes: 0 success (quarantined rows are reported, not
-fatal), 1 the data blocks publishing, 2 wrong usage, 3 another run holds the warehouse,
-4 internal error (short message and a log path; traceback with --debug).
+fatal), 1 the data blocks publishing, 2 wrong usage (options, settings, inbox, a warehouse file
+that is not one), 3 another run holds the warehouse (a reader waited `[warehouse] reader_wait`
+seconds in vain), 4 internal error (short message and a log path; traceback with --debug).
 """
 from __future__ import annotations
 
@@ -13,19 +14,32 @@ from typing import Annotated, Optional
 
 import typer
 
-from flows.settings import Settings, duckdb_environment, load_settings, prefect_environment
+from flows.settings import Settings, duckdb_environment, load_settings, prefect_environment, shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Pantau Kinerja: pengawasan dan evaluasi kinerja ASN (presensi, SKP, SKM/IKM).")
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Berkas pengaturan TOML (lihat docs/configuration.md).")]
-WarehouseOpt = Annotated[Optional[Path], typer.Option("--warehouse", help="Berkas gudang data DuckDB.")]
-InboxOpt = Annotated[Optional[Path], typer.Option("--inbox", help="Folder ekspor (pegawai/, presensi/, skp/, skm/, layanan/).")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Folder keluaran laporan.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Tanggal acuan 'hari ini' (YYYY-MM-DD) untuk cek tanggal masa depan.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Tampilkan traceback lengkap bila terjadi galat internal.")]
+# each option's default as --help shows it (the values themselves live in flows/settings.py)
+DEFAULTS = Settings()
+ConfigOpt = Annotated[Optional[Path], typer.Option(
+    "--config", help="Berkas pengaturan TOML (lihat docs/configuration.md).",
+    show_default="tanpa berkas: nilai bawaan di bawah")]
+WarehouseOpt = Annotated[Optional[Path], typer.Option(
+    "--warehouse", help="Berkas gudang data DuckDB, sama untuk semua perintah.",
+    show_default=f"[paths] warehouse, atau {shown(DEFAULTS.warehouse)}")]
+InboxOpt = Annotated[Optional[Path], typer.Option(
+    "--inbox", help="Folder ekspor (pegawai/, presensi/, skp/, skm/, layanan/). Wajib: tanpa --inbox "
+                    "atau \\[paths] inbox tidak ada yang dibaca; contoh data: --inbox data/samples.",
+    show_default="[paths] inbox; tidak ada bawaan")]
+OutOpt = Annotated[Optional[Path], typer.Option(
+    "--out", help="Folder keluaran laporan.", show_default=f"[paths] out, atau {shown(DEFAULTS.out)}")]
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Tanggal acuan 'hari ini' (YYYY-MM-DD) untuk cek tanggal masa depan.",
+    show_default=f"[run] as_of, atau hari ini di {DEFAULTS.timezone}")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Tampilkan traceback lengkap bila terjadi galat internal.",
+                                        show_default=True)]
 
 
 def _settings(config, **overrides) -> Settings:
@@ -42,7 +56,50 @@ def _settings(config, **overrides) -> Settings:
     except FileNotFoundError:
         _usage(f"berkas pengaturan tidak ada: {config}")
     except (ValueError, TypeError) as exc:
-        _usage(f"berkas pengaturan {config} tidak sah: {exc}")
+        _usage(f"berkas pengaturan {config} tidak sah: {exc}" if config else f"pengaturan tidak sah: {exc}")
+
+
+def _require_inbox(settings: Settings) -> None:
+    """No inbox, no run: the exports are never guessed (the samples are read only when named)."""
+    if settings.inbox is None:
+        _usage("tidak ada inbox: sebutkan folder ekspor dengan --inbox FOLDER atau [paths] inbox di berkas "
+               "pengaturan (--config); untuk contoh data: --inbox data/samples")
+    if not settings.inbox.is_dir():
+        _usage(f"folder inbox tidak ada: {settings.inbox} (periksa --inbox atau [paths] inbox)")
+
+
+def _require_warehouse(settings: Settings) -> None:
+    """Before Prefect starts: a warehouse path that is a folder or not a DuckDB file is wrong usage."""
+    from transforms.warehouse import WarehouseUnusable, check_warehouse
+
+    try:
+        check_warehouse(settings.warehouse)
+    except WarehouseUnusable as exc:
+        _usage(str(exc))
+
+
+def _require_out(settings: Settings) -> None:
+    """The reports' folder must be a folder: a run must not publish its numbers and then fail on it."""
+    for folder in (settings.out, *Path(settings.out).parents):
+        if folder.exists():
+            if not folder.is_dir():
+                _usage(f"folder laporan {settings.out} tidak dapat dibuat: {folder} adalah berkas, bukan folder "
+                       "(periksa --out atau [paths] out)")
+            return
+
+
+def _existing_warehouse(settings: Settings) -> None:
+    _require_warehouse(settings)
+    if not Path(settings.warehouse).exists():
+        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu, atau sebutkan "
+               "gudang yang dipakai run dengan --warehouse / [paths] warehouse)")
+
+
+def _reader(settings: Settings):
+    """The warehouse opened read-only for trace/export/runs: a run writing it is waited for."""
+    from transforms.warehouse import open_for_reading
+
+    return open_for_reading(settings.warehouse, settings.reader_wait, say=_progress)
 
 
 def _flow_options(settings: Settings) -> dict:
@@ -63,12 +120,15 @@ def _guard(settings: Settings, debug: bool, work):
     """Run work(); turn a held warehouse and internal errors into exit codes 3 and 4."""
     import duckdb
 
-    from transforms.warehouse import WarehouseBusy
+    from transforms.warehouse import WarehouseBusy, WarehouseUnusable
 
     try:
         return work()
     except typer.Exit:
         raise
+    except WarehouseUnusable as exc:
+        typer.echo(f"galat: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     except WarehouseBusy as exc:
         typer.echo(f"gudang data {settings.warehouse} sedang dipakai oleh run lain: {exc}. "
                    "Tunggu sampai selesai lalu ulangi.", err=True)
@@ -135,6 +195,7 @@ def _internal(settings: Settings, debug: bool, exc: BaseException):
 def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = None, debug: DebugOpt = False):
     """Periksa ekspor di inbox tanpa mengubah gudang data; semua masalah didaftar sekaligus."""
     settings = _settings(config, inbox=inbox, as_of=as_of)
+    _require_inbox(settings)
 
     def work():
         from flows import console
@@ -157,11 +218,13 @@ def run(
     period: Annotated[str, typer.Option("--period", help="Periode bulanan YYYY-MM, misalnya 2026-10.")],
     config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
     as_of: AsOfOpt = None, debug: DebugOpt = False,
-    cascade: Annotated[bool, typer.Option("--cascade", help="Jalankan ulang juga periode lama yang tersentuh berkas baru.")] = False,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Jalankan ulang juga periode lama yang tersentuh berkas baru.",
+                                          show_default=True)] = False,
     partitioned: Annotated[bool, typer.Option(
         "--partitioned", help="Ingest dan validasi per partisi (kantor, periode) secara paralel; "
-                              "memakai gudang data tersendiri (docs/scaling.md).")] = False,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Proses paralel untuk --partitioned.")] = 2,
+                              "memakai gudang data tersendiri (docs/scaling.md).", show_default=True)] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Proses paralel untuk --partitioned.",
+                                         show_default=True)] = 2,
 ):
     """Jalankan satu periode dari ujung ke ujung (ingest, validasi, transformasi, publikasi) sebagai flow Prefect."""
     from flows.steps import check_period
@@ -173,8 +236,9 @@ def run(
     if partitioned and cascade:
         _usage("--cascade belum tersedia untuk --partitioned")
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
-    if not settings.inbox.is_dir():
-        _usage(f"folder inbox tidak ada: {settings.inbox}")
+    _require_inbox(settings)
+    _require_warehouse(settings)
+    _require_out(settings)
     options = _flow_options(settings)
     prefect_environment(settings)
 
@@ -236,8 +300,9 @@ def backfill(
     if first > last:
         _usage(f"--from {first} sesudah --to {last}")
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, as_of=as_of)
-    if not settings.inbox.is_dir():
-        _usage(f"folder inbox tidak ada: {settings.inbox}")
+    _require_inbox(settings)
+    _require_warehouse(settings)
+    _require_out(settings)
     options = _flow_options(settings)
     prefect_environment(settings)
 
@@ -262,12 +327,16 @@ def backfill(
 
 @app.command()
 def serve(
-    cron: Annotated[Optional[str], typer.Option("--cron", help="Jadwal cron (default dari pengaturan: 0 6 2 * *, zona waktu Asia/Jakarta).")] = None,
+    cron: Annotated[Optional[str], typer.Option("--cron", help="Jadwal cron, di zona waktu [run] timezone.",
+                                                show_default=f"[run] cron, atau {DEFAULTS.cron} ({DEFAULTS.timezone})")] = None,
     config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
     debug: DebugOpt = False,
 ):
     """Layani run bulanan terjadwal (periode = bulan sebelumnya) dengan Prefect; hentikan dengan Ctrl+C."""
     settings = _settings(config, inbox=inbox, warehouse=warehouse, out=out, cron=cron)
+    _require_inbox(settings)
+    _require_warehouse(settings)
+    _require_out(settings)
     prefect_environment(settings)
     cron = settings.cron
 
@@ -286,18 +355,20 @@ def serve(
 
 @app.command()
 def runs(config: ConfigOpt = None, warehouse: WarehouseOpt = None,
-         limit: Annotated[int, typer.Option("--limit", min=1)] = 20, debug: DebugOpt = False):
+         limit: Annotated[int, typer.Option("--limit", min=1, help="Jumlah run yang ditampilkan.",
+                                            show_default=True)] = 20, debug: DebugOpt = False):
     """Run terakhir: status, periode, jumlah baris, durasi."""
     settings = _settings(config, warehouse=warehouse)
-    if not Path(settings.warehouse).exists():
-        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu)")
+    _existing_warehouse(settings)
 
     def work():
         from flows import console
-        from transforms.warehouse import connect
 
-        con = connect(settings.warehouse, read_only=True)
-        typer.echo(console.runs_table(con, limit))
+        con = _reader(settings)
+        try:
+            typer.echo(console.runs_table(con, limit))
+        finally:
+            con.close()
         return EXIT_OK
 
     raise typer.Exit(_guard(settings, debug, work))
@@ -306,8 +377,9 @@ def runs(config: ConfigOpt = None, warehouse: WarehouseOpt = None,
 @app.command()
 def export(
     period: Annotated[str, typer.Option("--period", help="Periode YYYY-MM (termasuk triwulan/semester/tahun yang ditutupnya).")],
-    fmt: Annotated[str, typer.Option("--format", help="csv atau xlsx.")] = "csv",
-    output: Annotated[Optional[Path], typer.Option("--output", help="Berkas tujuan (default: <out>/<period>/metrics-<period>.<format>).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv atau xlsx.", show_default=True)] = "csv",
+    output: Annotated[Optional[Path], typer.Option("--output", help="Berkas tujuan.",
+                                                   show_default="<out>/<period>/metrics-<period>.<format>")] = None,
     config: ConfigOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None, debug: DebugOpt = False,
 ):
     """Ekspor angka terbit satu periode untuk analis (awalan rumus =, +, -, @ dinetralkan)."""
@@ -320,16 +392,19 @@ def export(
     if fmt not in ("csv", "xlsx"):
         _usage("--format harus csv atau xlsx")
     settings = _settings(config, warehouse=warehouse, out=out)
-    if not Path(settings.warehouse).exists():
-        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu)")
+    _existing_warehouse(settings)
 
     def work():
         from flows.export import export_metrics
-        from transforms.warehouse import connect
 
         target = output or settings.out / period / f"metrics-{period}.{fmt}"
-        con = connect(settings.warehouse, read_only=True)
-        n = export_metrics(con, period, target, fmt)
+        con = _reader(settings)
+        try:
+            n = export_metrics(con, period, target, fmt)
+        except (IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError) as exc:
+            _usage(f"berkas tujuan {target} tidak dapat ditulis: {exc.strerror} (periksa --output atau --out)")
+        finally:
+            con.close()
         typer.echo(f"{n} angka periode {period} ditulis ke {target}")
         return EXIT_OK if n else EXIT_BLOCKED
 
@@ -339,21 +414,19 @@ def export(
 @app.command()
 def trace(
     metric_id: Annotated[str, typer.Argument(help="Id metrik, misalnya ikm/unit/kelurahan-pager/2026-10 (atribut data-metric-id di laporan).")],
-    fmt: Annotated[str, typer.Option("--format", help="table, json atau csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json atau csv.", show_default=True)] = "table",
     config: ConfigOpt = None, warehouse: WarehouseOpt = None, debug: DebugOpt = False,
 ):
     """Telusuri satu angka: definisi dan rumus, tabel referensi, model SQL, run, berkas sumber dan baris (dipakai dan dikecualikan)."""
     if fmt not in ("table", "json", "csv"):
         _usage("--format harus table, json atau csv")
     settings = _settings(config, warehouse=warehouse)
-    if not Path(settings.warehouse).exists():
-        _usage(f"gudang data belum ada: {settings.warehouse} (jalankan pantau run lebih dulu)")
+    _existing_warehouse(settings)
 
     def work():
         from transforms.trace import TraceError, trace_command_output
-        from transforms.warehouse import connect
 
-        con = connect(settings.warehouse, read_only=True)
+        con = _reader(settings)
         try:
             typer.echo(trace_command_output(con, metric_id, fmt))
         except (TraceError, ValueError) as exc:
@@ -369,11 +442,12 @@ def trace(
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option("--out", help="Folder tujuan (menjadi inbox).")],
-    employees: Annotated[int, typer.Option("--employees", min=1)] = 60,
-    months: Annotated[int, typer.Option("--months", min=1)] = 12,
-    end: Annotated[str, typer.Option("--end", help="Bulan terakhir YYYY-MM.")] = "2026-10",
-    seed: Annotated[int, typer.Option("--seed")] = 7,
-    messy: Annotated[bool, typer.Option("--messy", help="Tulis ekspor 'kotor' seperti kiriman kantor sungguhan.")] = False,
+    employees: Annotated[int, typer.Option("--employees", min=1, help="Jumlah ASN.", show_default=True)] = 60,
+    months: Annotated[int, typer.Option("--months", min=1, help="Jumlah bulan.", show_default=True)] = 12,
+    end: Annotated[str, typer.Option("--end", help="Bulan terakhir YYYY-MM.", show_default=True)] = "2026-10",
+    seed: Annotated[int, typer.Option("--seed", help="Benih acak.", show_default=True)] = 7,
+    messy: Annotated[bool, typer.Option("--messy", help="Tulis ekspor 'kotor' seperti kiriman kantor sungguhan.",
+                                        show_default=True)] = False,
 ):
     """Buat contoh ekspor Kecamatan Rakumpit yang realistis (deterministik menurut seed)."""
     from flows.steps import check_period

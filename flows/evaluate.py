@@ -76,14 +76,27 @@ def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage
 
 
 @task(name="report")
-def report(warehouse: Path, period: str, out: Path, include_internal: bool) -> str:
+def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_id: str | None = None) -> str:
+    """Render the period's pages. With run_id, the run is recorded 'success' in a transaction that
+    commits only once the pages are written: the Metodologi page shows the run's end and status,
+    and a report that fails or is killed never leaves the run recorded 'success'."""
     from reports.render import render_period
 
-    con = connect(warehouse, read_only=True)
+    if run_id is None:
+        con = connect(warehouse, read_only=True)
+        try:
+            return str(render_period(con, period, out, include_internal=include_internal))
+        finally:
+            con.close()
+    con = connect(warehouse)
     try:
-        return str(render_period(con, period, out, include_internal=include_internal))
+        con.execute("begin transaction")
+        finish_run(con, run_id, "success")
+        written = str(render_period(con, period, out, include_internal=include_internal))
+        con.execute("commit")
+        return written
     finally:
-        con.close()
+        con.close()   # not committed: rolled back, the run is recorded as failed by recorded_run
 
 
 @flow(name="evaluate_period", log_prints=False)
@@ -109,19 +122,18 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
         outcome.reference_versions = versions
         return outcome
 
-    outcome = recorded_run(warehouse, period, as_of, "run",
-                           {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare)
-    if not outcome.blocked:
-        # after the run is recorded as finished: the Metodologi page shows its end and status
-        outcome.report = report(warehouse, period, out, include_internal)
-    return outcome
+    return recorded_run(warehouse, period, as_of, "run",
+                        {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare,
+                        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id))
 
 
 def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parameters: dict,
-                 lineage: LineageConfig, prepare, description: str = "") -> Outcome:
+                 lineage: LineageConfig, prepare, description: str = "", finish=None) -> Outcome:
     """One run under the warehouse lock, recorded in lineage.runs and as OpenLineage events:
     prepare(run_id) loads and validates (returns the Outcome), then transform and publish unless
-    blocked. The run ends 'success', 'blocked' or 'failed' with its message, whatever happens."""
+    blocked, then finish(run_id) (the report, which records the success itself). The run ends
+    'success' (exit 0), 'blocked' (exit 1) or 'failed' (anything else) with its message, whatever
+    happens; rows that do not reconcile fail it."""
     con = connect(warehouse)
     try:
         close_interrupted_runs(con)   # we hold the lock: any run still 'running' is dead
@@ -129,10 +141,12 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
         run_events = _events("run", None, run_id, lineage, warehouse, period)
     finally:
         con.close()
-    status, message = "failed", "internal error"
+    status, message, recorded = "failed", "internal error", False
     with run_events as events:
         try:
             outcome = prepare(run_id)
+            if outcome.unreconciled:
+                raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
             if not outcome.blocked:
                 built = transform(warehouse, period, run_id, lineage)
                 outcome.published = publish(warehouse, period, run_id, built, lineage)
@@ -144,13 +158,17 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                 events.fail(message[:1000])
             create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
                                      description=f"Validasi ekspor untuk periode {period}{description}")
+            if status == "success" and finish is not None:
+                outcome.report = finish(run_id)
+                recorded = True
             return outcome
-        except BaseException as exc:
-            message = f"{type(exc).__name__}: {exc}"[:1000]
+        except BaseException as exc:   # whatever stage it came from, the command will not exit 0
+            status, message = "failed", f"{type(exc).__name__}: {exc}"[:1000]
             raise
         finally:
-            con = connect(warehouse)
-            try:
-                finish_run(con, run_id, status, message)
-            finally:
-                con.close()
+            if not recorded:
+                con = connect(warehouse)
+                try:
+                    finish_run(con, run_id, status, message)
+                finally:
+                    con.close()

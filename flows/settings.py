@@ -1,23 +1,27 @@
 """Settings in one place: one optional TOML file, documented defaults, CLI options on top.
 
-Every command works with no file on the committed samples. See docs/configuration.md and
-pantau.example.toml for the keys.
+Every key the file may hold is declared once, in KEYS; an unknown section or key is an error
+naming the nearest known one. There is no default inbox: a run reads the exports it is told to
+read (`--inbox` or `[paths] inbox`). See docs/configuration.md and pantau.example.toml.
 """
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Settings:
-    inbox: Path = PROJECT_ROOT / "data" / "samples"
+    inbox: Path | None = None                            # no default: --inbox or [paths] inbox
     warehouse: Path = PROJECT_ROOT / ".pantau" / "pantau.duckdb"
     out: Path = PROJECT_ROOT / "reports" / "out"
     reference: Path = PROJECT_ROOT / "data" / "reference"
@@ -27,7 +31,9 @@ class Settings:
     as_of: date | None = None                            # "today" for future-date checks; None = today
     memory_limit: str = "600MB"                          # [warehouse] DuckDB's limit; beyond it, it spills to disk
     threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
-    extra: dict = field(default_factory=dict)            # sections later stages read
+    reader_wait: float = 600.0                           # [warehouse] s trace/export/runs wait for a run to finish
+    writer_wait: float = 60.0                            # [warehouse] s a run waits for a reader to let go
+    extra: dict = field(default_factory=dict)            # every section as read (values checked by KEYS)
 
     def today(self) -> date:
         return self.as_of or datetime.now(ZoneInfo(self.timezone)).date()
@@ -35,10 +41,7 @@ class Settings:
     @property
     def include_internal(self) -> bool:
         """`[reports] internal`: write the per-ASN pages under internal/ (default true)."""
-        value = self.section("reports").get("internal", True)
-        if not isinstance(value, bool):
-            raise ValueError(f"[reports] internal harus true atau false, bukan {value!r}")
-        return value
+        return self.section("reports").get("internal", True)
 
     def section(self, name: str) -> dict:
         """A section of the TOML file that a later stage reads (e.g. `openlineage`)."""
@@ -48,7 +51,147 @@ class Settings:
         return value
 
 
-PATH_KEYS = ("inbox", "warehouse", "out", "reference", "state_dir")
+# ---------------------------------------------------------------- how each value is read
+# A reader takes (value, the settings file) and returns the value to keep, or raises ValueError
+# with what is wrong in Bahasa Indonesia (the key is added by load_settings).
+
+def _path(value, config: Path) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"harus berupa path (teks), bukan {value!r}")
+    return (config.parent / value).resolve()
+
+
+def _text(value, config: Path) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"harus berupa teks, bukan {value!r}")
+    return value
+
+
+def _bool(value, config: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"harus true atau false, bukan {value!r}")
+    return value
+
+
+def _positive_int(value, config: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"harus bilangan bulat ≥ 1, bukan {value!r}")
+    return value
+
+
+def _seconds(value, config: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"harus jumlah detik ≥ 0, bukan {value!r}")
+    return float(value)
+
+
+def _date(value, config: Path) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"harus tanggal YYYY-MM-DD, bukan {value!r}") from None
+
+
+def _timezone(value, config: Path) -> str:
+    try:
+        ZoneInfo(str(value))
+        return str(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        near = difflib.get_close_matches(str(value), sorted(available_timezones()), n=1)
+        hint = f" — maksud Anda {near[0]}?" if near else ""
+        raise ValueError(f"{value!r} bukan zona waktu IANA{hint} (WIB: Asia/Jakarta, WITA: Asia/Makassar, "
+                         "WIT: Asia/Jayapura)") from None
+
+
+# minute, hour, day of month, month, day of week: the five fields of a cron line
+_CRON_FIELDS = (("menit", 0, 59), ("jam", 0, 23), ("tanggal", 1, 31), ("bulan", 1, 12), ("hari", 0, 7))
+_CRON_NAMES = {3: "jan feb mar apr may jun jul aug sep oct nov dec".split(), 4: "sun mon tue wed thu fri sat".split()}
+_CRON_PART = re.compile(r"^(\*|(\w+)(?:-(\w+))?)(?:/(\d+))?$")
+
+
+def _cron(value, config: Path) -> str:
+    """Five fields of numbers, ranges, lists and steps (what Prefect's Cron schedule accepts)."""
+    text = str(value).strip()
+    if text in ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@hourly"):
+        return text
+    parts = text.split()
+    if len(parts) != 5:
+        raise ValueError(f"{value!r} bukan jadwal cron: perlu 5 bagian (menit jam tanggal bulan hari), "
+                         "misalnya \"0 6 2 * *\"")
+    for i, (part, (name, low, high)) in enumerate(zip(parts, _CRON_FIELDS)):
+        for item in part.split(","):
+            m = _CRON_PART.match(item.lower())
+            numbers = [] if not m else [x for x in (m.group(2), m.group(3)) if x]
+            try:
+                values = [_CRON_NAMES[i].index(x) + (i == 3) if i in _CRON_NAMES and x in _CRON_NAMES[i]
+                          else int(x) for x in numbers]
+            except ValueError:
+                values = None
+            if not m or values is None or any(not low <= v <= high for v in values) or m.group(4) == "0":
+                raise ValueError(f"{value!r} bukan jadwal cron: bagian {name} '{part}' harus di antara "
+                                 f"{low} dan {high}, misalnya \"0 6 2 * *\"")
+    return text
+
+
+def _as_is(value, config: Path):
+    return value
+
+
+# ---------------------------------------------------------------- the keys the file may hold
+# [section] key -> reader. Adding a key is one line here (and a row in docs/configuration.md).
+# Every key is in settings.section(name); a key of FIELD_SECTIONS named like a Settings field
+# also sets that field (`[paths] internal` would set Settings.internal, `[reports] internal` not).
+KEYS: dict[str, dict[str, Callable]] = {
+    "paths": {"inbox": _path, "warehouse": _path, "out": _path, "reference": _path, "state_dir": _path},
+    "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
+    "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
+    "reports": {"internal": _bool},
+    "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
+                                  "retries"), _as_is),
+}
+FIELD_SECTIONS = ("paths", "warehouse", "run")
+PATH_KEYS = tuple(KEYS["paths"])
+
+
+def _nearest(name: str, section: str | None) -> str:
+    """' — maksud Anda …?' for the known key (in its own section first) or section closest to name."""
+    if section is not None:
+        near = difflib.get_close_matches(name, KEYS[section], n=1)
+        if near:
+            return f" — maksud Anda {near[0]}?"
+    elsewhere = {f"[{s}] {k}": k for s, keys in KEYS.items() for k in keys if s != section}
+    near = difflib.get_close_matches(name, list(elsewhere.values()), n=1)
+    if near:
+        return f" — maksud Anda {next(full for full, k in elsewhere.items() if k == near[0])}?"
+    return ""
+
+
+def read_file(config: Path) -> dict:
+    """The settings file checked against KEYS: {section: {key: value as read}}."""
+    with open(config, "rb") as fh:
+        doc = tomllib.load(fh)
+    checked: dict[str, dict] = {}
+    for section, body in doc.items():
+        if section not in KEYS:
+            if not isinstance(body, dict):
+                raise ValueError(f"kunci di luar bagian: {section}{_nearest(section, None)} "
+                                 "(setiap kunci ada di bawah [bagian]-nya, lihat docs/configuration.md)")
+            near = difflib.get_close_matches(section, KEYS, n=1)
+            raise ValueError(f"bagian tidak dikenal [{section}]" + (f" — maksud Anda [{near[0]}]?" if near else "")
+                             + f" (bagian yang dikenal: {', '.join(f'[{s}]' for s in KEYS)})")
+        if not isinstance(body, dict):
+            raise ValueError(f"[{section}] harus berupa bagian (section) TOML")
+        checked[section] = {}
+        for key, value in body.items():
+            if key not in KEYS[section]:
+                raise ValueError(f"kunci tidak dikenal [{section}] {key}{_nearest(key, section)}")
+            try:
+                checked[section][key] = KEYS[section][key](value, config)
+            except ValueError as exc:
+                raise ValueError(f"[{section}] {key} {exc}") from None
+    return checked
 
 
 def load_settings(config: Path | None = None, **overrides) -> Settings:
@@ -56,22 +199,25 @@ def load_settings(config: Path | None = None, **overrides) -> Settings:
     settings = Settings()
     if config is not None:
         config = Path(config)
-        with open(config, "rb") as fh:
-            doc = tomllib.load(fh)
-        known = {f.name for f in fields(Settings)}
-        values = {}
-        for section in doc.values() if all(isinstance(v, dict) for v in doc.values()) else [doc]:
-            for key, value in section.items():
-                if key in PATH_KEYS:
-                    values[key] = (config.parent / value).resolve()
-                elif key == "as_of" and value:
-                    values[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
-                elif key in known and key != "extra":
-                    values[key] = value
-        values["extra"] = doc
-        settings = replace(settings, **values)
+        doc = read_file(config)
+        names = {f.name for f in fields(Settings)} - {"extra"}
+        values = {key: value for section in FIELD_SECTIONS for key, value in doc.get(section, {}).items()
+                  if key in names}
+        settings = replace(settings, extra=doc, **values)
     clean = {k: (Path(v) if k in PATH_KEYS else v) for k, v in overrides.items() if v is not None}
+    if "cron" in clean:
+        clean["cron"] = _cron(clean["cron"], Path("."))
     return replace(settings, **clean)
+
+
+def shown(value) -> str:
+    """A default as `--help` shows it: paths relative to the project folder."""
+    if isinstance(value, Path):
+        try:
+            return str(value.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(value)
+    return str(value)
 
 
 def duckdb_environment(settings: Settings) -> None:
@@ -79,7 +225,7 @@ def duckdb_environment(settings: Settings) -> None:
     `[warehouse]` memory limit and threads (transforms/warehouse.py connect)."""
     import duckdb
 
-    from transforms.warehouse import MEMORY_LIMIT_ENV, THREADS_ENV
+    from transforms.warehouse import MEMORY_LIMIT_ENV, THREADS_ENV, WRITER_WAIT_ENV
 
     try:   # a bad value is a settings error now, not a failure inside a run
         duckdb.connect(config={"memory_limit": str(settings.memory_limit or "1GB"),
@@ -91,6 +237,7 @@ def duckdb_environment(settings: Settings) -> None:
         os.environ[MEMORY_LIMIT_ENV] = str(settings.memory_limit)
     if settings.threads:
         os.environ[THREADS_ENV] = str(int(settings.threads))
+    os.environ[WRITER_WAIT_ENV] = str(settings.writer_wait)
 
 
 def prefect_environment(settings: Settings) -> None:

@@ -21,7 +21,7 @@ from transforms.publish import publish, stage_candidates
 from transforms.reference import load_reference_tables
 from transforms.warehouse import scalar
 
-PERIOD_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass
@@ -184,9 +184,18 @@ def stale_periods(con: duckdb.DuckDBPyConnection, file_ids: list[int], period: s
     return [r[0] for r in con.execute(sql, file_ids * 5 + [period]).fetchall()]
 
 
+# the years a period may name: exports of this office are digital from 2000 on; 9999-12 would
+# have no next month to end the period at
+PERIOD_YEARS = range(2000, 2100)
+
+
 def check_period(period: str) -> None:
-    if not PERIOD_MONTH.match(period):
-        raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
+    """A month written YYYY-MM, nothing before or after it (not even a line break)."""
+    if not PERIOD_MONTH.fullmatch(period) or "\n" in period:
+        raise ValueError(f"periode {period!r} tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
+    if int(period[:4]) not in PERIOD_YEARS:
+        raise ValueError(f"periode {period!r} tidak sah: tahun harus di antara {PERIOD_YEARS.start} dan "
+                         f"{PERIOD_YEARS.stop - 1}")
 
 
 __all__ = ["Outcome", "ingest_step", "validate_step", "judge", "build_step", "publish_step", "transform_step", "check_period", "FileProblem"]

@@ -84,35 +84,156 @@ create table if not exists quarantine.rows (
 
 # DuckDB's memory limit and threads for every connection of this process: `[warehouse]
 # memory_limit` / `threads` in the settings file, passed on through the environment so Prefect
-# tasks and worker processes see the same values (flows/settings.py duckdb_environment).
+# tasks and worker processes see the same values (flows/settings.py duckdb_environment). So is
+# `writer_wait`: how long a run's connection waits for a reader (`pantau trace` …) to let go.
 MEMORY_LIMIT_ENV = "PANTAU_DUCKDB_MEMORY_LIMIT"
 THREADS_ENV = "PANTAU_DUCKDB_THREADS"
+WRITER_WAIT_ENV = "PANTAU_DUCKDB_WRITER_WAIT"
+WRITER_WAIT_DEFAULT = 60.0
+POLL_SECONDS = 0.5
+
+
+class WarehouseUnusable(Exception):
+    """The warehouse path is not a DuckDB file that can be opened (a folder, other bytes, truncated)."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = Path(path), reason
+        super().__init__(
+            f"gudang data {path} tidak dapat dipakai: {reason}. Periksa --warehouse atau [paths] warehouse; "
+            "bila berkas itu memang gudang data yang rusak, pindahkan atau hapus dia lalu jalankan ulang "
+            "pantau backfill: run membuat gudang baru dari ekspor di inbox")
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and "could not set lock" in str(exc).lower()
+
+
+def _unusable(path: str | Path, exc: BaseException) -> WarehouseUnusable:
+    """DuckDB's reason, in the analyst's words: the file is named, DuckDB's text is not shown."""
+    text = str(exc).lower()
+    if "is a directory" in text:
+        reason = "ini folder, bukan berkas DuckDB"
+    elif "not a valid duckdb database file" in text:
+        reason = "isinya bukan gudang data DuckDB (berkas lain atau data acak)"
+    elif "read enough bytes" in text or "corrupt" in text or "checksum" in text:
+        reason = "berkas DuckDB rusak atau terpotong"
+    elif "permission denied" in text:
+        reason = "tidak ada izin membaca/menulis berkas itu"
+    else:
+        reason = f"tidak dapat dibuka sebagai gudang data DuckDB ({type(exc).__name__})"
+    return WarehouseUnusable(path, reason)
 
 
 def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse and make sure its schemas and lineage tables exist.
 
+    A writer whose file is held by a reader process (DuckDB allows readers or one writer) waits
+    up to `[warehouse] writer_wait` seconds for it; readers go through open_for_reading, which
+    gives way to runs. A file that is not a usable DuckDB warehouse raises WarehouseUnusable.
     Beyond its memory limit DuckDB spills to `<warehouse>.tmp/` (in-memory: the system's temp
     folder) instead of growing.
     """
-    if str(path) != ":memory:":
+    import time
+
+    memory = str(path) == ":memory:"
+    if not memory:
+        _check_place(path)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     config = {}
     if os.environ.get(MEMORY_LIMIT_ENV):
         config["memory_limit"] = os.environ[MEMORY_LIMIT_ENV]
     if os.environ.get(THREADS_ENV):
         config["threads"] = int(os.environ[THREADS_ENV])
-    if str(path) == ":memory:":   # spill under the system's temp folder, not into the working folder
+    if memory:   # spill under the system's temp folder, not into the working folder
         import tempfile
 
         config["temp_directory"] = str(Path(tempfile.gettempdir()) / f"pantau-duckdb-{os.getpid()}")
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    deadline = time.monotonic() + (0 if read_only else float(os.environ.get(WRITER_WAIT_ENV) or WRITER_WAIT_DEFAULT))
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            break
+        except duckdb.IOException as exc:
+            if memory:
+                raise
+            if not _is_lock_conflict(exc):
+                raise _unusable(path, exc) from None
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(POLL_SECONDS)   # a reader holds the file for a moment: it gives way to runs
+        except (duckdb.SerializationException, duckdb.InternalException, duckdb.InvalidInputException) as exc:
+            if memory:
+                raise
+            raise _unusable(path, exc) from None
     con.execute("set enable_progress_bar = false")   # it would be drawn on stdout, among the command's lines
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
         con.execute(DDL)
     return con
+
+
+def _check_place(path: str | Path) -> None:
+    """The warehouse path is not a folder, and its folder is one (or can be made)."""
+    path = Path(path)
+    if path.is_dir():
+        raise WarehouseUnusable(path, "ini folder, bukan berkas DuckDB")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise WarehouseUnusable(path, f"{folder} adalah berkas, bukan folder")
+            return
+
+
+def check_warehouse(path: str | Path) -> None:
+    """Before a run starts: a warehouse that exists must open as DuckDB (WarehouseUnusable if not).
+    A file another process holds is a DuckDB file; the run's lock deals with that holder."""
+    _check_place(path)
+    if not Path(path).exists():
+        return
+    try:
+        connect(path, read_only=True).close()
+    except duckdb.IOException as exc:
+        if not _is_lock_conflict(exc):
+            raise
+
+
+def open_for_reading(path: str | Path, wait_seconds: float, say=None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only for a reader (`pantau trace`, `export`, `runs`) without ever
+    holding up a run: while a run holds the warehouse, wait (telling `say` once, which run) up to
+    wait_seconds, then raise WarehouseBusy. What the reader sees is the last state a run committed.
+    """
+    import time
+
+    deadline = time.monotonic() + wait_seconds
+    told = False
+    while True:
+        holder = WarehouseLock(path, "").live_holder()
+        if holder is None:
+            try:
+                con = connect(path, read_only=True)
+            except duckdb.IOException as exc:
+                if not _is_lock_conflict(exc):
+                    raise
+                holder = {"description": "proses lain"}   # a run between its lock file and its connection
+            else:
+                holder = WarehouseLock(path, "").live_holder()
+                if holder is None:
+                    return con
+                con.close()   # a run took the lock meanwhile: let it have the file
+        who = _describe(holder)
+        if time.monotonic() >= deadline:
+            raise WarehouseBusy(f"{who}; sudah menunggu {wait_seconds:g} detik ([warehouse] reader_wait)")
+        if not told and say is not None:
+            say(f"gudang data {path} sedang ditulis oleh {who}; menunggu sampai selesai "
+                f"(paling lama {wait_seconds:g} detik, [warehouse] reader_wait)")
+            told = True
+        time.sleep(POLL_SECONDS)
+
+
+def _describe(holder: dict) -> str:
+    pid = f" (PID {holder['pid']}, sejak {holder.get('started')})" if holder.get("pid") else ""
+    return f"{holder.get('description') or 'proses lain'}{pid}"
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
@@ -177,6 +298,16 @@ class WarehouseLock:
     def __exit__(self, *exc) -> None:
         if self.owned:
             self.path.unlink(missing_ok=True)
+
+    def live_holder(self) -> dict | None:
+        """The lock file's content when another live process holds it, else None."""
+        import os
+
+        holder = self._holder()
+        if not holder or (holder.get("pid") == os.getpid()
+                          and holder.get("process") in (None, _process_start(os.getpid()))):
+            return None
+        return holder if _alive(holder.get("pid"), holder.get("process")) else None
 
     def _holder(self) -> dict | None:
         import json

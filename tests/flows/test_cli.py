@@ -78,12 +78,12 @@ def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tm
     import io
     import json
 
-    from flows.settings import Settings
+    from flows.settings import PROJECT_ROOT, Settings
     from flows.steps import ingest_step, transform_step, validate_step
     from transforms.runs import finish_run, start_run
     from transforms.warehouse import connect
 
-    wh, samples = tmp_path / "w.duckdb", Settings().inbox
+    wh, samples = tmp_path / "w.duckdb", PROJECT_ROOT / "data" / "samples"
     con = connect(wh)   # a run as the flow does it, without Prefect
     run_id = start_run(con, "run", "2026-10", AS_OF, {"inbox": str(samples)})
     reports, _ = ingest_step(con, samples, Settings().reference, run_id)
@@ -120,7 +120,8 @@ def test_running_out_of_memory_names_the_limit_and_exits_4(tmp_path, monkeypatch
         monkeypatch.setenv(name, "")
     config = tmp_path / "pantau.toml"
     config.write_text('[warehouse]\nmemory_limit = "1MB"\nthreads = 1\n')
-    result = runner.invoke(app, ["validate", "--config", str(config), "--as-of", "2026-11-28"])
+    result = runner.invoke(app, ["validate", "--config", str(config), "--inbox", "data/samples",
+                                 "--as-of", "2026-11-28"])
     assert result.exit_code == 4, result.output
     assert "DuckDB kehabisan memori" in result.output
     assert "memory_limit = 1MB" in result.output

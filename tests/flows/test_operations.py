@@ -125,7 +125,7 @@ def test_serve_deploys_the_monthly_flow_with_cron_and_timezone(prefect_server):
 
     from flows.schedule import monthly_deployment
 
-    deployment_id = monthly_deployment(Settings(), "0 6 2 * *").apply()
+    deployment_id = monthly_deployment(Settings(inbox=REFERENCE.parent / "samples"), "0 6 2 * *").apply()
 
     async def read():
         async with get_client() as client:
