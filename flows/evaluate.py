@@ -76,12 +76,13 @@ def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage
 
 
 @task(name="report")
-def report(warehouse: Path, period: str, out: Path, include_internal: bool) -> str:
+def report(warehouse: Path, period: str, out: Path, include_internal: bool,
+           internal_root: Path | None = None) -> str:
     from reports.render import render_period
 
     con = connect(warehouse, read_only=True)
     try:
-        return str(render_period(con, period, out, include_internal=include_internal))
+        return str(render_period(con, period, out, include_internal=include_internal, internal_root=internal_root))
     finally:
         con.close()
 
@@ -89,20 +90,21 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool) -> s
 @flow(name="evaluate_period", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                     include_internal: bool = True, state_dir: Path | None = None,
-                    openlineage: dict | None = None) -> Outcome:
+                    openlineage: dict | None = None, internal_root: Path | None = None) -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
 
-    include_internal: write the per-ASN pages under internal/ (settings `[reports] internal`).
+    include_internal: write the per-ASN pages (settings `[reports] internal`) to internal_root/<period>
+    (settings `[paths] internal`; default reports/internal beside out).
     state_dir / openlineage: where OpenLineage events go (default: beside the warehouse) and
     the `[openlineage]` settings section (docs/lineage.md).
     """
     lineage = lineage_config(state_dir or Path(warehouse).parent, openlineage)
     with WarehouseLock(warehouse, f"pantau run --period {period}"):
-        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage)
+        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage, internal_root)
 
 
 def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-              include_internal: bool, lineage: LineageConfig) -> Outcome:
+              include_internal: bool, lineage: LineageConfig, internal_root: Path | None = None) -> Outcome:
     def prepare(run_id: str) -> Outcome:
         reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage)
         outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
@@ -113,7 +115,7 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
                            {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare)
     if not outcome.blocked:
         # after the run is recorded as finished: the Metodologi page shows its end and status
-        outcome.report = report(warehouse, period, out, include_internal)
+        outcome.report = report(warehouse, period, out, include_internal, internal_root)
     return outcome
 
 

@@ -20,6 +20,7 @@ class Settings:
     inbox: Path = PROJECT_ROOT / "data" / "samples"
     warehouse: Path = PROJECT_ROOT / ".pantau" / "pantau.duckdb"
     out: Path = PROJECT_ROOT / "reports" / "out"
+    internal_root: Path = PROJECT_ROOT / "reports" / "internal"   # [paths] internal: named pages, outside out
     reference: Path = PROJECT_ROOT / "data" / "reference"
     state_dir: Path = PROJECT_ROOT / ".pantau"          # Prefect home, logs
     timezone: str = "Asia/Jakarta"
@@ -48,7 +49,7 @@ class Settings:
         return value
 
 
-PATH_KEYS = ("inbox", "warehouse", "out", "reference", "state_dir")
+PATH_KEYS = ("inbox", "warehouse", "out", "internal_root", "reference", "state_dir")
 
 
 def load_settings(config: Path | None = None, **overrides) -> Settings:
@@ -62,7 +63,9 @@ def load_settings(config: Path | None = None, **overrides) -> Settings:
         values = {}
         for section in doc.values() if all(isinstance(v, dict) for v in doc.values()) else [doc]:
             for key, value in section.items():
-                if key in PATH_KEYS:
+                if key == "internal" and isinstance(value, str):   # [paths] internal; [reports] internal is a bool
+                    values["internal_root"] = (config.parent / value).resolve()
+                elif key in PATH_KEYS:
                     values[key] = (config.parent / value).resolve()
                 elif key == "as_of" and value:
                     values[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
