@@ -145,7 +145,7 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
             if outcome.blocked:
                 events.fail(message[:1000])
             create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
-                                     description=f"Validasi ekspor untuk periode {period}{description}")
+                                     description=console.md(f"Validasi ekspor untuk periode {period}{description}"))
             return outcome
         except BaseException as exc:
             message = f"{type(exc).__name__}: {exc}"[:1000]
