@@ -89,7 +89,8 @@ class Generation:
         if self.private:
             os.chmod(self.root, PRIVATE_DIR)
         for stale in self.root.glob(f".{self.period}.*.tmp"):   # left by a crashed render
-            shutil.rmtree(stale, ignore_errors=True)
+            if not _alive(stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
         self.build.mkdir(mode=PRIVATE_DIR if self.private else 0o777)
         return self
 
@@ -129,6 +130,21 @@ class Generation:
             os.rename(self.build, self.target)
             self.build = old
         shutil.rmtree(self.build, ignore_errors=True)   # the previous generation, now under the hidden name
+
+
+def _alive(generation: str) -> bool:
+    """Whether the process that names a generation (`.<period>.<pid>-<ns>.tmp`) still runs: a
+    render of the same period in another process keeps its folder."""
+    pid = generation.split(".")[2].split("-")[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

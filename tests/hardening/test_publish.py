@@ -240,3 +240,15 @@ def test_a_full_disk_leaves_the_previous_folder_and_raises(hostile_office, tmp_p
     assert str(folder) in str(raised.value) and "tetap utuh" in str(raised.value)
     assert published_tree(folder) == before
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [period]
+
+
+def test_a_generation_of_a_render_still_running_is_left_alone(hostile_office, tmp_path):
+    from reports.render import render_period
+
+    period = hostile_office.period
+    running = tmp_path / "out" / f".{period}.{os.getppid()}-1.tmp"     # another live process's render
+    dead = tmp_path / "out" / f".{period}.{2 ** 22 + 7}-1.tmp"           # above any pid this machine gives
+    for folder in (running, dead):
+        folder.mkdir(parents=True)
+    render_period(hostile_office.con, period, tmp_path / "out")
+    assert running.is_dir() and not dead.exists()
