@@ -105,8 +105,11 @@ def _reader(settings: Settings):
 def _flow_options(settings: Settings) -> dict:
     """The settings evaluate_period takes besides paths: internal pages and OpenLineage."""
     try:
+        from reports.render import check_internal_root
+
+        check_internal_root(settings.out, settings.internal_root)
         return {"include_internal": settings.include_internal, "state_dir": settings.state_dir,
-                "openlineage": settings.section("openlineage")}
+                "openlineage": settings.section("openlineage"), "internal_root": settings.internal_root}
     except ValueError as exc:
         _usage(f"berkas pengaturan tidak sah: {exc}")
 

@@ -58,18 +58,41 @@ def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# every ASCII punctuation character CommonMark lets a backslash escape; <, > and & as entities
+MARKDOWN_ESCAPED = set("\\`*_{}[]()#+-.!|~:/\"'=^$%?@;,")
+MARKDOWN_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def md(text) -> str:
+    """Text the Prefect UI shows as typed: no link, image, emphasis, HTML or table cell break from data
+    (a file named `[klik](javascript:alert(1))` stays those characters)."""
+    out = []
+    for ch in "" if text is None else str(text):
+        if ch in MARKDOWN_ENTITIES:
+            out.append(MARKDOWN_ENTITIES[ch])
+        elif ch in MARKDOWN_ESCAPED:
+            out.append("\\" + ch)
+        elif ch in "\r\n\t":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def markdown_summary(outcome: Outcome, period: str) -> str:
-    lines = [f"# Validasi ekspor, periode {period}", "",
+    """The run's Prefect artifact; every value from the inbox or a message passes md()."""
+    lines = [f"# Validasi ekspor, periode {md(period)}", "",
              "| berkas | jenis | dibaca | dimuat | karantina |", "|---|---|---:|---:|---:|"]
     for f in outcome.files:
         if "rows_read" in f:
-            lines.append(f"| {f['path']} | {f['shape']} | {f['rows_read']} | {f['rows_loaded']} | {f['rows_quarantined']} |")
+            lines.append(f"| {md(f['path'])} | {md(f['shape'])} | {f['rows_read']} | {f['rows_loaded']} "
+                         f"| {f['rows_quarantined']} |")
         else:
-            lines.append(f"| {f['path']} | {f['action']} | | | |")
+            lines.append(f"| {md(f['path'])} | {md(f['action'])} | | | |")
     if outcome.blocking:
-        lines += ["", "**Dihentikan:**"] + [f"- {b}" for b in outcome.blocking]
+        lines += ["", "**Dihentikan:**"] + [f"- {md(b)}" for b in outcome.blocking]
     for path, rule, message, n, _ in outcome.quarantine:
-        lines.append(f"- {path}: {n} baris, {message} (`{rule}`)")
+        lines.append(f"- {md(path)}: {n} baris, {md(message)} (aturan {md(rule)})")
     return "\n".join(lines)
 
 

@@ -76,7 +76,8 @@ def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage
 
 
 @task(name="report")
-def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_id: str | None = None) -> str:
+def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_id: str | None = None,
+           internal_root: Path | None = None) -> str:
     """Render the period's pages. With run_id, the run is recorded 'success' in a transaction that
     commits only once the pages are written: the Metodologi page shows the run's end and status,
     and a report that fails or is killed never leaves the run recorded 'success'."""
@@ -85,14 +86,15 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
     if run_id is None:
         con = connect(warehouse, read_only=True)
         try:
-            return str(render_period(con, period, out, include_internal=include_internal))
+            return str(render_period(con, period, out, include_internal=include_internal,
+                                     internal_root=internal_root))
         finally:
             con.close()
     con = connect(warehouse)
     try:
         con.execute("begin transaction")
         finish_run(con, run_id, "success")
-        written = str(render_period(con, period, out, include_internal=include_internal))
+        written = str(render_period(con, period, out, include_internal=include_internal, internal_root=internal_root))
         con.execute("commit")
         return written
     finally:
@@ -102,20 +104,21 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
 @flow(name="evaluate_period", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                     include_internal: bool = True, state_dir: Path | None = None,
-                    openlineage: dict | None = None) -> Outcome:
+                    openlineage: dict | None = None, internal_root: Path | None = None) -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
 
-    include_internal: write the per-ASN pages under internal/ (settings `[reports] internal`).
+    include_internal: write the per-ASN pages (settings `[reports] internal`) to internal_root/<period>
+    (settings `[paths] internal`; default reports/internal beside out).
     state_dir / openlineage: where OpenLineage events go (default: beside the warehouse) and
     the `[openlineage]` settings section (docs/lineage.md).
     """
     lineage = lineage_config(state_dir or Path(warehouse).parent, openlineage)
     with WarehouseLock(warehouse, f"pantau run --period {period}"):
-        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage)
+        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage, internal_root)
 
 
 def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-              include_internal: bool, lineage: LineageConfig) -> Outcome:
+              include_internal: bool, lineage: LineageConfig, internal_root: Path | None = None) -> Outcome:
     def prepare(run_id: str) -> Outcome:
         reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage)
         outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
@@ -124,7 +127,7 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
 
     return recorded_run(warehouse, period, as_of, "run",
                         {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare,
-                        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id))
+                        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root))
 
 
 def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parameters: dict,
@@ -157,7 +160,7 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
             if outcome.blocked:
                 events.fail(message[:1000])
             create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
-                                     description=f"Validasi ekspor untuk periode {period}{description}")
+                                     description=console.md(f"Validasi ekspor untuk periode {period}{description}"))
             if status == "success" and finish is not None:
                 outcome.report = finish(run_id)
                 recorded = True

@@ -542,7 +542,8 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
                          workers: int = 2, mode: str = "processes", batches: int | None = None,
                          deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool = True,
                          state_dir: Path | None = None, openlineage: dict | None = None,
-                         render: bool = True, pool_timeout_seconds: float | None = None) -> Outcome:
+                         render: bool = True, pool_timeout_seconds: float | None = None,
+                         internal_root: Path | None = None) -> Outcome:
     """Evaluate one period (YYYY-MM) with ingest and validation split into (office, period) partitions.
 
     mode "processes": `workers` processes of a ProcessPoolTaskRunner on this machine; mode "pool":
@@ -572,7 +573,7 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
                                         execute, root, run_id, lineage),
             description=" (berpartisi)")
     if not outcome.blocked and render:
-        outcome.report = report(warehouse, period, out, include_internal)
+        outcome.report = report(warehouse, period, out, include_internal, internal_root)
     return outcome
 
 
@@ -671,7 +672,8 @@ def _run_from_cli(args, settings) -> Outcome:
                                 reference=settings.reference, out=settings.out, as_of=settings.today(),
                                 workers=args.workers, mode=args.mode, batches=args.batches,
                                 pool_timeout_seconds=args.pool_timeout,
-                                include_internal=settings.include_internal, render=not args.no_report)
+                                include_internal=settings.include_internal, internal_root=settings.internal_root,
+                                render=not args.no_report)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -77,7 +77,8 @@ def monthly_deployment(settings, cron: str = DEFAULT_CRON):
                     "reference": str(settings.reference), "out": str(settings.out),
                     "timezone": settings.timezone,
                     "options": {"include_internal": settings.include_internal, "state_dir": str(settings.state_dir),
-                                "openlineage": settings.section("openlineage")}},
+                                "openlineage": settings.section("openlineage"),
+                                "internal_root": str(settings.internal_root)}},
         description="Evaluasi bulanan Pantau Kinerja: periode = bulan sebelumnya.",
         tags=["pantau-kinerja"],
     )

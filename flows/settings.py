@@ -24,6 +24,7 @@ class Settings:
     inbox: Path | None = None                            # no default: --inbox or [paths] inbox
     warehouse: Path = PROJECT_ROOT / ".pantau" / "pantau.duckdb"
     out: Path = PROJECT_ROOT / "reports" / "out"
+    internal_root: Path = PROJECT_ROOT / "reports" / "internal"   # [paths] internal: named pages, outside out
     reference: Path = PROJECT_ROOT / "data" / "reference"
     state_dir: Path = PROJECT_ROOT / ".pantau"          # Prefect home, logs
     timezone: str = "Asia/Jakarta"
@@ -142,9 +143,10 @@ def _as_is(value, config: Path):
 # ---------------------------------------------------------------- the keys the file may hold
 # [section] key -> reader. Adding a key is one line here (and a row in docs/configuration.md).
 # Every key is in settings.section(name); a key of FIELD_SECTIONS named like a Settings field
-# also sets that field (`[paths] internal` would set Settings.internal, `[reports] internal` not).
+# also sets that field (FIELD_NAMES when the field is named otherwise: `[paths] internal` sets Settings.internal_root).
 KEYS: dict[str, dict[str, Callable]] = {
-    "paths": {"inbox": _path, "warehouse": _path, "out": _path, "reference": _path, "state_dir": _path},
+    "paths": {"inbox": _path, "warehouse": _path, "out": _path, "internal": _path, "reference": _path,
+              "state_dir": _path},
     "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
     "reports": {"internal": _bool},
@@ -152,7 +154,8 @@ KEYS: dict[str, dict[str, Callable]] = {
                                   "retries"), _as_is),
 }
 FIELD_SECTIONS = ("paths", "warehouse", "run")
-PATH_KEYS = tuple(KEYS["paths"])
+FIELD_NAMES = {("paths", "internal"): "internal_root"}   # a key whose Settings field is named otherwise
+PATH_KEYS = tuple(FIELD_NAMES.get(("paths", k), k) for k in KEYS["paths"])
 
 
 def _nearest(name: str, section: str | None) -> str:
@@ -201,8 +204,8 @@ def load_settings(config: Path | None = None, **overrides) -> Settings:
         config = Path(config)
         doc = read_file(config)
         names = {f.name for f in fields(Settings)} - {"extra"}
-        values = {key: value for section in FIELD_SECTIONS for key, value in doc.get(section, {}).items()
-                  if key in names}
+        values = {FIELD_NAMES.get((section, key), key): value for section in FIELD_SECTIONS
+                  for key, value in doc.get(section, {}).items() if FIELD_NAMES.get((section, key), key) in names}
         settings = replace(settings, extra=doc, **values)
     clean = {k: (Path(v) if k in PATH_KEYS else v) for k, v in overrides.items() if v is not None}
     if "cron" in clean:

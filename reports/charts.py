@@ -6,6 +6,11 @@ table with the same numbers as a fallback for screen readers, print and people w
 Numbers use the Indonesian format (layout.separators ',.' → 82,31 and 1.234); months are written
 in Indonesian on a categorical axis; colours are the Okabe–Ito palette, safe for colour-blind
 readers, and never the only carrier of meaning (titles and tables say it in words).
+
+Plotly draws a subset of HTML in every text it shows (trace names, category labels, annotations,
+hover labels: <b>, <i>, <a href>, <br>, …), so every text that comes from data (unit, unsur, theme
+and series names) goes through `plotly_text` and shows as typed; names never enter a hovertemplate
+(they are read from the trace, `%{fullData.name}`, where a `%{…}` in a name is not a placeholder).
 """
 from __future__ import annotations
 
@@ -60,6 +65,17 @@ class Chart:
         return ids
 
 
+def plotly_text(text) -> str | None:
+    """Text plotly shows as typed: its markup characters as the entities plotly decodes (&amp; &lt; &gt;)."""
+    if text is None:
+        return None
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _texts(values) -> list:
+    return [plotly_text(v) for v in values]
+
+
 def base_layout(height: int = 300, y_title: str = "", percent: bool = False, **extra) -> dict:
     layout = {
         "separators": ",.",
@@ -74,7 +90,7 @@ def base_layout(height: int = 300, y_title: str = "", percent: bool = False, **e
         "hoverlabel": {"font": {"size": 12}},
         "xaxis": {"type": "category", "showgrid": False, "linecolor": "#9aa5b1", "tickfont": {"size": 12},
                   "fixedrange": True},
-        "yaxis": {"title": {"text": y_title, "font": {"size": 12}}, "gridcolor": "#e4e7eb",
+        "yaxis": {"title": {"text": plotly_text(y_title), "font": {"size": 12}}, "gridcolor": "#e4e7eb",
                   "zeroline": False, "fixedrange": True, "ticksuffix": " %" if percent else ""},
     }
     layout.update(extra)
@@ -110,7 +126,7 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
     data = []
     for i, (name, metrics) in enumerate(series):
         trace = {
-            "name": name, "x": x, "y": [_value(m) for m in metrics],
+            "name": plotly_text(name), "x": _texts(x), "y": [_value(m) for m in metrics],
             "customdata": [m.metric_id if m else None for m in metrics],
             "hovertemplate": _hover(unit_text, decimals),
             "marker": {"color": SERIES[i % len(SERIES)]},
@@ -125,7 +141,7 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
                                  "symbol": ["circle", "square", "diamond", "triangle-up"][i % 4]}}
         data.append(trace)
     layout = base_layout(height, percent=percent, showlegend=len(series) > 1)
-    layout["xaxis"] |= {"tickmode": "array", "tickvals": x, "ticktext": month_ticks(periods), "tickangle": 0}
+    layout["xaxis"] |= {"tickmode": "array", "tickvals": _texts(x), "ticktext": month_ticks(periods), "tickangle": 0}
     if stacked:
         layout["barmode"] = "stack"
     if y_range:
@@ -135,13 +151,13 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
         shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
                        "fillcolor": colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"})
         annotations.append({"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2,
-                            "text": label, "showarrow": False, "font": {"size": 11, "color": GREY}})
+                            "text": plotly_text(label), "showarrow": False, "font": {"size": 11, "color": GREY}})
     if reference_line:
         value, label = reference_line
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value,
                        "line": {"color": GREY, "width": 1.5, "dash": "dash"}})
         annotations.append({"xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom",
-                            "text": label, "showarrow": False, "font": {"size": 11, "color": "#52606d"}})
+                            "text": plotly_text(label), "showarrow": False, "font": {"size": 11, "color": "#52606d"}})
     layout["shapes"], layout["annotations"] = shapes, annotations
     head = ["Bulan"] + [name for name, _ in series]
     rows = [[periode_html(p)] + [num_html(metrics[j]) for _, metrics in series] for j, p in enumerate(periods)]
@@ -159,7 +175,8 @@ def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Met
     colours = [colour_of(m) if colour_of else OKABE_ITO["biru"] for m in metrics]
     fmt = f",.{decimals}f"
     trace = {
-        "type": "bar", "orientation": "h", "name": series_name, "y": names, "x": [_value(m) for m in metrics],
+        "type": "bar", "orientation": "h", "name": plotly_text(series_name), "y": _texts(names),
+        "x": [_value(m) for m in metrics],
         "customdata": [m.metric_id if m else None for m in metrics],
         "marker": {"color": colours},
         "text": [None if m is None or m.value is None else angka(m.value, decimals) for m in metrics],
@@ -180,7 +197,7 @@ def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Met
         layout["shapes"] = [{"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": value, "x1": value,
                              "line": {"color": GREY, "width": 1.5, "dash": "dash"}}]
         layout["annotations"] = [{"yref": "paper", "y": 1, "yanchor": "bottom", "xref": "x", "x": value,
-                                  "text": label, "showarrow": False, "font": {"size": 11, "color": "#52606d"}}]
+                                  "text": plotly_text(label), "showarrow": False, "font": {"size": 11, "color": "#52606d"}}]
     head = [label_head, series_name] + [h for h, _ in extra_columns or []]
     rows = []
     for k, (name, m) in enumerate(items):
@@ -198,9 +215,10 @@ def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[s
     for name, colour, metrics in series:
         ms = metrics[::-1]
         data.append({
-            "type": "bar", "orientation": "h", "name": name, "y": names, "x": [_value(m) for m in ms],
+            "type": "bar", "orientation": "h", "name": plotly_text(name), "y": _texts(names),
+            "x": [_value(m) for m in ms],
             "customdata": [m.metric_id if m else None for m in ms], "marker": {"color": colour},
-            "hovertemplate": "%{y}<br>" + name + ": <b>%{x:" + fmt + "}" + unit_text + "</b><br>"
+            "hovertemplate": "%{y}<br>%{fullData.name}: <b>%{x:" + fmt + "}" + unit_text + "</b><br>"
                              "<span style='font-size:11px'>%{customdata}</span><extra></extra>",
         })
     height = max(180, 34 * len(categories) + 110)

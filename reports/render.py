@@ -1,19 +1,34 @@
 """Render one period's reports: static HTML in Bahasa Indonesia, offline, printable.
 
-    render_period(con, "2026-10", Path("reports/out"))  ->  reports/out/2026-10/index.html
+    render_period(con, "2026-10", Path("reports/out"), internal_root=Path("reports/internal"))
+        ->  reports/out/2026-10/index.html  (and reports/internal/2026-10/ for the named pages)
 
 Writes into `out_dir/<period>/`: index.html (Ringkasan), unit-<slug>.html per unit, rekomendasi.html,
-kualitas-data.html, metodologi.html, and — unless include_internal=False — internal/ (named pages,
-marked INTERNAL at the top). Beside the pages: one plotly.min.js (plotly's offline bundle, never a
-CDN), pantau.js (draws the charts) and pantau.css (with print rules). With include_internal=False an
-internal/ folder left by an earlier render is removed, so named pages never linger.
+kualitas-data.html, metodologi.html, run.json (the run_id the folder was rendered from). Beside the
+pages: one plotly.min.js (plotly's offline bundle, never a CDN), pantau.js (draws the charts) and
+pantau.css (with print rules).
+
+The named pages (per ASN, the named lists, the quarantined rows) go to `internal_root/<period>/`,
+outside `out_dir` (refused if inside), owner-only (0700 folders, 0600 files); they use the public
+folder's plotly bundle and CSS through a relative path, and no public page links to them. With
+include_internal=False a period's internal folder left by an earlier render is removed.
+
+Published whole: each folder is written as a hidden generation beside the published one
+(`.<period>.<token>.tmp`) and swapped in by one renameat2(RENAME_EXCHANGE) (a plain rename the first
+time); a crash or a full disk before the swap leaves the previous folder as it was, and leftover
+generations are removed by the next render of the period.
 
 Every number shown comes from `main.metrics` and carries its metric_id (reports/fmt.py, num_html).
 """
 from __future__ import annotations
 
-import hashlib
+import ctypes
+import errno
+import json
+import os
 import shutil
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -26,6 +41,13 @@ from reports.fmt import num_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = Path(__file__).resolve().parent / "assets"
+RUN_FILE = "run.json"
+RENAME_EXCHANGE = 2          # linux/fs.h
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+
+
+class ReportNotPublished(RuntimeError):
+    """A period's folder could not be written whole; the previous one is still published."""
 
 
 def environment() -> Environment:
@@ -41,72 +63,172 @@ def environment() -> Environment:
     return env
 
 
-def _write_if_changed(path: Path, content: bytes) -> None:
-    if path.exists() and path.stat().st_size == len(content) and \
-            hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(content).digest():
-        return
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(path)
+def default_internal_root(out_dir: Path | str) -> Path:
+    """reports/out -> reports/internal (the settings' `[paths] internal` default)."""
+    return Path(out_dir).resolve().parent / "internal"
 
 
-def write_assets(folder: Path) -> None:
+def check_internal_root(out_dir: Path | str, internal_root: Path | str) -> None:
+    """Refuse an internal root inside the public tree: copying the reports would copy named pages."""
+    public, internal = Path(out_dir).resolve(), Path(internal_root).resolve()
+    if internal == public or public in internal.parents:
+        raise ValueError(f"folder halaman internal {internal} berada di dalam folder laporan publik {public}; "
+                         "atur [paths] internal ke folder di luar --out (mis. reports/internal)")
+
+
+class Generation:
+    """A period's folder written beside the published one and swapped in when complete."""
+
+    def __init__(self, root: Path, period: str, private: bool = False):
+        self.root, self.period, self.private = Path(root), period, private
+        self.target = self.root / period
+        self.build = self.root / f".{period}.{os.getpid()}-{time.time_ns()}.tmp"
+
+    def __enter__(self) -> "Generation":
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.private:
+            os.chmod(self.root, PRIVATE_DIR)
+        for stale in self.root.glob(f".{self.period}.*.tmp"):   # left by a crashed render
+            if not _alive(stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
+        self.build.mkdir(mode=PRIVATE_DIR if self.private else 0o777)
+        return self
+
+    def write(self, relative: str, content: bytes) -> None:
+        path = self.build / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE if self.private else 0o666)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is not None:
+            shutil.rmtree(self.build, ignore_errors=True)
+            if isinstance(exc, OSError):
+                reason = "disk penuh" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+                raise ReportNotPublished(
+                    f"laporan periode {self.period} tidak diterbitkan ({reason}: {exc.filename or self.root}); "
+                    f"folder yang sudah terbit di {self.target} tetap utuh. Kosongkan ruang disk lalu "
+                    "jalankan ulang.") from exc
+            return False
+        self._swap()
+        return False
+
+    def _swap(self) -> None:
+        if not os.path.lexists(self.target):
+            os.rename(self.build, self.target)
+            return
+        if self.target.is_symlink() or not self.target.is_dir():
+            os.unlink(self.target)
+            os.rename(self.build, self.target)
+            return
+        if not _exchange(self.build, self.target):
+            # no RENAME_EXCHANGE on this file system: two renames; the folder is missing for an instant,
+            # never half-written
+            old = self.build.with_suffix(".old.tmp")
+            os.rename(self.target, old)
+            os.rename(self.build, self.target)
+            self.build = old
+        shutil.rmtree(self.build, ignore_errors=True)   # the previous generation, now under the hidden name
+
+
+def _alive(generation: str) -> bool:
+    """Whether the process that names a generation (`.<period>.<pid>-<ns>.tmp`) still runs: a
+    render of the same period in another process keeps its folder."""
+    pid = generation.split(".")[2].split("-")[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(a, b, RENAME_EXCHANGE): swap two paths in one step; False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def write_assets(folder: Generation) -> None:
     """plotly.min.js (from the installed plotly package: offline), pantau.js, pantau.css."""
     from plotly.offline import get_plotlyjs
 
-    _write_if_changed(folder / "plotly.min.js", get_plotlyjs().encode("utf-8"))
+    folder.write("plotly.min.js", get_plotlyjs().encode("utf-8"))
     for name in ("pantau.js", "pantau.css"):
-        _write_if_changed(folder / name, (ASSETS / name).read_bytes())
+        folder.write(name, (ASSETS / name).read_bytes())
+
+
+def run_record(report: Report) -> bytes:
+    run = report.run or {"run_id": report.run_id}
+    return json.dumps({"period": report.period, "run_id": run.get("run_id"),
+                       "rendered_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                      ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
 def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | str,
-                  include_internal: bool = True) -> Path:
+                  include_internal: bool = True, internal_root: Path | str | None = None) -> Path:
     """Render the reports of `period` (YYYY-MM) from the published metrics; return index.html's path."""
     report = Report(con, period)
-    out = Path(out_dir) / period
-    out.mkdir(parents=True, exist_ok=True)
-    write_assets(out)
+    out_dir = Path(out_dir)
+    internal_root = Path(internal_root) if internal_root is not None else default_internal_root(out_dir)
+    check_internal_root(out_dir, internal_root)
     env = environment()
     common = pages.common(report, include_internal)
+    record = run_record(report)
 
-    def write(relative: str, template: str, context: dict) -> None:
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        depth = relative.count("/")
-        html = env.get_template(template).render(**{**common, **context, "root": "../" * depth})
-        _write_if_changed(target, html.encode("utf-8"))
+    def page(folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
+        html = env.get_template(template).render(**{**common, **context, "root": root})
+        folder.write(relative, html.encode("utf-8"))
 
-    write("index.html", "index.html.j2", pages.ringkasan(report, include_internal))
-    written_units = set()
-    for unit in common["nav_units"]:
-        write(f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
-        written_units.add(f"unit-{unit.slug}.html")
-    for stale in out.glob("unit-*.html"):
-        if stale.name not in written_units:
-            stale.unlink()
-    write("rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(report, include_internal))
-    write("kualitas-data.html", "kualitas.html.j2", pages.kualitas_data(report, include_internal))
-    write("metodologi.html", "metodologi.html.j2", pages.metodologi(report))
+    with Generation(out_dir, period) as public:
+        write_assets(public)
+        page(public, "index.html", "index.html.j2", pages.ringkasan(report, include_internal))
+        for unit in common["nav_units"]:
+            page(public, f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
+        page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(report, include_internal))
+        page(public, "kualitas-data.html", "kualitas.html.j2", pages.kualitas_data(report, include_internal))
+        page(public, "metodologi.html", "metodologi.html.j2", pages.metodologi(report))
+        public.write(RUN_FILE, record)
 
-    internal = out / "internal"
+    named = internal_root / period
     if include_internal:
         from reports import internal_pages
 
+        # the public folder's pages, bundle and CSS, seen from the internal folder
+        to_public = os.path.relpath(out_dir.resolve() / period, internal_root.resolve() / period) + "/"
         people = internal_pages.People(report)
-        write("internal/index.html", "internal/index.html.j2", internal_pages.index(people))
-        write("internal/rekomendasi.html", "internal/rekomendasi.html.j2", internal_pages.rekomendasi(people))
-        write("internal/karantina.html", "internal/karantina.html.j2", internal_pages.karantina(people))
-        keep = {"index.html", "rekomendasi.html", "karantina.html"}
-        for asn in people.asn:
-            name = f"asn-{asn['nip']}.html"
-            write(f"internal/{name}", "internal/asn.html.j2", internal_pages.asn_page(people, asn))
-            keep.add(name)
-        for stale in internal.glob("*.html"):
-            if stale.name not in keep:
-                stale.unlink()
-    elif internal.exists():
-        shutil.rmtree(internal)
-    return out / "index.html"
+        with Generation(internal_root, period, private=True) as private:
+            page(private, "index.html", "internal/index.html.j2", internal_pages.index(people), to_public)
+            page(private, "rekomendasi.html", "internal/rekomendasi.html.j2", internal_pages.rekomendasi(people),
+                 to_public)
+            page(private, "karantina.html", "internal/karantina.html.j2", internal_pages.karantina(people), to_public)
+            for asn in people.asn:
+                page(private, f"asn-{asn['nip']}.html", "internal/asn.html.j2",
+                     internal_pages.asn_page(people, asn), to_public)
+            private.write(RUN_FILE, record)
+    elif named.exists():
+        shutil.rmtree(named)
+    return out_dir / period / "index.html"
 
 
-__all__ = ["render_period", "environment", "write_assets", "Markup"]
+def internal_folder(out_dir: Path | str, period: str, internal_root: Path | str | None = None) -> Path:
+    """Where render_period puts the named pages of `period`."""
+    return Path(internal_root if internal_root is not None else default_internal_root(out_dir)) / period
+
+
+__all__ = ["render_period", "environment", "write_assets", "check_internal_root", "internal_folder",
+           "ReportNotPublished", "Markup"]

@@ -50,7 +50,9 @@ def test_flow_ingests_validates_and_records_the_run(prefect_server, tmp_path):
     # the report task ran last: the index page exists and says the period
     assert outcome.report == str(tmp_path / "out" / "2026-10" / "index.html")
     assert "Oktober 2026" in Path(outcome.report).read_text(encoding="utf-8")
-    assert (tmp_path / "out" / "2026-10" / "internal" / "index.html").exists()
+    # the named pages: their own root beside out/, never inside it
+    assert (tmp_path / "internal" / "2026-10" / "index.html").exists()
+    assert not (tmp_path / "out" / "2026-10" / "internal").exists()
 
     # OpenLineage: START then COMPLETE for the run and each step, twice, beside the warehouse
     from flows.lineage_events import read_events
@@ -68,13 +70,15 @@ def test_internal_pages_are_left_out_by_the_setting(prefect_server, tmp_path):
 
     inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER, "presensi/r.csv": (
         f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n")})
-    (tmp_path / "out" / "2026-10" / "internal").mkdir(parents=True)   # left by an earlier run
+    (tmp_path / "out" / "2026-10" / "internal").mkdir(parents=True)   # left by an earlier version
+    (tmp_path / "internal" / "2026-10").mkdir(parents=True)            # left by an earlier run
     outcome = evaluate_period(period="2026-10", inbox=inbox, warehouse=tmp_path / "w.duckdb",
                               reference=Settings().reference, out=tmp_path / "out", as_of=AS_OF,
                               include_internal=False, state_dir=tmp_path / "state",
                               openlineage={"path": "ol.jsonl"})
     assert Path(outcome.report).exists()
     assert not (tmp_path / "out" / "2026-10" / "internal").exists()
+    assert not (tmp_path / "internal" / "2026-10").exists()
     assert NIP_A not in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html"))
     assert (tmp_path / "state" / "ol.jsonl").exists()
 

@@ -154,10 +154,13 @@ def hostile_pages(hostile_office, tmp_path_factory):
     Chromium shows it."""
     from reports.render import render_period
 
-    folder = render_period(hostile_office.con, hostile_office.period, tmp_path_factory.mktemp("laporan")).parent
+    root = tmp_path_factory.mktemp("laporan")
+    folder = render_period(hostile_office.con, hostile_office.period, root / "out",
+                           internal_root=root / "internal").parent
+    named = f"../../internal/{hostile_office.period}/"     # the named pages, from the public folder
     names = ["index.html", "unit-kelurahan-pager.html", "rekomendasi.html", "kualitas-data.html", "metodologi.html",
-             "internal/index.html", "internal/rekomendasi.html", "internal/karantina.html",
-             f"internal/asn-{hostile_office.html_nip}.html"]
+             f"{named}index.html", f"{named}rekomendasi.html", f"{named}karantina.html",
+             f"{named}asn-{hostile_office.html_nip}.html"]
     seen = {}
     with Chromium() as browser:
         for name in names:

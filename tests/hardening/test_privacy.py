@@ -148,7 +148,7 @@ def public_reports(hostile_office, tmp_path_factory):
     (report folder, roster, what a respondent wrote about themselves)."""
     from reports.render import render_period
 
-    index = render_period(hostile_office.con, hostile_office.period, tmp_path_factory.mktemp("publik"),
+    index = render_period(hostile_office.con, hostile_office.period, tmp_path_factory.mktemp("publik") / "out",
                           include_internal=False)
     return index.parent, hostile_office.roster, hostile_office.respondent
 

@@ -53,7 +53,7 @@ def rendered(sample_warehouse, tmp_path_factory):
     from reports.render import render_period
 
     con, _ = sample_warehouse
-    out = tmp_path_factory.mktemp("out")
+    out = tmp_path_factory.mktemp("laporan-render") / "out"   # named pages: beside it, in internal/
     index = render_period(con, PERIOD, out)
     return index.parent
 

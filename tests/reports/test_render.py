@@ -12,11 +12,15 @@ from pagecheck import metric_ids_in, points_without_ids, unmarked_numbers
 INTERNAL_MARK = "INTERNAL — memuat data pribadi"
 
 
+def internal_of(folder: Path) -> Path:
+    """The named pages of a period rendered to folder (out/<period>) with the default internal root."""
+    return folder.resolve().parent.parent / "internal" / folder.name
+
+
 def pages(folder: Path, internal: bool | None = None) -> list[Path]:
-    found = sorted(folder.rglob("*.html"))
-    if internal is None:
-        return found
-    return [p for p in found if ("internal" in p.relative_to(folder).parts) == internal]
+    public = sorted(folder.rglob("*.html"))
+    named = sorted(internal_of(folder).rglob("*.html")) if internal_of(folder).is_dir() else []
+    return {None: public + named, False: public, True: named}[internal]
 
 
 # --- formats ------------------------------------------------------------------------------------
@@ -58,11 +62,13 @@ def test_render_writes_every_page_and_one_local_plotly(rendered, sample_warehous
     nips = {r[0] for r in con.execute("select distinct scope_id from metrics where scope = 'asn' and period = ? "
                                       "and scope_id not like '%:%'", [PERIOD]).fetchall()}
     assert {f"asn-{n}.html" for n in nips} <= internal
-    # one plotly bundle, beside the pages; the internal pages use it from one level up
-    bundles = list(rendered.parent.rglob("plotly*.js"))
+    # one plotly bundle, beside the public pages; the internal pages use it (and the CSS) from there
+    bundles = list(rendered.parent.parent.rglob("plotly*.js"))
     assert bundles == [rendered / "plotly.min.js"]
     assert (rendered / "plotly.min.js").stat().st_size > 1_000_000
-    assert '<script src="../plotly.min.js"></script>' in (rendered / "internal" / "index.html").read_text()
+    named = (internal_of(rendered) / "index.html").read_text()
+    assert '<script src="../../out/2026-10/plotly.min.js"></script>' in named
+    assert '<link rel="stylesheet" href="../../out/2026-10/pantau.css">' in named
     css = (rendered / "pantau.css").read_text()
     assert "@media print" in css and "@page" in css
 
@@ -194,7 +200,7 @@ def test_internal_asn_page_shows_the_days_behind_a_discipline_band(rendered, sam
                         "and t.value > 0 and b.period = ? order by 1 limit 1", [PERIOD]).fetchall()
     assert found, "the sample office has an ASN in a discipline band"
     nip = found[0][0]
-    html = (rendered / "internal" / f"asn-{nip}.html").read_text(encoding="utf-8")
+    html = (internal_of(rendered) / f"asn-{nip}.html").read_text(encoding="utf-8")
     assert "perlu ditindaklanjuti" in html
     assert "Hari TK tahun berjalan yang membentuk pita" in html
     assert '<time datetime="2026-' in html
@@ -207,7 +213,7 @@ def test_internal_asn_page_lists_the_late_minutes_a_band_counts(rendered, sample
                         "order by 1 limit 1", [PERIOD]).fetchall()
     assert found, "the sample office has an ASN whose late minutes reach a day"
     nip = found[0][0]
-    html = (rendered / "internal" / f"asn-{nip}.html").read_text(encoding="utf-8")
+    html = (internal_of(rendered) / f"asn-{nip}.html").read_text(encoding="utf-8")
     assert "Menit terlambat dan pulang cepat tahun berjalan (dihitung ke pita)" in html
     assert f'data-sumber="marts.attendance_asn_ytd/{nip}/{PERIOD}/late_days_ytd"' in html
     assert f'data-metric-id="discipline_days_ytd/asn/{nip}/{PERIOD}"' in html
@@ -226,7 +232,7 @@ def test_recommendations_propose_never_decide(rendered, sample_warehouse):
     signals = [r[0] for r in con.execute("select label from metrics where metric = 'sinyal_aturan'").fetchall()]
     assert signals and all(label.startswith("sinyal ") and "(bukan usulan)" in label for label in signals)
     assert "tidak ada usulan penghargaan atau pembinaan perorangan" in html
-    named = (rendered / "internal" / "rekomendasi.html").read_text(encoding="utf-8")
+    named = (internal_of(rendered) / "rekomendasi.html").read_text(encoding="utf-8")
     assert "Calon penghargaan" in named and "Calon pembinaan atau pelatihan" in named
     assert "Sinyal bulan ini (bukan usulan)" in named
     assert 'data-metric-id="sinyal_aturan/asn/' in named
@@ -251,10 +257,10 @@ def test_without_internal_pages_the_folder_is_removed(sample_warehouse, tmp_path
     from reports.render import render_period
 
     con, _ = sample_warehouse
-    render_period(con, PERIOD, tmp_path)
-    assert (tmp_path / PERIOD / "internal" / "index.html").exists()
-    index = render_period(con, PERIOD, tmp_path, include_internal=False)
-    assert not (tmp_path / PERIOD / "internal").exists()
+    render_period(con, PERIOD, tmp_path / "out")
+    assert (tmp_path / "internal" / PERIOD / "index.html").exists()
+    index = render_period(con, PERIOD, tmp_path / "out", include_internal=False)
+    assert not (tmp_path / "internal" / PERIOD).exists()
     for page in pages(index.parent):
         assert 'href="internal/' not in page.read_text(encoding="utf-8"), page.name
 
@@ -263,9 +269,12 @@ def test_rendering_twice_gives_the_same_pages(sample_warehouse, rendered, tmp_pa
     from reports.render import render_period
 
     con, _ = sample_warehouse
-    again = render_period(con, PERIOD, tmp_path).parent
-    for page in pages(rendered):
+    again = render_period(con, PERIOD, tmp_path / "out").parent
+    for page in pages(rendered, internal=False):
         twin = again / page.relative_to(rendered)
+        assert twin.read_bytes() == page.read_bytes(), page.name
+    for page in pages(rendered, internal=True):
+        twin = internal_of(again) / page.name
         assert twin.read_bytes() == page.read_bytes(), page.name
 
 
@@ -274,9 +283,9 @@ def test_a_period_without_metrics_is_refused(sample_warehouse, tmp_path):
 
     con, _ = sample_warehouse
     with pytest.raises(ValueError):
-        render_period(con, "2026-13", tmp_path)
+        render_period(con, "2026-13", tmp_path / "out")
     with pytest.raises(LookupError):
-        render_period(con, "2031-01", tmp_path)
+        render_period(con, "2031-01", tmp_path / "out")
 
 
 def test_a_period_without_survey_or_skp_still_renders(sample_warehouse, tmp_path):
@@ -291,7 +300,7 @@ def test_a_period_without_survey_or_skp_still_renders(sample_warehouse, tmp_path
                           or metric like 'capaian%' or metric like 'predikat%' or metric like 'kendala%'
                           or metric in ('min_sample', 'sampel_cukup', 'pujian', 'populasi', 'prioritas_perbaikan',
                                         'target_tidak_tercapai'))""")
-        index = render_period(con, PERIOD, tmp_path)
+        index = render_period(con, PERIOD, tmp_path / "out")
     finally:
         con.execute("rollback")
     html = index.read_text(encoding="utf-8")
