@@ -571,9 +571,10 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
             lineage,
             lambda run_id: _partitioned(period, Path(inbox), Path(warehouse), Path(reference), as_of, workers,
                                         execute, root, run_id, lineage),
-            description=" (berpartisi)")
-    if not outcome.blocked and render:
-        outcome.report = report(warehouse, period, out, include_internal, internal_root)
+            description=" (berpartisi)",
+            # the report is written inside the run record's transaction: 'success' only with its pages
+            finish=(lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root))
+            if render else None)
     return outcome
 
 
@@ -651,6 +652,12 @@ def main(argv: list[str] | None = None) -> int:
         print(deploy(args.pool))
         return 0
     settings = load_settings(args.config, inbox=args.inbox, warehouse=args.warehouse, out=args.out, as_of=args.as_of)
+    if settings.inbox is None or not settings.inbox.is_dir():
+        # the exports are never guessed (no default inbox), as in `pantau run`
+        print(f"folder inbox tidak ada: {settings.inbox}" if settings.inbox else
+              "tidak ada inbox: sebutkan folder ekspor dengan --inbox FOLDER atau [paths] inbox di berkas "
+              "pengaturan (--config); untuk contoh data: --inbox data/samples")
+        return 2
     prefect_environment(settings)
     duckdb_environment(settings)
     try:
