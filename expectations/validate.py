@@ -284,7 +284,10 @@ def validate_warehouse(
     # lines the CSV reader could not split into the header's columns
     con.execute(
         "insert into quarantine.rows select r._file_id, r._row, f.shape, null, r.line, 'row_malformed', "
-        "'csv_reader', 'baris tidak sesuai jumlah kolom judul atau tanda kutip tidak tertutup: ' || r.error, ? "
+        "'csv_reader', case when f.format = 'attlog' "
+        "then 'baris log mesin sidik jari harus berisi PIN, tanggal jam (2026-10-01 07:24:11) lalu kode mesin; "
+        "perbaiki atau hapus baris itu: ' "
+        "else 'baris tidak sesuai jumlah kolom judul atau tanda kutip tidak tertutup: ' end || r.error, ? "
         "from raw._rejects r join lineage.files f on f.file_id = r._file_id",
         [run_id],
     )
