@@ -44,7 +44,7 @@ RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": F
 
 # shape -> the staging models that prepare it for its suite and the typed table after it.
 # Order matters: the roster is validated first, so the others can be checked against it.
-SHAPES = ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")
+SHAPES = ("pegawai", "pegawai_pin", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")
 
 VALIDATION_DDL = """
 create table if not exists quarantine.warnings as select * from quarantine.rows limit 0;
