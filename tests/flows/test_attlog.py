@@ -118,3 +118,28 @@ def test_run_loads_the_scans_into_attendance_days(prefect_server, inbox, tmp_pat
         (NIP_B, date(2026, 10, 1), "H", "scan", "07:41:02", "16:10:00", 11),
         (NIP_C, date(2026, 10, 2), "H", "scan", "07:20:00", "16:30:00", 0),
     ]
+
+
+def test_partitioned_ingest_resolves_pins_per_machine_like_the_single_run(inbox, tmp_path):
+    """The mapping lives in pegawai/ (the roster's partition) and reaches every scan partition."""
+    from flows.partitioned import assess_partitioned, ingest_partitioned, sequentially
+    from flows.settings import Settings
+    from transforms.warehouse import connect
+
+    wh = tmp_path / "w.duckdb"
+    con = connect(wh)
+    try:
+        reports, manifests, _ = ingest_partitioned(con, inbox, Settings().reference, "2026-11-28",
+                                                   tmp_path / "partitions", "r1", sequentially)
+        assess_partitioned(con, reports, manifests, tmp_path / "partitions", "2026-10")
+        scans = con.execute("select f.path, s._row, s.nip from staging.stg_presensi_scan s "
+                            "join lineage.files f on f.file_id = s._file_id order by f.path, s._row").fetchall()
+        quarantine = con.execute('select f.path, q."row", q.value, q.rule from quarantine.rows q '
+                                 'join lineage.files f using (file_id) order by f.path, q."row"').fetchall()
+    finally:
+        con.close()
+    assert scans == [(MACHINE_1, 1, NIP_A), (MACHINE_1, 2, NIP_B), (MACHINE_1, 3, NIP_A), (MACHINE_1, 5, NIP_B),
+                     (MACHINE_2, 1, NIP_C), (MACHINE_2, 2, NIP_C), (LOBI, 1, NIP_C), (LOBI, 2, NIP_C)]
+    assert quarantine == [(MACHINE_1, 4, "555 (mesin 1)", "pin_unknown"),
+                          (MACHINE_2, 3, "102 (mesin 2)", "pin_unknown"),
+                          (MACHINE_2, 5, "-- akhir log --", "row_malformed")]
