@@ -7,29 +7,47 @@ in/out, workcode, reserved), separated by tabs or any whitespace:
 
 The machine a log comes from is taken from the file name (`<mesin>_attlog.dat`) or else from
 the sub-folder it sits in (`presensi/<mesin>/attlog.dat`); its PINs are resolved to NIPs through
-pegawai/pin_mesin.csv (staging.prep_presensi_scan). The rows land in raw.presensi_scan like any
+pegawai/pin_mesin.csv (staging.prep_presensi_scan). Both patterns (a scan line, the machine in a
+file name) are data: data/reference/attlog_layout.csv. The rows land in raw.presensi_scan like any
 scan log; a line that is not a scan is kept in raw._rejects (row_malformed), never dropped.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from transforms.ingest.records import FileProblem, ReadResult
 
-# PIN, date (yyyy-mm-dd), time, then up to three codes; anything after them is ignored
-LINE_SQL_PATTERN = (r"^\s*(\S+)\s+(\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?)"
-                    r"(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(\S+))?(?:\s.*)?$")
-LINE_PATTERN = re.compile(LINE_SQL_PATTERN)
-MACHINE_FROM_NAME = re.compile(r"^(.+?)[_\- ]attlog$", re.IGNORECASE)
 # the fields of a line, in order; canonical column of raw.presensi_scan where there is one
 FIELDS = (("pin", "PIN"), ("waktu", "tanggal jam"), (None, "verifikasi"), ("io", "status masuk/pulang"),
           (None, "workcode"))
 HEAD_LINES = 20
 
 
-def is_attlog(path: Path) -> bool:
+@dataclass(frozen=True)
+class Layout:
+    """The patterns of data/reference/attlog_layout.csv (ref.attlog_layout)."""
+    line: str            # one scan line; groups: PIN, date-time, verify, in/out, workcode
+    machine_name: str    # the machine from the file name without its suffix; group 1
+
+
+def layout(con) -> Layout | None:
+    """The attlog patterns, or None when the reference folder has no attlog_layout table."""
+    try:
+        rows = dict(con.execute("select pola, regex from ref.attlog_layout").fetchall())
+    except duckdb.CatalogException:
+        return None
+    return Layout(rows["baris"], rows["mesin_dari_nama"])
+
+
+def is_attlog(path: Path, shape: Layout | None) -> bool:
     """The first non-empty line (of the first 20) is an attlog scan line."""
+    if shape is None:
+        return False
+    pattern = re.compile(shape.line)
     try:
         with open(path, "rb") as fh:
             for _ in range(HEAD_LINES):
@@ -38,16 +56,16 @@ def is_attlog(path: Path) -> bool:
                     return False
                 text = raw.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
                 if text:
-                    return LINE_PATTERN.match(text) is not None
+                    return pattern.match(text) is not None
     except OSError:
         return False
     return False
 
 
-def machine_of(rel: str) -> str | None:
+def machine_of(rel: str, shape: Layout) -> str | None:
     """`presensi/1_attlog.dat` -> '1'; `presensi/lantai2/attlog.dat` -> 'lantai2'; else None."""
     parts = rel.split("/")
-    found = MACHINE_FROM_NAME.match(Path(parts[-1]).stem.strip())
+    found = re.match(shape.machine_name, Path(parts[-1]).stem.strip())
     if found:
         return found.group(1).strip()
     if len(parts) > 2:
@@ -59,7 +77,8 @@ def load_attlog(con, path: Path, folder: str, specs, personal=None, rel: str | N
     """Read an attlog into _ingest_tmp: c0 pin, c1 waktu, c2 verify, c3 io, c4 workcode, c5 mesin."""
     if "presensi_scan" not in specs:
         raise FileProblem("log mesin sidik jari (attlog) hanya dibaca di folder presensi/")
-    mesin = machine_of(rel or path.name)
+    shape = layout(con)
+    mesin = machine_of(rel or path.name, shape)
     con.execute("drop table if exists _ingest_tmp")
     con.execute(
         "create temp table _ingest_tmp as "
@@ -70,7 +89,7 @@ def load_attlog(con, path: Path, folder: str, specs, personal=None, rel: str | N
         "select line::integer as line, text, f.pin <> '' as matched, f.pin as c0, "
         "regexp_replace(f.waktu, '\\s+', ' ', 'g') as c1, nullif(f.verify, '') as c2, nullif(f.io, '') as c3, "
         "nullif(f.workcode, '') as c4, ?::varchar as c5 from parsed",
-        [str(path), LINE_SQL_PATTERN, mesin],
+        [str(path), shape.line, mesin],
     )
     rejects = con.execute(
         "select line, 'baris ini tidak berbentuk scan', left(text, 300) "

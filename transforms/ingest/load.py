@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.warehouse import one, scalar
-from transforms.ingest.attlog import is_attlog, load_attlog
+from transforms.ingest.attlog import is_attlog, layout, load_attlog
 from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
 from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
@@ -96,7 +96,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         digest = sha256_of(path)
         size = path.stat().st_size
         fmt = "xlsx" if _is_xlsx(path) else "csv"
-        if fmt == "csv" and folder == "presensi" and is_attlog(path):
+        if fmt == "csv" and folder == "presensi" and is_attlog(path, layout(con)):
             fmt = "attlog"   # a fingerprint machine's raw log: no header (transforms/ingest/attlog.py)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         # nothing was read, nothing is recorded: the next run looks again
