@@ -143,3 +143,12 @@ def test_partitioned_ingest_resolves_pins_per_machine_like_the_single_run(inbox,
     assert quarantine == [(MACHINE_1, 4, "555 (mesin 1)", "pin_unknown"),
                           (MACHINE_2, 3, "102 (mesin 2)", "pin_unknown"),
                           (MACHINE_2, 5, "-- akhir log --", "row_malformed")]
+
+
+def test_a_log_whose_machine_is_not_named_is_read_with_a_warning_through_the_roster_pin(inbox):
+    (inbox / "presensi/unduhan.dat").write_bytes(b"103\t2026-10-05 07:10:00\t1\t0\t1\t0\n")
+    result = runner.invoke(app, ["validate", "--inbox", str(inbox), "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.output
+    assert counts_line(result.output, "presensi/unduhan.dat") == ["1", "1", "0", "ya"]
+    assert ("presensi/unduhan.dat: mesin tidak diketahui dari nama berkas (contoh: 1_attlog.dat) atau foldernya; "
+            "PIN dicari di kolom pin daftar pegawai") in result.output
