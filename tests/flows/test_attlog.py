@@ -152,3 +152,17 @@ def test_a_log_whose_machine_is_not_named_is_read_with_a_warning_through_the_ros
     assert counts_line(result.output, "presensi/unduhan.dat") == ["1", "1", "0", "ya"]
     assert ("presensi/unduhan.dat: mesin tidak diketahui dari nama berkas (contoh: 1_attlog.dat) atau foldernya; "
             "PIN dicari di kolom pin daftar pegawai") in result.output
+
+
+def test_a_broken_attlog_pattern_in_the_reference_table_is_a_message_not_a_traceback(inbox, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "reference", reference)
+    layout = reference / "attlog_layout.csv"
+    layout.write_text(layout.read_text(encoding="utf-8").replace('"^\\s*(\\S+)', '"^\\s*((\\S+)', 1), encoding="utf-8")
+    config = tmp_path / "pantau.toml"
+    config.write_text(f'[paths]\nreference = "{reference.as_posix()}"\nstate_dir = "{(tmp_path / "state").as_posix()}"\n',
+                      encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--config", str(config), "--inbox", str(inbox), "--as-of", "2026-11-28"])
+    assert result.exit_code == 1, result.output
+    assert "pola baris di data/reference/attlog_layout.csv tidak sah" in result.output
+    assert "Traceback" not in result.output

@@ -40,6 +40,14 @@ def layout(con) -> Layout | None:
         rows = dict(con.execute("select pola, regex from ref.attlog_layout").fetchall())
     except duckdb.CatalogException:
         return None
+    for key in ("baris", "mesin_dari_nama"):
+        try:
+            re.compile(rows.get(key) or "")
+        except re.error as exc:
+            raise FileProblem(f"pola {key} di data/reference/attlog_layout.csv tidak sah ({exc}); "
+                              "perbaiki polanya lalu jalankan ulang") from None
+    if not rows.get("baris") or not rows.get("mesin_dari_nama"):
+        raise FileProblem("data/reference/attlog_layout.csv harus berisi pola baris dan mesin_dari_nama")
     return Layout(rows["baris"], rows["mesin_dari_nama"])
 
 

@@ -101,6 +101,8 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         # nothing was read, nothing is recorded: the next run looks again
         return FileReport(rel, folder, "error", message=UNREADABLE[type(exc)])
+    except FileProblem as exc:   # a broken pattern in data/reference/attlog_layout.csv
+        return FileReport(rel, folder, "error", message=str(exc))
     current = one(
         con,
         "select file_id, sha256, shape, rows_read, rows_empty, status, error from lineage.files "
