@@ -44,7 +44,7 @@ RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": F
 
 # shape -> the staging models that prepare it for its suite and the typed table after it.
 # Order matters: the roster is validated first, so the others can be checked against it.
-SHAPES = ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")
+SHAPES = ("pegawai", "pegawai_pin", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")
 
 VALIDATION_DDL = """
 create table if not exists quarantine.warnings as select * from quarantine.rows limit 0;
@@ -284,7 +284,10 @@ def validate_warehouse(
     # lines the CSV reader could not split into the header's columns
     con.execute(
         "insert into quarantine.rows select r._file_id, r._row, f.shape, null, r.line, 'row_malformed', "
-        "'csv_reader', 'baris tidak sesuai jumlah kolom judul atau tanda kutip tidak tertutup: ' || r.error, ? "
+        "'csv_reader', case when f.format = 'attlog' "
+        "then 'baris log mesin sidik jari harus berisi PIN, tanggal jam (2026-10-01 07:24:11) lalu kode mesin; "
+        "perbaiki atau hapus baris itu: ' "
+        "else 'baris tidak sesuai jumlah kolom judul atau tanda kutip tidak tertutup: ' end || r.error, ? "
         "from raw._rejects r join lineage.files f on f.file_id = r._file_id",
         [run_id],
     )

@@ -223,6 +223,12 @@ def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:
     source = root / "roster_valid" / f"period={NO_PERIOD}" / f"office={ROSTER_OFFICE}" / "part.parquet"
     if not source.exists():
         return 0
+    # the machine PIN mapping (pegawai/pin_mesin.csv), whole: small, and its NIPs select roster rows below
+    mapping = root / "pin_mesin_valid" / f"period={NO_PERIOD}" / f"office={ROSTER_OFFICE}" / "part.parquet"
+    if mapping.exists():
+        con.execute(f"""insert into raw.pegawai_pin by name
+            select r.* exclude (period, office, _file_id), -r._file_id as _file_id
+            from read_parquet('{_literal(mapping)}', {HIVE}) r""")
     columns = {s: {r[0] for r in con.execute(f"describe raw.{s}").fetchall()} for s in shapes_reading_roster()}
     nips = " union ".join(f"select clean_nip(nip) from raw.{s}" for s, c in columns.items() if "nip" in c)
     pins = " union ".join(f"select trim(pin) from raw.{s}" for s, c in columns.items() if "pin" in c)
@@ -246,6 +252,8 @@ def _export_queries() -> dict[str, str]:
             f"semi join quarantine.rows q on q.file_id = r._file_id and q.\"row\" = r._row")
     queries["roster_valid"] = ("select r.* from raw.pegawai r semi join _own o on o.file_id = r._file_id "
                                "semi join staging.stg_pegawai s on s._file_id = r._file_id and s._row = r._row")
+    queries["pin_mesin_valid"] = ("select r.* from raw.pegawai_pin r semi join _own o on o.file_id = r._file_id "
+                                  "semi join staging.stg_pegawai_pin s on s._file_id = r._file_id and s._row = r._row")
     queries["quarantine_rows"] = "select q.* from quarantine.rows q semi join _own o using (file_id)"
     queries["quarantine_warnings"] = "select q.* from quarantine.warnings q semi join _own o using (file_id)"
     queries["validation_results"] = "select v.* from lineage.validation_results v semi join _own o using (file_id)"

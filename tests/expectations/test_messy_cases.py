@@ -426,14 +426,14 @@ def test_scan_log_pin_is_resolved_through_the_roster(inbox):
         (3, NIP_A, datetime(2026, 10, 1, 16, 5, 40)),
         (4, NIP_B, datetime(2026, 10, 1, 7, 41, 2)),   # written 01/10/2026 07.41.02
     ]
-    assert ib.quarantine() == {(path, 5, "pin", "999", "pin_unknown")}
+    assert ib.quarantine() == {(path, 5, "pin", "999 (mesin FP-01)", "pin_unknown")}
 
 
 def test_a_pin_shared_by_two_roster_rows_does_not_double_a_scan(inbox):
     ib = inbox("scan_pin_shared")   # NIP_A and NIP_C both have PIN 101
     path = "presensi/log_mesin.csv"
     assert ib.staged("stg_presensi_scan", "nip", path) == [(3, NIP_B)]
-    assert ib.quarantine() == {(path, 2, "pin", "101", "pin_ambiguous")}
+    assert ib.quarantine() == {(path, 2, "pin", "101 (mesin FP-01)", "pin_ambiguous")}
 
 
 # ---------------------------------------------------------------- 15. too many fields

@@ -19,6 +19,7 @@ Modules, by what they do:
 - headers: which shape a file is and which column is which; personal-data columns;
 - csv_layout: CSV header, delimiter, physical lines, the load into _ingest_tmp;
 - xlsx: XLSX sheets, merged header cells, chunks into _ingest_tmp;
+- attlog: fingerprint machines' own text logs (no header), the machine from the file name;
 - load: each file read by its reader into raw.<shape>, versioned in lineage.files;
 - records: what they hand each other (FileReport, ReadResult, FileProblem).
 """

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.warehouse import one, scalar
+from transforms.ingest.attlog import is_attlog, layout, load_attlog
 from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
 from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
@@ -95,9 +96,13 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         digest = sha256_of(path)
         size = path.stat().st_size
         fmt = "xlsx" if _is_xlsx(path) else "csv"
+        if fmt == "csv" and folder == "presensi" and is_attlog(path, layout(con)):
+            fmt = "attlog"   # a fingerprint machine's raw log: no header (transforms/ingest/attlog.py)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         # nothing was read, nothing is recorded: the next run looks again
         return FileReport(rel, folder, "error", message=UNREADABLE[type(exc)])
+    except FileProblem as exc:   # a broken pattern in data/reference/attlog_layout.csv
+        return FileReport(rel, folder, "error", message=str(exc))
     current = one(
         con,
         "select file_id, sha256, shape, rows_read, rows_empty, status, error from lineage.files "
@@ -129,6 +134,9 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         )
     report = FileReport(rel, folder, "loaded", file_id=file_id)
     loader = load_xlsx if fmt == "xlsx" else load_csv
+    if fmt == "attlog":
+        def loader(con, path, folder, specs, personal):
+            return load_attlog(con, path, folder, specs, personal, rel=rel)
     try:
         try:
             read = loader(con, path, folder, specs, personal)
