@@ -18,7 +18,7 @@ from functools import cached_property
 import duckdb
 
 from reports.fmt import Metric, containing_periods, months_back, previous_month
-from reports.masking import NameMasker
+from reports.masking import NameMasker, affixes_from_rows
 from transforms.publish import periods_published_by
 
 PERSONAL_SCOPES = ("asn", "indikator", "petugas")
@@ -276,4 +276,7 @@ class Report:
 
     @cached_property
     def name_masker(self) -> NameMasker:
-        return NameMasker(self.roster_names)
+        # the honorifics, titles and degrees of the run (ref.name_affixes), else the project's file
+        affixes = (affixes_from_rows(rows(self.con, "select * from ref.name_affixes"))
+                   if table_exists(self.con, "ref.name_affixes") else None)
+        return NameMasker(self.roster_names, affixes)

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from reports import charts
 from reports.data import Report, Unit, rows, table_exists
 from reports.fmt import Metric, angka, bulan, num_html, periode_html, sumber_html, teks_html
-from reports.masking import NameMasker
+from reports.masking import NameMasker, mask_numbers
 
 PREDIKAT = [("sangat_baik", "Sangat Baik"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"),
             ("kurang", "Kurang/Misconduct"), ("sangat_kurang", "Sangat Kurang")]
@@ -784,28 +784,14 @@ def rule_label(report: Report, rule_id: str) -> str:
     return f"{jenis}: " + ", ".join(parts)
 
 
-# A NIP as people write it: 18 digits, run together ("NIP198503122010011001") or grouped
-# ("19850312 201001 1 001", "19850312.201001.1.001").
-NIP_WRITTEN = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){17}(?!\d)")
-# What identifies a respondent who writes about themselves: a mobile number (08…, +62 8…, 62 8…),
-# a NIK (16 digits), an e-mail address.
-PHONE_WRITTEN = re.compile(r"(?<![\d+])(?:\+62|62|0)[ .\-]?8(?:[ .\-]?\d){7,11}(?!\d)")
-NIK_WRITTEN = re.compile(r"(?<!\d)\d{16}(?!\d)")
-EMAIL_WRITTEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
 def mask_personal(text: str | None, report: Report) -> str:
     """A citizen may write an officer's name or NIP, or their own phone number, NIK or e-mail; an
     office may name a file after a person: public pages show units, not people (UU 27/2022)."""
     if not text:
         return ""
-    masked = NIP_WRITTEN.sub("[NIP disamarkan]", text)
-    masked = NIK_WRITTEN.sub("[NIK disamarkan]", masked)
-    masked = PHONE_WRITTEN.sub("[nomor disamarkan]", masked)
-    masked = EMAIL_WRITTEN.sub("[email disamarkan]", masked)
-    # built once per Report (reports/masking.py: each name tried only on texts holding its words)
+    # reports/masking.py: the rules; the masker is built once per Report
     masker = getattr(report, "name_masker", None) or NameMasker(report.roster_names)
-    return masker.mask(masked)
+    return masker.mask(mask_numbers(text))
 
 
 # --- Rekomendasi --------------------------------------------------------------------------------
