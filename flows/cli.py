@@ -123,12 +123,16 @@ def _guard(settings: Settings, debug: bool, work):
     """Run work(); turn a held warehouse and internal errors into exit codes 3 and 4."""
     import duckdb
 
+    from transforms.reference import ReferenceTableError
     from transforms.warehouse import WarehouseBusy, WarehouseUnusable
 
     try:
         return work()
     except typer.Exit:
         raise
+    except ReferenceTableError as exc:
+        typer.echo(str(exc), err=True)   # the file, the row and what to fix
+        raise typer.Exit(EXIT_BLOCKED)
     except WarehouseUnusable as exc:
         typer.echo(f"galat: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE)

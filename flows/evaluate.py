@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 from flows import console
 from flows.lineage_events import LineageConfig, lineage_config, step_events
 from flows.steps import Outcome, build_step, ingest_step, publish_step, validate_step
+from transforms.reference import ReferenceTableError
 from transforms.runs import close_interrupted_runs, finish_run, start_run
 from transforms.warehouse import WarehouseLock, connect
 
@@ -165,6 +166,9 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                 outcome.report = finish(run_id)
                 recorded = True
             return outcome
+        except ReferenceTableError as exc:   # a broken rule table blocks the run like a broken export (exit 1)
+            status, message = "blocked", str(exc)[:1000]
+            raise
         except BaseException as exc:   # whatever stage it came from, the command will not exit 0
             status, message = "failed", f"{type(exc).__name__}: {exc}"[:1000]
             raise

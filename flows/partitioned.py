@@ -638,6 +638,7 @@ def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
 def main(argv: list[str] | None = None) -> int:
     """`python -m flows.partitioned run|deploy ...`: `pantau run --partitioned` plus mode pool and deploy."""
     from flows.settings import duckdb_environment, load_settings, prefect_environment
+    from transforms.reference import ReferenceTableError
 
     parser = argparse.ArgumentParser(prog="python -m flows.partitioned")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -673,6 +674,9 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseBusy as exc:
         print(f"gudang data {settings.warehouse} sedang dipakai oleh run lain: {exc}")
         return 3
+    except ReferenceTableError as exc:
+        print(exc)
+        return 1
     except ValueError as exc:
         print(exc)
         return 2

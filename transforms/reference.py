@@ -7,23 +7,21 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import typer
 import duckdb
 
 DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 CHECKS_TABLE = "reference_tables.csv"   # what each table must hold: columns, keys, bands
 
 
-class ReferenceTableError(typer.Exit):
-    """A broken reference table: the run stops (exit 1) before anything is computed from it; the
-    commands pass typer.Exit through as its exit code."""
+class ReferenceTableError(Exception):
+    """A broken reference table: the run stops before anything is computed from it (the commands
+    exit 1 with the problems, like input that fails validation)."""
 
     def __init__(self, problems: list[str]):
-        super().__init__(1)
+        super().__init__(problems)
         self.problems = problems
 
     def __str__(self) -> str:
@@ -128,13 +126,11 @@ def load_reference_tables(
 ) -> dict[str, str]:
     """Replace ref.* with the tables in reference_dir; return {name: sha256}.
 
-    A broken table (reference_tables.csv says what each must hold) stops the run: the problems go
-    to stderr and ReferenceTableError exits with 1 before any table is replaced."""
+    A broken table (reference_tables.csv says what each must hold) raises ReferenceTableError
+    before any table is replaced."""
     problems = check_reference_dir(reference_dir)
     if problems:
-        error = ReferenceTableError(problems)
-        print(str(error), file=sys.stderr)
-        raise error
+        raise ReferenceTableError(problems)
     versions: dict[str, str] = {}
     for path in sorted(Path(reference_dir).glob("*.csv")):
         name = path.stem

@@ -45,6 +45,14 @@ def test_a_gap_in_a_band_table_stops_the_run(tmp_path):
             "(kelompok PNS); pita harus bersambung: hari_dari seharusnya 4 (resolusi 1)") in result.stderr
     assert "galat internal" not in result.stderr
     assert not (tmp_path / "out" / "2026-10").exists()
+    # recorded like any run stopped by its inputs: blocked, with the problem
+    import duckdb
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        [(status, message)] = con.execute("select status, message from lineage.runs").fetchall()
+    finally:
+        con.close()
+    assert status == "blocked" and "discipline_bands.csv: baris 3" in message
 
 
 CASES = [
