@@ -232,6 +232,9 @@ def run(
                               "memakai gudang data tersendiri (docs/scaling.md).", show_default=True)] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Proses paralel untuk --partitioned.",
                                          show_default=True)] = 2,
+    withdraw: Annotated[bool, typer.Option(
+        "--withdraw", help="Tarik juga berkas dari beberapa periode yang hilang bersamaan dari inbox "
+                           "(tanpa ini run berhenti dan menyebutkannya; docs/inbox.md).", show_default=True)] = False,
 ):
     """Jalankan satu periode dari ujung ke ujung (ingest, validasi, transformasi, publikasi) sebagai flow Prefect."""
     from flows.steps import check_period
@@ -268,7 +271,7 @@ def run(
         else:
             outcome = evaluate_period(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
                                       reference=settings.reference, out=settings.out, as_of=settings.today(),
-                                      **options)
+                                      withdraw_many=withdraw, **options)
         label = " (berpartisi)" if partitioned else ""
         typer.echo(console.text_summary(outcome, f"Periode {period}{label}: {settings.inbox} -> {settings.warehouse}"))
         if outcome.report:

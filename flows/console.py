@@ -5,7 +5,7 @@ from flows.steps import Outcome
 
 EXAMPLES_PER_REASON = 5
 ACTIONS = {"loaded": "baru dimuat", "unchanged": "tidak berubah", "error": "DITOLAK",
-           "ignored": "dilewati", "duplicate": "salinan, dilewati"}
+           "ignored": "dilewati", "duplicate": "salinan, dilewati", "withdrawn": "ditarik (tidak ada lagi di inbox)"}
 
 
 def text_summary(outcome: Outcome, heading: str) -> str:

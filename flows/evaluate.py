@@ -29,11 +29,12 @@ def _events(step: str, con, run_id: str, lineage: LineageConfig, warehouse: Path
 @task(name="ingest", retries=2, retry_delay_seconds=5,
       retry_condition_fn=lambda task, task_run, state: isinstance(state.result(raise_on_failure=False), OSError))
 def ingest(warehouse: Path, inbox: Path, reference: Path, run_id: str, period: str,
-           lineage: LineageConfig) -> tuple[list, dict]:
+           lineage: LineageConfig, withdraw_many: bool = False) -> tuple[list, dict]:
     con = connect(warehouse)
     try:
         with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
-            return ingest_step(con, inbox, reference, run_id, progress=get_run_logger().info)
+            return ingest_step(con, inbox, reference, run_id, progress=get_run_logger().info,
+                               withdraw_many=withdraw_many)
     finally:
         con.close()
 
@@ -105,7 +106,8 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
 @flow(name="evaluate_period", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                     include_internal: bool = True, state_dir: Path | None = None,
-                    openlineage: dict | None = None, internal_root: Path | None = None) -> Outcome:
+                    openlineage: dict | None = None, internal_root: Path | None = None,
+                    withdraw_many: bool = False) -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
 
     include_internal: write the per-ASN pages (settings `[reports] internal`) to internal_root/<period>
@@ -115,13 +117,15 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
     """
     lineage = lineage_config(state_dir or Path(warehouse).parent, openlineage)
     with WarehouseLock(warehouse, f"pantau run --period {period}"):
-        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage, internal_root)
+        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage, internal_root,
+                         withdraw_many)
 
 
 def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-              include_internal: bool, lineage: LineageConfig, internal_root: Path | None = None) -> Outcome:
+              include_internal: bool, lineage: LineageConfig, internal_root: Path | None = None,
+              withdraw_many: bool = False) -> Outcome:
     def prepare(run_id: str) -> Outcome:
-        reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage)
+        reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage, withdraw_many)
         outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
         outcome.reference_versions = versions
         return outcome

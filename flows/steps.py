@@ -47,9 +47,9 @@ class Outcome:
 
 
 def ingest_step(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, run_id: str | None,
-                progress=None) -> tuple[list[FileReport], dict]:
+                progress=None, withdraw_many: bool = False) -> tuple[list[FileReport], dict]:
     versions = load_reference_tables(con, reference, run_id)
-    return ingest_inbox(con, inbox, run_id, progress=progress), versions
+    return ingest_inbox(con, inbox, run_id, progress=progress, withdraw_many=withdraw_many), versions
 
 
 def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_of: date, run_id: str | None,
@@ -82,7 +82,7 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
         outcome.files.append(entry)
         if report.action == "error":
             outcome.blocking.append(f"{report.path}: {report.message}")
-        elif report.action in ("ignored", "duplicate"):
+        elif report.action in ("ignored", "duplicate", "withdrawn"):
             outcome.warnings.append(f"{report.path}: {report.message}")
         for w in report.warnings:
             outcome.warnings.append(f"{report.path}: {w}")

@@ -13,6 +13,7 @@ from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
 from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
 from transforms.ingest.records import FileProblem, FileReport
+from transforms.ingest.withdraw import withdraw_vanished
 from transforms.ingest.xlsx import _is_xlsx, load_xlsx
 
 
@@ -55,9 +56,11 @@ def _insert_raw(con, shape, specs, file_id, mapping, source_sql, line_sql, prefi
 
 
 def ingest_inbox(
-    con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str | None = None, progress=None
+    con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str | None = None, progress=None,
+    withdraw_many: bool = False,
 ) -> list[FileReport]:
-    """Load every new or changed file of the inbox into raw.*; return one report per file."""
+    """Load every new or changed file of the inbox into raw.*, withdraw the loaded files that left
+    it (transforms/ingest/withdraw.py); return one report per file."""
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise FileProblem(f"folder inbox tidak ada: {inbox}")
@@ -66,7 +69,8 @@ def ingest_inbox(
     ensure_raw_tables(con, specs)
     kinds = folder_shapes(specs)
     reports = []
-    for entry in survey_inbox(inbox):
+    entries = survey_inbox(inbox)
+    for entry in entries:
         rel, path = entry.rel, entry.path
         folder = rel.split("/")[0] if "/" in rel else ""
         if entry.action is not None:
@@ -80,6 +84,7 @@ def ingest_inbox(
         if progress:
             progress(f"membaca {rel}")
         reports.append(ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, [])))
+    reports.extend(withdraw_vanished(con, {e.rel for e in entries}, run_id, withdraw_many))
     return reports
 
 
@@ -106,7 +111,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
     current = one(
         con,
         "select file_id, sha256, shape, rows_read, rows_empty, status, error from lineage.files "
-        "where path = ? and status <> 'superseded' order by file_id desc limit 1",
+        "where path = ? and status not in ('superseded', 'withdrawn') order by file_id desc limit 1",
         [rel],
     )
     again = False  # the same content failed before: judge it again (aliases may have been added since)

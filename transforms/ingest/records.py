@@ -12,7 +12,7 @@ class FileProblem(Exception):
 class FileReport:
     path: str
     kind: str
-    action: str                       # loaded | unchanged | duplicate | error | ignored
+    action: str                       # loaded | unchanged | duplicate | error | ignored | withdrawn
     file_id: int | None = None
     shape: str | None = None
     rows_read: int = 0
