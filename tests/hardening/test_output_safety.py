@@ -179,7 +179,14 @@ def test_nothing_typed_into_an_export_runs_in_a_browser(hostile_pages, hostile_o
         assert page["handlers"] == [], name
         assert page["frames"] == 0, name
         assert set(page["scripts"]) <= {"plotly.min.js", "pantau.js", "json"}, (name, page["scripts"])
-    # and each text is on a page, as text, the way it was typed
+    # and each text is on a page, as text, the way it was typed (or, on a public page, with the parts
+    # of a roster name masked: the hostile roster name '<img … onerror="window.__pwned=1">Rina Hostil'
+    # makes 'onerror window __pwned' a name, so a citizen's text repeating it is masked there)
+    from reports.masking import NameMasker, mask_numbers
+
+    masker = NameMasker([r[0] for r in hostile_office.con.execute(
+        "select distinct nama from staging.stg_pegawai where nama is not null").fetchall()])
     shown = "\n".join(page["text"] for page in hostile_pages.values())
-    missing = [k for k, text in hostile_office.html.items() if text.replace("\n", " ") not in shown]
+    missing = [k for k, text in hostile_office.html.items()
+               if text.replace("\n", " ") not in shown and masker.mask(mask_numbers(text)).replace("\n", " ") not in shown]
     assert missing == [], missing
