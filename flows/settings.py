@@ -12,6 +12,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from transforms.ingest.limits import (DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_SIZE, MAX_FILE_SIZE_ENV,
+                                      MAX_LINE_SIZE_ENV, parse_size)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,6 +30,8 @@ class Settings:
     as_of: date | None = None                            # "today" for future-date checks; None = today
     memory_limit: str = "600MB"                          # [warehouse] DuckDB's limit; beyond it, it spills to disk
     threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
+    max_file_size: str = DEFAULT_MAX_FILE_SIZE           # [ingest] a CSV larger than this is refused unread
+    max_line_size: str = DEFAULT_MAX_LINE_SIZE           # [ingest] a CSV line longer than this refuses the file
     extra: dict = field(default_factory=dict)            # sections later stages read
 
     def today(self) -> date:
@@ -91,6 +96,11 @@ def duckdb_environment(settings: Settings) -> None:
         os.environ[MEMORY_LIMIT_ENV] = str(settings.memory_limit)
     if settings.threads:
         os.environ[THREADS_ENV] = str(int(settings.threads))
+    for key, env in (("max_file_size", MAX_FILE_SIZE_ENV), ("max_line_size", MAX_LINE_SIZE_ENV)):
+        try:   # the CSV reader's limits reach every process the same way
+            os.environ[env] = str(parse_size(getattr(settings, key)))
+        except ValueError as exc:
+            raise ValueError(f"[ingest] {key}: {exc}") from None
 
 
 def prefect_environment(settings: Settings) -> None:

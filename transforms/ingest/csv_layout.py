@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import os
 import re
+import tempfile
 from array import array
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,7 @@ import pandas as pd
 
 from transforms.warehouse import scalar
 from transforms.ingest.encoding import sniff_encoding, transcode_to_utf8
+from transforms.ingest.limits import human_size, max_file_size, max_line_size
 from transforms.ingest.headers import HEADER_SCAN_LINES, REDACTED_LINE, ColumnSpec, choose_shape, personal_column
 from transforms.ingest.records import FileProblem, ReadResult
 
@@ -140,18 +143,146 @@ def _only_separators(line: str | None, delimiter: str) -> bool:
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
              personal: list | None = None) -> ReadResult:
-    """Read a CSV into the temp table _ingest_tmp (its mapped columns c<i>); see ingest_file."""
-    encoding = sniff_encoding(path)
-    if os.path.getsize(path) == 0:
+    """Read a CSV into the temp table _ingest_tmp (its mapped columns c<i>); see ingest_file.
+
+    DuckDB reads a copy when the file is not UTF-8 or its line breaks are not all LF, and a link
+    under a plain name when the file's name holds glob characters: it never reads a name as a pattern.
+    """
+    size = os.path.getsize(path)
+    if size == 0:
         raise FileProblem("berkas kosong (0 byte): tidak ada baris sama sekali")
-    readable = path if encoding == "utf-8" else transcode_to_utf8(path, encoding)
-    try:
-        result = _load_csv_utf8(con, readable, folder, specs, personal or [])
-    finally:
-        if readable != path:
-            readable.unlink(missing_ok=True)
+    if size > (limit := max_file_size()):
+        raise FileProblem(
+            f"berkas berukuran {human_size(size)}, lebih dari batas {human_size(limit)} (pengaturan "
+            "[ingest] max_file_size); berkas tidak dibaca. Pecah ekspornya per bulan atau per unit, "
+            "atau naikkan batasnya bila memang sebesar itu")
+    encoding = sniff_encoding(path)
+    with tempfile.TemporaryDirectory(prefix="pantau-csv-") as work:
+        readable = path if encoding == "utf-8" else transcode_to_utf8(path, encoding)
+        try:
+            layout = line_breaks(readable, max_line_size())
+            if layout.has_cr:
+                lf_copy = Path(work) / "lf.csv"
+                warnings = normalise_line_breaks(readable, lf_copy, layout.has_lf)
+                if readable != path:
+                    readable.unlink(missing_ok=True)
+                readable = lf_copy
+            else:
+                warnings = []
+            if readable == path and GLOB_CHARS.search(path.name):
+                readable = Path(work) / "data.csv"
+                os.symlink(os.path.abspath(path), readable)
+            result = _load_csv_utf8(con, readable, folder, specs, personal or [])
+        finally:
+            if readable != path and readable.parent != Path(work):
+                readable.unlink(missing_ok=True)
     result.meta["encoding"] = encoding
+    result.meta.setdefault("warnings", []).extend(warnings)
     return result
+
+
+# what DuckDB's read_csv takes as a pattern in a file name (rekap_*.csv, data[1].csv)
+GLOB_CHARS = re.compile(r"[*?\[\]{}]")
+
+
+@dataclass(frozen=True)
+class LineBreaks:
+    has_cr: bool
+    has_lf: bool
+
+
+def line_breaks(path: Path, max_line: int) -> LineBreaks:
+    """Which line breaks a file uses, and its longest line checked against the limit before
+    anything holds a line in memory (blocks of 4 MB; the positions of CR and LF with numpy).
+    Raises FileProblem naming the line and its size."""
+    has_cr = has_lf = False
+    lf_before = 0            # LF in the blocks before this one
+    run, run_line = 0, 1     # length and line number of the line still open at the block's end
+    too_long = None          # (line, size) of the first line over the limit, measured to its end
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            arr = np.frombuffer(block, dtype=np.uint8)
+            is_cr, is_lf = arr == 13, arr == 10
+            has_cr, has_lf = has_cr or bool(is_cr.any()), has_lf or bool(is_lf.any())
+            breaks = np.flatnonzero(is_cr | is_lf)
+            if too_long and too_long[1] == -1:   # measuring the long line to its end
+                if breaks.size == 0:
+                    run += len(block)
+                    continue
+                too_long = (run_line, run + int(breaks[0]))
+                break
+            if breaks.size == 0:
+                run += len(block)
+            else:
+                gaps = np.diff(breaks) - 1
+                first = run + int(breaks[0])
+                if first > max_line:
+                    too_long = (run_line, first)
+                    break
+                over = np.flatnonzero(gaps > max_line)
+                if over.size:
+                    i = int(over[0])
+                    too_long = (lf_before + int(is_lf[:breaks[i] + 1].sum()) + 1, int(gaps[i]))
+                    break
+                run = len(block) - 1 - int(breaks[-1])
+                run_line = lf_before + int(is_lf[:breaks[-1] + 1].sum()) + 1
+            lf_before += int(is_lf.sum())
+            if run > max_line and too_long is None:
+                too_long = (run_line, -1)    # go on reading (not holding) to tell its size
+        if too_long and too_long[1] == -1:
+            too_long = (run_line, run)
+    if too_long:
+        line, size = too_long
+        raise FileProblem(
+            f"baris {line} berukuran {human_size(size)}, lebih dari batas satu baris {human_size(max_line)} "
+            "(pengaturan [ingest] max_line_size); berkas tidak dibaca. Satu baris CSV memuat satu rekaman: "
+            "berkas ini rusak atau bukan ekspor tabel; ekspor ulang dari aplikasinya")
+    return LineBreaks(has_cr, has_lf)
+
+
+_CR = re.compile(rb"\r")
+
+
+def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
+    """Copy src to dst with every line break as LF: CRLF and a lone CR (old Mac files; a CR in a
+    file of LF lines, which Excel and text editors show as a line break) become LF, so the lines
+    DuckDB counts are the lines a person sees. Returns a warning naming the first lone CR outside
+    quotes in a file of LF lines (the line it ends), since it splits what may have been one record."""
+    quotes = lines = 0             # quote characters and LF written so far
+    stray: list[int] = []          # line numbers ended by a lone CR outside quotes
+    carry = b""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while True:
+            block = fin.read(1 << 22)
+            data = carry + block
+            if not data:
+                break
+            carry = b""
+            if block and data.endswith(b"\r"):   # its LF may open the next block
+                data, carry = data[:-1], b"\r"
+            data = data.replace(b"\r\n", b"\n")
+            if has_lf and b"\r" in data:
+                pos, q, n = 0, quotes, lines
+                for m in _CR.finditer(data):
+                    q += data.count(b'"', pos, m.start())
+                    n += data.count(b"\n", pos, m.start())
+                    pos = m.start()
+                    if q % 2 == 0:
+                        stray.append(n + 1)
+                    n += 1        # the CR becomes a line break
+                    pos += 1
+            quotes += data.count(b'"')
+            data = data.replace(b"\r", b"\n")
+            lines += data.count(b"\n")
+            fout.write(data)
+            if not block:
+                break
+    if not stray:
+        return []
+    more = f" (dan {len(stray) - 1} baris lain)" if len(stray) > 1 else ""
+    return [f"baris {stray[0]}{more} diakhiri karakter CR (carriage return) tunggal di tengah berkas yang "
+            "barisnya diakhiri LF; dibaca sebagai akhir baris, seperti Excel dan editor teks menampilkannya. "
+            "Bila itu seharusnya satu baris dengan baris berikutnya, hapus karakter CR itu lalu jalankan ulang"]
 
 
 def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadResult:

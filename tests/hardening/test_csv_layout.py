@@ -1,0 +1,99 @@
+"""CSV layout as offices' tools write it, through the real `pantau validate` (conftest.py):
+line breaks of any mix (a CRLF title or `sep=` line above an LF body, CRLF then LF, a stray CR),
+file names DuckDB must never read as a glob, and the size limits of a line and a file.
+
+Every file is generated in the test from the shapes these tools produce: Excel's "CSV (Comma
+delimited)" writes CRLF, a `sep=;` first line is what Excel itself honours, and exports edited
+on another system gain LF lines below CRLF ones.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import NIP_A, NIP_B, write_inbox
+
+HEADER = "nip,tanggal,jam_masuk,jam_pulang,status"
+PATH = "presensi/rekap_oktober.csv"
+
+
+def body(days: int, nl: str = "\n") -> str:
+    return "".join(f"{(NIP_A, NIP_B)[d % 2]},2026-10-{d:02d},07:30,16:00,H{nl}" for d in range(1, days + 1))
+
+
+def writer(files: dict[str, str | bytes]):
+    return lambda inbox: write_inbox(inbox, files)
+
+
+def lines(case, path: str = PATH) -> list[int]:
+    """The line of each row loaded, as the reader numbered it."""
+    return [r[0] for r in case.rows(
+        "select _row from raw.presensi_recap where _file_id = "
+        "(select file_id from lineage.files where path = ? and status = 'loaded') order by _row", [path])]
+
+
+def reconciles(case, path: str = PATH):
+    c = case.counts()[path]
+    assert c.rows_read == c.rows_loaded + c.rows_quarantined, c
+    return c
+
+
+@pytest.mark.parametrize("first", ["Rekap Presensi Kelurahan Pager Oktober 2026", "sep=,"])
+def test_a_crlf_title_or_sep_line_above_an_lf_body_reads_every_row(case_runner, first):
+    case = case_runner(f"crlf_{first[:3]}", writer({PATH: f"{first}\r\n{HEADER}\n" + body(131)}))
+    assert case.exit_code == 0, case.output
+    assert not [w for w in case.file(PATH)["warnings"] if "judul kolom" in w]
+    assert reconciles(case).rows_read == 131
+    assert lines(case) == list(range(3, 134))    # line 1 the title, line 2 the header
+
+
+def test_crlf_for_the_first_lines_then_lf_reads_every_row_on_its_line(case_runner):
+    text = f"{HEADER}\r\n" + body(3, "\r\n") + body(10)[len(body(3)):]
+    case = case_runner("crlf_then_lf", writer({PATH: text}))
+    assert case.exit_code == 0, case.output
+    assert reconciles(case).rows_read == 10
+    assert lines(case) == list(range(2, 12))
+
+
+def test_a_stray_cr_is_a_line_break_as_a_person_sees_it_and_is_named(case_runner):
+    rows = body(5).splitlines(keepends=True)
+    rows[2] = rows[2].replace(",07:30,", ",07:30\r,")       # line 4: ...,07:30<CR>,16:00,H
+    case = case_runner("stray_cr", writer({PATH: f"{HEADER}\n" + "".join(rows)}))
+    assert case.exit_code == 0, case.output
+    [warning] = [w for w in case.file(PATH)["warnings"] if "CR" in w]
+    assert warning.startswith("baris 4 diakhiri karakter CR (carriage return) tunggal")
+    # Excel and editors show six data lines: line 4 ends at the CR, line 5 is ",16:00,H"
+    c = reconciles(case)
+    assert c.rows_read == 6
+    assert (c.rows_loaded, c.rows_quarantined) == (5, 1)
+    assert lines(case) == [2, 3, 4, 5, 6, 7]
+    assert (5, "nip", None, "required_missing") in case.quarantine(PATH)
+
+
+def test_a_cr_inside_a_quoted_value_is_part_of_the_value_not_a_line(case_runner):
+    text = f"{HEADER},catatan\n{NIP_A},2026-10-01,07:30,16:00,H,\"dinas\rluar\"\n{NIP_B},2026-10-01,07:30,16:00,H,\n"
+    case = case_runner("quoted_cr", writer({PATH: text}))
+    assert case.exit_code == 0, case.output
+    assert not [w for w in case.file(PATH)["warnings"] if "CR" in w]
+    assert reconciles(case).rows_read == 2
+    assert lines(case) == [2, 4]     # the value spans lines 2-3 as a person sees it
+
+
+def test_old_mac_cr_only_file_reads_every_row(case_runner):
+    case = case_runner("cr_only", writer({PATH: f"{HEADER}\r" + body(4, "\r")}))
+    assert case.exit_code == 0, case.output
+    assert reconciles(case).rows_read == 4
+    assert lines(case) == [2, 3, 4, 5]
+    assert not [w for w in case.file(PATH)["warnings"] if "CR" in w]
+
+
+@pytest.mark.parametrize("name", ["rekap_*.csv", "rekap_?.csv", "rekap_[1].csv", "rekap_{a,b}.csv"])
+def test_a_file_name_with_glob_characters_is_read_as_that_one_file(case_runner, name):
+    others = {f"presensi/rekap_{i}.csv": f"{HEADER}\n" + body(3 + i)[len(body(i)):] for i in (1, 2)}
+    # the bracket file: a distinct content so it is no duplicate of rekap_1.csv
+    case = case_runner(f"glob_{name}", writer({**others, f"presensi/{name}": f"{HEADER}\n" + body(26)}))
+    assert case.exit_code == 0, case.output
+    assert {f["path"]: f["action"] for f in case.outcome.files if f["path"].startswith("presensi/")} == {
+        "presensi/rekap_1.csv": "loaded", "presensi/rekap_2.csv": "loaded", f"presensi/{name}": "loaded"}
+    assert reconciles(case, f"presensi/{name}").rows_read == 26
+
