@@ -97,3 +97,49 @@ def test_a_file_name_with_glob_characters_is_read_as_that_one_file(case_runner, 
         "presensi/rekap_1.csv": "loaded", "presensi/rekap_2.csv": "loaded", f"presensi/{name}": "loaded"}
     assert reconciles(case, f"presensi/{name}").rows_read == 26
 
+
+
+@pytest.fixture
+def validate_with(tmp_path, validate):
+    return lambda files, settings: _validate_with(validate, tmp_path, files, settings)
+
+
+def _validate_with(validate, tmp_path, files: dict, settings: str):
+    from helpers import ROSTER
+
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/daftar_pegawai.csv": ROSTER, **files})
+    code, output, seen = validate(inbox, tmp_path / "state", settings)
+    assert seen, output
+    _, reports, _ = seen[-1]
+    return code, {r.path: r for r in reports}
+
+
+@pytest.mark.parametrize("long_line, size, text", [
+    (3, 5000, "4,9 KB"),                    # inside the first 4 MB block
+    (4, 9 << 20, "9 MB"),                   # across two block boundaries
+    (4, (5 << 20) + 7, "5 MB"),             # the last line, no line break at the end
+])
+def test_a_line_over_the_limit_refuses_the_file_naming_the_line_and_its_size(validate_with, long_line, size, text):
+    rows = body(4).splitlines(keepends=True)
+    rows[long_line - 2] = rows[long_line - 2].rstrip("\n") + "x" * (size - len(rows[long_line - 2]) + 1)
+    rows[long_line - 2] += "\n" if long_line < 5 and size != (5 << 20) + 7 else ""
+    rows = rows[:long_line - 1] if size == (5 << 20) + 7 else rows
+    code, reports = validate_with({PATH: f"{HEADER}\n" + "".join(rows)}, '[ingest]\nmax_line_size = "1KB"\n')
+    assert code == 1
+    assert (reports[PATH].action, reports[PATH].message.split(";")[0]) == (
+        "error", f"baris {long_line} berukuran {text}, lebih dari batas satu baris 1 KB "
+                 "(pengaturan [ingest] max_line_size)")
+
+
+def test_a_file_over_the_limit_is_refused_with_its_size_before_it_is_read(validate_with):
+    code, reports = validate_with({PATH: f"{HEADER}\n" + body(30)}, '[ingest]\nmax_file_size = "1KB"\n')
+    assert code == 1
+    assert reports[PATH].message.startswith("berkas berukuran 1,3 KB, lebih dari batas 1 KB (pengaturan "
+                                            "[ingest] max_file_size); berkas tidak dibaca")
+    assert reports["pegawai/daftar_pegawai.csv"].action == "loaded"    # the roster is 0.3 KB
+
+
+def test_the_default_limits_leave_a_10_mb_line_alone(validate_with):
+    code, reports = validate_with({PATH: f"{HEADER}\n" + body(2) + f"{NIP_A},2026-10-03,07:30,16:00,"
+                                             + "H" * (10 << 20) + "\n"}, "")
+    assert reports[PATH].action == "loaded" and reports[PATH].rows_read == 3
