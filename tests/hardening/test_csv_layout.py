@@ -89,6 +89,7 @@ def test_old_mac_cr_only_file_reads_every_row(case_runner):
 
 @pytest.mark.parametrize("name", ["rekap_*.csv", "rekap_?.csv", "rekap_[1].csv", "rekap_{a,b}.csv"])
 def test_a_file_name_with_glob_characters_is_read_as_that_one_file(case_runner, name):
+    """The case's inbox folder carries the name too (glob_rekap_?.csv/ would match glob_rekap_*.csv/)."""
     others = {f"presensi/rekap_{i}.csv": f"{HEADER}\n" + body(3 + i)[len(body(i)):] for i in (1, 2)}
     # the bracket file: a distinct content so it is no duplicate of rekap_1.csv
     case = case_runner(f"glob_{name}", writer({**others, f"presensi/{name}": f"{HEADER}\n" + body(26)}))
@@ -143,3 +144,32 @@ def test_the_default_limits_leave_a_10_mb_line_alone(validate_with):
     code, reports = validate_with({PATH: f"{HEADER}\n" + body(2) + f"{NIP_A},2026-10-03,07:30,16:00,"
                                              + "H" * (10 << 20) + "\n"}, "")
     assert reports[PATH].action == "loaded" and reports[PATH].rows_read == 3
+
+
+def test_a_quote_never_closed_is_refused_naming_the_line_it_opens(case_runner):
+    rows = body(4).splitlines(keepends=True)
+    rows[1] = rows[1].replace(",2026-10-02,", ',"2026-10-02,')      # line 3 opens a quote; nothing closes it
+    case = case_runner("unclosed_quote", writer({PATH: f"{HEADER}\n" + "".join(rows)}))
+    assert case.exit_code == 1
+    assert case.file(PATH)["message"].startswith(
+        'baris 3: tanda kutip (") dibuka tetapi tidak ditutup sampai akhir berkas, sehingga baris 3–5 '
+        "terbaca sebagai satu nilai")
+
+
+def test_rows_read_differing_from_the_lines_seen_names_the_first_line_that_differs(validate_with, monkeypatch):
+    """DuckDB reading a line differently from how it looks, simulated: its row of line 4 is lost
+    before the rows are counted."""
+    from transforms.ingest import csv_layout
+
+    real = csv_layout.scalar
+
+    def count_after_losing_line_4(con, sql, params=None):
+        if sql == "select count(*) from _ingest_tmp":
+            con.execute("delete from _ingest_tmp where rowid = 2")
+        return real(con, sql, params)
+
+    monkeypatch.setattr(csv_layout, "scalar", count_after_losing_line_4)
+    code, reports = validate_with({PATH: f"{HEADER}\n" + body(5)}, "")
+    assert code == 1
+    assert reports[PATH].message.startswith(
+        "baris 4: pembacaan CSV menghasilkan 4 baris data, padahal berkas memperlihatkan 5")

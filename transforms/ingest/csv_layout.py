@@ -65,19 +65,22 @@ _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")       # the newline before a blank li
 _NON_BLANK = re.compile(rb"[^ \t\r\n]")
 
 
-def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
-    """(has quote characters, has blank lines before or between records) after the header line.
+def scan_layout(path: Path, after_line: int) -> tuple[bool, bool, bool]:
+    """(has quote characters, has blank lines before or between records after the header line,
+    an odd number of quote characters: a quoted value never closed runs to the end of the file).
 
     Without either, record N is line after_line + N and no second pass is needed; blank
     lines at the very end do not matter. One pass over the bytes with regexes, not a Python
     loop per line.
     """
     has_quotes = inner_blank = seen_blank = False
+    quotes = 0
     to_skip = after_line
     carry = b""
     with open(path, "rb") as fh:
         while block := fh.read(1 << 22):
-            has_quotes = has_quotes or b'"' in block
+            quotes += block.count(b'"')
+            has_quotes = has_quotes or quotes > 0
             data = carry + block
             end = data.rfind(b"\n") + 1
             # complete lines, each ending in a newline; one more in front so every line follows one
@@ -95,7 +98,7 @@ def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
                 inner_blank = _NON_BLANK.search(region, blank.end()) is not None
     if to_skip == 0 and carry.strip(b"\r \t") and seen_blank:
         inner_blank = True
-    return has_quotes, inner_blank
+    return has_quotes, inner_blank, quotes % 2 == 1
 
 
 def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> tuple[array, array]:
@@ -169,7 +172,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
                 readable = lf_copy
             else:
                 warnings = []
-            if readable == path and GLOB_CHARS.search(path.name):
+            if readable == path and GLOB_CHARS.search(os.path.abspath(path)):
                 readable = Path(work) / "data.csv"
                 os.symlink(os.path.abspath(path), readable)
             result = _load_csv_utf8(con, readable, folder, specs, personal or [])
@@ -181,7 +184,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
     return result
 
 
-# what DuckDB's read_csv takes as a pattern in a file name (rekap_*.csv, data[1].csv)
+# what DuckDB's read_csv takes as a pattern in a file's path (rekap_*.csv, data[1].csv, a folder Rekap [lama]/)
 GLOB_CHARS = re.compile(r"[*?\[\]{}]")
 
 
@@ -316,7 +319,7 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
     ncols = len(header_cells)
     private = [h for h in unmatched if personal_column(h, personal)]
     col_types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
-    has_quotes, inner_blank = scan_layout(path, header_line)
+    has_quotes, inner_blank, unclosed = scan_layout(path, header_line)
     con.execute("drop table if exists _ingest_tmp")
     con.execute("drop table if exists _ingest_rejects")
     con.execute("drop table if exists _ingest_scan")
@@ -339,10 +342,20 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
     empty_rejects = sum(1 for r in rejects if _only_separators(r[2], delimiter))
     # rowid of a table committed outside a transaction is its insertion (= file) order
     if not rejects and not has_quotes and not inner_blank:
+        n = scalar(con, "select count(*) from _ingest_tmp")
+        if n != (seen := count_nonblank_lines(path, header_line)):
+            raise _differs(con, path, delimiter, header_line, mapping, set(), n, seen)
         line_sql = f"{header_line} + 1 + t.rowid"
         source = "_ingest_tmp t"
     else:
         all_starts, reader_lines = record_lines(path, "utf-8", delimiter, header_line)
+        if unclosed and len(all_starts):
+            last_line = count_lines(path)
+            if all_starts[-1] < last_line:   # the last record spans lines to the end
+                raise FileProblem(
+                    f"baris {all_starts[-1]}: tanda kutip (\") dibuka tetapi tidak ditutup sampai akhir berkas, "
+                    f"sehingga baris {all_starts[-1]}–{last_line} terbaca sebagai satu nilai; tutup atau hapus "
+                    "tanda kutip itu lalu simpan ulang berkasnya")
         rejected = {r[0] for r in rejects}
         # the physical line of each rejected record (few), and the start of every record kept
         physical = {line: all_starts[i] for i, line in enumerate(reader_lines) if line in rejected} if rejected else {}
@@ -353,10 +366,7 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
             starts = starts[~np.isin(keep, np.fromiter(rejected, dtype=np.int64, count=len(rejected)))]
         n = scalar(con, "select count(*) from _ingest_tmp")
         if len(starts) != n:
-            raise FileProblem(
-                f"struktur CSV tidak konsisten (pembacaan menghasilkan {n} baris, "
-                f"penghitungan baris menghasilkan {len(starts)}); periksa tanda kutip di berkas"
-            )
+            raise _differs(con, path, delimiter, header_line, mapping, rejected, n, len(starts))
         con.execute("drop table if exists _ingest_lines")
         con.execute("create temp table _ingest_lines (ord bigint, line integer)")
         _bulk_lines(con, starts)
@@ -369,6 +379,78 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
             "extra_empty": empty_rejects,
             "rejects": [(line, f"{err}", text) for line, err, text in rejects]}
     return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_line, source, line_sql, meta)
+
+
+def count_lines(path: Path) -> int:
+    """The number of lines: line breaks, plus a last line without one."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            n, last = n + block.count(b"\n"), block[-1:]
+    return n + (last != b"\n")
+
+
+def count_nonblank_lines(path: Path, after_line: int) -> int:
+    """The lines after the header holding anything but spaces, tabs and CR: the data lines a
+    person sees when no value is quoted. numpy over 4 MB blocks: a running count of non-blank
+    bytes, compared at each line's start and end."""
+    total, carry = 0, False      # carry: the line open at the block's end has a non-blank byte
+    blank = np.array([32, 9, 13, 10], dtype=np.uint8)
+    with open(path, "rb") as fh:
+        for _ in range(after_line):
+            fh.readline()
+        while block := fh.read(1 << 22):
+            arr = np.frombuffer(block, dtype=np.uint8)
+            ends = np.flatnonzero(arr == 10)
+            cum = np.concatenate(([0], np.cumsum(~np.isin(arr, blank), dtype=np.int64)))
+            if len(ends):
+                starts = np.concatenate(([0], ends[:-1] + 1))
+                nonblank = (cum[ends] - cum[starts]) > 0
+                nonblank[0] |= carry
+                total += int(np.count_nonzero(nonblank))
+                carry = bool(cum[-1] - cum[ends[-1] + 1])
+            else:
+                carry = carry or bool(cum[-1])
+    return total + int(carry)
+
+
+def _differs(con, path: Path, delimiter: str, header_line: int, mapping: dict, rejected: set,
+             n: int, seen: int) -> FileProblem:
+    """The file's message when DuckDB's rows and the records a person sees differ in number:
+    the first record whose values differ (Python's csv module reads it as a spreadsheet does)."""
+    cols = sorted(mapping)
+    cursor = con.execute(f"select {', '.join(f'c{i}' for i in cols)} from _ingest_tmp order by rowid")
+    line = None
+    with _csv_field_limit(), open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        for _ in range(header_line):
+            fh.readline()
+        reader = csv.reader(fh, delimiter=delimiter)
+        embedded = 0
+        while True:
+            start = reader.line_num + header_line + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                line = start
+                break
+            if not record:
+                continue
+            reader_line, embedded = start - embedded, embedded + sum(f.count("\n") for f in record)
+            if reader_line in rejected:
+                continue
+            row = cursor.fetchone()
+            want = tuple((record[i] if i < len(record) else "") for i in cols)
+            if row is None or tuple(v or "" for v in row) != want:
+                line = start
+                break
+    where = (f"baris {line}: isinya terbaca berbeda dengan yang terlihat" if line else
+             "setelah baris terakhir: terbaca baris yang tidak ada di berkas")
+    return FileProblem(
+        f"{where.split(':')[0]}: pembacaan CSV menghasilkan {n} baris data, padahal berkas memperlihatkan "
+        f"{seen}; {where.split(': ')[1]}. Periksa tanda kutip (\") dan akhir baris di sana, lalu simpan ulang "
+        "berkasnya dari Excel")
 
 
 def _bulk_lines(con, starts) -> None:
