@@ -178,8 +178,8 @@ def test_rows_read_differing_from_the_lines_seen_names_the_first_line_that_diffe
 # ---------------------------------------------------------------- property: any mix of line breaks
 
 from hypothesis import example, given, strategies as st  # noqa: E402
-from hardening.test_properties import (BLANK, INVARIANT, SEPARATORS, field_values, python_records,  # noqa: E402,F401
-                             recap_warehouse, render)
+from hardening.test_properties import (BLANK, INVARIANT, SEPARATORS, assert_read_at_lines,  # noqa: E402,F401
+                                       field_values, python_records, recap_warehouse, render)
 
 TITLES = ["Rekap Presensi Kelurahan Pager", "Periode: Oktober 2026", "sep={delimiter}", ""]
 BREAKS = st.sampled_from(["\n", "\n", "\r\n", "\r\n", "\r"])
@@ -215,25 +215,7 @@ def mixed_break_files(draw):
 def test_any_mix_of_line_breaks_reconciles_on_the_lines_a_person_sees(recap_warehouse, generated):
     """rows read = the records Python's csv module finds (it ends a line at LF, CRLF or a lone CR,
     as text editors and Excel do) = loaded + quarantined, each at the line it starts on."""
-    from expectations.summary import file_counts
-    from expectations.validate import validate_warehouse
-    from helpers import AS_OF
-    from transforms.ingest import ingest_inbox
-
     con, root = recap_warehouse
     text, delimiter, titles = generated
     # the titles are records of their own to Python's csv module; the header follows them
-    expected_lines = python_records(text, delimiter)[titles:]
-    path = root / "inbox" / "presensi" / "rekap.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
-    report = {r.path: r for r in ingest_inbox(con, root / "inbox")}["presensi/rekap.csv"]
-    assert report.action in ("loaded", "unchanged"), (report.message, text)
-    validate_warehouse(con, AS_OF)
-    [c] = [c for c in file_counts(con) if c.path == "presensi/rekap.csv"]
-    assert c.rows_read == len(expected_lines), (text, expected_lines)
-    assert c.rows_read == c.rows_loaded + c.rows_quarantined, text
-    seen = con.execute(
-        "select _row from raw.presensi_recap where _file_id = ? union all "
-        "select _row from raw._rejects where _file_id = ? order by 1", [c.file_id, c.file_id]).fetchall()
-    assert [r[0] for r in seen] == expected_lines, text
+    assert_read_at_lines(con, root, text, python_records(text, delimiter)[titles:])

@@ -110,6 +110,16 @@ def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> 
     is DuckDB's, to match its rejects. Blank lines are skipped by both readers.
     """
     starts, reader_lines = array("q"), array("q")
+    for start, reader_line, record in _records(path, encoding, delimiter, after_line):
+        if record is not None:
+            starts.append(start)
+            reader_lines.append(reader_line)
+    return starts, reader_lines
+
+
+def _records(path: Path, encoding: str, delimiter: str, after_line: int):
+    """(physical start line, DuckDB's line number, fields) of each non-blank record after the
+    header, read by Python's csv module; fields None for a record it cannot split."""
     embedded = 0  # newlines inside quoted values so far
     with _csv_field_limit(), open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
                                   errors="replace", newline="") as fh:
@@ -121,14 +131,13 @@ def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> 
             try:
                 record = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error:
+                yield start, start - embedded, None
                 continue
             if record:
-                starts.append(start)
-                reader_lines.append(start - embedded)
+                yield start, start - embedded, record
                 embedded += sum(field.count("\n") for field in record)
-    return starts, reader_lines
 
 
 def _only_separators(line: str | None, delimiter: str) -> bool:
@@ -411,30 +420,14 @@ def _differs(con, path: Path, delimiter: str, header_line: int, mapping: dict, r
     cols = sorted(mapping)
     cursor = con.execute(f"select {', '.join(f'c{i}' for i in cols)} from _ingest_tmp order by rowid")
     line = None
-    with _csv_field_limit(), open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        for _ in range(header_line):
-            fh.readline()
-        reader = csv.reader(fh, delimiter=delimiter)
-        embedded = 0
-        while True:
-            start = reader.line_num + header_line + 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            except csv.Error:
-                line = start
-                break
-            if not record:
-                continue
-            reader_line, embedded = start - embedded, embedded + sum(f.count("\n") for f in record)
-            if reader_line in rejected:
-                continue
-            row = cursor.fetchone()
-            want = tuple((record[i] if i < len(record) else "") for i in cols)
-            if row is None or tuple(v or "" for v in row) != want:
-                line = start
-                break
+    for start, reader_line, record in _records(path, "utf-8", delimiter, header_line):
+        if record is not None and reader_line in rejected:
+            continue
+        row = cursor.fetchone()
+        if record is None or row is None or tuple(v or "" for v in row) != tuple(
+                (record[i] if i < len(record) else "") for i in cols):
+            line = start
+            break
     where = (f"baris {line}: isinya terbaca berbeda dengan yang terlihat" if line else
              "setelah baris terakhir: terbaca baris yang tidak ada di berkas")
     return FileProblem(
