@@ -219,3 +219,10 @@ def test_any_mix_of_line_breaks_reconciles_on_the_lines_a_person_sees(recap_ware
     text, delimiter, titles = generated
     # the titles are records of their own to Python's csv module; the header follows them
     assert_read_at_lines(con, root, text, python_records(text, delimiter)[titles:])
+
+
+def test_a_limit_that_is_not_a_size_is_a_settings_error(tmp_path, validate):
+    inbox = write_inbox(tmp_path / "inbox", {PATH: f"{HEADER}\n" + body(1)})
+    code, output, seen = validate(inbox, tmp_path / "state", '[ingest]\nmax_line_size = "64 megabytes"\n')
+    assert (code, seen) == (2, [])
+    assert "[ingest] max_line_size: ukuran tidak sah: '64 megabytes' (contoh: 64MB, 2GB)" in output
