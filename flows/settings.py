@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from transforms.ingest.limits import (DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_SIZE, MAX_FILE_SIZE_ENV,
+                                      MAX_LINE_SIZE_ENV, parse_size)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,6 +37,8 @@ class Settings:
     threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
     reader_wait: float = 600.0                           # [warehouse] s trace/export/runs wait for a run to finish
     writer_wait: float = 60.0                            # [warehouse] s a run waits for a reader to let go
+    max_file_size: str = DEFAULT_MAX_FILE_SIZE           # [ingest] a CSV larger than this is refused unread
+    max_line_size: str = DEFAULT_MAX_LINE_SIZE           # [ingest] a CSV line longer than this refuses the file
     extra: dict = field(default_factory=dict)            # every section as read (values checked by KEYS)
 
     def today(self) -> date:
@@ -136,6 +141,15 @@ def _cron(value, config: Path) -> str:
     return text
 
 
+def _size(value, config: Path) -> str:
+    """A size like 64MB or 2GB (powers of 1024)."""
+    try:
+        parse_size(str(value))
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return str(value)
+
+
 def _as_is(value, config: Path):
     return value
 
@@ -149,11 +163,12 @@ KEYS: dict[str, dict[str, Callable]] = {
               "state_dir": _path},
     "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
+    "ingest": {"max_file_size": _size, "max_line_size": _size},
     "reports": {"internal": _bool},
     "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
                                   "retries"), _as_is),
 }
-FIELD_SECTIONS = ("paths", "warehouse", "run")
+FIELD_SECTIONS = ("paths", "warehouse", "run", "ingest")
 FIELD_NAMES = {("paths", "internal"): "internal_root"}   # a key whose Settings field is named otherwise
 PATH_KEYS = tuple(FIELD_NAMES.get(("paths", k), k) for k in KEYS["paths"])
 
@@ -241,6 +256,11 @@ def duckdb_environment(settings: Settings) -> None:
     if settings.threads:
         os.environ[THREADS_ENV] = str(int(settings.threads))
     os.environ[WRITER_WAIT_ENV] = str(settings.writer_wait)
+    for key, env in (("max_file_size", MAX_FILE_SIZE_ENV), ("max_line_size", MAX_LINE_SIZE_ENV)):
+        try:   # the CSV reader's limits reach every process the same way
+            os.environ[env] = str(parse_size(getattr(settings, key)))
+        except ValueError as exc:
+            raise ValueError(f"[ingest] {key}: {exc}") from None
 
 
 def prefect_environment(settings: Settings) -> None:

@@ -63,14 +63,16 @@ class CaseRun:
         return {c.path: c for c in file_counts(self.con)}
 
 
-def run_validate(inbox: Path, state_dir: Path) -> tuple[int, str, list]:
-    """`pantau validate` in-process; returns (exit code, output, [(con, reports, outcome)])."""
+def run_validate(inbox: Path, state_dir: Path, settings: str = "") -> tuple[int, str, list]:
+    """`pantau validate` in-process; returns (exit code, output, [(con, reports, outcome)]).
+    `settings`: more TOML sections for the config file (e.g. "[ingest]\\nmax_line_size = ...")."""
     from flows import steps
     from flows.cli import app
+    from transforms.ingest.limits import MAX_FILE_SIZE_ENV, MAX_LINE_SIZE_ENV
 
     config = state_dir / "pantau.toml"
     state_dir.mkdir(parents=True, exist_ok=True)
-    config.write_text(f'[paths]\nstate_dir = "{state_dir.as_posix()}"\n', encoding="utf-8")
+    config.write_text(f'[paths]\nstate_dir = "{state_dir.as_posix()}"\n{settings}', encoding="utf-8")
     seen = []
     real = steps.validate_step
 
@@ -81,9 +83,17 @@ def run_validate(inbox: Path, state_dir: Path) -> tuple[int, str, list]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(steps, "validate_step", spy)
+        for env in (MAX_FILE_SIZE_ENV, MAX_LINE_SIZE_ENV):   # the command sets them; restored after
+            mp.setenv(env, "")
         result = CliRunner().invoke(app, ["validate", "--config", str(config), "--inbox", str(inbox),
                                           "--as-of", AS_OF])
     return result.exit_code, result.output, seen
+
+
+@pytest.fixture
+def validate():
+    """validate(inbox, state_dir, settings="") -> (exit code, output, seen): run_validate for a test's own inbox."""
+    return run_validate
 
 
 def build_inbox(root: Path, name: str, builder: Callable[[Path], None] | None, roster: bool = True) -> Path:

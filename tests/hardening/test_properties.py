@@ -247,14 +247,19 @@ def recap_warehouse(tmp_path_factory):
 def test_rows_read_equal_python_records_and_loaded_plus_quarantined(recap_warehouse, generated):
     con, root = recap_warehouse
     text, delimiter = generated
-    expected_lines = python_records(text, delimiter)
+    assert_read_at_lines(con, root, text, python_records(text, delimiter))
+
+
+def assert_read_at_lines(con, root: Path, text: str, expected_lines: list[int]) -> None:
+    """Ingest and validate `text` as presensi/rekap.csv: rows read = the expected records =
+    loaded + quarantined, each at its expected line."""
     inbox = root / "inbox"
     path = inbox / "presensi" / "rekap.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
     reports = {r.path: r for r in ingest_inbox(con, inbox)}
     report = reports["presensi/rekap.csv"]
-    assert report.action in ("loaded", "unchanged"), report.message
+    assert report.action in ("loaded", "unchanged"), (report.message, text)
     validate_warehouse(con, AS_OF)
     [c] = [c for c in file_counts(con) if c.path == "presensi/rekap.csv"]
     assert c.rows_read == len(expected_lines), (text, expected_lines)

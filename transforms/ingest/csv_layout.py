@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import os
 import re
+import tempfile
 from array import array
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -14,6 +16,7 @@ import pandas as pd
 
 from transforms.warehouse import scalar
 from transforms.ingest.encoding import sniff_encoding, transcode_to_utf8
+from transforms.ingest.limits import human_size, max_file_size, max_line_size
 from transforms.ingest.headers import HEADER_SCAN_LINES, REDACTED_LINE, ColumnSpec, choose_shape, personal_column
 from transforms.ingest.records import FileProblem, ReadResult
 
@@ -62,19 +65,22 @@ _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")       # the newline before a blank li
 _NON_BLANK = re.compile(rb"[^ \t\r\n]")
 
 
-def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
-    """(has quote characters, has blank lines before or between records) after the header line.
+def scan_layout(path: Path, after_line: int) -> tuple[bool, bool, bool]:
+    """(has quote characters, has blank lines before or between records after the header line,
+    an odd number of quote characters: a quoted value never closed runs to the end of the file).
 
     Without either, record N is line after_line + N and no second pass is needed; blank
     lines at the very end do not matter. One pass over the bytes with regexes, not a Python
     loop per line.
     """
     has_quotes = inner_blank = seen_blank = False
+    quotes = 0
     to_skip = after_line
     carry = b""
     with open(path, "rb") as fh:
         while block := fh.read(1 << 22):
-            has_quotes = has_quotes or b'"' in block
+            quotes += block.count(b'"')
+            has_quotes = has_quotes or quotes > 0
             data = carry + block
             end = data.rfind(b"\n") + 1
             # complete lines, each ending in a newline; one more in front so every line follows one
@@ -92,7 +98,7 @@ def scan_layout(path: Path, after_line: int) -> tuple[bool, bool]:
                 inner_blank = _NON_BLANK.search(region, blank.end()) is not None
     if to_skip == 0 and carry.strip(b"\r \t") and seen_blank:
         inner_blank = True
-    return has_quotes, inner_blank
+    return has_quotes, inner_blank, quotes % 2 == 1
 
 
 def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> tuple[array, array]:
@@ -104,6 +110,16 @@ def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> 
     is DuckDB's, to match its rejects. Blank lines are skipped by both readers.
     """
     starts, reader_lines = array("q"), array("q")
+    for start, reader_line, record in _records(path, encoding, delimiter, after_line):
+        if record is not None:
+            starts.append(start)
+            reader_lines.append(reader_line)
+    return starts, reader_lines
+
+
+def _records(path: Path, encoding: str, delimiter: str, after_line: int):
+    """(physical start line, DuckDB's line number, fields) of each non-blank record after the
+    header, read by Python's csv module; fields None for a record it cannot split."""
     embedded = 0  # newlines inside quoted values so far
     with _csv_field_limit(), open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
                                   errors="replace", newline="") as fh:
@@ -115,14 +131,13 @@ def record_lines(path: Path, encoding: str, delimiter: str, after_line: int) -> 
             try:
                 record = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error:
+                yield start, start - embedded, None
                 continue
             if record:
-                starts.append(start)
-                reader_lines.append(start - embedded)
+                yield start, start - embedded, record
                 embedded += sum(field.count("\n") for field in record)
-    return starts, reader_lines
 
 
 def _only_separators(line: str | None, delimiter: str) -> bool:
@@ -140,18 +155,146 @@ def _only_separators(line: str | None, delimiter: str) -> bool:
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
              personal: list | None = None) -> ReadResult:
-    """Read a CSV into the temp table _ingest_tmp (its mapped columns c<i>); see ingest_file."""
-    encoding = sniff_encoding(path)
-    if os.path.getsize(path) == 0:
+    """Read a CSV into the temp table _ingest_tmp (its mapped columns c<i>); see ingest_file.
+
+    DuckDB reads a copy when the file is not UTF-8 or its line breaks are not all LF, and a link
+    under a plain name when the file's name holds glob characters: it never reads a name as a pattern.
+    """
+    size = os.path.getsize(path)
+    if size == 0:
         raise FileProblem("berkas kosong (0 byte): tidak ada baris sama sekali")
-    readable = path if encoding == "utf-8" else transcode_to_utf8(path, encoding)
-    try:
-        result = _load_csv_utf8(con, readable, folder, specs, personal or [])
-    finally:
-        if readable != path:
-            readable.unlink(missing_ok=True)
+    if size > (limit := max_file_size()):
+        raise FileProblem(
+            f"berkas berukuran {human_size(size)}, lebih dari batas {human_size(limit)} (pengaturan "
+            "[ingest] max_file_size); berkas tidak dibaca. Pecah ekspornya per bulan atau per unit, "
+            "atau naikkan batasnya bila memang sebesar itu")
+    encoding = sniff_encoding(path)
+    with tempfile.TemporaryDirectory(prefix="pantau-csv-") as work:
+        readable = path if encoding == "utf-8" else transcode_to_utf8(path, encoding)
+        try:
+            layout = line_breaks(readable, max_line_size())
+            if layout.has_cr:
+                lf_copy = Path(work) / "lf.csv"
+                warnings = normalise_line_breaks(readable, lf_copy, layout.has_lf)
+                if readable != path:
+                    readable.unlink(missing_ok=True)
+                readable = lf_copy
+            else:
+                warnings = []
+            if readable == path and GLOB_CHARS.search(os.path.abspath(path)):
+                readable = Path(work) / "data.csv"
+                os.symlink(os.path.abspath(path), readable)
+            result = _load_csv_utf8(con, readable, folder, specs, personal or [])
+        finally:
+            if readable != path and readable.parent != Path(work):
+                readable.unlink(missing_ok=True)
     result.meta["encoding"] = encoding
+    result.meta.setdefault("warnings", []).extend(warnings)
     return result
+
+
+# what DuckDB's read_csv takes as a pattern in a file's path (rekap_*.csv, data[1].csv, a folder Rekap [lama]/)
+GLOB_CHARS = re.compile(r"[*?\[\]{}]")
+
+
+@dataclass(frozen=True)
+class LineBreaks:
+    has_cr: bool
+    has_lf: bool
+
+
+def line_breaks(path: Path, max_line: int) -> LineBreaks:
+    """Which line breaks a file uses, and its longest line checked against the limit before
+    anything holds a line in memory (blocks of 4 MB; the positions of CR and LF with numpy).
+    Raises FileProblem naming the line and its size."""
+    has_cr = has_lf = False
+    lf_before = 0            # LF in the blocks before this one
+    run, run_line = 0, 1     # length and line number of the line still open at the block's end
+    too_long = None          # (line, size) of the first line over the limit, measured to its end
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            arr = np.frombuffer(block, dtype=np.uint8)
+            is_cr, is_lf = arr == 13, arr == 10
+            has_cr, has_lf = has_cr or bool(is_cr.any()), has_lf or bool(is_lf.any())
+            breaks = np.flatnonzero(is_cr | is_lf)
+            if too_long and too_long[1] == -1:   # measuring the long line to its end
+                if breaks.size == 0:
+                    run += len(block)
+                    continue
+                too_long = (run_line, run + int(breaks[0]))
+                break
+            if breaks.size == 0:
+                run += len(block)
+            else:
+                gaps = np.diff(breaks) - 1
+                first = run + int(breaks[0])
+                if first > max_line:
+                    too_long = (run_line, first)
+                    break
+                over = np.flatnonzero(gaps > max_line)
+                if over.size:
+                    i = int(over[0])
+                    too_long = (lf_before + int(is_lf[:breaks[i] + 1].sum()) + 1, int(gaps[i]))
+                    break
+                run = len(block) - 1 - int(breaks[-1])
+                run_line = lf_before + int(is_lf[:breaks[-1] + 1].sum()) + 1
+            lf_before += int(is_lf.sum())
+            if run > max_line and too_long is None:
+                too_long = (run_line, -1)    # go on reading (not holding) to tell its size
+        if too_long and too_long[1] == -1:
+            too_long = (run_line, run)
+    if too_long:
+        line, size = too_long
+        raise FileProblem(
+            f"baris {line} berukuran {human_size(size)}, lebih dari batas satu baris {human_size(max_line)} "
+            "(pengaturan [ingest] max_line_size); berkas tidak dibaca. Satu baris CSV memuat satu rekaman: "
+            "berkas ini rusak atau bukan ekspor tabel; ekspor ulang dari aplikasinya")
+    return LineBreaks(has_cr, has_lf)
+
+
+_CR = re.compile(rb"\r")
+
+
+def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
+    """Copy src to dst with every line break as LF: CRLF and a lone CR (old Mac files; a CR in a
+    file of LF lines, which Excel and text editors show as a line break) become LF, so the lines
+    DuckDB counts are the lines a person sees. Returns a warning naming the first lone CR outside
+    quotes in a file of LF lines (the line it ends), since it splits what may have been one record."""
+    quotes = lines = 0             # quote characters and LF written so far
+    stray: list[int] = []          # line numbers ended by a lone CR outside quotes
+    carry = b""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while True:
+            block = fin.read(1 << 22)
+            data = carry + block
+            if not data:
+                break
+            carry = b""
+            if block and data.endswith(b"\r"):   # its LF may open the next block
+                data, carry = data[:-1], b"\r"
+            data = data.replace(b"\r\n", b"\n")
+            if has_lf and b"\r" in data:
+                pos, q, n = 0, quotes, lines
+                for m in _CR.finditer(data):
+                    q += data.count(b'"', pos, m.start())
+                    n += data.count(b"\n", pos, m.start())
+                    pos = m.start()
+                    if q % 2 == 0:
+                        stray.append(n + 1)
+                    n += 1        # the CR becomes a line break
+                    pos += 1
+            quotes += data.count(b'"')
+            data = data.replace(b"\r", b"\n")
+            lines += data.count(b"\n")
+            fout.write(data)
+            if not block:
+                break
+    if not stray:
+        return []
+    more = f" (dan {len(stray) - 1} baris lain)" if len(stray) > 1 else ""
+    return [f"baris {stray[0]}{more} diakhiri karakter CR (carriage return) tunggal di tengah berkas yang "
+            "barisnya diakhiri LF; dibaca sebagai akhir baris, seperti Excel dan editor teks menampilkannya. "
+            "Bila itu seharusnya satu baris dengan baris berikutnya, hapus karakter CR itu lalu jalankan ulang"]
 
 
 def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadResult:
@@ -185,7 +328,7 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
     ncols = len(header_cells)
     private = [h for h in unmatched if personal_column(h, personal)]
     col_types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
-    has_quotes, inner_blank = scan_layout(path, header_line)
+    has_quotes, inner_blank, unclosed = scan_layout(path, header_line)
     con.execute("drop table if exists _ingest_tmp")
     con.execute("drop table if exists _ingest_rejects")
     con.execute("drop table if exists _ingest_scan")
@@ -208,10 +351,20 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
     empty_rejects = sum(1 for r in rejects if _only_separators(r[2], delimiter))
     # rowid of a table committed outside a transaction is its insertion (= file) order
     if not rejects and not has_quotes and not inner_blank:
+        n = scalar(con, "select count(*) from _ingest_tmp")
+        if n != (seen := count_nonblank_lines(path, header_line)):
+            raise _differs(con, path, delimiter, header_line, mapping, set(), n, seen)
         line_sql = f"{header_line} + 1 + t.rowid"
         source = "_ingest_tmp t"
     else:
         all_starts, reader_lines = record_lines(path, "utf-8", delimiter, header_line)
+        if unclosed and len(all_starts):
+            last_line = count_lines(path)
+            if all_starts[-1] < last_line:   # the last record spans lines to the end
+                raise FileProblem(
+                    f"baris {all_starts[-1]}: tanda kutip (\") dibuka tetapi tidak ditutup sampai akhir berkas, "
+                    f"sehingga baris {all_starts[-1]}–{last_line} terbaca sebagai satu nilai; tutup atau hapus "
+                    "tanda kutip itu lalu simpan ulang berkasnya")
         rejected = {r[0] for r in rejects}
         # the physical line of each rejected record (few), and the start of every record kept
         physical = {line: all_starts[i] for i, line in enumerate(reader_lines) if line in rejected} if rejected else {}
@@ -222,10 +375,7 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
             starts = starts[~np.isin(keep, np.fromiter(rejected, dtype=np.int64, count=len(rejected)))]
         n = scalar(con, "select count(*) from _ingest_tmp")
         if len(starts) != n:
-            raise FileProblem(
-                f"struktur CSV tidak konsisten (pembacaan menghasilkan {n} baris, "
-                f"penghitungan baris menghasilkan {len(starts)}); periksa tanda kutip di berkas"
-            )
+            raise _differs(con, path, delimiter, header_line, mapping, rejected, n, len(starts))
         con.execute("drop table if exists _ingest_lines")
         con.execute("create temp table _ingest_lines (ord bigint, line integer)")
         _bulk_lines(con, starts)
@@ -238,6 +388,52 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
             "extra_empty": empty_rejects,
             "rejects": [(line, f"{err}", text) for line, err, text in rejects]}
     return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_line, source, line_sql, meta)
+
+
+def count_lines(path: Path) -> int:
+    """The number of lines: line breaks, plus a last line without one."""
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            n, last = n + block.count(b"\n"), block[-1:]
+    return n + (last != b"\n")
+
+
+def count_nonblank_lines(path: Path, after_line: int) -> int:
+    """The data lines a person sees after the header, in a file with no blank line before or
+    between them (scan_layout): the line of the last non-blank character, counted from the header."""
+    lf_before = last = 0
+    with open(path, "rb") as fh:
+        for _ in range(after_line):
+            fh.readline()
+        while block := fh.read(1 << 22):
+            if stripped := block.rstrip(b" \t\r\n"):
+                last = lf_before + stripped.count(b"\n") + 1
+            lf_before += block.count(b"\n")
+    return last
+
+
+def _differs(con, path: Path, delimiter: str, header_line: int, mapping: dict, rejected: set,
+             n: int, seen: int) -> FileProblem:
+    """The file's message when DuckDB's rows and the records a person sees differ in number:
+    the first record whose values differ (Python's csv module reads it as a spreadsheet does)."""
+    cols = sorted(mapping)
+    cursor = con.execute(f"select {', '.join(f'c{i}' for i in cols)} from _ingest_tmp order by rowid")
+    line = None
+    for start, reader_line, record in _records(path, "utf-8", delimiter, header_line):
+        if record is not None and reader_line in rejected:
+            continue
+        row = cursor.fetchone()
+        if record is None or row is None or tuple(v or "" for v in row) != tuple(
+                (record[i] if i < len(record) else "") for i in cols):
+            line = start
+            break
+    where = (f"baris {line}: isinya terbaca berbeda dengan yang terlihat" if line else
+             "setelah baris terakhir: terbaca baris yang tidak ada di berkas")
+    return FileProblem(
+        f"{where.split(':')[0]}: pembacaan CSV menghasilkan {n} baris data, padahal berkas memperlihatkan "
+        f"{seen}; {where.split(': ')[1]}. Periksa tanda kutip (\") dan akhir baris di sana, lalu simpan ulang "
+        "berkasnya dari Excel")
 
 
 def _bulk_lines(con, starts) -> None:
