@@ -225,4 +225,4 @@ def test_a_limit_that_is_not_a_size_is_a_settings_error(tmp_path, validate):
     inbox = write_inbox(tmp_path / "inbox", {PATH: f"{HEADER}\n" + body(1)})
     code, output, seen = validate(inbox, tmp_path / "state", '[ingest]\nmax_line_size = "64 megabytes"\n')
     assert (code, seen) == (2, [])
-    assert "[ingest] max_line_size: ukuran tidak sah: '64 megabytes' (contoh: 64MB, 2GB)" in output
+    assert "[ingest] max_line_size ukuran tidak sah: '64 megabytes' (contoh: 64MB, 2GB)" in output   # checked with the other keys
