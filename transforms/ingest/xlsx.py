@@ -31,6 +31,24 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
+def _excel_number_text(value) -> str:
+    """A number as Excel's General format shows it: 197701302004072000 -> '1.97701302004072E+17'.
+
+    Excel keeps 15 significant digits; a NIP (18 digits) typed into a number cell has lost its
+    last three, so it is shown (and loaded) the way Excel shows it, and refused in validation
+    (rule nip_excel_number), never read as a NIP it is not."""
+    if isinstance(value, bool) or abs(value) < 1e11 and float(value).is_integer():
+        return _cell_text(value)
+    mantissa, exponent = f"{float(value):.14E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
+
+
+def _is_nip_column(canonical: str) -> bool:
+    """NIP columns are the canonical columns named nip* in column_aliases.csv."""
+    return canonical.startswith("nip")
+
+
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?"')
 
@@ -190,10 +208,14 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
                 yield row_no, values
         yield from rows_iter
 
+    nip_positions = {i for i, canonical in mapping.items() if _is_nip_column(canonical)}
     chunk: list[list] = []
     for row_no, values in data_rows():
         # only the mapped columns are kept: unknown and personal-data cells never reach a table
         cells = [_cell_text(values[i]) if i in mapping and i < len(values) else None for i in range(ncols)]
+        for i in nip_positions:
+            if i < len(values) and isinstance(values[i], (int, float)):
+                cells[i] = _excel_number_text(values[i])
         chunk.append([row_no, *cells])
         if len(chunk) >= XLSX_CHUNK_ROWS:
             _append_chunk(con, chunk, ncols)

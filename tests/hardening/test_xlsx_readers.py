@@ -1,0 +1,95 @@
+"""Spreadsheets as offices save them (issue 16, XLSX/XLS part): NIPs typed into number cells,
+workbooks whose first sheet is hidden or holds no data, cells too big to hold, old .xls files.
+
+Every case runs the real `pantau validate --inbox <case>` in-process (conftest.case_runner) on
+a workbook generated here with openpyxl, the way Excel would save it.
+"""
+from __future__ import annotations
+
+import io
+
+from helpers import NIP_A, NIP_B, NIP_C, ROSTER, write_inbox
+
+RECAP_HEADER = ["NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Status"]
+ROSTER_HEADER = ["nip", "nama", "jabatan", "unit_kerja", "jenis_asn", "golongan", "nip_atasan", "pin"]
+ROSTER_ROWS = [line.split(",") for line in ROSTER.splitlines()[1:]]
+# what Excel keeps of NIP_C typed into a number cell: 15 significant digits
+NIP_C_AS_NUMBER = 197811052005011000
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[list]]], hidden=(), active: int = 0) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        if title in hidden:
+            ws.sheet_state = "hidden"
+    wb.active = active
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def validate(case_runner, name: str, files: dict):
+    """The case's files alone (no roster added): (exit code, output, warehouse, reports by path)."""
+    case = case_runner(name, lambda inbox: write_inbox(inbox, files), roster=False)
+    return case.exit_code, case.output, case.con, case.reports
+
+
+def quarantine(con, path: str) -> list[tuple]:
+    return con.execute(
+        'select q."row", q."column", q.value, q.rule, q.message from quarantine.rows q '
+        "join lineage.files f using (file_id) where f.path = ? and f.status = 'loaded' order by 1, 4",
+        [path]).fetchall()
+
+
+# ---------------------------------------------------------------- NIPs stored as numbers
+
+def test_numeric_nip_cells_are_refused_by_row_with_what_to_do(case_runner):
+    roster = [ROSTER_HEADER, ROSTER_ROWS[0], ROSTER_ROWS[1],
+              [NIP_C_AS_NUMBER, *ROSTER_ROWS[2][1:]]]
+    recap = [RECAP_HEADER,
+             [NIP_A, "2026-10-01", "07:30", "16:00", "H"],
+             [int(NIP_B), "2026-10-01", "07:30", "16:00", "H"],     # a number cell: Excel kept 15 digits
+             [float(NIP_C), "2026-10-02", "07:30", "16:00", "H"]]
+    code, output, con, reports = validate(case_runner, "xlsx_numeric_nip", {
+        "pegawai/daftar_pegawai.xlsx": xlsx_bytes([("Pegawai", roster)]),
+        "presensi/rekap.xlsx": xlsx_bytes([("Oktober", recap)]),
+    })
+    refused = quarantine(con, "presensi/rekap.xlsx")
+    assert [r[:4] for r in refused] == [
+        (3, "nip", "1.99107232019032E+17", "nip_excel_number"),
+        (3, "nip", "1.99107232019032E+17", "nip_format"),
+        (4, "nip", "1.97811052005011E+17", "nip_excel_number"),
+        (4, "nip", "1.97811052005011E+17", "nip_format"),
+    ]
+    assert "simpan kolom NIP sebagai teks" in refused[0][4]
+    # the roster's NIP_C row is refused too: never loaded as 197811052005011000
+    assert [r[:4] for r in quarantine(con, "pegawai/daftar_pegawai.xlsx") if r[3] == "nip_excel_number"] == [
+        (4, "nip", "1.97811052005011E+17", "nip_excel_number")]
+    assert con.execute("select count(*) from staging.stg_pegawai where nip like '19781105200501%'").fetchone() == (0,)
+    # rows in = loaded + quarantined
+    r = reports["presensi/rekap.xlsx"]
+    staged = con.execute("select count(*) from staging.stg_presensi_recap").fetchone()[0]
+    assert (r.rows_read, staged) == (3, 1)
+    assert "presensi/rekap.xlsx" in output and "simpan kolom NIP sebagai teks" in output, output
+
+
+def test_fifteen_digit_nips_in_a_csv_are_never_accepted(case_runner):
+    code, output, con, reports = validate(case_runner, "csv_fifteen_digit_nip", {
+        "pegawai/daftar_pegawai.csv": ROSTER,
+        "presensi/rekap.csv": (
+            "nip,tanggal,jam_masuk,jam_pulang,status\n"
+            f"{NIP_A},2026-10-01,07:30,16:00,H\n"
+            "199107232019032000,2026-10-01,07:30,16:00,H\n"        # Excel's 15 digits, saved as CSV
+            "1.97811052005011E+17,2026-10-01,07:30,16:00,H\n"      # Excel's General format, saved as CSV
+            '"1,97811052005011E+17",2026-10-02,07:30,16:00,H\n'   # the same with a decimal comma
+        ),
+    })
+    rules = {(row, rule) for row, _col, _val, rule, _msg in quarantine(con, "presensi/rekap.csv")}
+    assert {(3, "nip_excel_number"), (4, "nip_excel_number"), (5, "nip_excel_number")} <= rules
+    assert con.execute("select count(*) from staging.stg_presensi_recap").fetchone() == (1,)
