@@ -93,3 +93,40 @@ def test_fifteen_digit_nips_in_a_csv_are_never_accepted(case_runner):
     rules = {(row, rule) for row, _col, _val, rule, _msg in quarantine(con, "presensi/rekap.csv")}
     assert {(3, "nip_excel_number"), (4, "nip_excel_number"), (5, "nip_excel_number")} <= rules
     assert con.execute("select count(*) from staging.stg_presensi_recap").fetchone() == (1,)
+
+
+# ---------------------------------------------------------------- which sheet is read
+
+def recap(day: str, nips=(NIP_A, NIP_B)) -> list[list]:
+    return [RECAP_HEADER] + [[nip, day, "07:30", "16:00", "H"] for nip in nips]
+
+
+def test_hidden_first_sheet_is_skipped_and_the_active_october_sheet_is_read(case_runner):
+    book = xlsx_bytes([("September", recap("2026-09-01")), ("Oktober", recap("2026-10-01", (NIP_A, NIP_B, NIP_C)))],
+                      hidden=("September",), active=1)
+    code, output, con, reports = validate(case_runner, "xlsx_hidden_first_sheet", {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap.xlsx": book})
+    assert con.execute("select distinct tanggal from raw.presensi_recap").fetchall() == [("2026-10-01",)]
+    assert reports["presensi/rekap.xlsx"].rows_read == 3
+    assert "lembar kerja 'Oktober' dibaca; dilewati: 'September' (tersembunyi)" in reports["presensi/rekap.xlsx"].warnings
+
+
+def test_data_on_the_second_sheet_only_is_found_and_the_first_named_as_skipped(case_runner):
+    book = xlsx_bytes([("Petunjuk", [["Isi data presensi pada lembar berikutnya"]]), ("Data", recap("2026-10-02"))])
+    code, output, con, reports = validate(case_runner, "xlsx_data_on_sheet_two", {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap.xlsx": book})
+    report = reports["presensi/rekap.xlsx"]
+    assert (report.action, report.rows_read) == ("loaded", 2)
+    [said] = [w for w in report.warnings if w.startswith("lembar kerja")]
+    assert said.startswith("lembar kerja 'Data' dibaca; dilewati: 'Petunjuk' (")
+    assert "lembar kerja 'Data' dibaca" in output
+
+
+def test_no_sheet_matching_names_every_sheet_and_why(case_runner):
+    book = xlsx_bytes([("Lama", recap("2026-09-01")), ("Catatan", [["tidak ada data"]])], hidden=("Lama",), active=1)
+    code, output, con, reports = validate(case_runner, "xlsx_no_sheet_matches", {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap.xlsx": book})
+    report = reports["presensi/rekap.xlsx"]
+    assert report.action == "error" and code == 1
+    assert report.message.startswith("tidak ada lembar kerja yang judul kolomnya cocok; lembar yang diperiksa: "
+                                     "'Lama' (tersembunyi), 'Catatan' (")

@@ -114,7 +114,9 @@ def _fill_vertical_merges(head: list[tuple[int, list[str]]], merges) -> tuple[li
 
 def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
               personal: list | None = None) -> ReadResult:
-    """Read the first sheet into the temp table _ingest_tmp (line, c0, c1, ...); see ingest_file.
+    """Read the sheet whose header matches (visible sheets, the active one first) into the temp table
+    _ingest_tmp (line, c0, c1, ...); see ingest_file. Hidden sheets are never read; the warnings say
+    which sheet was read and which were skipped and why.
 
     Cells hold what Excel saved: the value of a formula as Excel computed it (the pipeline never
     computes one). A formula with no saved value is loaded as its text ('=SUM(A1)') with a warning.
@@ -132,68 +134,37 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
         )
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-        sheet = wb.worksheets[0]
-        has_formula, merges = _sheet_facts(wb, sheet)
-        formulas = wb_formulas = None
-        if has_formula:
-            wb_formulas = load_workbook(path, read_only=True, data_only=False)
-            formulas = wb_formulas.worksheets[0].iter_rows(values_only=True)
+        order = _sheet_order(wb)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise FileProblem(
             f"berkas XLSX rusak atau terpotong, tidak dapat dibuka ({type(exc).__name__}); simpan ulang dari Excel"
         ) from exc
-    formula_text = 0
-
-    def sheet_rows():
-        nonlocal formula_text
-        values_iter = sheet.iter_rows(values_only=True)
-        row_no = 0
-        while True:
-            try:
-                values = next(values_iter, None)
-                shown = next(formulas, None) if formulas is not None else None
-            except Exception as exc:  # noqa: BLE001 - damaged XML or zip member inside the file
-                raise FileProblem(
-                    f"berkas XLSX rusak atau terpotong setelah baris {row_no} ({type(exc).__name__}); "
-                    "simpan ulang dari Excel"
-                ) from exc
-            if values is None:
-                return
-            row_no += 1
-            if shown is not None:
-                swapped = [i for i, (v, f) in enumerate(zip(values, shown))
-                           if v is None and isinstance(f, str) and f.startswith("=")]
-                if swapped:
-                    values = list(values)
-                    for i in swapped:
-                        values[i] = shown[i]
-                    values = tuple(values)
-                    formula_text += len(swapped)
-            yield row_no, values
-
-    rows_iter = sheet_rows()
-    head: list[tuple[int, list[str]]] = []
-    buffered: list[tuple[int, tuple]] = []
-    for row_no, values in rows_iter:
-        buffered.append((row_no, values))
-        if any(v is not None and str(v).strip() for v in values):
-            head.append((row_no, [_cell_text(v) or "" for v in values]))
-        if len(head) >= HEADER_SCAN_LINES:
-            break
-    if not head:
-        raise FileProblem("lembar kerja pertama kosong")
-    filled, used_merges = _fill_vertical_merges(head, merges)
-    try:
-        shape, header_row, mapping, unmatched = choose_shape(filled, folder, specs)
-    except FileProblem as exc:
-        rows_seen = {row_no for row_no, _ in head[:3]}
-        in_header = [f"{_cell_name(c1, r1)}:{_cell_name(c2, r2)}" for c1, r1, c2, r2 in merges if r1 in rows_seen]
-        if in_header:
-            raise FileProblem(
-                f"{exc}. Sel judul digabung (merge) di {', '.join(in_header)}: pisahkan sel judul "
-                "(Unmerge) agar setiap kolom punya judulnya sendiri"
-            ) from exc
-        raise
+    skipped: list[str] = [f"'{wb.worksheets[i].title}' (tersembunyi)" for i in range(len(wb.worksheets))
+                          if i not in order]
+    first_problem = None
+    chosen = None
+    for index in order:
+        try:
+            found = _read_sheet_header(path, wb, index, folder, specs)
+        except FileProblem as exc:
+            first_problem = first_problem or exc
+            skipped.append(f"'{wb.worksheets[index].title}' ({exc})")
+            continue
+        if chosen is None:
+            chosen = found
+        else:
+            if found[7] is not None:
+                found[7].close()
+            skipped.append(f"'{wb.worksheets[index].title}' (judulnya juga cocok; hanya satu lembar per berkas dibaca, "
+                           "pindahkan lembar ini ke berkas sendiri)")
+    if chosen is None:
+        wb.close()
+        names = ", ".join(skipped)
+        if len(wb.worksheets) == 1 and first_problem is not None:
+            raise first_problem
+        raise FileProblem(f"tidak ada lembar kerja yang judul kolomnya cocok; lembar yang diperiksa: {names}")
+    (sheet_name, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, formula_count,
+     (shape, header_row, mapping, unmatched)) = chosen
     private = [h for h in unmatched if personal_column(h, personal or [])]
     ncols = max(mapping) + 1
     con.execute("drop table if exists _ingest_tmp")
@@ -229,12 +200,90 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
     warnings = []
     if used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in merges):
         warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(used_merges)} dipakai untuk baris judul {header_row}")
+    formula_text = formula_count["formula_text"]
+    if len(wb.worksheets) > 1:
+        warnings.append(f"lembar kerja '{sheet_name}' dibaca"
+                        + (f"; dilewati: {', '.join(skipped)}" if skipped else ""))
     if formula_text:
         warnings.append(f"{formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
     meta = {"delimiter": None, "encoding": None, "header_cells": header_cells, "rejects": [],
             "personal": private, "extra_empty": 0, "warnings": warnings}
     return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_row, "_ingest_tmp t", "t.line",
-                      meta)
+                      meta, sheet=sheet_name)
+
+
+def _sheet_order(wb) -> list[int]:
+    """Visible sheets, the active one first (what Excel shows on opening); hidden ones left out."""
+    visible = [i for i, ws in enumerate(wb.worksheets) if getattr(ws, "sheet_state", "visible") == "visible"]
+    try:
+        active = wb.worksheets.index(wb.active)
+    except (ValueError, IndexError, AttributeError):
+        active = None
+    return ([active] if active in visible else []) + [i for i in visible if i != active]
+
+
+def _read_sheet_header(path: Path, wb, index: int, folder: str, specs):
+    """One sheet's header rows and shape; FileProblem when its header matches no shape."""
+    from openpyxl import load_workbook
+
+    sheet = wb.worksheets[index]
+    has_formula, merges = _sheet_facts(wb, sheet)
+    formulas = wb_formulas = None
+    if has_formula:
+        wb_formulas = load_workbook(path, read_only=True, data_only=False)
+        formulas = wb_formulas.worksheets[index].iter_rows(values_only=True)
+    counter = {"formula_text": 0}
+
+    def sheet_rows():
+        values_iter = sheet.iter_rows(values_only=True)
+        row_no = 0
+        while True:
+            try:
+                values = next(values_iter, None)
+                shown = next(formulas, None) if formulas is not None else None
+            except Exception as exc:  # noqa: BLE001 - damaged XML or zip member inside the file
+                raise FileProblem(
+                    f"berkas XLSX rusak atau terpotong setelah baris {row_no} ({type(exc).__name__}); "
+                    "simpan ulang dari Excel"
+                ) from exc
+            if values is None:
+                return
+            row_no += 1
+            if shown is not None:
+                swapped = [i for i, (v, f) in enumerate(zip(values, shown))
+                           if v is None and isinstance(f, str) and f.startswith("=")]
+                if swapped:
+                    values = list(values)
+                    for i in swapped:
+                        values[i] = shown[i]
+                    values = tuple(values)
+                    counter["formula_text"] += len(swapped)
+            yield row_no, values
+
+    rows_iter = sheet_rows()
+    head: list[tuple[int, list[str]]] = []
+    buffered: list[tuple[int, tuple]] = []
+    for row_no, values in rows_iter:
+        buffered.append((row_no, values))
+        if any(v is not None and str(v).strip() for v in values):
+            head.append((row_no, [_cell_text(v) or "" for v in values]))
+        if len(head) >= HEADER_SCAN_LINES:
+            break
+    if not head:
+        raise FileProblem("lembar kerja kosong")
+    filled, used_merges = _fill_vertical_merges(head, merges)
+    try:
+        chosen = choose_shape(filled, folder, specs)
+    except FileProblem as exc:
+        rows_seen = {row_no for row_no, _ in head[:3]}
+        in_header = [f"{_cell_name(c1, r1)}:{_cell_name(c2, r2)}" for c1, r1, c2, r2 in merges if r1 in rows_seen]
+        if in_header:
+            raise FileProblem(
+                f"{exc}. Sel judul digabung (merge) di {', '.join(in_header)}: pisahkan sel judul "
+                "(Unmerge) agar setiap kolom punya judulnya sendiri"
+            ) from exc
+        raise
+    return sheet.title, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, counter, chosen
 
 
 def _append_chunk(con, chunk, ncols):
