@@ -27,6 +27,7 @@ class Settings:
     as_of: date | None = None                            # "today" for future-date checks; None = today
     memory_limit: str = "600MB"                          # [warehouse] DuckDB's limit; beyond it, it spills to disk
     threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
+    xlsx_max_part: str = "200MB"                         # [ingest] largest sheet or shared-strings part of an XLSX, unpacked
     extra: dict = field(default_factory=dict)            # sections later stages read
 
     def today(self) -> date:
@@ -91,6 +92,10 @@ def duckdb_environment(settings: Settings) -> None:
         os.environ[MEMORY_LIMIT_ENV] = str(settings.memory_limit)
     if settings.threads:
         os.environ[THREADS_ENV] = str(int(settings.threads))
+    from transforms.ingest.xlsx import XLSX_MAX_PART_ENV, parse_size
+
+    parse_size(settings.xlsx_max_part)   # a bad value is a settings error now
+    os.environ[XLSX_MAX_PART_ENV] = str(settings.xlsx_max_part)
 
 
 def prefect_environment(settings: Settings) -> None:

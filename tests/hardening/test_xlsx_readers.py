@@ -130,3 +130,39 @@ def test_no_sheet_matching_names_every_sheet_and_why(case_runner):
     assert report.action == "error" and code == 1
     assert report.message.startswith("tidak ada lembar kerja yang judul kolomnya cocok; lembar yang diperiksa: "
                                      "'Lama' (tersembunyi), 'Catatan' (")
+
+
+# ---------------------------------------------------------------- memory bounded
+
+def cell_bomb(path, cell_bytes: int) -> None:
+    """An XLSX whose cell A2 holds cell_bytes of text: a few hundred KB on disk. The sheet part is
+    written block by block (openpyxl keeps strings inline), so building it never holds the cell."""
+    import zipfile
+
+    small = zipfile.ZipFile(io.BytesIO(xlsx_bytes([("Rekap", [RECAP_HEADER, ["@", "2026-10-01", "07:30", "16:00", "H"]])])))
+    sheet = "xl/worksheets/sheet1.xml"
+    before, after = small.read(sheet).split(b"<t>@</t>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in small.infolist():
+            if info.filename != sheet:
+                out.writestr(info, small.read(info.filename))
+                continue
+            with out.open(sheet, "w", force_zip64=True) as part:
+                part.write(before + b"<t>")
+                block = b"A" * (1 << 20)
+                for _ in range(cell_bytes >> 20):
+                    part.write(block)
+                part.write(b"</t>" + after)
+
+
+def test_a_cell_beyond_the_limit_is_refused_with_its_size_before_it_is_read(case_runner):
+    def build(inbox):
+        write_inbox(inbox, {"pegawai/daftar_pegawai.csv": ROSTER})
+        (inbox / "presensi").mkdir()
+        cell_bomb(inbox / "presensi" / "rekap.xlsx", 300 << 20)
+
+    case = case_runner("xlsx_cell_bomb", build, roster=False)
+    report = case.reports["presensi/rekap.xlsx"]
+    assert (case.exit_code, report.action) == (1, "error")
+    assert report.message.startswith("isi XLSX terlalu besar: bagian xl/worksheets/sheet1.xml berukuran 300 MB setelah dibuka "
+                                     "(batas xlsx_max_part = 200MB)")

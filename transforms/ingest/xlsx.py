@@ -14,6 +14,51 @@ from transforms.ingest.records import FileProblem, ReadResult
 
 
 XLSX_CHUNK_ROWS = 50_000
+XLSX_MAX_PART_ENV = "PANTAU_XLSX_MAX_PART"     # settings [ingest] xlsx_max_part (flows/settings.py)
+XLSX_MAX_PART_DEFAULT = "200MB"
+SIZE_UNITS = {"": 1, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """'200MB' -> bytes (KB/MB/GB are powers of 1024)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", str(text), re.IGNORECASE)
+    if not m:
+        raise ValueError(f"ukuran tidak sah: {text!r} (contoh: 200MB)")
+    return int(float(m.group(1)) * SIZE_UNITS[m.group(2).upper()])
+
+
+def _check_part_sizes(path: Path) -> None:
+    """Refuse a workbook whose sheet or shared-strings part unpacks beyond the settings' limit,
+    before any of it is read: the sizes are the zip directory's, and reading stops at the limit
+    in case the directory lies (a 1.5 MB file can unpack to one 1.5 GB cell)."""
+    import os
+    import zipfile
+
+    limit = parse_size(os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return   # openpyxl names the damage
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/") or not info.filename.endswith(".xml"):
+                continue
+            big = info.file_size > limit
+            if not big and info.compress_size * 1100 > limit:   # deflate packs at most ~1030:1
+                seen = 0
+                with archive.open(info) as part:
+                    while block := part.read(1 << 20):
+                        seen += len(block)
+                        if seen > limit:
+                            big = True
+                            break
+            if big:
+                what = "teks sel (sharedStrings)" if "sharedStrings" in info.filename else f"bagian {info.filename}"
+                raise FileProblem(
+                    f"isi XLSX terlalu besar: {what} berukuran {max(info.file_size, limit) / (1 << 20):,.0f} MB "
+                    f"setelah dibuka (batas xlsx_max_part = {os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT}); "
+                    "berkas tidak dibaca. Periksa sel yang berisi teks sangat panjang, atau naikkan batas di [ingest] bila memang wajar"
+                )
 
 
 def _cell_text(value) -> str | None:
@@ -132,6 +177,7 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
         raise FileProblem(
             f"berkas bernama {path.suffix} tetapi isinya bukan XLSX ({kind or 'teks biasa; bila CSV, ganti akhiran namanya menjadi .csv'})"
         )
+    _check_part_sizes(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         order = _sheet_order(wb)
