@@ -55,7 +55,7 @@ def _check_part_sizes(path: Path) -> None:
             if big:
                 what = "teks sel (sharedStrings)" if "sharedStrings" in info.filename else f"bagian {info.filename}"
                 raise FileProblem(
-                    f"isi XLSX terlalu besar: {what} berukuran {max(info.file_size, limit) / (1 << 20):,.0f} MB "
+                    f"isi XLSX terlalu besar: {what} berukuran {max(info.file_size, limit) / (1 << 20):.0f} MB "
                     f"setelah dibuka (batas xlsx_max_part = {os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT}); "
                     "berkas tidak dibaca. Periksa sel yang berisi teks sangat panjang, atau naikkan batas di [ingest] bila memang wajar"
                 )
