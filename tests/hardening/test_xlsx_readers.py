@@ -7,6 +7,8 @@ a workbook generated here with openpyxl, the way Excel would save it.
 from __future__ import annotations
 
 import io
+from datetime import date
+from pathlib import Path
 
 from helpers import NIP_A, NIP_B, NIP_C, ROSTER, write_inbox
 
@@ -166,3 +168,21 @@ def test_a_cell_beyond_the_limit_is_refused_with_its_size_before_it_is_read(case
     assert (case.exit_code, report.action) == (1, "error")
     assert report.message.startswith("isi XLSX terlalu besar: bagian xl/worksheets/sheet1.xml berukuran 300 MB setelah dibuka "
                                      "(batas xlsx_max_part = 200MB)")
+
+
+# ---------------------------------------------------------------- old .xls
+
+XLS_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "xls" / "rekap_oktober.xls"
+
+
+def test_an_old_xls_loads_its_visible_sheet_and_refuses_its_numeric_nip(case_runner):
+    case = case_runner("xls_rekap", lambda inbox: write_inbox(inbox, {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap_oktober.xls": XLS_FIXTURE.read_bytes()}), roster=False)
+    report = case.reports["presensi/rekap_oktober.xls"]
+    assert (report.action, report.rows_read) == ("loaded", 3)
+    assert "lembar kerja 'Oktober' dibaca; dilewati: 'September' (tersembunyi)" in report.warnings
+    assert case.rows("select nip, tanggal from staging.stg_presensi_recap order by nip") == [
+        (NIP_A, date(2026, 10, 1)), (NIP_B, date(2026, 10, 1))]
+    assert {r[:4] for r in quarantine(case.con, "presensi/rekap_oktober.xls")} == {
+        (4, "nip", "1.97811052005011E+17", "nip_excel_number"), (4, "nip", "1.97811052005011E+17", "nip_format")}
+    assert case.rows("select format from lineage.files where path = 'presensi/rekap_oktober.xls'") == [("xls",)]

@@ -12,7 +12,7 @@ from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
 from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
 from transforms.ingest.records import FileProblem, FileReport
-from transforms.ingest.xlsx import _is_xlsx, load_xlsx
+from transforms.ingest.xlsx import _is_xls, _is_xlsx, load_xls, load_xlsx
 
 
 BLANK_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"   # what a blank cell may hold
@@ -94,7 +94,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
     try:
         digest = sha256_of(path)
         size = path.stat().st_size
-        fmt = "xlsx" if _is_xlsx(path) else "csv"
+        fmt = "xls" if _is_xls(path) else "xlsx" if _is_xlsx(path) else "csv"
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         # nothing was read, nothing is recorded: the next run looks again
         return FileReport(rel, folder, "error", message=UNREADABLE[type(exc)])
@@ -128,7 +128,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
             [file_id, rel, folder, fmt, digest, size, run_id, run_id],
         )
     report = FileReport(rel, folder, "loaded", file_id=file_id)
-    loader = load_xlsx if fmt == "xlsx" else load_csv
+    loader = {"xlsx": load_xlsx, "xls": load_xls}.get(fmt, load_csv)
     try:
         try:
             read = loader(con, path, folder, specs, personal)

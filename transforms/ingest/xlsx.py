@@ -340,6 +340,43 @@ def _append_chunk(con, chunk, ncols):
     con.unregister("_ingest_chunk")
 
 
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: Excel 97-2003 .xls
+
+
+def load_xls(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
+             personal: list | None = None) -> ReadResult:
+    """An old .xls (Excel 97-2003, the default of many fingerprint programs) read with calamine
+    (python-calamine), copied sheet by sheet (hidden ones marked hidden) into a temporary XLSX and
+    read by load_xlsx, so both formats follow the same rules. An .xls holds at most 65,536 rows."""
+    import tempfile
+
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        out = Workbook(write_only=True)
+        for meta in book.sheets_metadata:
+            ws = out.create_sheet(meta.name)
+            if str(meta.visible).lower().endswith("hidden"):
+                ws.sheet_state = "hidden"
+            for row in book.get_sheet_by_name(meta.name).iter_rows():
+                ws.append([None if v == "" else v for v in row])
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds on a damaged file
+        raise FileProblem(
+            f"berkas XLS rusak atau tidak dapat dibuka ({type(exc).__name__}); buka di Excel lalu simpan ulang"
+        ) from exc
+    with tempfile.TemporaryDirectory(prefix="pantau-xls-") as tmp:
+        copy = Path(tmp) / "copy.xlsx"
+        out.save(copy)
+        return load_xlsx(con, copy, folder, specs, personal)
+
+
+def _is_xls(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(8) == XLS_MAGIC and path.suffix.lower() == ".xls"
+
+
 def _is_xlsx(path: Path) -> bool:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return True
