@@ -256,7 +256,7 @@ EXPECTED = {
         "presensi/rekap_oktober.csv:Zone.Identifier": ("ignored", "berkas sistem"),
     }),
     "wrong_formats": (1, {
-        "presensi/rekap_lama.xls": ("error", "format lama (.xls/.doc)"),
+        "presensi/rekap_lama.xls": ("error", "berkas XLS rusak atau bukan lembar kerja Excel 97-2003"),
         "presensi/rekap.csv.gz": ("error", "arsip gzip"),
         "pegawai/simpeg_export.xls": ("error", "berkas ini HTML/XML"),
         "presensi/rekap_salah_nama.xlsx": ("error", "ganti akhiran namanya menjadi .csv"),

@@ -364,7 +364,8 @@ def load_xls(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
                 ws.append([None if v == "" else v for v in row])
     except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds on a damaged file
         raise FileProblem(
-            f"berkas XLS rusak atau tidak dapat dibuka ({type(exc).__name__}); buka di Excel lalu simpan ulang"
+            f"berkas XLS rusak atau bukan lembar kerja Excel 97-2003 (mis. dokumen .doc) ({type(exc).__name__}); "
+            "buka di Excel lalu simpan ulang sebagai .xlsx atau .xls"
         ) from exc
     with tempfile.TemporaryDirectory(prefix="pantau-xls-") as tmp:
         copy = Path(tmp) / "copy.xlsx"
