@@ -186,3 +186,33 @@ def test_an_old_xls_loads_its_visible_sheet_and_refuses_its_numeric_nip(case_run
     assert {r[:4] for r in quarantine(case.con, "presensi/rekap_oktober.xls")} == {
         (4, "nip", "1.97811052005011E+17", "nip_excel_number"), (4, "nip", "1.97811052005011E+17", "nip_format")}
     assert case.rows("select format from lineage.files where path = 'presensi/rekap_oktober.xls'") == [("xls",)]
+
+
+# ---------------------------------------------------------------- property: text NIPs load, numbers never
+
+def test_generated_workbooks_load_text_nips_and_refuse_numeric_ones_by_row(case_runner):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    nips = st.sampled_from([NIP_A, NIP_B, NIP_C])
+    rows = st.lists(st.tuples(nips, st.booleans()), min_size=1, max_size=12)
+    examples = iter(range(10_000))
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(rows)
+    def check(drawn):
+        # one day per row: no two rows are copies of each other
+        sheet = [RECAP_HEADER] + [[int(nip) if as_number else nip, f"2026-10-{day:02d}", "07:30", "16:00", "H"]
+                                  for day, (nip, as_number) in enumerate(drawn, start=1)]
+        code, output, con, reports = validate(case_runner, f"xlsx_property_{next(examples)}", {
+            "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap.xlsx": xlsx_bytes([("Rekap", sheet)])})
+        numeric_rows = {row for row, (_n, as_number) in enumerate(drawn, start=2) if as_number}
+        refused = {r[0] for r in quarantine(con, "presensi/rekap.xlsx") if r[3] == "nip_excel_number"}
+        assert refused == numeric_rows
+        quarantined = len({r[0] for r in quarantine(con, "presensi/rekap.xlsx")})
+        staged = con.execute("select count(*) from staging.stg_presensi_recap").fetchone()[0]
+        loaded_text = con.execute("select count(*) from raw.presensi_recap where regexp_full_match(nip, '\\d{18}')").fetchone()[0]
+        assert reports["presensi/rekap.xlsx"].rows_read == len(drawn) == staged + quarantined
+        assert loaded_text == len(drawn) - len(numeric_rows)
+
+    check()
