@@ -427,6 +427,7 @@ def test_nip_with_letters(case):
         (4, "nip", "1985O312201001100l", "nip_format"),
         (5, "nip", f"NIP {NIP_B}", "nip_format"),
         (6, "nip", "1.98503122010011E+17", "nip_format"),   # Excel turned it into a number
+        (6, "nip", "1.98503122010011E+17", "nip_excel_number"),   # ... and says to save NIPs as text
     }
 
 
