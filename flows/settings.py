@@ -94,7 +94,10 @@ def duckdb_environment(settings: Settings) -> None:
         os.environ[THREADS_ENV] = str(int(settings.threads))
     from transforms.ingest.xlsx import XLSX_MAX_PART_ENV, parse_size
 
-    parse_size(settings.xlsx_max_part)   # a bad value is a settings error now
+    try:   # a bad value is a settings error now
+        parse_size(settings.xlsx_max_part)
+    except ValueError as exc:
+        raise ValueError(f"[ingest] xlsx_max_part tidak sah: {exc}") from None
     os.environ[XLSX_MAX_PART_ENV] = str(settings.xlsx_max_part)
 
 
