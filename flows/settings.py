@@ -39,6 +39,7 @@ class Settings:
     writer_wait: float = 60.0                            # [warehouse] s a run waits for a reader to let go
     max_file_size: str = DEFAULT_MAX_FILE_SIZE           # [ingest] a CSV larger than this is refused unread
     max_line_size: str = DEFAULT_MAX_LINE_SIZE           # [ingest] a CSV line longer than this refuses the file
+    xlsx_max_part: str = "200MB"                         # [ingest] largest sheet or shared-strings part of an XLSX, unpacked
     extra: dict = field(default_factory=dict)            # every section as read (values checked by KEYS)
 
     def today(self) -> date:
@@ -163,7 +164,7 @@ KEYS: dict[str, dict[str, Callable]] = {
               "state_dir": _path},
     "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
-    "ingest": {"max_file_size": _size, "max_line_size": _size},
+    "ingest": {"max_file_size": _size, "max_line_size": _size, "xlsx_max_part": _size},
     "reports": {"internal": _bool},
     "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
                                   "retries"), _as_is),
@@ -261,6 +262,12 @@ def duckdb_environment(settings: Settings) -> None:
             os.environ[env] = str(parse_size(getattr(settings, key)))
         except ValueError as exc:
             raise ValueError(f"[ingest] {key}: {exc}") from None
+    from transforms.ingest.xlsx import XLSX_MAX_PART_ENV
+
+    try:   # a bad value is a settings error now
+        os.environ[XLSX_MAX_PART_ENV] = str(parse_size(settings.xlsx_max_part))
+    except ValueError as exc:
+        raise ValueError(f"[ingest] xlsx_max_part tidak sah: {exc}") from None
 
 
 def prefect_environment(settings: Settings) -> None:

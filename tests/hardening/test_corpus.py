@@ -256,7 +256,7 @@ EXPECTED = {
         "presensi/rekap_oktober.csv:Zone.Identifier": ("ignored", "berkas sistem"),
     }),
     "wrong_formats": (1, {
-        "presensi/rekap_lama.xls": ("error", "format lama (.xls/.doc)"),
+        "presensi/rekap_lama.xls": ("error", "berkas XLS rusak atau bukan lembar kerja Excel 97-2003"),
         "presensi/rekap.csv.gz": ("error", "arsip gzip"),
         "pegawai/simpeg_export.xls": ("error", "berkas ini HTML/XML"),
         "presensi/rekap_salah_nama.xlsx": ("error", "ganti akhiran namanya menjadi .csv"),
@@ -427,6 +427,7 @@ def test_nip_with_letters(case):
         (4, "nip", "1985O312201001100l", "nip_format"),
         (5, "nip", f"NIP {NIP_B}", "nip_format"),
         (6, "nip", "1.98503122010011E+17", "nip_format"),   # Excel turned it into a number
+        (6, "nip", "1.98503122010011E+17", "nip_excel_number"),   # ... and says to save NIPs as text
     }
 
 

@@ -14,7 +14,7 @@ from transforms.ingest.files import sha256_of, survey_inbox
 from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
 from transforms.ingest.records import FileProblem, FileReport
 from transforms.ingest.withdraw import withdraw_vanished
-from transforms.ingest.xlsx import _is_xlsx, load_xlsx
+from transforms.ingest.xlsx import _is_xls, _is_xlsx, load_xls, load_xlsx
 
 
 BLANK_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"   # what a blank cell may hold
@@ -100,7 +100,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
     try:
         digest = sha256_of(path)
         size = path.stat().st_size
-        fmt = "xlsx" if _is_xlsx(path) else "csv"
+        fmt = "xls" if _is_xls(path) else "xlsx" if _is_xlsx(path) else "csv"
         if fmt == "csv" and folder == "presensi" and is_attlog(path, layout(con)):
             fmt = "attlog"   # a fingerprint machine's raw log: no header (transforms/ingest/attlog.py)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
@@ -138,7 +138,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
             [file_id, rel, folder, fmt, digest, size, run_id, run_id],
         )
     report = FileReport(rel, folder, "loaded", file_id=file_id)
-    loader = load_xlsx if fmt == "xlsx" else load_csv
+    loader = {"xlsx": load_xlsx, "xls": load_xls}.get(fmt, load_csv)
     if fmt == "attlog":
         def loader(con, path, folder, specs, personal):
             return load_attlog(con, path, folder, specs, personal, rel=rel)

@@ -33,3 +33,4 @@ class ReadResult:
     source_sql: str
     line_sql: str
     meta: dict = field(default_factory=dict)   # delimiter, header_cells, personal, rejects, warnings, encoding
+    sheet: str | None = None      # XLSX/XLS: the name of the sheet read (None for CSV)

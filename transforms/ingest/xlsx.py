@@ -10,10 +10,47 @@ import pandas as pd
 
 from transforms.ingest.files import what_binary
 from transforms.ingest.headers import HEADER_SCAN_LINES, ColumnSpec, choose_shape, personal_column
+from transforms.ingest.limits import parse_size
 from transforms.ingest.records import FileProblem, ReadResult
 
 
 XLSX_CHUNK_ROWS = 50_000
+XLSX_MAX_PART_ENV = "PANTAU_XLSX_MAX_PART"     # settings [ingest] xlsx_max_part (flows/settings.py)
+XLSX_MAX_PART_DEFAULT = "200MB"
+
+
+def _check_part_sizes(path: Path) -> None:
+    """Refuse a workbook whose sheet or shared-strings part unpacks beyond the settings' limit,
+    before any of it is read: the sizes are the zip directory's, and reading stops at the limit
+    in case the directory lies (a 1.5 MB file can unpack to one 1.5 GB cell)."""
+    import os
+    import zipfile
+
+    limit = parse_size(os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return   # openpyxl names the damage
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/") or not info.filename.endswith(".xml"):
+                continue
+            big = info.file_size > limit
+            if not big and info.compress_size * 1100 > limit:   # deflate packs at most ~1030:1
+                seen = 0
+                with archive.open(info) as part:
+                    while block := part.read(1 << 20):
+                        seen += len(block)
+                        if seen > limit:
+                            big = True
+                            break
+            if big:
+                what = "teks sel (sharedStrings)" if "sharedStrings" in info.filename else f"bagian {info.filename}"
+                raise FileProblem(
+                    f"isi XLSX terlalu besar: {what} berukuran {max(info.file_size, limit) / (1 << 20):.0f} MB "
+                    f"setelah dibuka (batas xlsx_max_part = {os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT}); "
+                    "berkas tidak dibaca. Periksa sel yang berisi teks sangat panjang, atau naikkan batas di [ingest] bila memang wajar"
+                )
 
 
 def _cell_text(value) -> str | None:
@@ -29,6 +66,24 @@ def _cell_text(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _excel_number_text(value) -> str:
+    """A number as Excel's General format shows it: 197701302004072000 -> '1.97701302004072E+17'.
+
+    Excel keeps 15 significant digits; a NIP (18 digits) typed into a number cell has lost its
+    last three, so it is shown (and loaded) the way Excel shows it, and refused in validation
+    (rule nip_excel_number), never read as a NIP it is not."""
+    if isinstance(value, bool) or abs(value) < 1e11 and float(value).is_integer():
+        return _cell_text(value)
+    mantissa, exponent = f"{float(value):.14E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
+
+
+def _is_nip_column(canonical: str) -> bool:
+    """NIP columns are the canonical columns named nip* in column_aliases.csv."""
+    return canonical.startswith("nip")
 
 
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -96,7 +151,9 @@ def _fill_vertical_merges(head: list[tuple[int, list[str]]], merges) -> tuple[li
 
 def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
               personal: list | None = None) -> ReadResult:
-    """Read the first sheet into the temp table _ingest_tmp (line, c0, c1, ...); see ingest_file.
+    """Read the sheet whose header matches (visible sheets, the active one first) into the temp table
+    _ingest_tmp (line, c0, c1, ...); see ingest_file. Hidden sheets are never read; the warnings say
+    which sheet was read and which were skipped and why.
 
     Cells hold what Excel saved: the value of a formula as Excel computed it (the pipeline never
     computes one). A formula with no saved value is loaded as its text ('=SUM(A1)') with a warning.
@@ -112,22 +169,110 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
         raise FileProblem(
             f"berkas bernama {path.suffix} tetapi isinya bukan XLSX ({kind or 'teks biasa; bila CSV, ganti akhiran namanya menjadi .csv'})"
         )
+    _check_part_sizes(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-        sheet = wb.worksheets[0]
-        has_formula, merges = _sheet_facts(wb, sheet)
-        formulas = wb_formulas = None
-        if has_formula:
-            wb_formulas = load_workbook(path, read_only=True, data_only=False)
-            formulas = wb_formulas.worksheets[0].iter_rows(values_only=True)
+        order = _sheet_order(wb)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise FileProblem(
             f"berkas XLSX rusak atau terpotong, tidak dapat dibuka ({type(exc).__name__}); simpan ulang dari Excel"
         ) from exc
-    formula_text = 0
+    skipped: list[str] = [f"'{wb.worksheets[i].title}' (tersembunyi)" for i in range(len(wb.worksheets))
+                          if i not in order]
+    first_problem = None
+    chosen = None
+    for index in order:
+        try:
+            found = _read_sheet_header(path, wb, index, folder, specs)
+        except FileProblem as exc:
+            first_problem = first_problem or exc
+            skipped.append(f"'{wb.worksheets[index].title}' ({exc})")
+            continue
+        if chosen is None:
+            chosen = found
+        else:
+            if found[7] is not None:
+                found[7].close()
+            skipped.append(f"'{wb.worksheets[index].title}' (judulnya juga cocok; hanya satu lembar per berkas dibaca, "
+                           "pindahkan lembar ini ke berkas sendiri)")
+    if chosen is None:
+        wb.close()
+        names = ", ".join(skipped)
+        if len(wb.worksheets) == 1 and first_problem is not None:
+            raise first_problem
+        raise FileProblem(f"tidak ada lembar kerja yang judul kolomnya cocok; lembar yang diperiksa: {names}")
+    (sheet_name, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, formula_count,
+     (shape, header_row, mapping, unmatched)) = chosen
+    private = [h for h in unmatched if personal_column(h, personal or [])]
+    ncols = max(mapping) + 1
+    con.execute("drop table if exists _ingest_tmp")
+    con.execute(
+        "create temp table _ingest_tmp (line integer, "
+        + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")"
+    )
+
+    def data_rows():
+        for row_no, values in buffered:
+            if row_no > header_row:
+                yield row_no, values
+        yield from rows_iter
+
+    nip_positions = {i for i, canonical in mapping.items() if _is_nip_column(canonical)}
+    chunk: list[list] = []
+    for row_no, values in data_rows():
+        # only the mapped columns are kept: unknown and personal-data cells never reach a table
+        cells = [_cell_text(values[i]) if i in mapping and i < len(values) else None for i in range(ncols)]
+        for i in nip_positions:
+            if i < len(values) and isinstance(values[i], (int, float)):
+                cells[i] = _excel_number_text(values[i])
+        chunk.append([row_no, *cells])
+        if len(chunk) >= XLSX_CHUNK_ROWS:
+            _append_chunk(con, chunk, ncols)
+            chunk = []
+    if chunk:
+        _append_chunk(con, chunk, ncols)
+    wb.close()
+    if wb_formulas is not None:
+        wb_formulas.close()
+    header_cells = [c for n, c in filled if n == header_row][0]
+    warnings = []
+    if used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in merges):
+        warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(used_merges)} dipakai untuk baris judul {header_row}")
+    formula_text = formula_count["formula_text"]
+    if len(wb.worksheets) > 1:
+        warnings.append(f"lembar kerja '{sheet_name}' dibaca"
+                        + (f"; dilewati: {', '.join(skipped)}" if skipped else ""))
+    if formula_text:
+        warnings.append(f"{formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
+    meta = {"delimiter": None, "encoding": None, "header_cells": header_cells, "rejects": [],
+            "personal": private, "extra_empty": 0, "warnings": warnings}
+    return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_row, "_ingest_tmp t", "t.line",
+                      meta, sheet=sheet_name)
+
+
+def _sheet_order(wb) -> list[int]:
+    """Visible sheets, the active one first (what Excel shows on opening); hidden ones left out."""
+    visible = [i for i, ws in enumerate(wb.worksheets) if getattr(ws, "sheet_state", "visible") == "visible"]
+    try:
+        active = wb.worksheets.index(wb.active)
+    except (ValueError, IndexError, AttributeError):
+        active = None
+    return ([active] if active in visible else []) + [i for i in visible if i != active]
+
+
+def _read_sheet_header(path: Path, wb, index: int, folder: str, specs):
+    """One sheet's header rows and shape; FileProblem when its header matches no shape."""
+    from openpyxl import load_workbook
+
+    sheet = wb.worksheets[index]
+    has_formula, merges = _sheet_facts(wb, sheet)
+    formulas = wb_formulas = None
+    if has_formula:
+        wb_formulas = load_workbook(path, read_only=True, data_only=False)
+        formulas = wb_formulas.worksheets[index].iter_rows(values_only=True)
+    counter = {"formula_text": 0}
 
     def sheet_rows():
-        nonlocal formula_text
         values_iter = sheet.iter_rows(values_only=True)
         row_no = 0
         while True:
@@ -150,7 +295,7 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
                     for i in swapped:
                         values[i] = shown[i]
                     values = tuple(values)
-                    formula_text += len(swapped)
+                    counter["formula_text"] += len(swapped)
             yield row_no, values
 
     rows_iter = sheet_rows()
@@ -163,10 +308,10 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
         if len(head) >= HEADER_SCAN_LINES:
             break
     if not head:
-        raise FileProblem("lembar kerja pertama kosong")
+        raise FileProblem("lembar kerja kosong")
     filled, used_merges = _fill_vertical_merges(head, merges)
     try:
-        shape, header_row, mapping, unmatched = choose_shape(filled, folder, specs)
+        chosen = choose_shape(filled, folder, specs)
     except FileProblem as exc:
         rows_seen = {row_no for row_no, _ in head[:3]}
         in_header = [f"{_cell_name(c1, r1)}:{_cell_name(c2, r2)}" for c1, r1, c2, r2 in merges if r1 in rows_seen]
@@ -176,43 +321,7 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
                 "(Unmerge) agar setiap kolom punya judulnya sendiri"
             ) from exc
         raise
-    private = [h for h in unmatched if personal_column(h, personal or [])]
-    ncols = max(mapping) + 1
-    con.execute("drop table if exists _ingest_tmp")
-    con.execute(
-        "create temp table _ingest_tmp (line integer, "
-        + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")"
-    )
-
-    def data_rows():
-        for row_no, values in buffered:
-            if row_no > header_row:
-                yield row_no, values
-        yield from rows_iter
-
-    chunk: list[list] = []
-    for row_no, values in data_rows():
-        # only the mapped columns are kept: unknown and personal-data cells never reach a table
-        cells = [_cell_text(values[i]) if i in mapping and i < len(values) else None for i in range(ncols)]
-        chunk.append([row_no, *cells])
-        if len(chunk) >= XLSX_CHUNK_ROWS:
-            _append_chunk(con, chunk, ncols)
-            chunk = []
-    if chunk:
-        _append_chunk(con, chunk, ncols)
-    wb.close()
-    if wb_formulas is not None:
-        wb_formulas.close()
-    header_cells = [c for n, c in filled if n == header_row][0]
-    warnings = []
-    if used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in merges):
-        warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(used_merges)} dipakai untuk baris judul {header_row}")
-    if formula_text:
-        warnings.append(f"{formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
-    meta = {"delimiter": None, "encoding": None, "header_cells": header_cells, "rejects": [],
-            "personal": private, "extra_empty": 0, "warnings": warnings}
-    return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_row, "_ingest_tmp t", "t.line",
-                      meta)
+    return sheet.title, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, counter, chosen
 
 
 def _append_chunk(con, chunk, ncols):
@@ -221,6 +330,44 @@ def _append_chunk(con, chunk, ncols):
     con.register("_ingest_chunk", frame)
     con.execute("insert into _ingest_tmp select * from _ingest_chunk")
     con.unregister("_ingest_chunk")
+
+
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: Excel 97-2003 .xls
+
+
+def load_xls(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
+             personal: list | None = None) -> ReadResult:
+    """An old .xls (Excel 97-2003, the default of many fingerprint programs) read with calamine
+    (python-calamine), copied sheet by sheet (hidden ones marked hidden) into a temporary XLSX and
+    read by load_xlsx, so both formats follow the same rules. An .xls holds at most 65,536 rows."""
+    import tempfile
+
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        out = Workbook(write_only=True)
+        for meta in book.sheets_metadata:
+            ws = out.create_sheet(meta.name)
+            if str(meta.visible).lower().endswith("hidden"):
+                ws.sheet_state = "hidden"
+            for row in book.get_sheet_by_name(meta.name).iter_rows():
+                ws.append([None if v == "" else v for v in row])
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds on a damaged file
+        raise FileProblem(
+            f"berkas XLS rusak atau bukan lembar kerja Excel 97-2003 (mis. dokumen .doc) ({type(exc).__name__}); "
+            "buka di Excel lalu simpan ulang sebagai .xlsx atau .xls"
+        ) from exc
+    with tempfile.TemporaryDirectory(prefix="pantau-xls-") as tmp:
+        copy = Path(tmp) / "copy.xlsx"
+        out.save(copy)
+        return load_xlsx(con, copy, folder, specs, personal)
+
+
+def _is_xls(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(8) == XLS_MAGIC and path.suffix.lower() == ".xls"
 
 
 def _is_xlsx(path: Path) -> bool:
