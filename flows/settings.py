@@ -264,10 +264,11 @@ def duckdb_environment(settings: Settings) -> None:
             raise ValueError(f"[ingest] {key}: {exc}") from None
     from transforms.ingest.xlsx import XLSX_MAX_PART_ENV
 
-    try:   # a bad value is a settings error now
-        os.environ[XLSX_MAX_PART_ENV] = str(parse_size(settings.xlsx_max_part))
+    try:   # a bad value is a settings error now; the reader names the limit as written
+        parse_size(settings.xlsx_max_part)
     except ValueError as exc:
         raise ValueError(f"[ingest] xlsx_max_part tidak sah: {exc}") from None
+    os.environ[XLSX_MAX_PART_ENV] = str(settings.xlsx_max_part)
 
 
 def prefect_environment(settings: Settings) -> None:
