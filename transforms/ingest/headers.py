@@ -22,6 +22,8 @@ class ColumnSpec:
     column: str
     required: str          # "true", "false" or "any:<group>" (at least one of the group)
     aliases: tuple[str, ...]
+    # (priority, regex, otherwise) from column_patterns.csv: tried on a header no alias names
+    patterns: tuple[tuple[int, str, str | None], ...] = ()
 
 
 def normalise_header(text: str) -> str:
@@ -38,6 +40,17 @@ def load_column_specs(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnSp
     ).fetchall():
         names = {normalise_header(a) for a in aliases.split("|")} | {column}
         specs[shape].append(ColumnSpec(column, required.strip().lower(), tuple(sorted(names))))
+    try:
+        patterns = con.execute(
+            'select kind, "column", priority, pattern, otherwise from ref.column_patterns'
+        ).fetchall()
+    except duckdb.CatalogException:  # a reference folder without the table: aliases only
+        patterns = []
+    by_column = {(shape, spec.column): spec for shape, cols in specs.items() for spec in cols}
+    for shape, column, priority, pattern, otherwise in patterns:
+        spec = by_column.get((shape, column))
+        if spec is not None:
+            spec.patterns += ((int(priority), pattern, (otherwise or "").strip() or None),)
     return dict(specs)
 
 
@@ -82,25 +95,62 @@ def folder_shapes(specs: dict[str, list[ColumnSpec]]) -> dict[str, list[str]]:
     return dict(shapes)
 
 
+def pattern_match(key: str, specs: list[ColumnSpec]) -> tuple[str, str | None] | None:
+    """(column, otherwise) whose patterns (column_patterns.csv) name a header, or None.
+
+    The lowest priority number that matches decides: in 'U9 (Pengaduan)' the name (priority 1,
+    'pengaduan' -> u8) wins over the template number (priority 2, 'u9'). Two columns matching
+    at that priority ('Persyaratan dan prosedur') is no match: the header is reported unknown.
+    """
+    found: dict[int, dict[str, str | None]] = defaultdict(dict)
+    for spec in specs:
+        for priority, pattern, otherwise in spec.patterns:
+            if re.search(pattern, key):
+                found[priority][spec.column] = otherwise
+    if not found:
+        return None
+    best = found[min(found)]
+    return next(iter(best.items())) if len(best) == 1 else None
+
+
 def match_header(cells: list[str], specs: list[ColumnSpec]) -> tuple[dict[int, str], list[str]]:
-    """Map header cell positions to canonical columns; return (mapping, unmatched headers)."""
+    """Map header cell positions to canonical columns; return (mapping, unmatched headers).
+
+    Aliases first (an exact name), then, for the headers left, the patterns of
+    column_patterns.csv in header order; a pattern's column already taken gives its
+    `otherwise` column ('Pengaduan' beside a 'Penanganan pengaduan' column is the saran).
+    """
     lookup = {alias: spec.column for spec in specs for alias in spec.aliases}
     mapping: dict[int, str] = {}
-    unmatched: list[str] = []
+    unmatched: dict[int, str] = {}
+    keys = {i: normalise_header(cell) if cell is not None else "" for i, cell in enumerate(cells)}
     for i, cell in enumerate(cells):
-        key = normalise_header(cell) if cell is not None else ""
-        if not key:
+        if not keys[i]:
             continue
-        canonical = lookup.get(key)
+        canonical = lookup.get(keys[i])
         if canonical is None:
-            unmatched.append(str(cell))
+            unmatched[i] = str(cell)
         elif canonical in mapping.values():
             raise FileProblem(
                 f"kolom '{cell}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya"
             )
         else:
             mapping[i] = canonical
-    return mapping, unmatched
+    for i in list(unmatched):
+        found = pattern_match(keys[i], specs)
+        if found is None:
+            continue
+        canonical, otherwise = found
+        if canonical in mapping.values() and otherwise and otherwise not in mapping.values():
+            canonical = otherwise
+        if canonical in mapping.values():
+            raise FileProblem(
+                f"kolom '{cells[i]}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya "
+                "atau ganti judulnya"
+            )
+        mapping[i] = canonical
+        del unmatched[i]
+    return mapping, list(unmatched.values())
 
 
 def missing_required(mapping: dict[int, str], specs: list[ColumnSpec]) -> list[str]:

@@ -1,0 +1,123 @@
+"""Header shapes of real SKM exports, through `pantau validate` (docs/inbox.md, "Judul kolom").
+
+Fixture shapes, from their public descriptions:
+- the SKM template whose columns are `U1 (Persyaratan)` … `U9 (Pengaduan)`: the order of the
+  PermenPANRB 14/2017 example questionnaire, where question 8 is sarana and question 9 pengaduan
+  (e.g. https://pdfcoffee.com/permen-14-2017-okkk-pdf-free.html);
+- a Google Forms export: a `Timestamp`/`Cap waktu` column, then the nine questions of that
+  questionnaire as headers and their answer labels as values.
+"""
+from __future__ import annotations
+
+from helpers import ROSTER, write_inbox
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+def _validate(inbox):
+    result = runner.invoke(app, ["validate", "--inbox", str(inbox), "--as-of", "2026-11-28"])
+    return result
+
+
+def _counts(output: str, rel: str) -> list[str]:
+    line = next(l for l in output.splitlines() if l.startswith(rel))
+    return line.split()[2:6]
+
+
+TEMPLATE_HEADER = ("waktu,unit_layanan,jenis_layanan,U1 (Persyaratan),U2 (Prosedur),U3 (Waktu),U4 (Biaya),"
+                   "U5 (Produk),U6 (Kompetensi),U7 (Perilaku),U8 (Sarana),U9 (Pengaduan),Saran\n")
+
+
+def test_skm_template_u1_to_u9_with_names_in_brackets_loads_and_the_name_wins_over_the_number(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/template.csv": TEMPLATE_HEADER
+        + "2026-10-01 09:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,1,cepat\n"
+        + "2026-10-02 09:00,Kelurahan Pager,KTP,3,3,3,4,3,4,4,3,5,\n",
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    # read 2 = loaded 1 + quarantined 1: the 5 in 'U9 (Pengaduan)' is the u8 score (name wins)
+    assert _counts(result.output, "skm/template.csv") == ["2", "1", "1", "ya"]
+    assert "baris 3, kolom u8 = '5'" in result.output
+    assert "kolom tidak dikenal" not in result.output
+
+
+def test_a_pengaduan_column_in_the_u9_place_is_scored_and_saran_stays_saran(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/form.csv": (
+            "waktu,unit_layanan,jenis_layanan,Persyaratan,Prosedur,Waktu penyelesaian,Biaya/tarif,"
+            "Produk layanan,Kompetensi pelaksana,Perilaku pelaksana,Sarana dan prasarana,Pengaduan,Saran\n"
+            "2026-10-01 09:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,7,antrean panjang\n"
+        ),
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert _counts(result.output, "skm/form.csv") == ["1", "0", "1", "ya"]
+    assert "baris 2, kolom u8 = '7'" in result.output
+
+
+def test_pengaduan_beside_a_penanganan_pengaduan_column_is_the_saran(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/s.csv": (
+            "waktu,unit_layanan,jenis_layanan,u1,u2,u3,u4,u5,u6,u7,Penanganan pengaduan,u9,Pengaduan\n"
+            "2026-10-01 09:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3,loket tutup jam 12\n"
+        ),
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert _counts(result.output, "skm/s.csv") == ["1", "1", "0", "ya"]
+
+
+QUESTIONS = [
+    "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
+    "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
+    "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
+    "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
+    "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar "
+    "pelayanan dengan hasil yang diberikan?",
+    "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
+    "Bagaimana pendapat Saudara perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
+    "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
+    "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
+]
+
+
+def _quoted(cells):
+    return ",".join('"' + c + '"' for c in cells) + "\n"
+
+
+def test_google_forms_export_with_the_standard_questions_and_answer_labels(tmp_path):
+    header = ["Timestamp", "Unit layanan", "Jenis layanan", *[f"{i}. {q}" for i, q in enumerate(QUESTIONS, 1)],
+              "Saran dan masukan"]
+    good = ["13/10/2026 14:05:00", "Kelurahan Pager", "KTP", "Sangat sesuai", "Mudah", "Cepat", "Gratis",
+            "Sesuai", "Kompeten", "Sopan dan ramah", "Baik", "Dikelola dengan baik", "terima kasih"]
+    odd = ["14/10/2026 08:00:00", "Kelurahan Pager", "KTP", "Sangat sesuai", "Mudah", "Cepat", "Gratis",
+           "Sesuai", "Kompeten", "Sopan dan ramah", "Dikelola dengan baik", "Baik", ""]
+    write_inbox(tmp_path, {"pegawai/p.csv": ROSTER, "skm/google_forms.csv": _quoted(header) + _quoted(good) + _quoted(odd)})
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    # the second row swaps the sarana and pengaduan answers: labels of the wrong unsur are no score
+    assert _counts(result.output, "skm/google_forms.csv") == ["2", "1", "1", "ya"]
+    assert "baris 3, kolom u8 = 'Baik'" in result.output
+    assert "kolom tidak dikenal" not in result.output
+
+
+def test_cap_waktu_and_full_service_element_names(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/s.csv": (
+            "Cap waktu;Unit layanan;Jenis layanan;Persyaratan Pelayanan;Prosedur Pelayanan;Waktu Pelayanan;"
+            "Biaya/Tarif Pelayanan;Produk Pelayanan;Kompetensi Pelaksana Pelayanan;Perilaku Pelaksana Pelayanan;"
+            "Penanganan Pengaduan, Saran dan Masukan;Sarana dan Prasarana Pelayanan\n"
+            "13/10/2026 14:05:00;Kelurahan Pager;KTP;4;3;3;4;3;4;4;2;3\n"
+        ),
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert _counts(result.output, "skm/s.csv") == ["1", "1", "0", "ya"]
