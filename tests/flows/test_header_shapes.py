@@ -121,3 +121,50 @@ def test_cap_waktu_and_full_service_element_names(tmp_path):
     result = _validate(tmp_path)
     assert result.exit_code == 0, result.output
     assert _counts(result.output, "skm/s.csv") == ["1", "1", "0", "ya"]
+
+
+FORM_HEADER = "Timestamp,unit_layanan,jenis_layanan,u1,u2,u3,u4,u5,u6,u7,u8,u9\n"
+
+
+def test_dates_that_could_be_day_first_or_month_first_are_refused_not_guessed(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/forms.csv": FORM_HEADER
+        + "3/10/2026 14:05:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3\n"
+        + "5/10/2026 09:00:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3\n",
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 1, result.output
+    assert ("skm/forms.csv: tanggal di kolom 'Timestamp' (waktu) tidak pasti urutannya: "
+            "'3/10/2026 14:05:00' (baris 2)") in result.output
+
+
+def test_a_date_above_12_settles_the_order_and_month_first_files_are_named(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/day_first.csv": FORM_HEADER
+        + "3/10/2026 14:05:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3\n"
+        + "23/10/2026 09:00:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3\n",
+        "skm/month_first.csv": FORM_HEADER
+        + "10/3/2026 14:05:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3\n"
+        + "10/23/2026 09:00:00,Kelurahan Pager,KTP,4,3,3,4,3,4,4,2,3\n",
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 1, result.output
+    assert _counts(result.output, "skm/day_first.csv") == ["2", "2", "0", "ya"]
+    assert ("skm/month_first.csv: tanggal di kolom 'Timestamp' (waktu) ditulis bulan/hari/tahun "
+            "(angka kedua sampai 23), mis. '10/3/2026 14:05:00' (baris 2)") in result.output
+
+
+def test_an_attendance_recap_proven_month_first_is_refused(tmp_path):
+    # recaps are day-first by their software (date_columns.csv: day_first); a 13 in the second
+    # place proves this one month-first
+    from helpers import NIP_A
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "presensi/r.csv": "nip,tanggal,jam_masuk,jam_pulang,status\n"
+        f"{NIP_A},10/01/2026,07:31,16:00,H\n{NIP_A},10/13/2026,07:31,16:00,H\n",
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "presensi/r.csv: tanggal di kolom 'tanggal' (tanggal) ditulis bulan/hari/tahun (angka kedua sampai 13)" in result.output

@@ -211,3 +211,54 @@ def choose_shape(
             "tambahkan kolom itu atau daftarkan namanya di data/reference/column_aliases.csv"
         )
     return shape, line_no, mapping, unmatched
+
+
+NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(\s|$)"   # 3/10/2026, 03-10-2026 14:05
+
+
+def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict[int, str],
+                       header_cells: list[str], source_sql: str, line_sql: str) -> str | None:
+    """A message when a file's numeric dates cannot say whether they are day-first, else None.
+
+    The columns are those of ref.date_columns. A file whose dates never exceed 12 in the first
+    or second place ('3/10/2026' and '5/11/2026' only) could be 3 October or 10 March: where
+    the column's `undecided` is 'refuse' it is refused, never guessed ('day_first': the
+    column's source software writes day-first). A file whose second place exceeds 12 and first never does is
+    month-first ('10/13/2026', a Google Forms export in US format); dates are read day-first,
+    so it is refused too, naming the order it has.
+    """
+    try:
+        wanted = dict(con.execute(
+            'select "column", lower(trim(undecided)) from ref.date_columns where kind = ?', [shape]).fetchall())
+    except duckdb.CatalogException:
+        return None
+    for pos, column in sorted(mapping.items()):
+        if column not in wanted:
+            continue
+        cell = f"t.c{pos}"
+        a, b = (f"try_cast(regexp_extract({cell}, '{NUMERIC_DATE}', {g}) as integer)" for g in (1, 2))
+        stats = con.execute(
+            f"select count(*), max({a}), max({b}), count(*) filter (where {a} <> {b}), "
+            f"arg_min({cell}, {line_sql}), min({line_sql}) "
+            f"from {source_sql} where regexp_matches({cell}, '{NUMERIC_DATE}')"
+        ).fetchone()
+        n, max_a, max_b, differ, example, line = stats
+        if not n or not differ or (max_a > 12 and max_b <= 12):
+            continue
+        name = header_cells[pos] if pos < len(header_cells) else column
+        if max_a <= 12 and max_b <= 12:
+            if wanted[column] != "refuse":   # 'day_first': the column's source writes day-first
+                continue
+            return (
+                f"tanggal di kolom '{name}' ({column}) tidak pasti urutannya: '{example.strip()}' (baris {line}) bisa "
+                "hari/bulan atau bulan/hari, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
+                "memastikannya; tanggal tidak ditebak. Ekspor ulang dengan format tahun-bulan-tanggal "
+                "(mis. 2026-10-03) atau dengan nama bulan (3 Oktober 2026)"
+            )
+        if max_a <= 12:
+            return (
+                f"tanggal di kolom '{name}' ({column}) ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
+                f"mis. '{example.strip()}' (baris {line}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
+                "format tahun-bulan-tanggal (mis. 2026-10-03) atau atur lokal formulir ke Indonesia"
+            )
+    return None

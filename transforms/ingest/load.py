@@ -10,7 +10,8 @@ import duckdb
 from transforms.warehouse import one, scalar
 from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
-from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
+from transforms.ingest.headers import (ColumnSpec, date_order_problem, folder_shapes, load_column_specs,
+                                       load_personal_columns)
 from transforms.ingest.records import FileProblem, FileReport
 from transforms.ingest.xlsx import _is_xlsx, load_xlsx
 
@@ -158,6 +159,9 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         columns = {header_cells[pos]: canonical for pos, canonical in mapping.items()}
         rejects = meta["rejects"]
         private = meta.get("personal", [])
+        dates = date_order_problem(con, shape, mapping, header_cells, read.source_sql, read.line_sql)
+        if dates:
+            return _file_error(con, report, file_id, dates)
         con.execute("begin transaction")
         try:
             empty, loaded = _insert_raw(con, shape, specs, file_id, mapping, read.source_sql, read.line_sql)
