@@ -168,3 +168,21 @@ def test_an_attendance_recap_proven_month_first_is_refused(tmp_path):
     result = _validate(tmp_path)
     assert result.exit_code == 1, result.output
     assert "presensi/r.csv: tanggal di kolom 'tanggal' (tanggal) ditulis bulan/hari/tahun (angka kedua sampai 13)" in result.output
+
+
+def test_skp_directions_written_indikator_positif_and_positif_naik_baik_are_directions(tmp_path):
+    from helpers import NIP_A
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skp/skp.csv": "nip;periode;rhk;indikator;target;realisasi;arah\n"
+        f"{NIP_A};2026-10;Layanan surat;Surat selesai;100;90;Indikator Positif\n"
+        f"{NIP_A};2026-10;Layanan surat;Keluhan;5;3;Indikator Negatif\n"
+        f"{NIP_A};2026-10;Layanan surat;Warga terlayani;50;55;Positif (naik = baik)\n"
+        f"{NIP_A};2026-10;Layanan surat;Antrean;10;8;Negatif (turun = baik)\n"
+        f"{NIP_A};2026-10;Layanan surat;Arsip;10;8;sedang\n",
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    # read 5 = loaded 4 + quarantined 1: only 'sedang' names no direction
+    assert _counts(result.output, "skp/skp.csv") == ["5", "4", "1", "ya"]
+    assert "baris 6, kolom arah = 'sedang'" in result.output
