@@ -186,3 +186,53 @@ def test_skp_directions_written_indikator_positif_and_positif_naik_baik_are_dire
     # read 5 = loaded 4 + quarantined 1: only 'sedang' names no direction
     assert _counts(result.output, "skp/skp.csv") == ["5", "4", "1", "ya"]
     assert "baris 6, kolom arah = 'sedang'" in result.output
+
+
+NO_UNIT_HEADER = "waktu,jenis_layanan,u1,u2,u3,u4,u5,u6,u7,u8,u9\n"
+NO_UNIT_ROW = "2026-10-01 09:00,KTP,4,3,3,4,3,4,4,2,3\n"
+
+
+def test_one_file_per_unit_takes_the_unit_from_the_file_name_and_says_so(tmp_path):
+    write_inbox(tmp_path, {"pegawai/p.csv": ROSTER, "skm/skm_kel_pager_2026-10.csv": NO_UNIT_HEADER + NO_UNIT_ROW * 2})
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert _counts(result.output, "skm/skm_kel_pager_2026-10.csv") == ["2", "2", "0", "ya"]
+    assert ("kolom unit_layanan tidak ada; unit diambil dari nama berkas 'skm_kel_pager_2026-10': "
+            "Kantor Kelurahan Pager (kata 'Kel. Pager')") in result.output
+
+
+def test_the_unit_from_a_title_line_or_a_sheet_name(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kel. Bukit Sua"
+    ws.append(NO_UNIT_HEADER.strip().split(","))
+    ws.append(NO_UNIT_ROW.strip().split(","))
+    (tmp_path / "skm").mkdir(parents=True)
+    wb.save(tmp_path / "skm" / "survei_oktober.xlsx")
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/rekap_survei.csv": "Survei Kepuasan Masyarakat Kelurahan Panjehang Oktober 2026\n" + NO_UNIT_HEADER + NO_UNIT_ROW,
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "unit diambil dari nama lembar 'Kel. Bukit Sua': Kantor Kelurahan Bukit Sua" in result.output
+    assert ("unit diambil dari judul 'Survei Kepuasan Masyarakat Kelurahan Panjehang Oktober 2026': "
+            "Kantor Kelurahan Panjehang") in result.output
+    assert _counts(result.output, "skm/survei_oktober.xlsx") == ["1", "1", "0", "ya"]
+
+
+def test_a_file_name_naming_two_units_or_none_is_refused(tmp_path):
+    write_inbox(tmp_path, {
+        "pegawai/p.csv": ROSTER,
+        "skm/skm_pager_panjehang.csv": NO_UNIT_HEADER + NO_UNIT_ROW,
+        "skm/skm_oktober.csv": NO_UNIT_HEADER + NO_UNIT_ROW,
+    })
+    result = _validate(tmp_path)
+    assert result.exit_code == 1, result.output
+    assert ("skm/skm_pager_panjehang.csv: kolom unit_layanan tidak ada dan nama berkas 'skm_pager_panjehang' menyebut "
+            "lebih dari satu unit: Kantor Kelurahan Pager ('Pager'), Kantor Kelurahan Panjehang ('Panjehang')") in result.output
+    assert ("skm/skm_oktober.csv: kolom wajib tidak ada: unit_layanan, dan unitnya tidak dapat diambil dari "
+            "nama berkas 'skm_oktober'") in result.output
+

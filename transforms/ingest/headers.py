@@ -24,6 +24,7 @@ class ColumnSpec:
     aliases: tuple[str, ...]
     # (priority, regex, otherwise) from column_patterns.csv: tried on a header no alias names
     patterns: tuple[tuple[int, str, str | None], ...] = ()
+    from_name: bool = False  # may come from the file/sheet name or title (unit_from_name.csv)
 
 
 def normalise_header(text: str) -> str:
@@ -51,6 +52,12 @@ def load_column_specs(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnSp
         spec = by_column.get((shape, column))
         if spec is not None:
             spec.patterns += ((int(priority), pattern, (otherwise or "").strip() or None),)
+    try:
+        for shape, column in con.execute('select kind, "column" from ref.unit_from_name').fetchall():
+            if (shape, column) in by_column:
+                by_column[(shape, column)].from_name = True
+    except duckdb.CatalogException:
+        pass
     return dict(specs)
 
 
@@ -155,7 +162,7 @@ def match_header(cells: list[str], specs: list[ColumnSpec]) -> tuple[dict[int, s
 
 def missing_required(mapping: dict[int, str], specs: list[ColumnSpec]) -> list[str]:
     present = set(mapping.values())
-    missing = [s.column for s in specs if s.required == "true" and s.column not in present]
+    missing = [s.column for s in specs if s.required == "true" and s.column not in present and not s.from_name]
     groups: dict[str, list[str]] = defaultdict(list)
     for s in specs:
         if s.required.startswith("any:"):
@@ -262,3 +269,4 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
                 "format tahun-bulan-tanggal (mis. 2026-10-03) atau atur lokal formulir ke Indonesia"
             )
     return None
+

@@ -32,4 +32,5 @@ class ReadResult:
     header_line: int              # the line (CSV) or sheet row (XLSX) holding the header
     source_sql: str
     line_sql: str
-    meta: dict = field(default_factory=dict)   # delimiter, header_cells, personal, rejects, warnings, encoding
+    meta: dict = field(default_factory=dict)   # delimiter, header_cells, personal, rejects, warnings, encoding, title
+    sheet: str | None = None      # the XLSX sheet read (a unit may be named by it)
