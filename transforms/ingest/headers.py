@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -209,13 +210,14 @@ def choose_shape(
         expected = ", ".join(s.column for shape in candidates for s in specs[shape] if s.required != "false")
         raise FileProblem(
             f"tidak ditemukan baris judul kolom di {HEADER_SCAN_LINES} baris pertama; "
-            f"folder {folder}/ mengharapkan kolom: {expected}"
+            f"folder {folder}/ mengharapkan kolom: {expected}" + header_suggestions(rows, candidates, specs)
         )
     _, shape, line_no, mapping, unmatched, missing = first
     if missing:
         raise FileProblem(
             f"kolom wajib tidak ada: {', '.join(missing)} (judul kolom di baris {line_no}); "
             "tambahkan kolom itu atau daftarkan namanya di data/reference/column_aliases.csv"
+            + missing_suggestions(unmatched, missing, shape, specs[shape])
         )
     return shape, line_no, mapping, unmatched
 
@@ -270,3 +272,44 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
             )
     return None
 
+
+SUGGEST_CUTOFF = 0.6   # difflib ratio below which a header is not offered as an alias
+
+
+def header_suggestions(rows: list[tuple[int, list[str]]], shapes: list[str], specs: dict[str, list[ColumnSpec]]) -> str:
+    """For a file whose header is not recognised: the headers seen (the widest of the first rows),
+    the closest canonical column of each (difflib on the normalised names and aliases) and the
+    alias to add to data/reference/column_aliases.csv."""
+    widest = max(rows, key=lambda r: sum(1 for c in r[1] if c not in (None, "")), default=None)
+    cells = [str(c) for c in widest[1] if c not in (None, "")] if widest else []
+    if not cells:
+        return ""
+    names = {}  # normalised alias -> (shape, column)
+    for shape in shapes:
+        for spec in specs[shape]:
+            for alias in spec.aliases:
+                names.setdefault(alias, (shape, spec.column))
+    lines = []
+    for cell in cells:
+        key = normalise_header(cell)
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=SUGGEST_CUTOFF) if key else []
+        if close and close[0] != key:
+            shape, column = names[close[0]]
+            lines.append(f"'{cell}' mirip kolom {column} ('{close[0]}'): tambahkan |{key} di akhir kolom aliases "
+                         f"baris {shape},{column},… di data/reference/column_aliases.csv")
+    seen = f"; judul kolom yang terbaca (baris {widest[0]}): {', '.join(cells)}"
+    return seen + ("; " + "; ".join(lines) if lines else "; tidak ada yang mirip kolom yang dikenal")
+
+
+def missing_suggestions(unmatched: list[str], missing: list[str], shape: str, specs: list[ColumnSpec]) -> str:
+    """For each missing column, the unrecognised header closest to its names (difflib) and the alias to add."""
+    by_column = {spec.column: spec for spec in specs}
+    keys = {normalise_header(h): h for h in unmatched if normalise_header(h)}
+    lines = []
+    for column in (c for group in missing for c in group.split(" atau ")):
+        best = max(((difflib.SequenceMatcher(None, key, alias).ratio(), key) for key in keys
+                    for alias in by_column[column].aliases), default=(0.0, ""))
+        if best[0] >= SUGGEST_CUTOFF:
+            lines.append(f"'{keys[best[1]]}' mirip kolom {column}: tambahkan |{best[1]} di akhir kolom aliases "
+                         f"baris {shape},{column},…")
+    return ("; " + "; ".join(lines)) if lines else ""
