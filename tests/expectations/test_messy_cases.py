@@ -237,7 +237,7 @@ def test_form_export_with_u9_before_u8_is_mapped_by_header_name(inbox):
     # 'Ada tetapi tidak berfungsi' / 1
     assert ib.staged("stg_skm", "unit_slug, tanggal, u8, u9, saran", "skm/form_google.csv") == [
         (2, "kelurahan-pager", date(2026, 10, 6), 2, 4, "Kursi ruang tunggu kurang"),
-        (3, "kelurahan-pager", date(2026, 10, 6), 1, 3, None),
+        (3, "kelurahan-pager", date(2026, 10, 16), 1, 3, None),
     ]
 
 

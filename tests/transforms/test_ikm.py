@@ -516,3 +516,16 @@ def test_same_inputs_give_identical_metrics(skm):
     build(skm, "marts.metrics_skm")
     assert rows(skm, "select * from marts.metrics_skm order by metric_id") == first
     assert not any(isinstance(v, float) and math.isnan(v) for r in first for v in r)
+
+
+def test_education_written_s_1_s_2_d_iii_counts_in_the_standard_categories(skm):
+    # forms write 'S-1', 'Strata 2', 'D-III' (skm_profile_labels.csv aliases), not categories of their own
+    given(skm, "staging.stg_skm", [
+        response([3] * 9, pendidikan="S-1"), response([3] * 9, pendidikan="S1"),
+        response([3] * 9, pendidikan="S-2"), response([3] * 9, pendidikan="Strata 2"),
+        response([3] * 9, pendidikan="D-III"), response([3] * 9, pendidikan="D3"),
+    ])
+    build(skm, "marts.skm_respondent_profile")
+    assert rows(skm, "select kategori, respondents from marts.skm_respondent_profile where scope = 'unit' "
+                     "and period = '2026-10' and dimensi = 'pendidikan' order by urutan") == [
+        ("d1-d3", 2), ("s1", 2), ("s2", 2)]

@@ -386,6 +386,7 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
         rejects = [(line, err, REDACTED_LINE) for line, err, _ in rejects]
     meta = {"delimiter": delimiter, "header_cells": header_cells, "personal": private,
             "extra_empty": empty_rejects,
+            "title": " ".join(t for n, t in head if n < header_line and t),
             "rejects": [(line, f"{err}", text) for line, err, text in rejects]}
     return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_line, source, line_sql, meta)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ class ColumnSpec:
     column: str
     required: str          # "true", "false" or "any:<group>" (at least one of the group)
     aliases: tuple[str, ...]
+    # (priority, regex, otherwise) from column_patterns.csv: tried on a header no alias names
+    patterns: tuple[tuple[int, str, str | None], ...] = ()
+    from_name: bool = False  # may come from the file/sheet name or title (unit_from_name.csv)
 
 
 def normalise_header(text: str) -> str:
@@ -38,6 +42,23 @@ def load_column_specs(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnSp
     ).fetchall():
         names = {normalise_header(a) for a in aliases.split("|")} | {column}
         specs[shape].append(ColumnSpec(column, required.strip().lower(), tuple(sorted(names))))
+    try:
+        patterns = con.execute(
+            'select kind, "column", priority, pattern, otherwise from ref.column_patterns'
+        ).fetchall()
+    except duckdb.CatalogException:  # a reference folder without the table: aliases only
+        patterns = []
+    by_column = {(shape, spec.column): spec for shape, cols in specs.items() for spec in cols}
+    for shape, column, priority, pattern, otherwise in patterns:
+        spec = by_column.get((shape, column))
+        if spec is not None:
+            spec.patterns += ((int(priority), pattern, (otherwise or "").strip() or None),)
+    try:
+        for shape, column in con.execute('select kind, "column" from ref.unit_from_name').fetchall():
+            if (shape, column) in by_column:
+                by_column[(shape, column)].from_name = True
+    except duckdb.CatalogException:
+        pass
     return dict(specs)
 
 
@@ -82,30 +103,67 @@ def folder_shapes(specs: dict[str, list[ColumnSpec]]) -> dict[str, list[str]]:
     return dict(shapes)
 
 
+def pattern_match(key: str, specs: list[ColumnSpec]) -> tuple[str, str | None] | None:
+    """(column, otherwise) whose patterns (column_patterns.csv) name a header, or None.
+
+    The lowest priority number that matches decides: in 'U9 (Pengaduan)' the name (priority 1,
+    'pengaduan' -> u8) wins over the template number (priority 2, 'u9'). Two columns matching
+    at that priority ('Persyaratan dan prosedur') is no match: the header is reported unknown.
+    """
+    found: dict[int, dict[str, str | None]] = defaultdict(dict)
+    for spec in specs:
+        for priority, pattern, otherwise in spec.patterns:
+            if re.search(pattern, key):
+                found[priority][spec.column] = otherwise
+    if not found:
+        return None
+    best = found[min(found)]
+    return next(iter(best.items())) if len(best) == 1 else None
+
+
 def match_header(cells: list[str], specs: list[ColumnSpec]) -> tuple[dict[int, str], list[str]]:
-    """Map header cell positions to canonical columns; return (mapping, unmatched headers)."""
+    """Map header cell positions to canonical columns; return (mapping, unmatched headers).
+
+    Aliases first (an exact name), then, for the headers left, the patterns of
+    column_patterns.csv in header order; a pattern's column already taken gives its
+    `otherwise` column ('Pengaduan' beside a 'Penanganan pengaduan' column is the saran).
+    """
     lookup = {alias: spec.column for spec in specs for alias in spec.aliases}
     mapping: dict[int, str] = {}
-    unmatched: list[str] = []
+    unmatched: dict[int, str] = {}
+    keys = {i: normalise_header(cell) if cell is not None else "" for i, cell in enumerate(cells)}
     for i, cell in enumerate(cells):
-        key = normalise_header(cell) if cell is not None else ""
-        if not key:
+        if not keys[i]:
             continue
-        canonical = lookup.get(key)
+        canonical = lookup.get(keys[i])
         if canonical is None:
-            unmatched.append(str(cell))
+            unmatched[i] = str(cell)
         elif canonical in mapping.values():
             raise FileProblem(
                 f"kolom '{cell}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya"
             )
         else:
             mapping[i] = canonical
-    return mapping, unmatched
+    for i in list(unmatched):
+        found = pattern_match(keys[i], specs)
+        if found is None:
+            continue
+        canonical, otherwise = found
+        if canonical in mapping.values() and otherwise and otherwise not in mapping.values():
+            canonical = otherwise
+        if canonical in mapping.values():
+            raise FileProblem(
+                f"kolom '{cells[i]}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya "
+                "atau ganti judulnya"
+            )
+        mapping[i] = canonical
+        del unmatched[i]
+    return mapping, list(unmatched.values())
 
 
 def missing_required(mapping: dict[int, str], specs: list[ColumnSpec]) -> list[str]:
     present = set(mapping.values())
-    missing = [s.column for s in specs if s.required == "true" and s.column not in present]
+    missing = [s.column for s in specs if s.required == "true" and s.column not in present and not s.from_name]
     groups: dict[str, list[str]] = defaultdict(list)
     for s in specs:
         if s.required.startswith("any:"):
@@ -152,12 +210,106 @@ def choose_shape(
         expected = ", ".join(s.column for shape in candidates for s in specs[shape] if s.required != "false")
         raise FileProblem(
             f"tidak ditemukan baris judul kolom di {HEADER_SCAN_LINES} baris pertama; "
-            f"folder {folder}/ mengharapkan kolom: {expected}"
+            f"folder {folder}/ mengharapkan kolom: {expected}" + header_suggestions(rows, candidates, specs)
         )
     _, shape, line_no, mapping, unmatched, missing = first
     if missing:
         raise FileProblem(
             f"kolom wajib tidak ada: {', '.join(missing)} (judul kolom di baris {line_no}); "
             "tambahkan kolom itu atau daftarkan namanya di data/reference/column_aliases.csv"
+            + missing_suggestions(unmatched, missing, shape, specs[shape])
         )
     return shape, line_no, mapping, unmatched
+
+
+NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(\s|$)"   # 3/10/2026, 03-10-2026 14:05
+
+
+def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict[int, str],
+                       header_cells: list[str], source_sql: str, line_sql: str) -> str | None:
+    """A message when a file's numeric dates cannot say whether they are day-first, else None.
+
+    The columns are those of ref.date_columns. A file whose dates never exceed 12 in the first
+    or second place ('3/10/2026' and '5/11/2026' only) could be 3 October or 10 March: where
+    the column's `undecided` is 'refuse' it is refused, never guessed ('day_first': the
+    column's source software writes day-first). A file whose second place exceeds 12 and first never does is
+    month-first ('10/13/2026', a Google Forms export in US format); dates are read day-first,
+    so it is refused too, naming the order it has.
+    """
+    try:
+        wanted = dict(con.execute(
+            'select "column", lower(trim(undecided)) from ref.date_columns where kind = ?', [shape]).fetchall())
+    except duckdb.CatalogException:
+        return None
+    for pos, column in sorted(mapping.items()):
+        if column not in wanted:
+            continue
+        cell = f"t.c{pos}"
+        a, b = (f"try_cast(regexp_extract({cell}, '{NUMERIC_DATE}', {g}) as integer)" for g in (1, 2))
+        stats = con.execute(
+            f"select count(*), max({a}), max({b}), count(*) filter (where {a} <> {b}), "
+            f"arg_min({cell}, {line_sql}), min({line_sql}) "
+            f"from {source_sql} where regexp_matches({cell}, '{NUMERIC_DATE}')"
+        ).fetchone()
+        n, max_a, max_b, differ, example, line = stats
+        if not n or not differ or (max_a > 12 and max_b <= 12):
+            continue
+        name = header_cells[pos] if pos < len(header_cells) else column
+        if max_a <= 12 and max_b <= 12:
+            if wanted[column] != "refuse":   # 'day_first': the column's source writes day-first
+                continue
+            return (
+                f"tanggal di kolom '{name}' ({column}) tidak pasti urutannya: '{example.strip()}' (baris {line}) bisa "
+                "hari/bulan atau bulan/hari, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
+                "memastikannya; tanggal tidak ditebak. Ekspor ulang dengan format tahun-bulan-tanggal "
+                "(mis. 2026-10-03) atau dengan nama bulan (3 Oktober 2026)"
+            )
+        if max_a <= 12:
+            return (
+                f"tanggal di kolom '{name}' ({column}) ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
+                f"mis. '{example.strip()}' (baris {line}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
+                "format tahun-bulan-tanggal (mis. 2026-10-03) atau atur lokal formulir ke Indonesia"
+            )
+    return None
+
+
+SUGGEST_CUTOFF = 0.6   # difflib ratio below which a header is not offered as an alias
+
+
+def header_suggestions(rows: list[tuple[int, list[str]]], shapes: list[str], specs: dict[str, list[ColumnSpec]]) -> str:
+    """For a file whose header is not recognised: the headers seen (the widest of the first rows),
+    the closest canonical column of each (difflib on the normalised names and aliases) and the
+    alias to add to data/reference/column_aliases.csv."""
+    widest = max(rows, key=lambda r: sum(1 for c in r[1] if c not in (None, "")), default=None)
+    cells = [str(c) for c in widest[1] if c not in (None, "")] if widest else []
+    if not cells:
+        return ""
+    names = {}  # normalised alias -> (shape, column)
+    for shape in shapes:
+        for spec in specs[shape]:
+            for alias in spec.aliases:
+                names.setdefault(alias, (shape, spec.column))
+    lines = []
+    for cell in cells:
+        key = normalise_header(cell)
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=SUGGEST_CUTOFF) if key else []
+        if close and close[0] != key:
+            shape, column = names[close[0]]
+            lines.append(f"'{cell}' mirip kolom {column} ('{close[0]}'): tambahkan |{key} di akhir kolom aliases "
+                         f"baris {shape},{column},… di data/reference/column_aliases.csv")
+    seen = f"; judul kolom yang terbaca (baris {widest[0]}): {', '.join(cells)}"
+    return seen + ("; " + "; ".join(lines) if lines else "; tidak ada yang mirip kolom yang dikenal")
+
+
+def missing_suggestions(unmatched: list[str], missing: list[str], shape: str, specs: list[ColumnSpec]) -> str:
+    """For each missing column, the unrecognised header closest to its names (difflib) and the alias to add."""
+    by_column = {spec.column: spec for spec in specs}
+    keys = {normalise_header(h): h for h in unmatched if normalise_header(h)}
+    lines = []
+    for column in (c for group in missing for c in group.split(" atau ")):
+        best = max(((difflib.SequenceMatcher(None, key, alias).ratio(), key) for key in keys
+                    for alias in by_column[column].aliases), default=(0.0, ""))
+        if best[0] >= SUGGEST_CUTOFF:
+            lines.append(f"'{keys[best[1]]}' mirip kolom {column}: tambahkan |{best[1]} di akhir kolom aliases "
+                         f"baris {shape},{column},…")
+    return ("; " + "; ".join(lines)) if lines else ""

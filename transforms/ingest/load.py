@@ -11,8 +11,10 @@ from transforms.warehouse import one, scalar
 from transforms.ingest.attlog import is_attlog, layout, load_attlog
 from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
-from transforms.ingest.headers import ColumnSpec, folder_shapes, load_column_specs, load_personal_columns
+from transforms.ingest.headers import (ColumnSpec, date_order_problem, folder_shapes, load_column_specs,
+                                       load_personal_columns)
 from transforms.ingest.records import FileProblem, FileReport
+from transforms.ingest.units import name_filled_column, unit_from_names
 from transforms.ingest.withdraw import withdraw_vanished
 from transforms.ingest.xlsx import _is_xls, _is_xlsx, load_xls, load_xlsx
 
@@ -171,10 +173,23 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         columns = {header_cells[pos]: canonical for pos, canonical in mapping.items()}
         rejects = meta["rejects"]
         private = meta.get("personal", [])
+        dates = date_order_problem(con, shape, mapping, header_cells, read.source_sql, read.line_sql)
+        if dates:
+            return _file_error(con, report, file_id, dates)
+        unit_column, unit = name_filled_column(con, shape), None
+        if unit_column and unit_column not in mapping.values():
+            try:
+                unit, said = unit_from_names(con, [("nama berkas", path.stem), ("nama lembar", read.sheet),
+                                                   ("judul", meta.get("title"))], unit_column)
+            except FileProblem as exc:
+                return _file_error(con, report, file_id, str(exc))
+            meta.setdefault("warnings", []).append(said)
         con.execute("begin transaction")
         try:
             empty, loaded = _insert_raw(con, shape, specs, file_id, mapping, read.source_sql, read.line_sql)
             empty += meta.get("extra_empty", 0)
+            if unit is not None:
+                con.execute(f'update raw.{shape} set "{unit_column}" = ? where _file_id = ?', [unit, file_id])
             if rejects:
                 con.executemany("insert into raw._rejects values (?, ?, ?, ?)", [[file_id, *r] for r in rejects])
             rows_read = loaded + len(rejects)

@@ -32,5 +32,5 @@ class ReadResult:
     header_line: int              # the line (CSV) or sheet row (XLSX) holding the header
     source_sql: str
     line_sql: str
-    meta: dict = field(default_factory=dict)   # delimiter, header_cells, personal, rejects, warnings, encoding
-    sheet: str | None = None      # XLSX/XLS: the name of the sheet read (None for CSV)
+    meta: dict = field(default_factory=dict)   # delimiter, header_cells, personal, rejects, warnings, encoding, title
+    sheet: str | None = None      # XLSX/XLS: the name of the sheet read (None for CSV); a unit may be named by it

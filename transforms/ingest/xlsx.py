@@ -245,7 +245,9 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
     if formula_text:
         warnings.append(f"{formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
     meta = {"delimiter": None, "encoding": None, "header_cells": header_cells, "rejects": [],
-            "personal": private, "extra_empty": 0, "warnings": warnings}
+            "personal": private, "extra_empty": 0, "warnings": warnings,
+            # the text above the header: a unit may be named there (transforms/ingest/units.py)
+            "title": " ".join(str(c) for n, cells in filled if n < header_row for c in cells if c not in (None, ""))}
     return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_row, "_ingest_tmp t", "t.line",
                       meta, sheet=sheet_name)
 
