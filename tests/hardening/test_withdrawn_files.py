@@ -79,3 +79,16 @@ def test_a_removed_file_is_withdrawn_and_an_archived_batch_stops_the_run(tmp_pat
                                  [archived])} == {"withdrawn"}
     assert _query(tmp_path, "select count(*) from staging.stg_presensi_recap "
                             "where strftime(tanggal, '%Y-%m') in ('2026-08', '2026-09')") == [(0,)]
+
+
+def test_every_shape_says_its_month_through_a_column_its_staging_model_has():
+    """withdraw.PERIOD_OF names a staging column per shape; a wrong name would break every run
+    that withdraws a file of that shape."""
+    import re
+
+    from transforms.ingest.withdraw import PERIOD_OF
+
+    for shape, (table, expr) in PERIOD_OF.items():
+        sql = (ROOT / "transforms" / "staging" / f"{table.split('.')[1]}.sql").read_text(encoding="utf-8")
+        column = re.search(r"\((\w+)", expr).group(1) if "(" in expr else expr
+        assert re.search(rf"\bas {column}\b", sql), (shape, column)

@@ -18,8 +18,8 @@ PERIOD_OF = {
     "presensi_recap": ("staging.stg_presensi_recap", "strftime(tanggal, '%Y-%m')"),
     "presensi_scan": ("staging.stg_presensi_scan", "strftime(tanggal, '%Y-%m')"),
     "skm": ("staging.stg_skm", "strftime(tanggal, '%Y-%m')"),
-    "skp": ("staging.stg_skp", "period"),
-    "layanan": ("staging.stg_layanan", "period"),
+    "skp": ("staging.stg_skp", "periode"),
+    "layanan": ("staging.stg_layanan", "periode"),
 }
 
 
