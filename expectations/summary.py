@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import duckdb
 
 from expectations.validate import SHAPES
+from transforms.ingest.records import line_ref_sql
 
 
 @dataclass
@@ -53,10 +54,12 @@ def record_counts(con: duckdb.DuckDBPyConnection, counts: list[FileCounts]) -> N
 
 
 def quarantine_by_reason(con: duckdb.DuckDBPyConnection, table: str = "quarantine.rows", examples: int = 5):
-    """[(path, rule, message, count, [(row, column, value), ...])] ordered by path and count."""
+    """[(path, rule, message, count, [(row, column, value), ...])] ordered by path and count; a row is
+    where a person finds it: its line, or its sheet and row of a workbook ('Oktober!12')."""
+    where = line_ref_sql('q."row"', "f.sheets")
     return con.execute(f"""
         select f.path, q.rule, q.message, count(*) as n,
-               list(struct_pack(r := q."row", c := q."column", v := q.value) order by q."row")[1:{examples}]
+               list(struct_pack(r := {where}, c := q."column", v := q.value) order by q."row")[1:{examples}]
         from {table} q join lineage.files f using (file_id)
         group by f.path, q.rule, q.message
         order by f.path, n desc, q.rule

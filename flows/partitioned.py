@@ -303,7 +303,8 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
         elif current and current[1] == sha:   # the same content judged again
             file_id = current[0]
             con.execute("""update lineage.files f set shape = p.shape, delimiter = p.delimiter, header_row = p.header_row,
-                               columns = p.columns, ignored_columns = p.ignored_columns, rows_read = p.rows_read,
+                               columns = p.columns, ignored_columns = p.ignored_columns, sheets = p.sheets,
+                               rows_read = p.rows_read,
                                rows_empty = p.rows_empty, status = p.status, error = p.error, last_run_id = ?
                            from _pfiles p where f.file_id = ? and p.period = ? and p.office = ? and p.file_id = ?""",
                         [run_id, file_id, *where])

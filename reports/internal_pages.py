@@ -16,6 +16,7 @@ from markupsafe import Markup
 from reports import charts
 from reports.data import Report, load_metrics, rows, table_exists
 from reports.fmt import (Metric, angka, bulan, num_html, periode_html, sumber_html, tanggal_html, teks_html)
+from transforms.ingest.records import line_ref_sql
 from transforms.publish import periods_published_by
 
 QUARANTINE_LIMIT = 5000
@@ -225,16 +226,22 @@ def karantina(people: People) -> dict:
     if table_exists(con, "quarantine.rows"):
         total = con.execute("""select count(*) from quarantine.rows q left join lineage.files f using (file_id)
                                where coalesce(f.status, '') <> 'superseded'""").fetchall()[0][0]
-        for r in rows(con, f"""select q.file_id, f.path, q."row", q.shape, q."column", q.value, q.rule, q.message
+        for r in rows(con, f"""select q.file_id, f.path, {line_ref_sql('q."row"', 'f.sheets')} as line, q.shape,
+                                      q."column", q.value, q.rule, q.message
                                from quarantine.rows q left join lineage.files f using (file_id)
                                where coalesce(f.status, '') <> 'superseded'
                                order by f.path, q."row", q.rule limit {QUARANTINE_LIMIT}"""):
             found.append([teks_html(r["path"] or r["file_id"], "berkas"),
-                          sumber_html(r["row"], f"{r['path']}:{r['row']}"), r["shape"] or "", r["column"] or "",
+                          _row_cell(r["path"], r["line"]), r["shape"] or "", r["column"] or "",
                           teks_html(r["value"] or "", "nilai"), teks_html(r["rule"], "aturan"),
                           teks_html(r["message"] or "", "alasan")])
     return {**common(people, "Internal: baris yang dikarantina", "internal-karantina"),
             "rows": found, "total": total, "limit": QUARANTINE_LIMIT}
+
+
+def _row_cell(path: str | None, line: str) -> Markup:
+    """A CSV line is a number from lineage; a workbook's sheet and row ('Oktober!12') is text."""
+    return sumber_html(int(line), f"{path}:{line}") if line.isdigit() else teks_html(line, "baris")
 
 
 def asn_page(people: People, a: dict) -> dict:

@@ -48,6 +48,16 @@ create or replace macro nip_lahir(n) as
 create or replace macro nip_tmt(n) as
     case when regexp_full_match(n, '\d{18}') then try_strptime(substr(n, 9, 6) || '01', '%Y%m%d')::date end;
 
+-- a NIP that Excel kept as a number ('1.97701302004072E+17', '1,97701302004072E+17' or, saved as
+-- CSV, '197701302004072000': 15 significant digits; rule nip_excel_number) -> that number; else NULL
+create or replace macro excel_number_nip(n) as case
+    when regexp_full_match(trim(n), '\d{15}0{3}') then trim(n)::hugeint
+    when regexp_full_match(trim(n), '(\d)[.,](\d{1,14})[eE]\+?(\d+)')
+         and regexp_extract(trim(n), '[eE]\+?(\d+)$', 1)::integer = 17 then
+        (regexp_replace(regexp_extract(trim(n), '^([^eE]+)', 1), '[.,]', '')
+         || repeat('0', 18 - length(regexp_replace(regexp_extract(trim(n), '^([^eE]+)', 1), '[.,]', ''))))::hugeint
+end;
+
 -- lower case, single spaces: how vocabularies (labels, aliases) are compared
 create or replace macro norm_text(s) as lower(regexp_replace(trim(s), '\s+', ' ', 'g'));
 

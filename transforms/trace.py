@@ -37,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.ingest.records import locate, sheet_label
 from transforms.lineage import model_chain, recorded_models, reference_versions
 from transforms.models import discover_models
 from transforms.reference import DEFAULT_REFERENCE_DIR
@@ -227,7 +228,7 @@ def resolve_evidence(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]
         return {}
     file_ids = sorted({f for f, _ in pairs})
     files = {r[0]: r for r in con.execute(
-        "select file_id, path, shape, sha256, status from lineage.files where list_contains(?, file_id)",
+        "select file_id, path, shape, sha256, status, sheets from lineage.files where list_contains(?, file_id)",
         [file_ids]).fetchall()}
     by_shape: dict[str, list[tuple[int, int]]] = {}
     for f, r in pairs:
@@ -249,11 +250,22 @@ def resolve_evidence(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]
         for f, r in items:
             info = files.get(f)
             out[(f, r)] = {
-                "file_id": f, "path": info[1] if info else None, "line": r,
+                "file_id": f, "path": info[1] if info else None, **_located(r, info[5] if info else None),
                 "sha256": info[3] if info else None, "table": table if shape else None,
                 "values": values.get((f, r)),
             }
     return out
+
+
+def _located(row: int, sheets: list[str] | None) -> dict:
+    """{"line": the CSV line or the row on its sheet, "sheet": the workbook sheet or None} of a row key."""
+    sheet, line = locate(row, sheets)
+    return {"line": line, "sheet": sheet}
+
+
+def _where(e: dict) -> str:
+    """'12' or 'Oktober!12': a line as a person finds it (the sheet of a workbook first)."""
+    return str(e["line"]) if not e.get("sheet") else f"{sheet_label(e['sheet'])}!{e['line']}"
 
 
 def file_versions(con: duckdb.DuckDBPyConnection, file_ids: set[int]) -> list[dict]:
@@ -384,12 +396,13 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
             notes.append(f"baris karantina tidak dapat dibaca: {str(exc).splitlines()[0][:200]}")
             excluded = []
         if excluded:
-            paths = dict(con.execute(
-                "select file_id, path from lineage.files where list_contains(?, file_id)",
-                [sorted({x["file_id"] for x in excluded})]).fetchall())
+            paths = {f: (path, sheets) for f, path, sheets in con.execute(
+                "select file_id, path, sheets from lineage.files where list_contains(?, file_id)",
+                [sorted({x["file_id"] for x in excluded})]).fetchall()}
             for x in excluded:
-                x["path"] = paths.get(x["file_id"])
-                x["line"] = x.pop("row")
+                path, sheets = paths.get(x["file_id"], (None, None))
+                x["path"] = path
+                x |= _located(x.pop("row"), sheets)
             cited |= {x["file_id"] for x in excluded}
         result["excluded"] = excluded
     result["files"] = file_versions(con, cited)
@@ -536,7 +549,7 @@ def _grid(headers: list[str], rows: list[list], width: int = 40, wide: tuple[str
 
 def _sources(evidence: list[dict] | None) -> str:
     """'path:line; path:line', or a dash when the fact has no source line (a workday with no record)."""
-    return "; ".join(f"{e['path']}:{e['line']}" for e in (evidence or [])) or "-"
+    return "; ".join(f"{e['path']}:{_where(e)}" for e in (evidence or [])) or "-"
 
 
 def as_table(result: dict) -> str:
@@ -607,7 +620,7 @@ def as_table(result: dict) -> str:
     out += ["", f"Baris yang dikecualikan (karantina) ({len(result['excluded'])})"]
     if result["excluded"]:
         out += _grid(["berkas", "baris", "aturan", "kolom", "nilai", "pesan"],
-                     [[x["path"], x["line"], x["rule"], x["column"], x["value"], x["message"]]
+                     [[x["path"], _where(x), x["rule"], x["column"], x["value"], x["message"]]
                       for x in result["excluded"]], 60)
     if result["notes"]:
         out += ["", "Catatan"] + [f"  - {n}" for n in result["notes"]]
@@ -624,13 +637,13 @@ def as_csv(result: dict) -> str:
         # a row's own metric_id (the finer metric to trace next) must not hide the traced one
         base = {("metric_id_rinci" if k == "metric_id" else k): v for k, v in rec.items() if k != "evidence"}
         for e in (rec.get("evidence") or [None]):
-            line = {"bagian": "dipakai", "berkas": e and e["path"], "baris": e and e["line"],
+            line = {"bagian": "dipakai", "berkas": e and e["path"], "baris": e and _where(e),
                     "sha256": e and e["sha256"], **base}
             for k, v in ((e or {}).get("values") or {}).items():
                 line[f"sumber.{k}"] = v
             lines.append(line)
     for x in result["excluded"]:
-        lines.append({"bagian": "dikecualikan", "berkas": x["path"], "baris": x["line"],
+        lines.append({"bagian": "dikecualikan", "berkas": x["path"], "baris": _where(x),
                       "aturan": x["rule"], "kolom": x["column"], "nilai": x["value"], "pesan": x["message"]})
     header = ["metric_id", "run_id", "value"]
     for line in lines:

@@ -45,6 +45,7 @@ create table if not exists lineage.files (
     bytes             bigint,
     delimiter         varchar,
     header_row        integer,            -- line (CSV) or sheet row (XLSX) of the header
+    sheets            varchar[],          -- XLSX/XLS: the sheets read, in reading order (row keys: transforms/ingest/records.py)
     columns           json,               -- {header as written: canonical column}
     ignored_columns   json,               -- headers that matched no canonical column
     rows_read         bigint,             -- data rows (not header, not empty)
@@ -58,6 +59,8 @@ create table if not exists lineage.files (
     superseded_by     integer,
     registered_at     timestamp default current_timestamp
 );
+-- a warehouse made before workbooks were read on every sheet
+alter table lineage.files add column if not exists sheets varchar[];
 
 create table if not exists lineage.reference_tables (
     name       varchar,
@@ -70,7 +73,7 @@ create table if not exists lineage.reference_tables (
 
 create table if not exists quarantine.rows (
     file_id      integer,
-    "row"        integer,      -- line (CSV) or sheet row (XLSX) as a person sees it
+    "row"        integer,      -- line (CSV) or sheet row (XLSX) as a person sees it; the sheet: lineage.files.sheets
     shape        varchar,
     "column"     varchar,
     value        varchar,

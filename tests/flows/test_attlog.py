@@ -166,3 +166,43 @@ def test_a_broken_attlog_pattern_in_the_reference_table_is_a_message_not_a_trace
     assert result.exit_code == 1, result.output
     assert "pola baris di data/reference/attlog_layout.csv tidak sah" in result.output
     assert "Traceback" not in result.output
+
+
+def _validate_with_limits(inbox, tmp_path, monkeypatch, limits: str):
+    """`pantau validate` with `[ingest]` limits set in its settings file (the command hands them
+    on through the environment; monkeypatch restores it after the test)."""
+    from transforms.ingest.limits import MAX_FILE_SIZE_ENV, MAX_LINE_SIZE_ENV
+
+    for env in (MAX_FILE_SIZE_ENV, MAX_LINE_SIZE_ENV):
+        monkeypatch.setenv(env, "")
+    config = tmp_path / "pantau.toml"
+    config.write_text(f'[paths]\nstate_dir = "{(tmp_path / "state").as_posix()}"\n[ingest]\n{limits}\n', encoding="utf-8")
+    return runner.invoke(app, ["validate", "--config", str(config), "--inbox", str(inbox), "--as-of", "2026-11-28"])
+
+
+def test_an_attlog_over_the_file_size_limit_is_refused_with_its_size_before_it_is_read(inbox, tmp_path, monkeypatch):
+    scans = "".join(f"101\t2026-10-{day:02d} 07:24:11\t1\t0\t1\t0\n" for day in range(1, 32)) * 2   # 62 lines, 1,9 KB
+    (inbox / "presensi/3_attlog.dat").write_text(scans, encoding="utf-8")
+    result = _validate_with_limits(inbox, tmp_path, monkeypatch, 'max_file_size = "1KB"')
+    assert result.exit_code == 1, result.output
+    assert ("presensi/3_attlog.dat: berkas berukuran 1,9 KB, lebih dari batas 1 KB (pengaturan [ingest] max_file_size); "
+            "berkas tidak dibaca") in result.output
+    assert counts_line(result.output, MACHINE_1) == ["5", "4", "1", "ya"]   # 0,2 KB: under the limit, read
+    assert "Traceback" not in result.output
+
+
+def test_an_attlog_line_over_the_line_limit_is_refused_naming_the_line_and_its_size(inbox, tmp_path, monkeypatch):
+    (inbox / "presensi/3_attlog.dat").write_text(
+        "101\t2026-10-01 07:24:11\t1\t0\t1\t0\n" + "101\t2026-10-02 07:24:11\t" + "9" * 2000 + "\n", encoding="utf-8")
+    result = _validate_with_limits(inbox, tmp_path, monkeypatch, 'max_line_size = "1KB"')
+    assert result.exit_code == 1, result.output
+    assert ("presensi/3_attlog.dat: baris 2 berukuran 2 KB, lebih dari batas satu baris 1 KB "
+            "(pengaturan [ingest] max_line_size); berkas tidak dibaca") in result.output
+    assert counts_line(result.output, MACHINE_1) == ["5", "4", "1", "ya"]
+
+
+def test_an_attlog_whose_name_holds_glob_characters_is_read_as_that_one_file(inbox):
+    # read as a pattern, 'presensi/1_attlog*.dat' would take in 1_attlog.dat's 5 lines too
+    (inbox / "presensi/1_attlog*.dat").write_bytes(b"103\t2026-10-05 07:10:00\t1\t0\t1\t0\n")
+    result = runner.invoke(app, ["validate", "--inbox", str(inbox), "--as-of", "2026-11-28"])
+    assert counts_line(result.output, "presensi/1_attlog*.dat") == ["1", "1", "0", "ya"], result.output

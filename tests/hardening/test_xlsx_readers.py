@@ -1,5 +1,6 @@
 """Spreadsheets as offices save them (issue 16, XLSX/XLS part): NIPs typed into number cells,
-workbooks whose first sheet is hidden or holds no data, cells too big to hold, old .xls files.
+workbooks whose first sheet is hidden or holds no data, workbooks of several sheets, cells too big to
+hold, old .xls files.
 
 Every case runs the real `pantau validate --inbox <case>` in-process (conftest.case_runner) on
 a workbook generated here with openpyxl, the way Excel would save it.
@@ -11,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from helpers import NIP_A, NIP_B, NIP_C, ROSTER, write_inbox
+
+from transforms.ingest.records import SHEET_ROW_STRIDE
 
 RECAP_HEADER = ["NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Status"]
 ROSTER_HEADER = ["nip", "nama", "jabatan", "unit_kerja", "jenis_asn", "golongan", "nip_atasan", "pin"]
@@ -216,3 +219,97 @@ def test_generated_workbooks_load_text_nips_and_refuse_numeric_ones_by_row(case_
         assert loaded_text == len(drawn) - len(numeric_rows)
 
     check()
+
+
+# ---------------------------------------------------------------- every matching sheet is read
+# Shapes, as offices save them: one SKM workbook per month with a sheet per kelurahan and no unit
+# column (the unit is the sheet's name), an instructions sheet and last month's sheet hidden; a
+# daily recap kept on a sheet per fortnight, where the second sheet repeats rows of the first.
+# Each row keeps the sheet and the row a person sees ('Oktober!12'); rows in = loaded +
+# quarantined per file, summed over its sheets.
+
+SKM_HEADER = ["waktu", "jenis_layanan", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"]
+
+
+def survey(day: int, u8: int = 2) -> list:
+    return [f"2026-10-{day:02d} 09:00", "KTP", 4, 3, 3, 4, 3, 4, 4, u8, 3]
+
+
+def unit_sheets_case(case_runner):
+    book = xlsx_bytes([
+        ("Petunjuk", [["Isi satu lembar per kelurahan; kolom u1..u9 bernilai 1-4"]]),
+        ("Kel. Pager", [SKM_HEADER, survey(1), survey(2), survey(3, u8=7)]),
+        ("Kel. Bukit Sua", [SKM_HEADER, survey(6), survey(7)]),
+        ("September", [SKM_HEADER, survey(1)]),
+    ], hidden=("September",), active=1)
+    return case_runner("xlsx_unit_sheets", lambda inbox: write_inbox(inbox, {
+        "pegawai/daftar_pegawai.csv": ROSTER, "skm/survei_oktober.xlsx": book}), roster=False)
+
+
+def test_two_unit_sheets_load_with_their_units_and_counts(case_runner):
+    case = unit_sheets_case(case_runner)
+    assert case.exit_code == 0, case.output
+    report = case.reports["skm/survei_oktober.xlsx"]
+    counts = case.counts()["skm/survei_oktober.xlsx"]
+    # read 5 = loaded 4 + quarantined 1 (the 7 on Kel. Pager's row 4), summed over both sheets
+    assert (report.rows_read, counts.rows_loaded, counts.rows_quarantined) == (5, 4, 1)
+    assert case.rows("select unit_slug, count(*) from staging.stg_skm group by all order by 1") == [
+        ("kelurahan-bukit-sua", 2), ("kelurahan-pager", 2)]
+    assert "unit diambil dari nama lembar 'Kel. Pager': Kantor Kelurahan Pager" in case.output
+    assert "unit diambil dari nama lembar 'Kel. Bukit Sua': Kantor Kelurahan Bukit Sua" in case.output
+    assert "baris data per lembar: 'Kel. Pager' 3, 'Kel. Bukit Sua' 2" in report.warnings
+    assert case.rows("select sheets from lineage.files where path = 'skm/survei_oktober.xlsx'") == [
+        (["Kel. Pager", "Kel. Bukit Sua"],)]
+
+
+def test_hidden_and_non_matching_sheets_are_named_skipped(case_runner):
+    report = unit_sheets_case(case_runner).reports["skm/survei_oktober.xlsx"]
+    [said] = [w for w in report.warnings if w.startswith("lembar kerja")]
+    assert said.startswith("lembar kerja 'Kel. Pager', 'Kel. Bukit Sua' dibaca; dilewati: 'September' (tersembunyi), "
+                           "'Petunjuk' (tidak ditemukan baris judul kolom"), said
+
+
+def test_a_row_of_the_second_sheet_is_named_by_its_sheet_and_row(case_runner):
+    case = unit_sheets_case(case_runner)
+    # the row key keeps both apart: Kel. Bukit Sua's row 2 is not Kel. Pager's row 2
+    assert [r for r, in case.rows("select _row from raw.skm order by _row")] == [
+        2, 3, 4, SHEET_ROW_STRIDE + 2, SHEET_ROW_STRIDE + 3]
+    assert "baris 'Kel. Pager'!4, kolom u8 = '7'" in case.output, case.output
+
+
+def recap_days(days: list[tuple[str, str, str]]) -> list[list]:
+    return [RECAP_HEADER] + [[nip, day, "07:30", jam_pulang, "H"] for nip, day, jam_pulang in days]
+
+
+def test_two_sheets_holding_the_same_row_follow_the_duplicate_rules_naming_both_places(case_runner):
+    book = xlsx_bytes([
+        ("1-15 Okt", recap_days([(NIP_A, "2026-10-01", "16:00"), (NIP_B, "2026-10-01", "16:00")])),
+        # the fortnight sheet repeats NIP_A's 1 October as it is, and NIP_B's with another time
+        ("16-31 Okt", recap_days([(NIP_A, "2026-10-01", "16:00"), (NIP_B, "2026-10-01", "15:00"),
+                             (NIP_A, "2026-10-16", "16:00")])),
+    ])
+    case = case_runner("xlsx_sheets_repeat_a_row", lambda inbox: write_inbox(inbox, {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap_oktober.xlsx": book}), roster=False)
+    counts = case.counts()["presensi/rekap_oktober.xlsx"]
+    assert (counts.rows_read, counts.rows_loaded, counts.rows_quarantined) == (5, 2, 3)
+    refused = {(row, rule) for row, _c, _v, rule, _m in quarantine(case.con, "presensi/rekap_oktober.xlsx")}
+    assert refused == {(SHEET_ROW_STRIDE + 2, "duplicate_exact"), (3, "duplicate_conflict"),
+                       (SHEET_ROW_STRIDE + 3, "duplicate_conflict")}
+    assert case.staged("stg_presensi_recap", "nip, tanggal::varchar", "presensi/rekap_oktober.xlsx") == [
+        (2, NIP_A, "2026-10-01"), (SHEET_ROW_STRIDE + 4, NIP_A, "2026-10-16")]
+    # the conflict names both places, the exact copy its own
+    assert "      baris '1-15 Okt'!3\n      baris '16-31 Okt'!3" in case.output, case.output
+    assert "baris '16-31 Okt'!2" in case.output
+
+
+def test_a_sheet_of_another_shape_is_named_skipped(case_runner):
+    book = xlsx_bytes([
+        ("Rekap", recap_days([(NIP_A, "2026-10-01", "16:00")])),
+        ("Log mesin", [["NIP", "Waktu"], [NIP_A, "2026-10-01 07:30:00"]]),
+    ])
+    case = case_runner("xlsx_sheet_of_another_shape", lambda inbox: write_inbox(inbox, {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap.xlsx": book}), roster=False)
+    report = case.reports["presensi/rekap.xlsx"]
+    assert (report.action, report.rows_read) == ("loaded", 1)
+    assert ("lembar kerja 'Rekap' dibaca; dilewati: 'Log mesin' (judulnya berbentuk presensi_scan, bukan "
+            "presensi_recap seperti lembar 'Rekap'; pindahkan lembar ini ke berkas sendiri)") in report.warnings

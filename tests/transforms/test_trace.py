@@ -588,3 +588,46 @@ def test_column_lineage_is_cached_by_sql_and_schema(tmp_path, monkeypatch):
     # an unreadable cache entry is derived again, not an error
     (tmp_path / "column-lineage" / "k2.json").write_text("{not json")
     assert lineage.cached_column_lineage(sql, schema, "k2") == first
+
+
+def test_a_day_read_from_a_workbook_s_second_sheet_is_traced_to_that_sheet_and_row(tmp_path):
+    """A recap kept on a sheet per fortnight: the TK day on the second sheet is cited by its sheet and
+    row (`presensi/rekap.xlsx:'16-31 Okt'!3`), and its staged values are that row's."""
+    import io
+
+    from openpyxl import Workbook
+
+    from helpers import NIP_A, ROSTER
+    from transforms.trace import trace, trace_command_output
+    from transforms.warehouse import connect
+
+    wb = Workbook()
+    header = ["NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Status"]
+    wb.active.title = "1-15 Okt"
+    for row in (header, [NIP_A, "2026-10-01", "07:25", "16:05", "H"]):
+        wb.active.append(row)
+    second = wb.create_sheet("16-31 Okt")
+    for row in (header, [NIP_A, "2026-10-16", "07:25", "16:05", "H"], [NIP_A, "2026-10-19", None, None, "TK"]):
+        second.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    inbox = tmp_path / "inbox"
+    (inbox / "pegawai").mkdir(parents=True)
+    (inbox / "presensi").mkdir()
+    (inbox / "pegawai" / "p.csv").write_text(ROSTER, encoding="utf-8")
+    (inbox / "presensi" / "rekap.xlsx").write_bytes(buf.getvalue())
+    con = connect(":memory:")
+    try:
+        run_period(con, inbox)
+        metric_id = f"tk_days/asn/{NIP_A}/{PERIOD}"
+        # October's 22 workdays: present on the 1st and the 16th, TK on the 19th and on every day with no record
+        assert published(con, metric_id)[0] == 20
+        cited = [(e["path"], e["sheet"], e["line"], e["values"]["status"])
+                 for r in trace(con, metric_id)["rows"] for e in r["evidence"]]
+        assert ("presensi/rekap.xlsx", "16-31 Okt", 3, "TK") in cited
+        assert ("presensi/rekap.xlsx", "1-15 Okt", 2, "H") in cited
+        assert "presensi/rekap.xlsx:'16-31 Okt'!3" in trace_command_output(con, metric_id, "table")
+        lines = list(csv.DictReader(trace_command_output(con, metric_id, "csv").splitlines()))
+        assert {r["baris"] for r in lines if r["berkas"]} == {"'1-15 Okt'!2", "'16-31 Okt'!2", "'16-31 Okt'!3"}
+    finally:
+        con.close()

@@ -13,12 +13,16 @@ scan log; a line that is not a scan is kept in raw._rejects (row_malformed), nev
 """
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from transforms.ingest.csv_layout import GLOB_CHARS, line_breaks
+from transforms.ingest.limits import max_line_size, refuse_oversized
 from transforms.ingest.records import FileProblem, ReadResult
 
 # the fields of a line, in order; canonical column of raw.presensi_scan where there is one
@@ -87,18 +91,26 @@ def load_attlog(con, path: Path, folder: str, specs, personal=None, rel: str | N
         raise FileProblem("log mesin sidik jari (attlog) hanya dibaca di folder presensi/")
     shape = layout(con)
     mesin = machine_of(rel or path.name, shape)
-    con.execute("drop table if exists _ingest_tmp")
-    con.execute(
-        "create temp table _ingest_tmp as "
-        "with whole as (select string_split(replace(content, chr(65279), ''), chr(10)) as l from read_text(?)), "
-        "numbered as (select generate_subscripts(l, 1) as line, rtrim(unnest(l), chr(13)) as text from whole), "
-        "parsed as (select line, text, regexp_extract(text, ?, ['pin', 'waktu', 'verify', 'io', 'workcode']) as f "
-        "           from numbered where trim(text, ' ' || chr(9) || chr(13)) <> '') "
-        "select line::integer as line, text, f.pin <> '' as matched, f.pin as c0, "
-        "regexp_replace(f.waktu, '\\s+', ' ', 'g') as c1, nullif(f.verify, '') as c2, nullif(f.io, '') as c3, "
-        "nullif(f.workcode, '') as c4, ?::varchar as c5 from parsed",
-        [str(path), shape.line, mesin],
-    )
+    # read whole below: the file and its longest line are held to the [ingest] limits first
+    refuse_oversized(path)
+    line_breaks(path, max_line_size())
+    with tempfile.TemporaryDirectory(prefix="pantau-attlog-") as work:
+        readable = path
+        if GLOB_CHARS.search(os.path.abspath(path)):   # DuckDB reads a name as a pattern
+            readable = Path(work) / "attlog.dat"
+            os.symlink(os.path.abspath(path), readable)
+        con.execute("drop table if exists _ingest_tmp")
+        con.execute(
+            "create temp table _ingest_tmp as "
+            "with whole as (select string_split(replace(content, chr(65279), ''), chr(10)) as l from read_text(?)), "
+            "numbered as (select generate_subscripts(l, 1) as line, rtrim(unnest(l), chr(13)) as text from whole), "
+            "parsed as (select line, text, regexp_extract(text, ?, ['pin', 'waktu', 'verify', 'io', 'workcode']) as f "
+            "           from numbered where trim(text, ' ' || chr(9) || chr(13)) <> '') "
+            "select line::integer as line, text, f.pin <> '' as matched, f.pin as c0, "
+            "regexp_replace(f.waktu, '\\s+', ' ', 'g') as c1, nullif(f.verify, '') as c2, nullif(f.io, '') as c3, "
+            "nullif(f.workcode, '') as c4, ?::varchar as c5 from parsed",
+            [str(readable), shape.line, mesin],
+        )
     rejects = con.execute(
         "select line, 'baris ini tidak berbentuk scan', left(text, 300) "
         "from _ingest_tmp where not matched order by line"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from transforms.warehouse import scalar
 from transforms.ingest.encoding import sniff_encoding, transcode_to_utf8
-from transforms.ingest.limits import human_size, max_file_size, max_line_size
+from transforms.ingest.limits import human_size, max_line_size, refuse_oversized
 from transforms.ingest.headers import HEADER_SCAN_LINES, REDACTED_LINE, ColumnSpec, choose_shape, personal_column
 from transforms.ingest.records import FileProblem, ReadResult
 
@@ -160,14 +160,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dic
     DuckDB reads a copy when the file is not UTF-8 or its line breaks are not all LF, and a link
     under a plain name when the file's name holds glob characters: it never reads a name as a pattern.
     """
-    size = os.path.getsize(path)
-    if size == 0:
-        raise FileProblem("berkas kosong (0 byte): tidak ada baris sama sekali")
-    if size > (limit := max_file_size()):
-        raise FileProblem(
-            f"berkas berukuran {human_size(size)}, lebih dari batas {human_size(limit)} (pengaturan "
-            "[ingest] max_file_size); berkas tidak dibaca. Pecah ekspornya per bulan atau per unit, "
-            "atau naikkan batasnya bila memang sebesar itu")
+    refuse_oversized(path)
     encoding = sniff_encoding(path)
     with tempfile.TemporaryDirectory(prefix="pantau-csv-") as work:
         readable = path if encoding == "utf-8" else transcode_to_utf8(path, encoding)
@@ -247,7 +240,7 @@ def line_breaks(path: Path, max_line: int) -> LineBreaks:
         line, size = too_long
         raise FileProblem(
             f"baris {line} berukuran {human_size(size)}, lebih dari batas satu baris {human_size(max_line)} "
-            "(pengaturan [ingest] max_line_size); berkas tidak dibaca. Satu baris CSV memuat satu rekaman: "
+            "(pengaturan [ingest] max_line_size); berkas tidak dibaca. Satu baris memuat satu rekaman: "
             "berkas ini rusak atau bukan ekspor tabel; ekspor ulang dari aplikasinya")
     return LineBreaks(has_cr, has_lf)
 

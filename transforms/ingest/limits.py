@@ -1,4 +1,5 @@
-"""Size limits of a CSV export, checked before its content is held in memory: the file and its longest line.
+"""Size limits of a text export (CSV, attlog), checked before its content is held in memory: the file and
+its longest line (csv_layout.line_breaks measures the lines).
 
 The values come from the settings (`[ingest] max_file_size`, `max_line_size`; docs/configuration.md),
 handed to every process of a command through the environment like DuckDB's memory limit.
@@ -41,3 +42,18 @@ def max_file_size() -> int:
 
 def max_line_size() -> int:
     return parse_size(os.environ.get(MAX_LINE_SIZE_ENV) or DEFAULT_MAX_LINE_SIZE)
+
+
+def refuse_oversized(path) -> int:
+    """The file's size; FileProblem naming it when it is empty or beyond `[ingest] max_file_size`."""
+    from transforms.ingest.records import FileProblem
+
+    size = os.path.getsize(path)
+    if size == 0:
+        raise FileProblem("berkas kosong (0 byte): tidak ada baris sama sekali")
+    if size > (limit := max_file_size()):
+        raise FileProblem(
+            f"berkas berukuran {human_size(size)}, lebih dari batas {human_size(limit)} (pengaturan "
+            "[ingest] max_file_size); berkas tidak dibaca. Pecah ekspornya per bulan atau per unit, "
+            "atau naikkan batasnya bila memang sebesar itu")
+    return size

@@ -13,7 +13,7 @@ from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
 from transforms.ingest.headers import (ColumnSpec, date_order_problem, folder_shapes, load_column_specs,
                                        load_personal_columns)
-from transforms.ingest.records import FileProblem, FileReport
+from transforms.ingest.records import SHEET_ROW_STRIDE, FileProblem, FileReport
 from transforms.ingest.units import name_filled_column, unit_from_names
 from transforms.ingest.withdraw import withdraw_vanished
 from transforms.ingest.xlsx import _is_xls, _is_xlsx, load_xls, load_xlsx
@@ -176,20 +176,22 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         dates = date_order_problem(con, shape, mapping, header_cells, read.source_sql, read.line_sql)
         if dates:
             return _file_error(con, report, file_id, dates)
-        unit_column, unit = name_filled_column(con, shape), None
+        unit_column, units = name_filled_column(con, shape), []
         if unit_column and unit_column not in mapping.values():
             try:
-                unit, said = unit_from_names(con, [("nama berkas", path.stem), ("nama lembar", read.sheet),
-                                                   ("judul", meta.get("title"))], unit_column)
+                units = _units_by_sheet(con, path, read, unit_column)
             except FileProblem as exc:
                 return _file_error(con, report, file_id, str(exc))
-            meta.setdefault("warnings", []).append(said)
         con.execute("begin transaction")
         try:
             empty, loaded = _insert_raw(con, shape, specs, file_id, mapping, read.source_sql, read.line_sql)
             empty += meta.get("extra_empty", 0)
-            if unit is not None:
-                con.execute(f'update raw.{shape} set "{unit_column}" = ? where _file_id = ?', [unit, file_id])
+            for sheet, unit in units:   # per sheet: its rows are those of its row keys
+                con.execute(f'update raw.{shape} set "{unit_column}" = ? where _file_id = ?'
+                            + ("" if sheet is None else f" and _row // {SHEET_ROW_STRIDE} = {sheet.position}"),
+                            [unit, file_id])
+            if len(read.sheets) > 1:
+                meta.setdefault("warnings", []).append(_rows_by_sheet(con, shape, file_id, read.sheets))
             if rejects:
                 con.executemany("insert into raw._rejects values (?, ?, ?, ?)", [[file_id, *r] for r in rejects])
             rows_read = loaded + len(rejects)
@@ -202,9 +204,10 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
                 report.superseded = current[0]
             con.execute(
                 "update lineage.files set shape = ?, delimiter = ?, header_row = ?, columns = ?, ignored_columns = ?, "
-                "rows_read = ?, rows_empty = ?, status = 'loaded', error = null, last_run_id = ? where file_id = ?",
+                "sheets = ?, rows_read = ?, rows_empty = ?, status = 'loaded', error = null, last_run_id = ? "
+                "where file_id = ?",
                 [shape, meta.get("delimiter"), read.header_line, json.dumps(columns), json.dumps(read.unmatched + private),
-                 rows_read, empty, run_id, file_id],
+                 [s.name for s in read.sheets] or None, rows_read, empty, run_id, file_id],
             )
             con.execute("commit")
         except BaseException:
@@ -227,6 +230,28 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
     if rows_read == 0:
         report.warnings.append("berkas hanya berisi judul kolom; tidak ada baris data")
     return report
+
+
+def _units_by_sheet(con, path: Path, read, unit_column: str) -> list[tuple]:
+    """[(sheet or None for the whole file, unit)] for a file of one unit per sheet or per file with no
+    unit column: each sheet's unit from the file name, else its sheet name, else its title
+    (transforms/ingest/units.py); the messages saying where each came from go to the warnings."""
+    units, warnings = [], read.meta.setdefault("warnings", [])
+    for sheet in read.sheets or (None,):
+        sources = [("nama berkas", path.stem), ("nama lembar", sheet and sheet.name),
+                   ("judul", sheet.title if sheet else read.meta.get("title"))]
+        unit, said = unit_from_names(con, sources, unit_column)
+        units.append((sheet, unit))
+        if said not in warnings:
+            warnings.append(said)
+    return units
+
+
+def _rows_by_sheet(con, shape: str, file_id: int, sheets) -> str:
+    """'baris data per lembar: 'Pager' 3, 'Sua' 2' (non-empty rows of each sheet read)."""
+    counts = dict(con.execute(f"select _row // {SHEET_ROW_STRIDE}, count(*) from raw.{shape} where _file_id = ? "
+                              "group by all", [file_id]).fetchall())
+    return "baris data per lembar: " + ", ".join(f"'{s.name}' {counts.get(s.position, 0)}" for s in sheets)
 
 
 def _forget(con, file_id: int, again: bool) -> None:

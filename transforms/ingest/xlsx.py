@@ -1,7 +1,9 @@
-"""XLSX reading: the sheet's header, merged header cells, formulas, and the rows into _ingest_tmp in chunks."""
+"""XLSX reading: every matching sheet's header, merged header cells, formulas, and the rows into _ingest_tmp in chunks."""
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pandas as pd
 from transforms.ingest.files import what_binary
 from transforms.ingest.headers import HEADER_SCAN_LINES, ColumnSpec, choose_shape, personal_column
 from transforms.ingest.limits import parse_size
-from transforms.ingest.records import FileProblem, ReadResult
+from transforms.ingest.records import MAX_SHEETS_READ, SHEET_ROW_STRIDE, FileProblem, ReadResult, SheetRead
 
 
 XLSX_CHUNK_ROWS = 50_000
@@ -151,9 +153,11 @@ def _fill_vertical_merges(head: list[tuple[int, list[str]]], merges) -> tuple[li
 
 def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
               personal: list | None = None) -> ReadResult:
-    """Read the sheet whose header matches (visible sheets, the active one first) into the temp table
-    _ingest_tmp (line, c0, c1, ...); see ingest_file. Hidden sheets are never read; the warnings say
-    which sheet was read and which were skipped and why.
+    """Read every visible sheet whose header matches (the active one first) into the temp table
+    _ingest_tmp (line, c0, c1, ...; one column per canonical column of the shape); see ingest_file.
+    Hidden sheets are never read; the warnings say which sheets were read and which were skipped
+    and why. Each row's line is its row key (records.SHEET_ROW_STRIDE): the sheet it is on and
+    its row there. Sheets whose header is of another shape than the first sheet read are skipped.
 
     Cells hold what Excel saved: the value of a formula as Excel computed it (the pipeline never
     computes one). A formula with no saved value is loaded as its text ('=SUM(A1)') with a warning.
@@ -177,79 +181,115 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
         raise FileProblem(
             f"berkas XLSX rusak atau terpotong, tidak dapat dibuka ({type(exc).__name__}); simpan ulang dari Excel"
         ) from exc
-    skipped: list[str] = [f"'{wb.worksheets[i].title}' (tersembunyi)" for i in range(len(wb.worksheets))
-                          if i not in order]
-    first_problem = None
-    chosen = None
+    try:
+        book = _read_sheets(con, path, wb, order, folder, specs, personal or [])
+    finally:
+        wb.close()
+    if not book.sheets:
+        names = ", ".join(book.skipped)
+        if len(wb.worksheets) == 1 and book.first_problem is not None:
+            raise book.first_problem
+        raise FileProblem(f"tidak ada lembar kerja yang judul kolomnya cocok; lembar yang diperiksa: {names}")
+    columns = [s.column for s in specs[book.shape]]
+    mapping = {columns.index(c): c for c in book.header_cells}
+    warnings = list(book.warnings)
+    if len(wb.worksheets) > 1:
+        read = ", ".join(f"'{s.name}'" for s in book.sheets)
+        warnings.insert(0, f"lembar kerja {read} dibaca" + (f"; dilewati: {', '.join(book.skipped)}" if book.skipped else ""))
+    if book.formula_text:
+        warnings.append(f"{book.formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
+    meta = {"delimiter": None, "encoding": None, "rejects": [], "personal": book.personal, "extra_empty": 0,
+            "warnings": warnings, "header_cells": [book.header_cells.get(c, c) for c in columns],
+            "title": book.sheets[0].title}
+    return ReadResult(book.shape, mapping, [h for h in book.unmatched if h not in book.personal],
+                      book.sheets[0].header_row, "_ingest_tmp t", "t.line", meta, sheets=tuple(book.sheets))
+
+
+@dataclass
+class _Book:
+    """What the sheets read so far hold: the shape of the first, the header text of each canonical column."""
+    shape: str | None = None
+    sheets: list[SheetRead] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    header_cells: dict[str, str] = field(default_factory=dict)   # canonical column -> first header naming it
+    unmatched: list[str] = field(default_factory=list)
+    personal: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    formula_text: int = 0
+    first_problem: FileProblem | None = None
+
+
+def _read_sheets(con, path: Path, wb, order: list[int], folder: str, specs, personal: list) -> _Book:
+    """Each visible sheet in order: its header judged, and its rows copied into _ingest_tmp when it matches."""
+    book = _Book(skipped=[f"'{wb.worksheets[i].title}' (tersembunyi)" for i in range(len(wb.worksheets))
+                          if i not in order])
+    several = len(wb.worksheets) > 1
     for index in order:
+        title = wb.worksheets[index].title
         try:
             found = _read_sheet_header(path, wb, index, folder, specs)
         except FileProblem as exc:
-            first_problem = first_problem or exc
-            skipped.append(f"'{wb.worksheets[index].title}' ({exc})")
+            book.first_problem = book.first_problem or exc
+            book.skipped.append(f"'{title}' ({exc})")
             continue
-        if chosen is None:
-            chosen = found
-        else:
-            if found[7] is not None:
-                found[7].close()
-            skipped.append(f"'{wb.worksheets[index].title}' (judulnya juga cocok; hanya satu lembar per berkas dibaca, "
-                           "pindahkan lembar ini ke berkas sendiri)")
-    if chosen is None:
-        wb.close()
-        names = ", ".join(skipped)
-        if len(wb.worksheets) == 1 and first_problem is not None:
-            raise first_problem
-        raise FileProblem(f"tidak ada lembar kerja yang judul kolomnya cocok; lembar yang diperiksa: {names}")
-    (sheet_name, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, formula_count,
-     (shape, header_row, mapping, unmatched)) = chosen
-    private = [h for h in unmatched if personal_column(h, personal or [])]
-    ncols = max(mapping) + 1
-    con.execute("drop table if exists _ingest_tmp")
-    con.execute(
-        "create temp table _ingest_tmp (line integer, "
-        + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")"
-    )
+        (sheet_name, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, formula_count,
+         (shape, header_row, mapping, unmatched)) = found
+        try:
+            if book.shape is None:
+                book.shape = shape
+                ncols = len(specs[shape])
+                con.execute("drop table if exists _ingest_tmp")
+                con.execute("create temp table _ingest_tmp (line integer, "
+                            + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")")
+            elif shape != book.shape:
+                book.skipped.append(f"'{title}' (judulnya berbentuk {shape}, bukan {book.shape} seperti lembar "
+                                    f"'{book.sheets[0].name}'; pindahkan lembar ini ke berkas sendiri)")
+                continue
+            if len(book.sheets) >= MAX_SHEETS_READ:
+                raise FileProblem(f"lebih dari {MAX_SHEETS_READ} lembar kerja yang judul kolomnya cocok; "
+                                  "pecah buku kerja ini menjadi beberapa berkas")
+            position = len(book.sheets)
+            columns = [s.column for s in specs[shape]]
+            header_cells = [c for n, c in filled if n == header_row][0]
+            for pos, canonical in mapping.items():
+                book.header_cells.setdefault(canonical, header_cells[pos])
+            rows = ((row_no, values) for row_no, values in buffered if row_no > header_row)
+            _copy_rows(con, itertools.chain(rows, rows_iter), {pos: columns.index(c) for pos, c in mapping.items()},
+                       {pos for pos, c in mapping.items() if _is_nip_column(c)}, len(columns),
+                       position * SHEET_ROW_STRIDE)
+            private = [h for h in unmatched if personal_column(h, personal)]
+            book.personal += [h for h in private if h not in book.personal]
+            book.unmatched += [h for h in unmatched if h not in book.unmatched]
+            if used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in merges):
+                book.warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(used_merges)} dipakai untuk "
+                                     f"baris judul {header_row}" + (f" lembar '{sheet_name}'" if several else ""))
+            book.formula_text += formula_count["formula_text"]
+            book.sheets.append(SheetRead(sheet_name, position, header_row, " ".join(
+                str(c) for n, cells in filled if n < header_row for c in cells if c not in (None, ""))))
+        finally:
+            if wb_formulas is not None:
+                wb_formulas.close()
+    return book
 
-    def data_rows():
-        for row_no, values in buffered:
-            if row_no > header_row:
-                yield row_no, values
-        yield from rows_iter
 
-    nip_positions = {i for i, canonical in mapping.items() if _is_nip_column(canonical)}
+def _copy_rows(con, rows, place: dict[int, int], nip_positions: set[int], ncols: int, base: int) -> None:
+    """A sheet's data rows into _ingest_tmp in chunks: its cell at position p into column c<place[p]>,
+    the line base + its row. Only the mapped columns are kept: unknown and personal-data cells
+    never reach a table."""
     chunk: list[list] = []
-    for row_no, values in data_rows():
-        # only the mapped columns are kept: unknown and personal-data cells never reach a table
-        cells = [_cell_text(values[i]) if i in mapping and i < len(values) else None for i in range(ncols)]
-        for i in nip_positions:
-            if i < len(values) and isinstance(values[i], (int, float)):
-                cells[i] = _excel_number_text(values[i])
-        chunk.append([row_no, *cells])
+    for row_no, values in rows:
+        cells = [None] * ncols
+        for pos, target in place.items():
+            if pos < len(values):
+                value = values[pos]
+                numeric = pos in nip_positions and isinstance(value, (int, float))
+                cells[target] = _excel_number_text(value) if numeric else _cell_text(value)
+        chunk.append([base + row_no, *cells])
         if len(chunk) >= XLSX_CHUNK_ROWS:
             _append_chunk(con, chunk, ncols)
             chunk = []
     if chunk:
         _append_chunk(con, chunk, ncols)
-    wb.close()
-    if wb_formulas is not None:
-        wb_formulas.close()
-    header_cells = [c for n, c in filled if n == header_row][0]
-    warnings = []
-    if used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in merges):
-        warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(used_merges)} dipakai untuk baris judul {header_row}")
-    formula_text = formula_count["formula_text"]
-    if len(wb.worksheets) > 1:
-        warnings.append(f"lembar kerja '{sheet_name}' dibaca"
-                        + (f"; dilewati: {', '.join(skipped)}" if skipped else ""))
-    if formula_text:
-        warnings.append(f"{formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
-    meta = {"delimiter": None, "encoding": None, "header_cells": header_cells, "rejects": [],
-            "personal": private, "extra_empty": 0, "warnings": warnings,
-            # the text above the header: a unit may be named there (transforms/ingest/units.py)
-            "title": " ".join(str(c) for n, cells in filled if n < header_row for c in cells if c not in (None, ""))}
-    return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_row, "_ingest_tmp t", "t.line",
-                      meta, sheet=sheet_name)
 
 
 def _sheet_order(wb) -> list[int]:

@@ -8,7 +8,8 @@
 --   (source 'unit_tanpa_data'), not TK.
 -- * Status: a recap's status wins; a day with scans but no recap row is H; a workday with
 --   no record at all is TK (tanpa keterangan); a workday whose only record was quarantined
---   is unknown (status NULL, is_unknown), never TK.
+--   is unknown (status NULL, is_unknown), never TK; so is the day of a row refused because
+--   Excel kept its NIP as a number (nip_excel_number), for every ASN that NIP could be.
 -- * Times combine recap and scans: earliest check-in, latest check-out.
 -- * Minutes late/early are whole minutes rounded down against the schedule of the day
 --   (07:30:59 against 07:30 is 0 minutes); lateness within the schedule's grace period
@@ -50,6 +51,13 @@ bands as (
         potongan_persen::double     as potongan_persen
     from ref.lateness_bands
 ),
+excel_number_keys as (
+    -- the thousands an ASN's NIP becomes in a number cell: Excel keeps 15 significant digits of
+    -- the 18, rounding to the nearest thousand (a NIP ending in 500 may go either way)
+    select nip, (nip::hugeint + 500) // 1000 as thousands from roster where regexp_full_match(nip, '\d{18}')
+    union
+    select nip, nip::hugeint // 1000 from roster where regexp_full_match(nip, '\d{15}500')
+),
 quarantined_days as (
     -- ASN-days named by a quarantined attendance row (when its NIP and date could be read)
     select distinct p.nip, p.tanggal_date as tanggal
@@ -61,6 +69,17 @@ quarantined_days as (
     from quarantine.rows q
     join staging.prep_presensi_scan p on p._file_id = q.file_id and p._row = q."row"
     where q.shape = 'presensi_scan' and p.nip is not null and p.tanggal_date is not null
+    union
+    -- a NIP Excel kept as a number names no ASN for certain: the day is unknown for every ASN
+    -- of the roster it could be, never TK against them
+    select distinct r.nip, p.tanggal_date
+    from quarantine.rows q
+    join (select _file_id, _row, nip, tanggal_date, 'presensi_recap' as shape from staging.prep_presensi_recap
+          union all
+          select _file_id, _row, nip, tanggal_date, 'presensi_scan' from staging.prep_presensi_scan) p
+      on p._file_id = q.file_id and p._row = q."row" and p.shape = q.shape
+    join excel_number_keys r on r.thousands = excel_number_nip(p.nip) // 1000
+    where q.rule = 'nip_excel_number' and p.tanggal_date is not null
 ),
 unit_months_with_data as (
     -- a unit-month is covered when any attendance row of the unit's ASN falls in it
