@@ -52,7 +52,7 @@ def _staged(inbox: Path, table: str, columns: str) -> list[tuple]:
         load_reference_tables(con)
         ingest_inbox(con, inbox)
         validate_warehouse(con, date(2026, 11, 28))
-        return con.execute(f"select _row, {columns} from staging.{table} order by _row").fetchall()
+        return con.execute(f"select _row, {columns} from staging.{table} order by _file_id, _row").fetchall()
     finally:
         con.close()
 
@@ -79,10 +79,14 @@ def test_iso_dates_and_month_names_are_never_in_doubt(tmp_path):
     output = _validate(tmp_path, {
         "presensi/iso.csv": _recap("2026-10-01", "2026-10-02", "2026-10-12"),
         "presensi/nama_bulan.csv": RECAP + f"{NIP_B};1 Oktober 2026;07:30;16:00;H\n"
-                                           f"{NIP_B};2 Okt 2026;07:30;16:00;H\n",
+                                           f"{NIP_B};2 Okt 2026;07:30;16:00;H\n"
+                                           f"{NIP_B};October 5, 2026;07:30;16:00;H\n",
     }, 0)
     assert _counts(output, "presensi/iso.csv") == ["3", "3", "0", "ya"]
-    assert _counts(output, "presensi/nama_bulan.csv") == ["2", "2", "0", "ya"]
+    assert _counts(output, "presensi/nama_bulan.csv") == ["3", "3", "0", "ya"]
+    assert [d for _, d in _staged(tmp_path, "stg_presensi_recap", "tanggal")] == [
+        date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 12),
+        date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 5)]
 
 
 def test_a_date_whose_two_numbers_are_equal_reads_the_same_either_way(tmp_path):
