@@ -39,6 +39,11 @@ def _validate(inbox: Path, files: dict, exit_code: int, *options: str) -> str:
     return result.output
 
 
+def _refused(inbox: Path, files: dict, message: str) -> None:
+    """`pantau validate` exits 1 and says `message` (which starts with the file's path)."""
+    assert message in _validate(inbox, files, 1)
+
+
 def _counts(output: str, rel: str) -> list[str]:
     """read, loaded, quarantined, reconciled of a file's line in validate's table."""
     line = next(l for l in output.splitlines() if l.startswith(rel))
@@ -107,11 +112,11 @@ def test_a_recap_of_days_1_to_12_only_is_refused_naming_the_column_value_and_lin
 
 
 def test_a_scan_log_of_days_1_to_12_only_is_refused(tmp_path):
-    output = _validate(tmp_path, {"presensi/log.csv": SCAN + "101,2026-10-01 07:24:13,0,FP-01\n"
-                                  "102,05/10/2026 07.41.02,0,FP-01\n"}, 1)
     # the ISO scan on line 2 says nothing of the order of line 3
-    assert ("presensi/log.csv: tanggal di kolom 'Waktu' (waktu) tidak pasti urutannya: "
-            "'05/10/2026 07.41.02' (baris 3) bisa 5 Oktober 2026 atau 10 Mei 2026") in output
+    _refused(tmp_path, {"presensi/log.csv": SCAN + "101,2026-10-01 07:24:13,0,FP-01\n"
+                                            "102,05/10/2026 07.41.02,0,FP-01\n"},
+             "presensi/log.csv: tanggal di kolom 'Waktu' (waktu) tidak pasti urutannya: "
+             "'05/10/2026 07.41.02' (baris 3) bisa 5 Oktober 2026 atau 10 Mei 2026")
 
 
 def test_a_roster_whose_tmt_never_exceed_12_is_refused(tmp_path):
@@ -119,24 +124,22 @@ def test_a_roster_whose_tmt_never_exceed_12_is_refused(tmp_path):
               f"{NIP_A},Agus Setiawan,Lurah,Kelurahan Pager,PNS,III/d,,101,01/03/2026,\n"
               f"{NIP_B},Siti Rahmah,Staf Pelayanan,Kel. Pager,PPPK,IX,{NIP_A},102,,01/11/2026\n"
               f"{NIP_C},Yohanes Nyahu,Camat,Kantor Kecamatan Rakumpit,PNS,IV/b,,103,01/10/2026,\n")
-    output = _validate(tmp_path, {"pegawai/p.csv": roster}, 1)
-    assert ("pegawai/p.csv: tanggal di kolom 'tmt_mulai' (tmt_mulai) tidak pasti urutannya: "
-            "'01/03/2026' (baris 2) bisa 1 Maret 2026 atau 3 Januari 2026") in output
+    _refused(tmp_path, {"pegawai/p.csv": roster}, "pegawai/p.csv: tanggal di kolom 'tmt_mulai' (tmt_mulai) tidak pasti "
+             "urutannya: '01/03/2026' (baris 2) bisa 1 Maret 2026 atau 3 Januari 2026")
 
 
 def test_a_month_first_scan_log_is_refused_naming_its_order(tmp_path):
-    output = _validate(tmp_path, {"presensi/log.csv": SCAN + "101,10/01/2026 07:24:13,0,FP-01\n"
-                                  "101,10/13/2026 16:05:40,1,FP-01\n"}, 1)
-    assert ("presensi/log.csv: tanggal di kolom 'Waktu' (waktu) ditulis bulan/hari/tahun (angka kedua sampai 13), "
-            "mis. '10/13/2026 16:05:40' (baris 3); Pantau membaca hari/bulan/tahun") in output
+    _refused(tmp_path, {"presensi/log.csv": SCAN + "101,10/01/2026 07:24:13,0,FP-01\n"
+                                            "101,10/13/2026 16:05:40,1,FP-01\n"},
+             "presensi/log.csv: tanggal di kolom 'Waktu' (waktu) ditulis bulan/hari/tahun (angka kedua sampai 13), "
+             "mis. '10/13/2026 16:05:40' (baris 3); Pantau membaca hari/bulan/tahun")
 
 
 def test_a_day_first_file_with_one_month_first_date_is_refused_naming_that_line(tmp_path):
-    output = _validate(tmp_path, {"presensi/r.csv": _recap("13/10/2026", "14/10/2026", "10/15/2026", "01/10/2026")}, 1)
-    assert ("presensi/r.csv: tanggal di kolom 'tanggal' (tanggal) bercampur urutan: '13/10/2026' (baris 2) hanya "
-            "bisa hari/bulan/tahun (2 tanggal), tetapi '10/15/2026' (baris 4) hanya bisa bulan/hari/tahun; "
-            "berkas ditolak seluruhnya karena urutan tanggal lainnya tidak dapat dipastikan. Periksa baris 4, "
-            + HOW) in output
+    _refused(tmp_path, {"presensi/r.csv": _recap("13/10/2026", "14/10/2026", "10/15/2026", "01/10/2026")},
+             "presensi/r.csv: tanggal di kolom 'tanggal' (tanggal) bercampur urutan: '13/10/2026' (baris 2) hanya "
+             "bisa hari/bulan/tahun (2 tanggal), tetapi '10/15/2026' (baris 4) hanya bisa bulan/hari/tahun; "
+             "berkas ditolak seluruhnya karena urutan tanggal lainnya tidak dapat dipastikan. Periksa baris 4, " + HOW)
 
 
 def test_the_undecided_rule_is_data_day_first_reads_an_unsettled_column_day_first(tmp_path):
