@@ -45,7 +45,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -717,6 +717,13 @@ def _attendance_matrix(seed: int, slug: str, mo: _Month, emps_idx: np.ndarray, t
 
 _MONTHS_ID = ["", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
               "September", "Oktober", "November", "Desember"]
+
+
+def _settled(days: Iterable[dt.date]) -> bool:
+    """Whether these days written dd/mm/yyyy settle their order: one day above 12. A file whose
+    numeric dates do not is refused by the ingest (docs/inbox.md), so a dd/mm/yyyy file that would
+    not settle is written ISO instead: every file of the sample loads."""
+    return any(d.day > 12 for d in days)
 
 
 def _date_str(d: dt.date, fmt: str) -> str:
@@ -1413,6 +1420,8 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                 rel = f"presensi/rekap_{slug}_{ym}.csv"
                 style = _style_for(seed, messy, rel)
                 fmt = recap_fmt.get((slug, k), _RecapFmt())
+                if fmt.date == "dmy" and not _settled(mo.days):
+                    fmt = replace(fmt, date="iso")
                 rec = (status >= 0) & ((status != ST_TK) | keep_tk)
                 frng = _rng(seed, "recap-messy", slug, ym) if messy else None
                 cf = _CsvFile(o, rel, list(fmt.header), style)
@@ -1431,6 +1440,8 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                 dfmt, header = scan_fmt.get((slug, k), ("iso", tuple(SCAN_COLUMNS)))
                 d, s, e_loc, io_ = _scan_events(seed, slug, mo, idx, tr, status, act, cin, cout,
                                                 holidays)
+                if dfmt == "dmy" and not _settled(map(dt.date.fromordinal, set(d.tolist()))):
+                    dfmt = "iso"
                 n_mach = max(1, math.ceil(len(idx) / 150))
                 code = ("KEC" if u["kind"] == "kecamatan" else "PATEN" if u["kind"] == "paten"
                         else u["name"].replace("Kantor Kelurahan ", "").replace(" ", "").upper())
@@ -1813,11 +1824,11 @@ def _write_skm_form(o, rel, rows, seed):
     """A form export: headers name the unsur, U9 stands before U8, timestamps dd/mm/yyyy."""
     style = _style_for(seed, True, rel)
     header = [_FORM_HEADERS[c] for c in _FORM_ORDER]
+    fmt = "dmy" if _settled(r["d"] for r in rows) else "iso"
     out = []
     for r in rows:
-        d = r["d"]
         vals = dict(r)
-        vals["waktu"] = f"{d.day:02d}/{d.month:02d}/{d.year} {_hhmmss()[r['sec']]}"
+        vals["waktu"] = f"{_date_str(r['d'], fmt)} {_hhmmss()[r['sec']]}"
         out.append(_join([vals[c] for c in _FORM_ORDER], style.sep))
     cf = _CsvFile(o, rel, header, style)
     cf.write_lines(out)

@@ -2,17 +2,23 @@
 -- typed values, or NULL when the text cannot be read; the validation suites decide what
 -- a NULL means (expectations/suites/*.json). Vocabularies come from ref.* tables.
 
--- Indonesian month name or abbreviation -> 1..12 (ref.month_names)
+-- Indonesian or English month name or abbreviation -> 1..12 (ref.month_names)
 create or replace macro bulan_ke(nama_bulan) as
     (select any_value(m.month::integer) from ref.month_names m where m.name = lower(nama_bulan));
 
--- '2026-10-01', '01/10/2026', '1-10-2026', '2026-10-01 00:00:00', '1 Oktober 2026' -> DATE
+-- '2026-10-01', '01/10/2026', '1-10-2026', '2026-10-01 00:00:00', '1 Oktober 2026', 'October 1, 2026' -> DATE
+-- (numeric dates are read day-first: the ingest refuses a file whose order is not settled, docs/inbox.md)
 create or replace macro parse_tanggal(s) as coalesce(
     try_strptime(trim(s), ['%Y-%m-%d', '%d/%m/%Y', '%d-%m-%Y', '%Y-%m-%d %H:%M:%S', '%Y/%m/%d', '%d.%m.%Y'])::date,
     try_strptime(
         regexp_extract(trim(s), '^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$', 1) || '-'
         || bulan_ke(regexp_extract(trim(s), '^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$', 2)) || '-'
         || regexp_extract(trim(s), '^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$', 3),
+        '%d-%m-%Y')::date,
+    try_strptime(
+        regexp_extract(trim(s), '^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$', 2) || '-'
+        || bulan_ke(regexp_extract(trim(s), '^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$', 1)) || '-'
+        || regexp_extract(trim(s), '^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$', 3),
         '%d-%m-%Y')::date
 );
 

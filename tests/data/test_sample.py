@@ -474,3 +474,18 @@ def test_bad_arguments(tmp_path):
         generate(tmp_path, end="2026-13")
     with pytest.raises(ValueError):
         generate(tmp_path, months=0)
+
+
+@pytest.mark.parametrize("days, written", [
+    ([1, 5], "2026-10-01 08:00:00"),     # dd/mm/yyyy of days 1-12 only would be refused (docs/inbox.md)
+    ([1, 13], "01/10/2026 08:00:00"),    # the 13th settles the file day-first
+])
+def test_a_form_export_is_written_dd_mm_yyyy_only_when_its_days_settle_the_order(tmp_path, days, written):
+    from data import sample
+
+    row = {c: "3" for c in sample._FORM_ORDER} | {"sec": 8 * 3600}
+    rows = [row | {"d": dt.date(2026, 10, d)} for d in days]
+    out = sample._Out(tmp_path, None)
+    sample._write_skm_form(out, "skm/ekspor_form.csv", rows, seed=7)
+    text = (tmp_path / "skm" / "ekspor_form.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1].startswith(written)

@@ -97,7 +97,7 @@ def inbox():
 EXPECTED_COUNTS = {
     "bom_semicolon_crlf": {ROSTER: (3, 3, 0), "presensi/rekap_oktober.csv": (3, 3, 0)},
     "xlsx_header_row2": {ROSTER: (3, 3, 0), "presensi/rekap.xlsx": (4, 3, 1)},
-    "date_formats": {ROSTER: (3, 3, 0), "presensi/rekap.csv": (3, 3, 0)},
+    "date_formats": {ROSTER: (3, 3, 0), "presensi/rekap.csv": (4, 4, 0)},
     "time_formats": {ROSTER: (3, 3, 0), "presensi/rekap.csv": (3, 2, 1)},
     "skm_labels_u8u9": {ROSTER: (3, 3, 0), "skm/survei_label.csv": (2, 2, 0), "skm/form_google.csv": (2, 2, 0)},
     "duplicate_recap": {ROSTER: (3, 3, 0), "presensi/rekap.csv": (8, 4, 4)},
@@ -162,7 +162,7 @@ def test_semicolon_csv_with_bom_and_crlf_loads_clean(inbox):
     assert ib.staged("stg_presensi_recap", "nip, tanggal, jam_masuk, jam_pulang, status", "presensi/rekap_oktober.csv") == [
         (2, NIP_A, OCT_1, time(7, 25), time(16, 5), "H"),
         (3, NIP_B, OCT_1, time(7, 40), time(16, 10), "H"),
-        (4, NIP_C, OCT_1, None, None, "S"),
+        (4, NIP_C, date(2026, 10, 13), None, None, "S"),   # 13/10/2026 settles the file day-first
     ]
 
 
@@ -173,7 +173,7 @@ def test_semicolon_csv_with_bom_and_crlf_loads_clean(inbox):
 #   3: NIP_A, datetime(2026,10,1) [dd/mm/yyyy], time(7,28), time(16,2) [hh:mm], "H"
 #   4: NIP_B, "01/10/2026", "07.45", "16.10", "H"      (all text cells)
 #   5: NIP_C, "2026-10-01", "07:30", "16:00", "X"
-#   7: NIP_A, "02/10/2026", "07:29", "16:01", "H"
+#   7: NIP_A, "13/10/2026", "07:29", "16:01", "H"   (was 02/10/2026; a 13 settles the text dates day-first)
 # Row 1 and row 6 have no cells. NIPs are text cells (an 18-digit number does not survive Excel).
 
 def test_xlsx_with_blank_first_row_reports_excel_row_numbers(inbox):
@@ -185,7 +185,7 @@ def test_xlsx_with_blank_first_row_reports_excel_row_numbers(inbox):
     assert ib.staged("stg_presensi_recap", "nip, tanggal, jam_masuk, jam_pulang, status", "presensi/rekap.xlsx") == [
         (3, NIP_A, OCT_1, time(7, 28), time(16, 2), "H"),   # date and time cells
         (4, NIP_B, OCT_1, time(7, 45), time(16, 10), "H"),  # text cells
-        (7, NIP_A, date(2026, 10, 2), time(7, 29), time(16, 1), "H"),
+        (7, NIP_A, date(2026, 10, 13), time(7, 29), time(16, 1), "H"),
     ]
 
 
@@ -195,11 +195,35 @@ def test_three_date_spellings_parse_to_one_date(inbox):
     ib = inbox("date_formats")
     assert ib.quarantine() == set()
     assert ib.rows("select _row, tanggal from raw.presensi_recap order by _row") == [
-        (2, "01/10/2026"), (3, "2026-10-01"), (4, "1 Oktober 2026"),
+        (2, "01/10/2026"), (3, "2026-10-01"), (4, "1 Oktober 2026"), (5, "14/10/2026"),
     ]
+    # 01/10/2026 is 1 October because 14/10/2026 (line 5) settles the file day-first
     assert ib.staged("stg_presensi_recap", "nip, tanggal", "presensi/rekap.csv") == [
-        (2, NIP_A, OCT_1), (3, NIP_B, OCT_1), (4, NIP_C, OCT_1),
+        (2, NIP_A, OCT_1), (3, NIP_B, OCT_1), (4, NIP_C, OCT_1), (5, NIP_A, date(2026, 10, 14)),
     ]
+
+
+# ---------------------------------------------------------------- 3b. dates whose order is not settled
+#
+# presensi/rekap_1-12_oktober.csv: a recap exported on 12 October (';', CRLF, dd/mm/yyyy), the
+# workdays 1-12 October of two people; no number above 12, so 05/10/2026 could be 10 May
+
+def test_a_recap_of_days_1_to_12_is_refused_not_read_day_first(inbox):
+    ib = inbox("dates_undecided")
+    path = "presensi/rekap_1-12_oktober.csv"
+    report = ib.reports[path]
+    assert report.action == "error"
+    assert report.message == (
+        "tanggal di kolom 'Tanggal' (tanggal) tidak pasti urutannya: '01/10/2026' (baris 2) bisa 1 Oktober 2026 "
+        "atau 10 Januari 2026, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang memastikannya "
+        "(16 tanggal seperti ini); tanggal tidak ditebak: tulis tanggal sebagai YYYY-MM-DD (mis. 2026-10-03) atau "
+        "dengan nama bulan (3 Oktober 2026); di Excel, format sel kolom itu yyyy-mm-dd sebelum menyimpan"
+    )
+    # nothing of the file is loaded or quarantined; the file is recorded as an error to fix
+    assert ib.rows("select count(*) from raw.presensi_recap") == [(0,)]
+    assert ib.quarantine() == set()
+    assert (ib.file(path)["status"], ib.file(path)["error"]) == ("error", report.message)
+    assert ib.reports[ROSTER].action == "loaded"
 
 
 # ---------------------------------------------------------------- 4. time formats
@@ -250,7 +274,7 @@ def test_exact_copy_quarantines_the_later_copy_and_conflicts_quarantine_the_grou
         (path, 4, "*", None, "duplicate_exact"),       # copy of line 2
         (path, 5, "*", None, "duplicate_conflict"),    # NIP_C 2026-10-02 at 07:30 ...
         (path, 6, "*", None, "duplicate_conflict"),    # ... and at 08:15
-        (path, 9, "*", None, "duplicate_exact"),       # line 8 written as 05/10/2026, 07.30, 'hadir'
+        (path, 9, "*", None, "duplicate_exact"),       # line 8 written as 13/10/2026, 07.30, 'hadir'
     }
     assert [r[0] for r in ib.staged("stg_presensi_recap", "nip", path)] == [2, 3, 7, 8]
 
@@ -424,7 +448,7 @@ def test_scan_log_pin_is_resolved_through_the_roster(inbox):
     assert ib.staged("stg_presensi_scan", "nip, waktu", path) == [
         (2, NIP_A, datetime(2026, 10, 1, 7, 24, 13)),
         (3, NIP_A, datetime(2026, 10, 1, 16, 5, 40)),
-        (4, NIP_B, datetime(2026, 10, 1, 7, 41, 2)),   # written 01/10/2026 07.41.02
+        (4, NIP_B, datetime(2026, 10, 13, 7, 41, 2)),  # written 13/10/2026 07.41.02
     ]
     assert ib.quarantine() == {(path, 5, "pin", "999 (mesin FP-01)", "pin_unknown")}
 

@@ -14,7 +14,7 @@ def test_validate_lists_every_problem_and_exits_0_when_only_rows_are_quarantined
         "pegawai/p.csv": ROSTER,
         "presensi/r.csv": (
             "nip;tanggal;jam_masuk;jam_pulang;status\n"
-            f"{NIP_A};01/10/2026;07.31;16:00;H\n"
+            f"{NIP_A};13/10/2026;07.31;16:00;H\n"
             f"{NIP_B};2026-10-01;07:31;16:00;X\n"
             f"1985031220100110;2026-10-01;07:31;16:00;H\n"
         ),

@@ -147,7 +147,7 @@ def test_a_date_above_12_settles_the_order_and_month_first_files_are_named(tmp_p
     })
     assert _counts(result.output, "skm/day_first.csv") == ["2", "2", "0", "ya"]
     assert ("skm/month_first.csv: tanggal di kolom 'Timestamp' (waktu) ditulis bulan/hari/tahun "
-            "(angka kedua sampai 23), mis. '10/3/2026 14:05:00' (baris 2)") in result.output
+            "(angka kedua sampai 23), mis. '10/23/2026 09:00:00' (baris 3)") in result.output
 
 
 def test_an_attendance_recap_proven_month_first_is_refused(tmp_path):

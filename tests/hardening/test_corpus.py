@@ -416,7 +416,7 @@ def test_future_dates(case):
     assert run.quarantine("presensi/rekap.csv") == {
         (3, "tanggal", "2026-11-29", "date_future"),
         (4, "tanggal", "2027-01-04", "date_future"),
-        (5, "tanggal", "01/12/2099", "date_future"),
+        (5, "tanggal", "13/12/2099", "date_future"),
     }
     assert run.quarantine("skm/survei.csv") == {(3, "waktu", "2026-12-01 09:00", "date_future")}
 

@@ -14,12 +14,14 @@ def sql(warehouse):
     return lambda expr: warehouse.execute(f"select {expr}").fetchall()[0][0]
 
 
-@pytest.mark.parametrize("text", ["2026-10-01", "01/10/2026", "1/10/2026", "1 Oktober 2026", "1 okt 2026", "01-10-2026"])
+@pytest.mark.parametrize("text", ["2026-10-01", "01/10/2026", "1/10/2026", "1 Oktober 2026", "1 okt 2026", "01-10-2026",
+                                  "1 October 2026", "October 1, 2026", "Oct. 1 2026"])
 def test_dates_in_every_office_format(sql, text):
     assert sql(f"parse_tanggal('{text}')") == date(2026, 10, 1)
 
 
-@pytest.mark.parametrize("text", ["31/02/2026", "30 Februari 2026", "2026-13-01", "kemarin"])
+@pytest.mark.parametrize("text", ["31/02/2026", "30 Februari 2026", "February 30, 2026", "2026-13-01", "kemarin",
+                                  "Oktober, 2026"])
 def test_impossible_dates_are_null(sql, text):
     assert sql(f"parse_tanggal('{text}')") is None
 

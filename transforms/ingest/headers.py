@@ -223,18 +223,30 @@ def choose_shape(
 
 
 NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(\s|$)"   # 3/10/2026, 03-10-2026 14:05
+MONTHS_ID = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+             "Oktober", "November", "Desember")
+HOW_TO_WRITE = ("tulis tanggal sebagai YYYY-MM-DD (mis. 2026-10-03) atau dengan nama bulan (3 Oktober 2026); "
+                "di Excel, format sel kolom itu yyyy-mm-dd sebelum menyimpan")
+
+
+def _readings(value: str) -> str:
+    """'3/10/2026 14:05' -> '3 Oktober 2026 atau 10 Maret 2026' (both orders, for the message)."""
+    a, b, year = (int(x) for x in re.match(NUMERIC_DATE, value).group(1, 2, 3))
+    return f"{a} {MONTHS_ID[b]} {year} atau {b} {MONTHS_ID[a]} {year}"
 
 
 def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict[int, str],
                        header_cells: list[str], source_sql: str, line_sql: str) -> str | None:
-    """A message when a file's numeric dates cannot say whether they are day-first, else None.
+    """A message when a file's numeric dates do not say, or contradict, which order they are in; else None.
 
-    The columns are those of ref.date_columns. A file whose dates never exceed 12 in the first
-    or second place ('3/10/2026' and '5/11/2026' only) could be 3 October or 10 March: where
-    the column's `undecided` is 'refuse' it is refused, never guessed ('day_first': the
-    column's source software writes day-first). A file whose second place exceeds 12 and first never does is
-    month-first ('10/13/2026', a Google Forms export in US format); dates are read day-first,
-    so it is refused too, naming the order it has.
+    The columns are those of ref.date_columns; the rule is the column's across the whole file
+    (docs/inbox.md, "Dates that could be day-first or month-first"). ISO dates (2026-10-03) and
+    month names (3 Oktober 2026) are never in doubt and say nothing of the order of the others.
+    A numeric date d/m/yyyy whose two numbers differ and are both at most 12 could be either
+    order; a first number above 12 ('13/10/2026') proves the file day-first, a second above 12
+    ('10/13/2026') month-first. Refused: both proofs in one file (naming the line that
+    contradicts the file's order), month-first (dates are read day-first), and doubtful dates
+    with no proof where the column's `undecided` is 'refuse' ('day_first' reads them day-first).
     """
     try:
         wanted = dict(con.execute(
@@ -246,29 +258,45 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
             continue
         cell = f"t.c{pos}"
         a, b = (f"try_cast(regexp_extract({cell}, '{NUMERIC_DATE}', {g}) as integer)" for g in (1, 2))
+        conditions = {"day": f"{a} > 12 and {b} <= 12", "month": f"{b} > 12 and {a} <= 12",
+                      "doubt": f"{a} <= 12 and {b} <= 12 and {a} <> {b}"}
+        # per kind of date: how many, the first line and its value; and the largest second number
+        aggregates = [f"{agg} filter (where {cond})" for cond in conditions.values()
+                      for agg in ("count(*)", f"min({line_sql})", f"arg_min(trim({cell}), {line_sql})")]
         stats = con.execute(
-            f"select count(*), max({a}), max({b}), count(*) filter (where {a} <> {b}), "
-            f"arg_min({cell}, {line_sql}), min({line_sql}) "
+            f"select {', '.join(aggregates)}, max({b}) filter (where {conditions['month']}) "
             f"from {source_sql} where regexp_matches({cell}, '{NUMERIC_DATE}')"
         ).fetchone()
-        n, max_a, max_b, differ, example, line = stats
-        if not n or not differ or (max_a > 12 and max_b <= 12):
-            continue
-        name = header_cells[pos] if pos < len(header_cells) else column
-        if max_a <= 12 and max_b <= 12:
-            if wanted[column] != "refuse":   # 'day_first': the column's source writes day-first
-                continue
+        (n_day, day_line, day_value), (n_month, month_line, month_value), (n_doubt, doubt_line, doubt_value) = (
+            stats[i:i + 3] for i in (0, 3, 6))
+        max_b = stats[9]
+        name = f"'{header_cells[pos] if pos < len(header_cells) else column}' ({column})"
+        if n_day and n_month:
+            # the order most dates prove is the file's; the first date proving the other contradicts it
+            if n_day >= n_month:
+                proof, bad = (f"'{day_value}' (baris {day_line}) hanya bisa hari/bulan/tahun",
+                              f"'{month_value}' (baris {month_line}) hanya bisa bulan/hari/tahun")
+                bad_line = month_line
+            else:
+                proof, bad = (f"'{month_value}' (baris {month_line}) hanya bisa bulan/hari/tahun",
+                              f"'{day_value}' (baris {day_line}) hanya bisa hari/bulan/tahun")
+                bad_line = day_line
             return (
-                f"tanggal di kolom '{name}' ({column}) tidak pasti urutannya: '{example.strip()}' (baris {line}) bisa "
-                "hari/bulan atau bulan/hari, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
-                "memastikannya; tanggal tidak ditebak. Ekspor ulang dengan format tahun-bulan-tanggal "
-                "(mis. 2026-10-03) atau dengan nama bulan (3 Oktober 2026)"
+                f"tanggal di kolom {name} bercampur urutan: {proof} ({max(n_day, n_month)} tanggal), "
+                f"tetapi {bad}; berkas ditolak seluruhnya karena urutan tanggal lainnya tidak dapat dipastikan. "
+                f"Periksa baris {bad_line}, {HOW_TO_WRITE}"
             )
-        if max_a <= 12:
+        if n_month:
             return (
-                f"tanggal di kolom '{name}' ({column}) ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
-                f"mis. '{example.strip()}' (baris {line}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
-                "format tahun-bulan-tanggal (mis. 2026-10-03) atau atur lokal formulir ke Indonesia"
+                f"tanggal di kolom {name} ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
+                f"mis. '{month_value}' (baris {month_line}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
+                f"lokal Indonesia, atau {HOW_TO_WRITE}"
+            )
+        if n_doubt and not n_day and wanted[column] == "refuse":
+            return (
+                f"tanggal di kolom {name} tidak pasti urutannya: '{doubt_value}' (baris {doubt_line}) bisa "
+                f"{_readings(doubt_value)}, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
+                f"memastikannya ({n_doubt} tanggal seperti ini); tanggal tidak ditebak: {HOW_TO_WRITE}"
             )
     return None
 
