@@ -212,7 +212,8 @@ def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = 
         con = connect(":memory:")
         reports, _ = ingest_step(con, settings.inbox, settings.reference, None, progress=_progress)
         outcome = validate_step(con, reports, settings.today(), None, progress=_progress)
-        typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()})"))
+        typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()}); "
+                                                 "tidak ada yang dimuat atau diubah", dry_run=True))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
@@ -258,6 +259,7 @@ def run(
 
         if not debug:
             quiet_console_tracebacks()
+        server = console.prefect_server()   # before the flow: an ephemeral server sets its own URL
         _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
         if partitioned:
             from flows.partitioned import evaluate_partitioned
@@ -276,6 +278,7 @@ def run(
         typer.echo(console.text_summary(outcome, f"Periode {period}{label}: {settings.inbox} -> {settings.warehouse}"))
         if outcome.report:
             typer.echo(f"Laporan: {outcome.report}")
+        typer.echo(console.flow_run_line(outcome.flow_run_id, server))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         blocked = outcome.blocked
