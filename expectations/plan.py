@@ -68,11 +68,23 @@ class Group:
 
 
 def condition_columns(kwargs: dict, columns: list[str]) -> set[str] | None:
-    """The columns a pandas row condition reads, or None when that cannot be told for sure."""
+    """The columns a row condition reads, or None when that cannot be told for sure.
+
+    The suites write a pandas condition as GX's pass-through condition object,
+    {"type": "pass_through", "pass_through_filter": "<pandas query>"}; a nullity or comparison
+    condition reads its one column; the deprecated string form with condition_parser "pandas"
+    is still understood."""
     condition = kwargs.get("row_condition")
     if not condition:
         return set()
-    if kwargs.get("condition_parser") != "pandas":
+    if isinstance(condition, dict):
+        if condition.get("type") in ("nullity", "comparison"):
+            name = (condition.get("column") or {}).get("name")
+            return {name} if name in columns else None
+        if condition.get("type") != "pass_through":
+            return None
+        condition = condition.get("pass_through_filter") or ""
+    elif kwargs.get("condition_parser") != "pandas":
         return None
     try:
         tree = ast.parse(condition, mode="eval")

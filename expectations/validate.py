@@ -106,9 +106,9 @@ def _gx():
 
 def _new_context():
     import logging
-    import warnings
 
     import great_expectations as gx
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
     from great_expectations.execution_engine import pandas_execution_engine
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -117,9 +117,10 @@ def _new_context():
     # It skips frames above HASH_THRESHOLD bytes, so 0 skips all. Pinned and checked by
     # tests/expectations/test_gx_contract.py: an upgrade that drops the knob fails there.
     pandas_execution_engine.HASH_THRESHOLD = 0
-    # our suites keep pandas row conditions (NIP regex), which GX 1.24 runs but calls deprecated
-    warnings.filterwarnings("ignore", message="The condition_parser parameter is deprecated")
-    context = gx.get_context(mode="ephemeral")
+    # no data docs: GX's default ephemeral context makes (and logs at INFO, on a logger of its own
+    # level) a temporary docs folder on every run that nothing ever builds
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
+    context = gx.get_context(project_config=config, mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
     asset = context.data_sources.add_pandas("pantau").add_dataframe_asset("rows")
     batch_definition = asset.add_batch_definition_whole_dataframe("chunk")

@@ -212,7 +212,8 @@ def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = 
         con = connect(":memory:")
         reports, _ = ingest_step(con, settings.inbox, settings.reference, None, progress=_progress)
         outcome = validate_step(con, reports, settings.today(), None, progress=_progress)
-        typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()})"))
+        typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()}); "
+                                                 "tidak ada yang dimuat atau diubah", dry_run=True))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
@@ -258,6 +259,7 @@ def run(
 
         if not debug:
             quiet_console_tracebacks()
+        server = console.prefect_server()   # before the flow: an ephemeral server sets its own URL
         _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
         if partitioned:
             from flows.partitioned import evaluate_partitioned
@@ -276,6 +278,7 @@ def run(
         typer.echo(console.text_summary(outcome, f"Periode {period}{label}: {settings.inbox} -> {settings.warehouse}"))
         if outcome.report:
             typer.echo(f"Laporan: {outcome.report}")
+        typer.echo(console.flow_run_line(outcome.flow_run_id, server))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         blocked = outcome.blocked
@@ -391,6 +394,9 @@ def export(
     output: Annotated[Optional[Path], typer.Option("--output", help="Berkas tujuan.",
                                                    show_default="<out>/<period>/metrics-<period>.<format>")] = None,
     config: ConfigOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None, debug: DebugOpt = False,
+    pribadi: Annotated[bool, typer.Option(
+        "--pribadi", help="Sertakan angka per ASN (data pribadi); berkas ditulis di bawah [paths] internal, "
+                          "tidak pernah di dalam --out.", show_default=True)] = False,
 ):
     """Ekspor angka terbit satu periode untuk analis (awalan rumus =, +, -, @ dinetralkan)."""
     from flows.steps import check_period
@@ -407,18 +413,32 @@ def export(
     def work():
         from flows.export import export_metrics
 
-        target = output or settings.out / period / f"metrics-{period}.{fmt}"
+        if pribadi:
+            target = output or settings.internal_root / "ekspor" / f"metrics-{period}-pribadi.{fmt}"
+            _outside_out(settings, target)
+        else:
+            target = output or settings.out / period / f"metrics-{period}.{fmt}"
         con = _reader(settings)
         try:
-            n = export_metrics(con, period, target, fmt)
+            n = export_metrics(con, period, target, fmt, personal=pribadi, reference_dir=settings.reference)
         except (IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError) as exc:
             _usage(f"berkas tujuan {target} tidak dapat ditulis: {exc.strerror} (periksa --output atau --out)")
         finally:
             con.close()
-        typer.echo(f"{n} angka periode {period} ditulis ke {target}")
+        typer.echo(f"{n} angka periode {period} ditulis ke {target}"
+                   + (" (DATA PRIBADI: hanya untuk internal, jangan dibagikan)" if pribadi else
+                      " (tanpa angka per ASN; --pribadi untuk menyertakannya)"))
         return EXIT_OK if n else EXIT_BLOCKED
 
     raise typer.Exit(_guard(settings, debug, work))
+
+
+def _outside_out(settings: Settings, target: Path) -> None:
+    """A file naming ASN is never written inside the public reports' folder (exit 2)."""
+    public = Path(settings.out).resolve()
+    if public in Path(target).resolve().parents:
+        _usage(f"berkas {target} berada di dalam folder laporan publik {public}; ekspor --pribadi memuat data "
+               "pribadi dan ditulis di luar --out, mis. di bawah [paths] internal (tanpa --output)")
 
 
 @app.command()

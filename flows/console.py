@@ -6,24 +6,69 @@ from flows.steps import Outcome
 EXAMPLES_PER_REASON = 5
 ACTIONS = {"loaded": "baru dimuat", "unchanged": "tidak berubah", "error": "DITOLAK",
            "ignored": "dilewati", "duplicate": "salinan, dilewati", "withdrawn": "ditarik (tidak ada lagi di inbox)"}
+# `pantau validate` loads nothing: it says what a run would do with each file
+ACTIONS_DRY_RUN = {"loaded": "akan dimuat", "unchanged": "tidak berubah", "error": "DITOLAK",
+                   "ignored": "akan dilewati", "duplicate": "salinan, akan dilewati",
+                   "withdrawn": "akan ditarik (tidak ada lagi di inbox)"}
+# a file of another month is summarised only when there is nothing to say about it
+QUIET_ACTIONS = ("unchanged", "loaded")
 
 
-def text_summary(outcome: Outcome, heading: str) -> str:
+def status_text(action: str, dry_run: bool = False) -> str:
+    return (ACTIONS_DRY_RUN if dry_run else ACTIONS).get(action, action)
+
+
+def split_by_month(files: list[dict], period: str | None) -> tuple[list[dict], list[dict]]:
+    """(files to list in full, files of other months to summarise) for a run of `period`.
+
+    In full: the files with rows in the month, those without a month (the roster), and any file
+    with something to say (rejected, skipped, withdrawn, quarantined rows, warnings); summarised:
+    the other months' files that were loaded cleanly or are unchanged. Without a period
+    (`pantau validate`) every file is listed."""
+    if not period:
+        return list(files), []
+    shown, others = [], []
+    for f in files:
+        months = f.get("periods") or []
+        quiet = (f["action"] in QUIET_ACTIONS and not f.get("rows_quarantined") and not f.get("warnings")
+                 and f.get("reconciled", True))
+        (others if months and period not in months and quiet else shown).append(f)
+    return shown, others
+
+
+def others_line(others: list[dict], dry_run: bool = False) -> str:
+    """'+ 172 berkas bulan lain: semua sudah dimuat, tidak berubah' (or the count per status)."""
+    by_action: dict[str, int] = {}
+    for f in others:
+        by_action[f["action"]] = by_action.get(f["action"], 0) + 1
+    if set(by_action) == {"unchanged"}:
+        what = "semua sudah dimuat, tidak berubah"
+    else:
+        what = ", ".join(f"{n} {status_text(a, dry_run)}" for a, n in sorted(by_action.items()))
+    rows = sum(f.get("rows_read", 0) for f in others)
+    return f"+ {len(others)} berkas bulan lain: {what} ({rows} baris, tanpa karantina)"
+
+
+def text_summary(outcome: Outcome, heading: str, dry_run: bool = False) -> str:
+    """The per-file table of a run (or, dry_run, of `pantau validate`), then the quarantined rows
+    by reason, the warnings and what blocks. A month's run lists that month's files in full and
+    sums up the other months' (split_by_month); the columns are as wide as their longest value."""
     lines = [heading, ""]
-    lines.append(f"{'berkas':<46} {'jenis':<15} {'dibaca':>8} {'dimuat':>8} {'karantina':>9}  cocok  status")
-    for f in outcome.files:
-        status = ACTIONS.get(f["action"], f["action"])
+    shown, others = split_by_month(outcome.files, outcome.period)
+    headers = ["berkas", "jenis", "dibaca", "dimuat", "karantina", "cocok", "status"]
+    table = []
+    for f in shown:
+        status = status_text(f["action"], dry_run)
         if "rows_read" in f:
-            ok = "ya" if f["reconciled"] else "TIDAK"
-            lines.append(f"{f['path']:<46} {f['shape'] or '-':<15} {f['rows_read']:>8} {f['rows_loaded']:>8} "
-                         f"{f['rows_quarantined']:>9}  {ok:<5}  {status}")
+            table.append([f["path"], f["shape"] or "-", f["rows_read"], f["rows_loaded"], f["rows_quarantined"],
+                          "ya" if f["reconciled"] else "TIDAK", status])
         else:
-            lines.append(f"{f['path']:<46} {'-':<15} {'-':>8} {'-':>8} {'-':>9}  {'-':<5}  {status}")
-    total_read = sum(f.get("rows_read", 0) for f in outcome.files)
-    total_loaded = sum(f.get("rows_loaded", 0) for f in outcome.files)
-    total_q = sum(f.get("rows_quarantined", 0) for f in outcome.files)
-    lines.append(f"{'jumlah':<46} {'':<15} {total_read:>8} {total_loaded:>8} {total_q:>9}")
-    lines.append("(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung)")
+            table.append([f["path"], "-", "-", "-", "-", "-", status])
+    total = [sum(f.get(k, 0) for f in outcome.files) for k in ("rows_read", "rows_loaded", "rows_quarantined")]
+    footer = ["jumlah", "", *total, "", ""]
+    lines += _columns(headers, table, footer, numeric={2, 3, 4}, summary=others_line(others, dry_run) if others else None)
+    lines.append("(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung"
+                 + ("; jumlah mencakup semua berkas)" if others else ")"))
     if outcome.quarantine:
         lines += ["", "Baris yang dikarantina (tidak dipakai dalam perhitungan), per berkas dan alasan:"]
         lines += _reasons(outcome.quarantine)
@@ -39,6 +84,24 @@ def text_summary(outcome: Outcome, heading: str) -> str:
         lines += ["", f"Diterbitkan: {outcome.published['metrics']} angka ke tabel metrics "
                       f"({len(outcome.published['models'])} model dibangun)."]
     return "\n".join(lines)
+
+
+def _columns(headers: list[str], table: list[list], footer: list, numeric: set[int],
+             summary: str | None = None) -> list[str]:
+    """Rows of text columns as wide as their longest cell (numbers right-aligned); the last column
+    is left ragged. `summary` is a line between the rows and the footer."""
+    cells = [[str(v) for v in row] for row in [headers, *table, footer]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        parts = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        parts[-1] = row[-1]
+        return "  ".join(parts).rstrip()
+
+    out = [line(r) for r in cells[:-1]]
+    if summary:
+        out.append(summary)
+    return out + [line(cells[-1])]
 
 
 def _reasons(rows) -> list[str]:
@@ -79,21 +142,92 @@ def md(text) -> str:
     return "".join(out)
 
 
+def headline(con, period: str) -> list[tuple[str, str]]:
+    """(judul, nilai) of the period's headline figures as published: the office's IKM, discipline
+    rate, capaian ... (data/reference/headline_metrics.csv, as loaded for the run)."""
+    from reports.fmt import Metric, tampil
+
+    rows = con.execute("""
+        select h.judul, h.dengan_label, m.metric_id, m.metric, m.scope, m.scope_id, m.period, m.value, m.label, m.unit
+        from ref.headline_metrics h
+        join main.metrics m on m.metric = h.metric and m.scope = h.scope and m.period = ?
+        order by h.urutan::int, m.scope_id""", [period]).fetchall()
+    out = []
+    for judul, with_label, *metric in rows:
+        m = Metric(*metric)
+        text = tampil(m)
+        if with_label == "ya" and m.label and m.unit != "peringkat":
+            text += f" ({m.label})"
+        out.append((judul, text))
+    return out
+
+
+def counts_line(files: list[dict]) -> str:
+    """'184 berkas (12 baru dimuat, 172 tidak berubah); 24266 baris dibaca = 24266 dimuat + 0 dikarantina'."""
+    by_action: dict[str, int] = {}
+    for f in files:
+        by_action[f["action"]] = by_action.get(f["action"], 0) + 1
+    actions = ", ".join(f"{n} {status_text(a)}" for a, n in sorted(by_action.items()))
+    read, loaded, quarantined = (sum(f.get(k, 0) for f in files) for k in ("rows_read", "rows_loaded", "rows_quarantined"))
+    return (f"{len(files)} berkas ({actions}); {read} baris dibaca = {loaded} dimuat + {quarantined} dikarantina")
+
+
+def run_markdown(outcome: Outcome, period: str, description: str = "") -> str:
+    """The run's headline artifact in the Prefect UI: status, the headline figures, the counts of
+    files and rows and the report's path; every value from the data passes md()."""
+    status = "DIHENTIKAN, tidak ada yang diterbitkan" if outcome.blocked else "berhasil diterbitkan"
+    lines = [f"# Evaluasi periode {md(period)}{md(description)}: {status}", ""]
+    if outcome.headline:
+        lines += ["| angka utama | nilai |", "|---|---:|"]
+        lines += [f"| {md(judul)} | {md(nilai)} |" for judul, nilai in outcome.headline]
+        lines.append("")
+    lines.append(f"- **Berkas dan baris:** {md(counts_line(outcome.files))}")
+    if outcome.published:
+        lines.append(f"- **Angka diterbitkan:** {outcome.published.get('metrics', 0)}")
+    if outcome.report:
+        lines.append(f"- **Laporan:** {md(outcome.report)}")
+    if outcome.blocking:
+        lines += ["", "**Perbaiki:**"] + [f"- {md(b)}" for b in outcome.blocking]
+    return "\n".join(lines)
+
+
 def markdown_summary(outcome: Outcome, period: str) -> str:
     """The run's Prefect artifact; every value from the inbox or a message passes md()."""
     lines = [f"# Validasi ekspor, periode {md(period)}", "",
              "| berkas | jenis | dibaca | dimuat | karantina |", "|---|---|---:|---:|---:|"]
-    for f in outcome.files:
+    shown, others = split_by_month(outcome.files, period)
+    for f in shown:
         if "rows_read" in f:
             lines.append(f"| {md(f['path'])} | {md(f['shape'])} | {f['rows_read']} | {f['rows_loaded']} "
                          f"| {f['rows_quarantined']} |")
         else:
             lines.append(f"| {md(f['path'])} | {md(f['action'])} | | | |")
+    if others:
+        lines += ["", md(others_line(others))]
     if outcome.blocking:
         lines += ["", "**Dihentikan:**"] + [f"- {md(b)}" for b in outcome.blocking]
     for path, rule, message, n, _ in outcome.quarantine:
         lines.append(f"- {md(path)}: {n} baris, {md(message)} (aturan {md(rule)})")
     return "\n".join(lines)
+
+
+def prefect_server() -> str | None:
+    """The Prefect API URL configured (PREFECT_API_URL or the profile), None for a temporary server."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() or None
+
+
+def flow_run_line(flow_run_id: str | None, server: str | None) -> str:
+    """'Prefect flow run: <id>' and, with a server, the run's page in the Prefect UI."""
+    if not flow_run_id:
+        return "Prefect flow run: tidak tercatat"
+    if not server:
+        return f"Prefect flow run: {flow_run_id} (server sementara; atur PREFECT_API_URL untuk melihatnya di UI)"
+    from prefect.utilities.urls import url_for
+
+    url = url_for("flow-run", obj_id=flow_run_id, default_base_url=server.rstrip("/").removesuffix("/api"))
+    return f"Prefect flow run: {flow_run_id}\nPrefect UI: {url}"
 
 
 def one_line(period: str, outcome: Outcome) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import console
@@ -103,7 +103,7 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
         con.close()   # not committed: rolled back, the run is recorded as failed by recorded_run
 
 
-@flow(name="evaluate_period", log_prints=False)
+@flow(name="evaluate_period", flow_run_name="evaluasi-{period}", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                     include_internal: bool = True, state_dir: Path | None = None,
                     openlineage: dict | None = None, internal_root: Path | None = None,
@@ -153,6 +153,7 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
     with run_events as events:
         try:
             outcome = prepare(run_id)
+            outcome.period, outcome.flow_run_id = period, str(flow_run.get_id() or "") or None
             if outcome.unreconciled:
                 raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
             if not outcome.blocked:
@@ -169,6 +170,9 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
             if status == "success" and finish is not None:
                 outcome.report = finish(run_id)
                 recorded = True
+            if status == "success":
+                outcome.headline = _headline(warehouse, period)
+            run_artifacts(outcome, period, description)
             return outcome
         except ReferenceTableError as exc:   # a broken rule table blocks the run like a broken export (exit 1)
             status, message = "blocked", str(exc)[:1000]
@@ -183,3 +187,26 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                     finish_run(con, run_id, status, message)
                 finally:
                     con.close()
+
+
+def _headline(warehouse: Path, period: str) -> list[tuple[str, str]]:
+    import duckdb
+
+    con = connect(warehouse)
+    try:
+        return console.headline(con, period)
+    except duckdb.CatalogException:   # a reference folder without headline_metrics.csv: no figures
+        return []
+    finally:
+        con.close()
+
+
+def run_artifacts(outcome: Outcome, period: str, description: str = "") -> None:
+    """The run's artifacts in the Prefect UI: its headline figures, counts and report path
+    (markdown, key `evaluasi-<period>`) and a link to the report (key `laporan-<period>`)."""
+    key = period.lower()
+    create_markdown_artifact(console.run_markdown(outcome, period, description), key=f"evaluasi-{key}",
+                             description=console.md(f"Angka utama periode {period}{description}"))
+    if outcome.report:
+        create_link_artifact(Path(outcome.report).resolve().as_uri(), link_text=f"Laporan periode {period}",
+                             key=f"laporan-{key}", description=console.md(f"Laporan periode {period}"))

@@ -546,7 +546,7 @@ def on_pool(batches: int, deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", po
     return execute
 
 
-@flow(name="evaluate_partitioned", log_prints=False)
+@flow(name="evaluate_partitioned", flow_run_name="evaluasi-{period}-berpartisi", log_prints=False)
 def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                          workers: int = 2, mode: str = "processes", batches: int | None = None,
                          deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool = True,

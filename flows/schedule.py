@@ -33,7 +33,16 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
-@flow(name="monthly_evaluation", log_prints=False)
+def monthly_run_name() -> str:
+    """'bulanan-2026-10': the period the scheduled run evaluates (its parameter, else last month)."""
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters or {}
+    period = params.get("period") or previous_month(datetime.now(ZoneInfo(params.get("timezone") or "Asia/Jakarta")).date())
+    return f"bulanan-{period}"
+
+
+@flow(name="monthly_evaluation", flow_run_name=monthly_run_name, log_prints=False)
 def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
                        timezone: str = "Asia/Jakarta", period: str | None = None,
                        options: dict | None = None) -> Outcome:
@@ -49,7 +58,7 @@ def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
     return outcome
 
 
-@flow(name="backfill", log_prints=False)
+@flow(name="backfill", flow_run_name="backfill-{first}-sd-{last}", log_prints=False)
 def backfill(first: str, last: str, inbox: Path, warehouse: Path, reference: Path, out: Path,
              as_of: date, options: dict | None = None) -> list[tuple[str, Outcome]]:
     """Evaluate the months first..last in order, each as a subflow; a blocked month is reported

@@ -15,6 +15,7 @@ import duckdb
 from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts
 from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
+from transforms.ingest.withdraw import periods_by_file
 from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
@@ -37,6 +38,9 @@ class Outcome:
     published: dict = field(default_factory=dict)             # models built, metrics published
     stale_periods: list[str] = field(default_factory=list)    # published earlier, touched by new files
     report: str | None = None                                 # the reports' index.html, when rendered
+    period: str | None = None                                 # the month run (None: `pantau validate`)
+    flow_run_id: str | None = None                            # the Prefect flow run that ran it
+    headline: list[tuple[str, str]] = field(default_factory=list)   # (judul, nilai) of the published figures
 
     @property
     def blocked(self) -> bool:
@@ -67,11 +71,13 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
     """
     counts = {c.path: c for c in file_counts(con)}
     record_counts(con, list(counts.values()))
-    outcome = Outcome()
+    months = periods_by_file(con)
+    outcome = Outcome(period=period)
     for report in reports:
         entry = {
             "path": report.path, "kind": report.kind, "action": report.action, "shape": report.shape,
             "message": report.message, "warnings": report.warnings, "rows_empty": report.rows_empty,
+            "periods": months.get(report.file_id, []),
         }
         c: FileCounts | None = counts.get(report.path)
         if c is not None:

@@ -76,3 +76,23 @@ def build(con, *models: str) -> None:
     all_models = discover_models()
     wanted = [m for m in upstream(list(models), all_models) if m.startswith("marts.")]
     run_models(con, wanted)
+
+
+def run_without_prefect(warehouse: Path, inbox: Path, period: str) -> str:
+    """One run as the flow does it, without Prefect: ingest, validate, transform and publish into
+    the warehouse file, recorded 'success'; returns the run id (the inbox must not block)."""
+    from flows.settings import Settings
+    from flows.steps import ingest_step, transform_step, validate_step
+    from transforms.runs import finish_run, start_run
+    from transforms.warehouse import connect
+
+    con = connect(warehouse)
+    try:
+        run_id = start_run(con, "run", period, AS_OF, {"inbox": str(inbox)})
+        reports, _ = ingest_step(con, inbox, Settings().reference, run_id)
+        assert not validate_step(con, reports, AS_OF, run_id, period=period).blocked
+        assert not transform_step(con, period, run_id)["blocking"]
+        finish_run(con, run_id, "success")
+        return run_id
+    finally:
+        con.close()

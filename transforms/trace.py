@@ -45,6 +45,10 @@ from transforms.reference import DEFAULT_REFERENCE_DIR
 QUERIES_FILE = Path(__file__).resolve().parent / "trace_queries.sql"
 DEFINITIONS_FILE = DEFAULT_REFERENCE_DIR / "metric_definitions.csv"
 FORMATS = ("table", "json", "csv")
+DRILL_DOWN_SHOWN = 10        # `pantau trace` commands listed under "Telusuri lebih lanjut"
+# the csv's file column of a fact with no line behind it (a workday with no record is TK; a
+# recommendation's fact is another metric, traced by metric_id_rinci)
+NO_SOURCE_LINE, NO_LINE = "(tanpa baris sumber)", "(tidak ada)"
 
 # family (a `<family>.rows` block) -> the block of quarantined rows for the same scope
 FAMILIES: dict[str, str | None] = {
@@ -342,6 +346,7 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
         "rows": [],
         "rows_total": 0,
         "excluded": [],
+        "drill_down": [],
         "notes": notes,
     }
 
@@ -382,6 +387,9 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
                 records = records[:limit]
         result[target] = records
     pairs = {(e["file_id"], e["row"]) for rec in result["rows"] + result["summary"] for e in (rec.get("evidence") or [])}
+    lines_used: dict[int, int] = {}
+    for f, _ in pairs:
+        lines_used[f] = lines_used.get(f, 0) + 1
     resolved = resolve_evidence(con, pairs)
     for rec in result["rows"] + result["summary"]:
         if "evidence" in rec:
@@ -406,6 +414,9 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
             cited |= {x["file_id"] for x in excluded}
         result["excluded"] = excluded
     result["files"] = file_versions(con, cited)
+    for f in result["files"]:
+        f["lines_used"] = lines_used.get(f["file_id"], 0)
+    result["drill_down"] = list(dict.fromkeys(r["metric_id"] for r in result["rows"] if r.get("metric_id")))
     return result
 
 
@@ -547,9 +558,19 @@ def _grid(headers: list[str], rows: list[list], width: int = 40, wide: tuple[str
     return out
 
 
+SOURCES_LISTED = 3   # a row with more source lines shows them counted per file
+
+
 def _sources(evidence: list[dict] | None) -> str:
-    """'path:line; path:line', or a dash when the fact has no source line (a workday with no record)."""
-    return "; ".join(f"{e['path']}:{_where(e)}" for e in (evidence or [])) or "-"
+    """'path:line; path:line', or for a row pooling many lines (a unit's month) 'path (N baris); ...',
+    or a dash when the fact has no source line (a workday with no record)."""
+    evidence = evidence or []
+    if len(evidence) <= SOURCES_LISTED:
+        return "; ".join(f"{e['path']}:{_where(e)}" for e in evidence) or "-"
+    per_file: dict[str, int] = {}
+    for e in evidence:
+        per_file[e["path"]] = per_file.get(e["path"], 0) + 1
+    return "; ".join(f"{path} ({n} baris)" for path, n in per_file.items())
 
 
 def as_table(result: dict) -> str:
@@ -594,10 +615,14 @@ def as_table(result: dict) -> str:
                  [[i, e["model"], e["materialized"], e["sha256"][:16], ", ".join(e["sources"])]
                   for i, e in enumerate(result["models"], start=1)], 70)
 
-    out += ["", "Berkas sumber"]
-    out += _grid(["file_id", "berkas", "sha256", "status", "diganti oleh", "dibaca", "dimuat", "karantina", "run pertama"],
+    out += ["", "Berkas sumber (baris dipakai: baris berkas yang masuk ke angka ini)"]
+    out += _grid(["file_id", "berkas", "sha256", "status", "diganti oleh", "dibaca", "dimuat", "karantina",
+                  "baris dipakai", "run pertama"],
                  [[f["file_id"], f["path"], f["sha256"][:16], f["status"], f["superseded_by"], f["rows_read"],
-                   f["rows_loaded"], f["rows_quarantined"], f["first_run_id"]] for f in result["files"]], 60)
+                   f["rows_loaded"], f["rows_quarantined"], f.get("lines_used", 0), f["first_run_id"]]
+                  for f in result["files"]], 60)
+    if not result["files"]:
+        out.append("  (tidak ada baris berkas di balik angka ini; lihat baris yang dipakai di bawah)")
 
     for title, key in (("Ringkasan model", "summary"), ("Baris yang dipakai", "rows")):
         recs = result[key]
@@ -622,6 +647,13 @@ def as_table(result: dict) -> str:
         out += _grid(["berkas", "baris", "aturan", "kolom", "nilai", "pesan"],
                      [[x["path"], _where(x), x["rule"], x["column"], x["value"], x["message"]]
                       for x in result["excluded"]], 60)
+    drill = result.get("drill_down") or []
+    if drill:
+        out += ["", f"Telusuri lebih lanjut ({len(drill)}): angka di balik tiap baris yang dipakai"]
+        out += [f"  pantau trace {d}" for d in drill[:DRILL_DOWN_SHOWN]]
+        if len(drill) > DRILL_DOWN_SHOWN:
+            out.append(f"  ... dan {len(drill) - DRILL_DOWN_SHOWN} lain (kolom metric_id di atas; --format csv: "
+                       "kolom metric_id_rinci)")
     if result["notes"]:
         out += ["", "Catatan"] + [f"  - {n}" for n in result["notes"]]
     return "\n".join(out) + "\n"
@@ -629,7 +661,8 @@ def as_table(result: dict) -> str:
 
 def as_csv(result: dict) -> str:
     """One line per source line: the contributing rows (bagian 'dipakai', one line per line of
-    evidence; a fact without a source line, e.g. a workday with no record, has an empty file)
+    evidence; a fact without a source line, e.g. a workday with no record, says so in the file
+    column (NO_SOURCE_LINE) and its line (NO_LINE))
     and the quarantined rows of the scope (bagian 'dikecualikan'). A row's own finer metric id
     is in `metric_id_rinci`; staged values of the line are `sumber.<column>`."""
     lines: list[dict] = []
@@ -637,7 +670,8 @@ def as_csv(result: dict) -> str:
         # a row's own metric_id (the finer metric to trace next) must not hide the traced one
         base = {("metric_id_rinci" if k == "metric_id" else k): v for k, v in rec.items() if k != "evidence"}
         for e in (rec.get("evidence") or [None]):
-            line = {"bagian": "dipakai", "berkas": e and e["path"], "baris": e and _where(e),
+            line = {"bagian": "dipakai", "berkas": e["path"] if e else NO_SOURCE_LINE,
+                    "baris": _where(e) if e else NO_LINE,
                     "sha256": e and e["sha256"], **base}
             for k, v in ((e or {}).get("values") or {}).items():
                 line[f"sumber.{k}"] = v

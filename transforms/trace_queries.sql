@@ -178,12 +178,21 @@ order by q.file_id, q."row", q.rule
 -- ============================================================== attendance, the office
 
 -- name: attendance_office_units.rows
--- the units' pooled figures; each unit's rows are one `pantau trace` further (metric_id)
+-- the units' pooled figures, each with the attendance lines of its workdays (a workday with no
+-- record has none); each unit's days are one `pantau trace` further (metric_id)
+with lines as (
+    select d.unit_slug, flatten(list(d.evidence order by d.nip, d.tanggal) filter (where d.evidence is not null)) as evidence
+    from marts.attendance_asn_day d
+    where d.period = $period and d.is_workday
+    group by d.unit_slug
+)
 select
     u.unit_slug, u.asn_count, u.workdays, u.present_days, u.unknown_days, u.leave_days, u.tk_days, u.tl_days,
     u.psw_days, u.attendance_rate, u.discipline_rate, u.punctuality_rate, u.asn_to_follow_up,
+    l.evidence,
     'attendance_rate/unit/' || u.unit_slug || '/' || u.period as metric_id
 from marts.attendance_unit_month u
+left join lines l on l.unit_slug = u.unit_slug
 where u.period = $period
 order by u.unit_slug
 
@@ -235,14 +244,22 @@ where q.shape = 'skp' and p.nip = $key and (p.periode_norm = $period or p.period
 order by q.file_id, q."row", q.rule
 
 -- name: skp_scope_asn.rows
--- the ASN-periods of a unit (or of the whole office); each ASN's predikat is one trace further
+-- the ASN-periods of a unit (or of the whole office), each with the SKP lines of its indicators
+-- (capaian and ratings are read from them); each ASN's predikat is one trace further
+with lines as (
+    select c.nip, c.periode, list(struct_pack(file_id := c._file_id, "row" := c._row) order by c._file_id, c._row) as evidence
+    from marts.skp_indicator_capaian c
+    where c.periode = $period
+    group by c.nip, c.periode
+)
 select
     a.nip, a.unit_slug, a.periode, a.indikator_count, a.indikator_met, a.indikator_missed,
     round(a.capaian_rata_pct, 2) as capaian_rata_pct, a.rating_hasil_kerja, a.rating_hasil_kerja_source,
-    a.rating_perilaku, a.predikat, a.predikat_label,
+    a.rating_perilaku, a.predikat, a.predikat_label, l.evidence,
     'predikat/asn/' || a.nip || '/' || a.periode as metric_id
 from marts.skp_asn_scope s
 join marts.skp_asn_period a on a.nip = s.nip and a.periode = s.periode
+left join lines l on l.nip = a.nip and l.periode = a.periode
 where s.scope = $scope and s.scope_id = $key and s.periode = $period
 order by a.nip
 

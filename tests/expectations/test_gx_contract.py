@@ -64,3 +64,33 @@ def test_pandas_row_conditions_still_run():
                       if e["kwargs"]["column"] == "nip_tmt")
     [outcome] = validate._run_gx("presensi_recap", frame, {}, positions, ["_file_id", "_row"])
     assert [(int(h["_file_id"]), int(h["_row"])) for h in outcome.hits] == [(1, 3)]
+
+
+def test_our_calls_raise_no_deprecation_warning(tmp_path, caplog):
+    """Every suite built and an inbox validated end to end: GX warns of nothing we call (its
+    own import-time warnings excepted), and logs nothing at INFO (no ephemeral docs site)."""
+    import logging
+    import warnings
+
+    from helpers import AS_OF, NIP_A, ROSTER, write_inbox
+
+    from flows.steps import ingest_step, validate_step
+    from transforms.reference import DEFAULT_REFERENCE_DIR
+    from transforms.warehouse import connect
+
+    import great_expectations  # noqa: F401  (importing GX is not our call)
+
+    validate._GX_STARTUP.clear()
+    validate._suite.cache_clear()
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER, "presensi/r.csv": (
+        f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n12345,2026-10-02,07:31,16:00,H\n")})
+    con = connect(":memory:")
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.INFO, logger="great_expectations"):
+        warnings.simplefilter("always")
+        for path in sorted(validate.SUITES_DIR.glob("*.json")):
+            validate._suite(path.stem)
+        reports, _ = ingest_step(con, inbox, DEFAULT_REFERENCE_DIR, None)
+        outcome = validate_step(con, reports, AS_OF, None)
+    assert [q[:2] for q in outcome.quarantine] == [("presensi/r.csv", "nip_format")]   # the row conditions ran
+    assert [f"{w.filename}:{w.lineno}: {w.message}" for w in caught if issubclass(w.category, DeprecationWarning)] == []
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("great_expectations")] == []

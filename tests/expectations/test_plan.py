@@ -20,6 +20,15 @@ def test_a_pandas_condition_reads_the_columns_it_names_and_nothing_in_its_string
     assert condition_columns(kwargs, COLUMNS) == {"nip_lahir", "nip"}
 
 
+def test_a_condition_object_reads_its_columns_as_the_suites_write_it():
+    through = {"row_condition": {"type": "pass_through",
+                                 "pass_through_filter": 'nip_lahir.notnull() and nip.str.fullmatch("x", na=False)'}}
+    assert condition_columns(through, COLUMNS) == {"nip_lahir", "nip"}
+    nullity = {"row_condition": {"type": "nullity", "column": {"name": "nip_lahir"}, "is_null": False}}
+    assert condition_columns(nullity, COLUMNS) == {"nip_lahir"}
+    assert condition_columns({"row_condition": {"type": "and", "conditions": []}}, COLUMNS) is None
+
+
 def test_a_condition_naming_an_unknown_column_or_another_parser_is_not_guessed():
     assert condition_columns({"row_condition": "foo > 1", "condition_parser": "pandas"}, COLUMNS) is None
     assert condition_columns({"row_condition": "@limit > nip", "condition_parser": "pandas"}, COLUMNS) is None

@@ -166,5 +166,5 @@ def test_export_neutralises_formula_prefixes(tmp_path):
     assert export_metrics(con, "2026-10", tmp_path / "m.xlsx", "xlsx") == 2
     from openpyxl import load_workbook
 
-    ws = load_workbook(tmp_path / "m.xlsx").active
-    assert ws["G2"].value == "'=HYPERLINK(\"http://evil\")"
+    ws = load_workbook(tmp_path / "m.xlsx").active   # the one family sheet; column H is Keterangan (the label)
+    assert ws["H2"].value == "'=HYPERLINK(\"http://evil\")"

@@ -85,21 +85,32 @@ def test_csv_export_neutralises_every_formula_prefix(exported):
     assert [r[5] for r in rows if r[0] == f"selisih/unit/u0/{PERIOD}"] == ["-5.5"]
 
 
+# the workbook's Indonesian headers (data/reference/export_columns.csv) for COLUMNS; a unit-scope
+# id is shown in the Unit column (as its slug: u0 ... are not in units.csv), the scope as its label
+XLSX_HEADERS = ["Id metrik (pantau trace)", "Metrik", "Cakupan", "Unit", "Periode", "Nilai", "Keterangan",
+                "Satuan", "Run"]
+
+
 def test_xlsx_export_has_no_formula_and_keeps_numbers(exported):
     from openpyxl import load_workbook
 
-    ws = load_workbook(exported["xlsx"]).active
-    header, *rows = list(ws.iter_rows())
-    assert [c.value for c in header] == COLUMNS
+    wb = load_workbook(exported["xlsx"])
+    rows, cells = [], []
+    for ws in wb.worksheets:   # one sheet per metric family
+        header, *body = list(ws.iter_rows())
+        index = [[c.value for c in header].index(h) for h in XLSX_HEADERS]
+        rows += [[row[i].value for i in index] for row in body]
+        cells += [(row, row[index[5]]) for row in body]
     # XML stores a carriage return as a line feed; 5.0 reads back as 5
     want = [[v.replace("\r", "\n") if isinstance(v, str) else v for v in row] for row in expected_rows()]
-    assert [[c.value for c in row] for row in rows] == want
-    for row in rows:
+    want = [row[:2] + ["Unit"] + row[3:] for row in want]
+    assert sorted(rows) == want
+    for row, value in cells:
         for cell in row:
             assert cell.data_type != "f", (cell.coordinate, cell.value)      # never stored as a formula
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(PREFIXES + ("\n",)), (cell.coordinate, cell.value)
-        assert row[5].data_type == "n" and isinstance(row[5].value, (int, float))  # a number, -5.5 included
+        assert value.data_type == "n" and isinstance(value.value, (int, float))  # a number, -5.5 included
 
 
 def test_trace_csv_neutralises_what_offices_and_citizens_typed(tmp_path):

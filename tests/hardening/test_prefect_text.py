@@ -39,6 +39,19 @@ def test_file_names_in_the_run_artifact_are_text_not_links(case_runner):
     assert all(row.count("<td") == 5 for row in rows if "<td" in row), rows
 
 
+
+def test_the_headline_artifact_shows_names_paths_and_messages_as_typed():
+    from flows.console import run_markdown
+    from flows.steps import Outcome
+
+    outcome = Outcome(files=[{"path": LINK, "action": "error", "periods": []}], blocking=[f"{IMAGE}: kolom wajib tidak ada"],
+                      headline=[("IKM *kantor*", "77,85 (B)")], report="/laporan/[x](javascript:y)/index.html")
+    html = rendered(run_markdown(outcome, "2026-10"))
+    assert "<a " not in html and "<img" not in html and "<em>" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt; *tebal* | sel.csv: kolom wajib tidak ada" in html
+    assert "/laporan/[x](javascript:y)/index.html" in html and "<td>IKM *kantor*</td>" in html
+
+
 def test_md_escapes_markdown_and_html_in_any_text():
     from flows.console import md
 

@@ -402,8 +402,11 @@ def test_trace_formats_table_json_csv(sample):
     assert len(used) == sum(max(1, len(r["evidence"])) for r in data["rows"])
     tk_lines = [r for r in used if r["status"] == "TK"]
     assert len(tk_lines) == published(con, metric_id)[0]
-    with_file = [r for r in used if r["berkas"]]
+    # never blank: a TK day with no record says it has no source line
+    assert all(r["berkas"] and r["baris"] for r in used)
+    with_file = [r for r in used if r["berkas"] != "(tanpa baris sumber)"]
     assert with_file and all(r["metric_id"] == metric_id and r["baris"].isdigit() for r in with_file)
+    assert all(r["baris"] == "(tidak ada)" for r in used if r["berkas"] == "(tanpa baris sumber)")
     assert all(r["sumber.nip"] == metric_id.split("/")[2] for r in with_file if r.get("sumber.nip"))
 
     # a family whose rows name finer metrics keeps them apart from the traced id

@@ -37,6 +37,22 @@ def _periods(con: duckdb.DuckDBPyConnection, file_id: int, shape: str | None) ->
     ).fetchall()]
 
 
+def periods_by_file(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
+    """{file_id: the months its staged rows fall in} for every staged file (the console groups a
+    run's files by month with it); files of a shape without a period column are absent."""
+    out: dict[int, list[str]] = {}
+    for table, expr in PERIOD_OF.values():
+        schema, name = table.split(".")
+        if not con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                           [schema, name]).fetchone()[0]:
+            continue
+        for file_id, months in con.execute(
+                f"select _file_id, list(distinct {expr} order by {expr}) from {table} "
+                f"where {expr} is not null group by _file_id").fetchall():
+            out.setdefault(file_id, []).extend(months)
+    return out
+
+
 def withdraw_vanished(con: duckdb.DuckDBPyConnection, present: set[str], run_id: str | None,
                       allow_many: bool = False) -> list[FileReport]:
     """Withdraw the loaded files whose path is no longer in the inbox; one report per such file."""
