@@ -241,3 +241,10 @@ def test_labels_written_by_sql_read_in_indonesian():
     for kept in ("1.234 orang", "10-1.000.000", "2026-10-01 07:24", "ikm/unit/x/2026-10", "presensi_2026-10.csv",
                  "versi 1.2.3"):
         assert kalimat(kept) == kept
+
+
+def test_an_asn_page_explains_its_predikat_with_the_matrix(rendered):
+    internal = rendered.parent.parent / "internal" / PERIOD
+    page = sorted(internal.glob("asn-*.html"))[0].read_text(encoding="utf-8")
+    assert "Predikat kinerja: hasil kerja × perilaku kerja" in page
+    assert page.index("Sasaran kinerja (SKP)") < page.index("Cara membaca predikat dan mutu")
