@@ -5,9 +5,10 @@ Every page of a period links to the previous and the next published period throu
 new month never rewrites an old month's folder: its numbers stay as they were published. With
 JavaScript off a page still links to the period index `index.html`.
 
-Both files list what is published, read from the period folders themselves: each folder's run.json
-holds the run it was rendered from and its headline figures (rows of main.metrics with their
-metric_id). Each is written to a hidden temporary file and renamed over the old one, under a lock
+Both files list what is published, read from the period folders themselves (a YYYY-MM folder with an
+index.html): each folder's run.json holds the run it was rendered from and its headline figures (rows
+of main.metrics with their metric_id); a folder rendered before run.json kept them takes its figures
+from the warehouse. Each is written to a hidden temporary file and renamed over the old one, under a lock
 on the output folder, so a reader sees the old catalog or the new one and two renders of different periods never
 drop each other's entry.
 """
@@ -48,15 +49,27 @@ def published(out_dir: Path | str) -> list[dict]:
     if not root.is_dir():
         return out
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and PERIOD_FOLDER.fullmatch(p.name)):
+        if not (folder / "index.html").is_file():
+            continue            # not a period's reports: never linked
         try:
             record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            continue            # not a published folder (no run.json): never linked
+            record = {}         # rendered before run.json kept them: figures from the warehouse
         out.append({"period": folder.name, "label": bulan(folder.name), "run_id": record.get("run_id"),
                     "rendered_at": record.get("rendered_at"),
                     "pages": sorted(p.name for p in folder.glob("*.html")),
-                    "headline": [Metric(**m) for m in record.get("headline", [])]})
+                    "headline": [Metric(**m) for m in record["headline"]] if "headline" in record else None})
     return out
+
+
+def warehouse_headline(con, office: str, period: str) -> list[Metric]:
+    """The headline rows of a period from main.metrics, for a folder whose run.json does not keep them
+    (a period's published numbers change only when that period is run)."""
+    ids = [f"{metric}/office/{office}/{period}" for metric in HEADLINE_METRICS]
+    marks = ", ".join("?" for _ in ids)
+    return [Metric(*r) for r in con.execute(
+        f"select metric_id, metric, scope, scope_id, period, value, label, unit from main.metrics "
+        f"where metric_id in ({marks})", ids).fetchall()]
 
 
 def catalog_js(periods: list[dict]) -> bytes:

@@ -189,7 +189,10 @@ def run_record(report: Report) -> bytes:
 def period_index(env: Environment, report: Report, listed: list[dict]) -> bytes:
     """reports/out/index.html: every published period, newest first, with its headline figures as
     published in its folder's run.json."""
-    by_metric = lambda p: {m.metric: m for m in p["headline"]}  # noqa: E731
+    def by_metric(p: dict) -> dict:
+        found = p["headline"] if p["headline"] is not None else \
+            periods.warehouse_headline(report.con, report.office.slug, p["period"])
+        return {m.metric: m for m in found}
     head = ["Periode", "IKM", "Disiplin kehadiran", "Ketepatan waktu", "Capaian SKP", "Keluhan",
             "ASN perlu ditindaklanjuti", "Unit perlu perhatian", "Diterbitkan"]
     body = []

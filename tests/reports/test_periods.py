@@ -248,3 +248,24 @@ def test_an_asn_page_explains_its_predikat_with_the_matrix(rendered):
     page = sorted(internal.glob("asn-*.html"))[0].read_text(encoding="utf-8")
     assert "Predikat kinerja: hasil kerja × perilaku kerja" in page
     assert page.index("Sasaran kinerja (SKP)") < page.index("Cara membaca predikat dan mutu")
+
+
+def test_a_folder_rendered_before_run_json_kept_figures_is_listed_from_the_warehouse(three_periods, tmp_path):
+    """An office's folders from before run.json kept the headline: listed all the same, with the period's
+    figures from main.metrics; a YYYY-MM folder without an index.html is not a period's reports."""
+    import shutil
+
+    from reports import periods
+    from reports.data import Report
+    from reports.render import environment, period_index
+
+    out = tmp_path / "out"
+    shutil.copytree(three_periods["out"], out)
+    (out / THREE[0] / "run.json").unlink()
+    (out / "2026-07").mkdir()                                  # a stray folder: no reports in it
+    report = Report(three_periods["con"], THREE[2])
+    listed = periods.write_catalog(out, lambda found: period_index(environment(), report, found))
+    assert [p["period"] for p in listed] == THREE and listed[0]["headline"] is None
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert f'data-metric-id="ikm/office/{report.office.slug}/{THREE[0]}"' in html
+    assert [p["period"] for p in catalog(out)] == THREE
