@@ -14,8 +14,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from flows.cli_frame import install as indonesian_frame
 from flows.settings import Settings, duckdb_environment, load_settings, prefect_environment, shown
 
+indonesian_frame()      # "Penggunaan", "Opsi … wajib diisi", no `<bool>` on flags (flows/cli_frame.py)
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Pantau Kinerja: pengawasan dan evaluasi kinerja ASN (presensi, SKP, SKM/IKM).")
 

@@ -98,7 +98,9 @@ def load_metrics(con: duckdb.DuckDBPyConnection, periods: list[str], personal: b
 class Report:
     """The facts one period's pages need; built once per render."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, months: int = 12):
+    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, months: int = 12,
+                 timezone: str = "Asia/Jakarta"):
+        self.timezone = timezone     # the office's ([run] timezone): times are shown in it, labelled
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
         self.con = con
@@ -163,8 +165,23 @@ class Report:
     def run(self) -> dict:
         if not self.run_id or not table_exists(self.con, "lineage.runs"):
             return {}
-        found = rows(self.con, "select * from lineage.runs where run_id = ?", [self.run_id])
+        # the stamps are written in the session's time zone; as timestamptz they are exact moments
+        found = rows(self.con, """select * replace (started_at::timestamptz as started_at,
+                                                    ended_at::timestamptz as ended_at)
+                                  from lineage.runs where run_id = ?""", [self.run_id])
         return found[0] if found else {}
+
+    @cached_property
+    def labels(self) -> dict[tuple[str, str], str]:
+        """{(jenis, kode): label}: the Indonesian names of metrics, scopes and run statuses
+        (data/reference/labels.csv)."""
+        if not table_exists(self.con, "ref.labels"):
+            return {}
+        return {(r["jenis"], r["kode"]): r["label"] for r in rows(self.con, "select jenis, kode, label from ref.labels")}
+
+    def label(self, jenis: str, kode: str | None) -> str:
+        """The reader's word for a code; the code itself where the table has none."""
+        return self.labels.get((jenis, kode or ""), kode or "")
 
     @cached_property
     def reference_versions(self) -> list[dict]:

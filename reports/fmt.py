@@ -80,13 +80,39 @@ def _field(value) -> str:
 
 
 def num_html(m: Metric | None, text: str | None = None, cls: str = "num") -> Markup:
-    """<span data-metric-id=…> around the metric's text; an absent metric shows a dash."""
+    """<span data-metric-id=…> around the metric's text; an absent metric shows a dash. Labels written
+    by the SQL ('< 3.0644', 'dari 2025-11') are shown in Indonesian form (kalimat)."""
     if m is None:
         return Markup('<span class="kosong" title="tidak ada data">–</span>')
-    shown = tampil(m) if text is None else text
-    title = m.metric_id + (f" · {m.label}" if m.label and m.unit != "peringkat" else "")
+    shown = tampil(m) if text is None else kalimat(text)
+    title = m.metric_id + (f" · {kalimat(m.label)}" if m.label and m.unit != "peringkat" else "")
     return Markup(f'<span class="{_field(cls)}" data-metric-id="{_field(m.metric_id)}" title="{_field(title)}">'
                   f'{_field(shown)}</span>')
+
+
+# a decimal written with a point by SQL or a CSV: '3.0644', '0.5'; not '1.234' (Indonesian thousands), not
+# part of a longer dotted run ('1.000.000', '1.2.3'), a version ('v1.2') or a name
+_DECIMAL = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w.,]*\d)(?![.,]\d)")
+# a period inside a sentence: '2026-10', '2026-Q3', '2026-S1'; not a date ('2026-10-01') or an id ('…/2026-10')
+_PERIOD = re.compile(r"(?<![\w/.-])(\d{4})-(0[1-9]|1[0-2]|Q[1-4]|S[12])(?![\w/.-])")
+
+
+def kalimat(text: str | None) -> str:
+    """A text for readers: decimal comma ('< 3.0644' -> '< 3,0644') and periods in words ('dari 2025-11'
+    -> 'dari November 2025', '2026-Q3' -> 'triwulan III 2026'). Thousands ('1.234') stay as they are."""
+    if not text:
+        return text or ""
+    if "." in text:
+        text = _DECIMAL.sub(lambda m: m.group(0) if len(m.group(2)) == 3 and m.group(1) != "0"
+                            else f"{m.group(1)},{m.group(2)}", text)
+    if "-" in text:
+        text = _PERIOD.sub(lambda m: _period_in_sentence(f"{m.group(1)}-{m.group(2)}"), text)
+    return text
+
+
+def _period_in_sentence(period: str) -> str:
+    text = bulan(period)
+    return text[0].lower() + text[1:] if period[5] in "QS" else text
 
 
 def bulan(period: str, singkat: bool = False) -> str:
@@ -105,6 +131,30 @@ def bulan(period: str, singkat: bool = False) -> str:
 def tanggal(d) -> str:
     """date -> '12 Oktober 2026'."""
     return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def waktu(stamp, timezone: str = "Asia/Jakarta") -> str:
+    """A moment in the office's time zone, labelled: '3 Desember 2026 20.44 WIB'. A stamp without a
+    zone is UTC (lineage.runs, run.json); the label is the zone's own abbreviation (WIB, WITA, WIT)."""
+    from datetime import datetime, timezone as tz
+    from zoneinfo import ZoneInfo
+
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=tz.utc)
+    local = stamp.astimezone(ZoneInfo(timezone))
+    return f"{tanggal(local)} {local:%H.%M} {local.tzname()}"
+
+
+def waktu_html(stamp, timezone: str = "Asia/Jakarta") -> Markup:
+    """waktu() as a <time> whose datetime attribute keeps the exact moment."""
+    from datetime import datetime, timezone as tz
+
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    exact = (stamp if stamp.tzinfo else stamp.replace(tzinfo=tz.utc)).astimezone(tz.utc).isoformat(timespec="seconds")
+    return Markup(f'<time datetime="{_field(exact)}">{_field(waktu(stamp, timezone))}</time>')
 
 
 def months_back(period: str, n: int) -> list[str]:

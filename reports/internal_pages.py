@@ -66,6 +66,13 @@ class People:
         return self.report.unit_name(slug)
 
     @cached_property
+    def reading_aids(self) -> dict:
+        """The mutu ranges and the predikat matrix, built once for every ASN page."""
+        from reports.pages import reading_aids
+
+        return reading_aids(self.report)
+
+    @cached_property
     def tables(self) -> set[str]:
         """The evidence tables present, asked once (table_exists per ASN page cost more than the page)."""
         return {t for t in ("marts.attendance_asn_ytd", "marts.attendance_asn_day", "marts.skp_indicator_capaian")
@@ -292,7 +299,7 @@ def asn_page(people: People, a: dict) -> dict:
                             num_html(people.get("responden", nip, period, scope="petugas"))])
     recs = [[Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]), periode_html(m.period),
              num_html(m, text=m.label or "")] for m in people.rules_of(nip, signals=True)]
-    return {**common(people, f"Internal: {a['nama']}", "internal-asn"),
+    return {**common(people, f"Internal: {a['nama']}", "internal-asn"), **people.reading_aids,
             "asn": a, "unit_name": people.unit_name(a["unit_slug"]), "nip": teks_html(nip, "nip"),
             "attendance": attendance, "discipline": discipline, "trend": trend, "skp": skp,
             "service": service, "recs": recs}

@@ -11,7 +11,8 @@ from markupsafe import Markup, escape
 
 from reports import charts
 from reports.data import Report, Unit, rows, table_exists
-from reports.fmt import Metric, angka, bulan, num_html, periode_html, sumber_html, teks_html
+from reports.fmt import (Metric, angka, bulan, kalimat, num_html, periode_html, sumber_html, tanggal_html,
+                         teks_html, waktu_html)
 from reports.masking import NameMasker, mask_numbers
 
 PREDIKAT = [("sangat_baik", "Sangat Baik"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"),
@@ -97,6 +98,7 @@ def common(report: Report, include_internal: bool) -> dict:
     nav_units = [u for u in report.reporting_units]
     return {
         "office": report.office,
+        "period": report.period,
         "periode": periode_html(report.period),
         "periode_teks": bulan(report.period),
         "nav_units": nav_units,
@@ -105,6 +107,42 @@ def common(report: Report, include_internal: bool) -> dict:
         "internal": False,
         "subtitle": None,
     }
+
+
+# --- reading aids -------------------------------------------------------------------------------
+def mutu_table(report: Report) -> tuple[list[str], list[list]]:
+    """The mutu ranges of the converted IKM (ref.ikm_categories, PermenPANRB 14/2017), best first:
+    'A | Sangat Baik | 88,31–100,00'."""
+    src = "ref.ikm_categories"
+    body = [[Markup('<span class="mutu-{0}">{0}</span>').format(c["mutu"]), c["kinerja"],
+             Markup("{}–{}").format(sumber_html(c["bawah"], f"{src}/{c['mutu']}/konversi_bawah", 2),
+                                    sumber_html(c["atas"], f"{src}/{c['mutu']}/konversi_atas", 2))]
+            for c in reversed(report.ikm_categories)]
+    return ["Mutu", "Kinerja unit pelayanan", "Nilai IKM"], body
+
+
+def predikat_matrix(report: Report) -> tuple[list[str], list[list]]:
+    """Predikat kinerja from rating hasil kerja (rows) × rating perilaku (columns): ref.predikat_matrix
+    with the words of ref.skp_rating and ref.predikat_rank (PermenPANRB 6/2022)."""
+    needed = ("ref.predikat_matrix", "ref.skp_rating", "ref.predikat_rank")
+    if not all(table_exists(report.con, t) for t in needed):
+        return [], []
+    ratings = rows(report.con, "select code, label from ref.skp_rating order by rank::integer desc")
+    names = {r["predikat"]: (r["label_alternative"] if str(r["use_alternative"]).lower() in ("true", "1", "ya")
+                             and r["label_alternative"] else r["label"])
+             for r in rows(report.con, "select * from ref.predikat_rank")}
+    cell = {(r["rating_hasil_kerja"], r["rating_perilaku"]): names.get(r["predikat"], r["predikat"])
+            for r in rows(report.con, "select * from ref.predikat_matrix")}
+    head = ["Hasil kerja \\ perilaku kerja"] + [r["label"] for r in ratings]
+    body = [[Markup("<strong>{}</strong>").format(h["label"])] + [cell.get((h["code"], b["code"]), "–") for b in ratings]
+            for h in ratings]
+    return head, body
+
+
+def reading_aids(report: Report) -> dict:
+    mutu_head, mutu_rows = mutu_table(report)
+    matrix_head, matrix_rows = predikat_matrix(report)
+    return {"mutu_head": mutu_head, "mutu_rows": mutu_rows, "matrix_head": matrix_head, "matrix_rows": matrix_rows}
 
 
 # --- Ringkasan ----------------------------------------------------------------------------------
@@ -320,7 +358,7 @@ def findings(report: Report) -> list[Markup]:
     # indikasi-unsur fires for most unit-months (docs/ikm.md), so in a one-minute summary it is noise
     peng, pemb = report.office_metric("rekomendasi_penghargaan", ep), report.office_metric("rekomendasi_pembinaan", ep)
     if evaluated and (peng is not None or pemb is not None):
-        syarat = ", ".join(r["syarat"] for r in report.rules if r["aturan"] == "penghargaan")
+        syarat = ", ".join(kalimat(r["syarat"]) for r in report.rules if r["aturan"] == "penghargaan")
         out.append(Markup("Diusulkan untuk {}: {} ASN calon penghargaan{}; {} ASN untuk pembinaan/pelatihan{}.{} "
                           "Ini usulan dari aturan tertulis ({}); pimpinan yang memutuskan.").format(
             period_name_html(ep), count_html(peng),
@@ -383,7 +421,7 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
                           ("Batas atas 95 %", report.series("ikm_ci_high", "office", o))],
                          unit_text="", percent=False, bands=ikm_bands(report), y_range=_ikm_range(ikm))
         if change is not None and change.label:
-            c.notes.append(change.label)
+            c.notes.append(kalimat(change.label))
         _thin_interval_traces(c)
         out.append(c)
     keluhan = report.series("keluhan", "office", o)
@@ -619,6 +657,7 @@ def ringkasan(report: Report, include_internal: bool) -> dict:
     rec_head, rec_body, rec_classes = recommendation_rows(report, rec_period, rec_prefix)
     kendala = kendala_chart(report, "office", o, "kendala")
     return {
+        **reading_aids(report),
         "page": "index", "title": "Ringkasan kinerja ASN",
         "cards": headline_cards(report, "office", o),
         "findings": findings(report),
@@ -711,10 +750,10 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
                          unit_text="", percent=False, bands=ikm_bands(report), y_range=_ikm_range(ikm))
         change = report.get("ikm_perubahan_dalam_ketidakpastian", "unit", s)
         if change is not None and change.label:
-            c.notes.append(change.label)
+            c.notes.append(kalimat(change.label))
         sample = report.get("sampel_cukup", "unit", s)
         if sample is not None and sample.label:
-            c.notes.append(sample.label)
+            c.notes.append(kalimat(sample.label))
         _thin_interval_traces(c)
         trends.append(c)
 
@@ -764,6 +803,7 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
             rules_rows.append([rule_text.get(rid, {}).get("judul", rid), teks_html(rule_label(report, rid), "aturan"),
                                Markup("{} {}").format(role, periode_html(period)), count_html(m)])
     return {
+        **reading_aids(report),
         "page": f"unit-{s}", "title": unit.name, "unit": unit,
         "cards": headline_cards(report, "unit", s),
         "trends": trends, "nrr_chart": nrr_chart, "priorities": priorities,
@@ -779,7 +819,7 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
 
 
 def rule_label(report: Report, rule_id: str) -> str:
-    parts = [r["syarat"] for r in report.rules if r["aturan"] == rule_id]
+    parts = [kalimat(r["syarat"]) for r in report.rules if r["aturan"] == rule_id]
     jenis = next((r["jenis"] for r in report.rules if r["aturan"] == rule_id), "")
     return f"{jenis}: " + ", ".join(parts)
 
@@ -815,7 +855,7 @@ def rekomendasi(report: Report, include_internal: bool) -> dict:
         conds = [r for r in report.rules if r["aturan"] == rid]
         rules.append({"aturan": rid, "jenis": conds[0]["jenis"], "cakupan": conds[0]["cakupan"],
                       "kapan": rule_timing(report, rid) if conds[0]["cakupan"] == "asn" else "setiap bulan",
-                      "syarat": [c["syarat"] for c in conds], "sumber": "; ".join(dict.fromkeys(
+                      "syarat": [kalimat(c["syarat"]) for c in conds], "sumber": "; ".join(dict.fromkeys(
                           part.strip() for c in conds for part in re.split(r";(?![^()]*\))", c["sumber"]) if part.strip()))})
     proposals = []
     for ep in report.proposal_periods:
@@ -890,13 +930,16 @@ def metodologi(report: Report) -> dict:
     listed = []
     if definitions:
         for d in definitions:
-            listed.append([teks_html(d.get("metric"), "metric"), d.get("scope") or "", d.get("satuan") or "",
-                           teks_html(d.get("definisi") or "", "definisi"), teks_html(d.get("rumus") or "", "rumus"),
+            listed.append([metric_name(report, d.get("metric")), report.label("cakupan", d.get("scope")),
+                           d.get("satuan") or "",
+                           teks_html(kalimat(d.get("definisi") or ""), "definisi"),
+                           teks_html(kalimat(d.get("rumus") or ""), "rumus"),
                            teks_html(d.get("regulasi") or "", "regulasi"),
                            teks_html((d.get("tabel_referensi") or "").replace("|", ", "), "tabel")])
     else:
         for r in rows(report.con, "select distinct metric, scope, unit from main.metrics order by 1, 2"):
-            listed.append([teks_html(r["metric"], "metric"), r["scope"], r["unit"] or "", "", "", "", ""])
+            listed.append([metric_name(report, r["metric"]), report.label("cakupan", r["scope"]), r["unit"] or "",
+                           "", "", "", ""])
     published = {(r[0], r[1]) for r in report.con.execute(
         "select distinct metric, scope from main.metrics where period = ?", [report.period]).fetchall()}
     extra = sorted(published - {(d.get("metric"), d.get("scope")) for d in definitions}) if definitions else []
@@ -908,16 +951,27 @@ def metodologi(report: Report) -> dict:
             kinds.setdefault(f["kind"] or "?", []).append(f)
     run = report.run
     run_rows = []
-    for key, label in (("run_id", "Run"), ("period", "Periode"), ("as_of", "Tanggal acuan (as_of)"),
+    shown = {"period": lambda v: periode_html(str(v)), "as_of": tanggal_html,
+             "started_at": lambda v: waktu_html(v, report.timezone), "ended_at": lambda v: waktu_html(v, report.timezone),
+             "status": lambda v: teks_html(report.label("status", str(v)), "status")}
+    for key, label in (("run_id", "Run"), ("period", "Periode"), ("as_of", "Tanggal acuan"),
                        ("started_at", "Mulai"), ("ended_at", "Selesai"), ("status", "Status"),
                        ("code_version", "Versi kode")):
         if run.get(key) is not None:
-            run_rows.append([label, teks_html(str(run[key]), key)])
+            run_rows.append([label, shown[key](run[key]) if key in shown else teks_html(str(run[key]), key)])
     return {"page": "metodologi", "title": "Metodologi: definisi, rumus, aturan dan versinya",
             "definitions": listed, "has_definitions": bool(definitions),
-            "undefined": [teks_html(f"{m}/{s}", "metric") for m, s in extra],
+            "undefined": [Markup("{} ({})").format(metric_name(report, m), report.label("cakupan", s)) for m, s in extra],
             "refs": refs, "run_rows": run_rows,
             "kinds": [[k, sumber_html(len(v), f"lineage.files/kind/{k}"),
                        sumber_html(sum(f["rows_read"] or 0 for f in v), f"lineage.files/kind/{k}/rows_read")]
                       for k, v in sorted(kinds.items())],
-            "rules": report.rules}
+            "rules": [{**r, "syarat": kalimat(r["syarat"]), "ambang": kalimat(r["ambang"])} for r in report.rules]}
+
+
+def metric_name(report: Report, metric: str | None) -> Markup:
+    """'Disiplin kehadiran' with its id beneath for auditors (ref.labels, jenis metrik)."""
+    name = report.label("metrik", metric)
+    if name == metric:
+        return teks_html(metric, "metric")
+    return Markup('{}<br><code data-teks="metric">{}</code>').format(name, metric)

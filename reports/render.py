@@ -3,6 +3,10 @@
     render_period(con, "2026-10", Path("reports/out"), internal_root=Path("reports/internal"))
         ->  reports/out/2026-10/index.html  (and reports/internal/2026-10/ for the named pages)
 
+Beside the period folders: periods.js (the published periods, read by every page for its previous/next
+links) and index.html (every published period with its headline figures), both rewritten whole by each
+render (reports/periods.py).
+
 Writes into `out_dir/<period>/`: index.html (Ringkasan), unit-<slug>.html per unit, rekomendasi.html,
 kualitas-data.html, metodologi.html, run.json (the run_id the folder was rendered from). Beside the
 pages: one plotly.min.js (plotly's offline bundle, never a CDN), pantau.js (draws the charts) and
@@ -28,16 +32,16 @@ import json
 import os
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timezone as tz
 from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import pages
+from reports import pages, periods
 from reports.data import Report
-from reports.fmt import num_html
+from reports.fmt import angka, bulan, num_html, periode_html, waktu_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -173,16 +177,52 @@ def write_assets(folder: Generation) -> None:
 
 
 def run_record(report: Report) -> bytes:
+    """run.json: the run the folder was rendered from, when, and the office's headline figures (rows of
+    main.metrics) that the period index shows."""
     run = report.run or {"run_id": report.run_id}
     return json.dumps({"period": report.period, "run_id": run.get("run_id"),
-                       "rendered_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                       "rendered_at": datetime.now(tz.utc).isoformat(timespec="seconds"),
+                       "headline": periods.headline(report)},
                       ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
+def period_index(env: Environment, report: Report, listed: list[dict]) -> bytes:
+    """reports/out/index.html: every published period, newest first, with its headline figures as
+    published in its folder's run.json."""
+    def by_metric(p: dict) -> dict:
+        found = p["headline"] if p["headline"] is not None else \
+            periods.warehouse_headline(report.con, report.office.slug, p["period"])
+        return {m.metric: m for m in found}
+    head = ["Periode", "IKM", "Disiplin kehadiran", "Ketepatan waktu", "Capaian SKP", "Keluhan",
+            "ASN perlu ditindaklanjuti", "Unit perlu perhatian", "Diterbitkan"]
+    body = []
+    for p in reversed(listed):
+        m = by_metric(p)
+        ikm = m.get("ikm")
+        body.append([
+            Markup('<a href="{}/index.html"><time datetime="{}">{}</time></a>').format(p["period"], p["period"],
+                                                                                     bulan(p["period"])),
+            Markup("{} {}").format(num_html(ikm), pages.mutu_html(ikm)) if ikm else num_html(None),
+            *(num_html(m.get(k)) for k in ("discipline_rate", "punctuality_rate", "capaian_rata")),
+            *(pages.count_html(m.get(k)) for k in ("keluhan", "asn_to_follow_up", "rekomendasi_perhatian")),
+            waktu_html(p["rendered_at"], report.timezone) if p["rendered_at"] else "",
+        ])
+    latest = listed[-1]["period"] if listed else None
+    html = env.get_template("periods.html.j2").render(
+        title="Laporan per periode", office=report.office, periode_teks=None, root=f"{latest}/" if latest else "",
+        internal=False, run={"run_id": None}, page="periode", nav_units=[], subtitle=None, head=head, rows=body,
+        n_periods=angka(len(listed)), latest=periode_html(latest) if latest else None,
+        latest_href=f"{latest}/index.html" if latest else None)
+    return html.encode("utf-8")
+
+
 def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | str,
-                  include_internal: bool = True, internal_root: Path | str | None = None) -> Path:
-    """Render the reports of `period` (YYYY-MM) from the published metrics; return index.html's path."""
-    report = Report(con, period)
+                  include_internal: bool = True, internal_root: Path | str | None = None,
+                  timezone: str = "Asia/Jakarta") -> Path:
+    """Render the reports of `period` (YYYY-MM) from the published metrics, then rewrite the period
+    catalog (periods.js) and the period index beside the folders; return the period's index.html path.
+    `timezone` is the office's ([run] timezone): times on the pages are shown in it, labelled (WIB)."""
+    report = Report(con, period, timezone=timezone)
     out_dir = Path(out_dir)
     internal_root = Path(internal_root) if internal_root is not None else default_internal_root(out_dir)
     check_internal_root(out_dir, internal_root)
@@ -203,6 +243,8 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
         page(public, "kualitas-data.html", "kualitas.html.j2", pages.kualitas_data(report, include_internal))
         page(public, "metodologi.html", "metodologi.html.j2", pages.metodologi(report))
         public.write(RUN_FILE, record)
+    # after the swap: the catalog lists the folder now published; old folders are not touched
+    periods.write_catalog(out_dir, lambda listed: period_index(env, report, listed))
 
     named = internal_root / period
     if include_internal:

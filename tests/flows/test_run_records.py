@@ -59,7 +59,7 @@ def test_each_exit_code_leaves_its_run_record(prefect_server, tmp_path, monkeypa
     assert office.runs()[-1] == ("success", None)
     # the success is recorded with the pages: the Metodologi page shows the run's end and status
     page = (tmp_path / "out" / "2026-10" / "metodologi.html").read_text(encoding="utf-8")
-    assert '<span data-teks="status">success</span>' in page and "Selesai</td>" in page
+    assert '<span data-teks="status">berhasil</span>' in page and "Selesai</td>" in page
 
     import reports.render
 

@@ -189,7 +189,8 @@ def test_nothing_typed_into_an_export_runs_in_a_browser(hostile_pages, hostile_o
         assert page["pwned"] is None, name
         assert page["handlers"] == [], name
         assert page["frames"] == 0, name
-        assert set(page["scripts"]) <= {"plotly.min.js", "pantau.js", "json"}, (name, page["scripts"])
+        # periods.js: the period catalog the render writes (period names and page file names, as JSON)
+        assert set(page["scripts"]) <= {"plotly.min.js", "pantau.js", "periods.js", "json"}, (name, page["scripts"])
     # and each text is on a page, as text, the way it was typed (or, on a public page, with the parts
     # of a roster name masked: the hostile roster name '<img … onerror="window.__pwned=1">Rina Hostil'
     # makes 'onerror window __pwned' a name, so a citizen's text repeating it is masked there)

@@ -212,8 +212,9 @@ def test_a_render_killed_at_any_stage_leaves_a_complete_folder(office_copy, host
 
     # the next render publishes the period and removes every generation a dead render left
     assert _render(office_copy, tmp_path, period) == 0
-    for root in (tmp_path / "out", tmp_path / "pribadi"):
-        assert sorted(p.name for p in root.iterdir()) == [period]
+    # beside the public folders: the period catalog and index (reports/periods.py), nothing else
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [period, "index.html", "periods.js"]
+    assert sorted(p.name for p in (tmp_path / "pribadi").iterdir()) == [period]
     assert "lama.txt" not in published_tree(folder)
 
 
@@ -239,7 +240,7 @@ def test_a_full_disk_leaves_the_previous_folder_and_raises(hostile_office, tmp_p
         render.render_period(hostile_office.con, period, tmp_path / "out")
     assert str(folder) in str(raised.value) and "tetap utuh" in str(raised.value)
     assert published_tree(folder) == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [period]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [period, "index.html", "periods.js"]
 
 
 def test_a_generation_of_a_render_still_running_is_left_alone(hostile_office, tmp_path):

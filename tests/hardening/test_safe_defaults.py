@@ -136,14 +136,14 @@ def test_help_of_every_command_shows_the_default_of_every_option():
         shown = one_line(pantau(name, "--help").output)
         names = {p.name for p in command.params}
         if "warehouse" in names:
-            assert "[default: ([paths] warehouse, atau .pantau/pantau.duckdb)]" in shown, name
+            assert "[bawaan: ([paths] warehouse, atau .pantau/pantau.duckdb)]" in shown, name
         if "inbox" in names:
-            assert "[default: ([paths] inbox; tidak ada bawaan)]" in shown, name
+            assert "[bawaan: ([paths] inbox; tidak ada bawaan)]" in shown, name
             assert "Wajib: tanpa --inbox atau [paths] inbox tidak ada yang dibaca" in shown, name
         if "out" in names and name != "sample":
-            assert "[default: ([paths] out, atau reports/out)]" in shown, name
-    assert "[default: 20]" in one_line(pantau("runs", "--help").output)
-    assert "[default: ([run] cron, atau 0 6 2 * * (Asia/Jakarta))]" in one_line(pantau("serve", "--help").output)
+            assert "[bawaan: ([paths] out, atau reports/out)]" in shown, name
+    assert "[bawaan: 20]" in one_line(pantau("runs", "--help").output)
+    assert "[bawaan: ([run] cron, atau 0 6 2 * * (Asia/Jakarta))]" in one_line(pantau("serve", "--help").output)
 
 
 def test_make_demo_writes_the_warehouse_every_command_reads():
