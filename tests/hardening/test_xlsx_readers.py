@@ -313,3 +313,14 @@ def test_a_sheet_of_another_shape_is_named_skipped(case_runner):
     assert (report.action, report.rows_read) == ("loaded", 1)
     assert ("lembar kerja 'Rekap' dibaca; dilewati: 'Log mesin' (judulnya berbentuk presensi_scan, bukan "
             "presensi_recap seperti lembar 'Rekap'; pindahkan lembar ini ke berkas sendiri)") in report.warnings
+
+
+def test_a_date_contradicting_the_order_on_a_second_sheet_is_named_by_its_sheet_and_row(case_runner):
+    # sheet 1 proves day-first (13/10); row 3 of sheet 2 can only be month-first (10/14)
+    book = xlsx_bytes([("1-15 Okt", recap("13/10/2026")), ("16-31 Okt", recap("16/10/2026", (NIP_A,))
+                                                          + [[NIP_B, "10/14/2026", "07:30", "16:00", "H"]])])
+    code, output, con, reports = validate(case_runner, "xlsx_date_order_second_sheet", {
+        "pegawai/daftar_pegawai.csv": ROSTER, "presensi/rekap.xlsx": book})
+    assert code == 1
+    assert "'10/14/2026' (baris '16-31 Okt'!3) hanya bisa bulan/hari/tahun" in reports["presensi/rekap.xlsx"].message
+    assert "Periksa baris '16-31 Okt'!3" in reports["presensi/rekap.xlsx"].message

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.ingest.records import FileProblem
+from transforms.ingest.records import FileProblem, line_ref
 
 
 HEADER_SCAN_LINES = 20     # a header further down than this is not a header
@@ -236,7 +236,8 @@ def _readings(value: str) -> str:
 
 
 def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict[int, str],
-                       header_cells: list[str], source_sql: str, line_sql: str) -> str | None:
+                       header_cells: list[str], source_sql: str, line_sql: str,
+                       sheets: list[str] | None = None) -> str | None:
     """A message when a file's numeric dates do not say, or contradict, which order they are in; else None.
 
     The columns are those of ref.date_columns; the rule is the column's across the whole file
@@ -274,27 +275,27 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
         if n_day and n_month:
             # the order most dates prove is the file's; the first date proving the other contradicts it
             if n_day >= n_month:
-                proof, bad = (f"'{day_value}' (baris {day_line}) hanya bisa hari/bulan/tahun",
-                              f"'{month_value}' (baris {month_line}) hanya bisa bulan/hari/tahun")
+                proof, bad = (f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun",
+                              f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun")
                 bad_line = month_line
             else:
-                proof, bad = (f"'{month_value}' (baris {month_line}) hanya bisa bulan/hari/tahun",
-                              f"'{day_value}' (baris {day_line}) hanya bisa hari/bulan/tahun")
+                proof, bad = (f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun",
+                              f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun")
                 bad_line = day_line
             return (
                 f"tanggal di kolom {name} bercampur urutan: {proof} ({max(n_day, n_month)} tanggal), "
                 f"tetapi {bad}; berkas ditolak seluruhnya karena urutan tanggal lainnya tidak dapat dipastikan. "
-                f"Periksa baris {bad_line}, {HOW_TO_WRITE}"
+                f"Periksa baris {line_ref(bad_line, sheets)}, {HOW_TO_WRITE}"
             )
         if n_month:
             return (
                 f"tanggal di kolom {name} ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
-                f"mis. '{month_value}' (baris {month_line}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
+                f"mis. '{month_value}' (baris {line_ref(month_line, sheets)}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
                 f"lokal Indonesia, atau {HOW_TO_WRITE}"
             )
         if n_doubt and not n_day and wanted[column] == "refuse":
             return (
-                f"tanggal di kolom {name} tidak pasti urutannya: '{doubt_value}' (baris {doubt_line}) bisa "
+                f"tanggal di kolom {name} tidak pasti urutannya: '{doubt_value}' (baris {line_ref(doubt_line, sheets)}) bisa "
                 f"{_readings(doubt_value)}, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
                 f"memastikannya ({n_doubt} tanggal seperti ini); tanggal tidak ditebak: {HOW_TO_WRITE}"
             )

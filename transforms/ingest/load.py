@@ -173,7 +173,8 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         columns = {header_cells[pos]: canonical for pos, canonical in mapping.items()}
         rejects = meta["rejects"]
         private = meta.get("personal", [])
-        dates = date_order_problem(con, shape, mapping, header_cells, read.source_sql, read.line_sql)
+        dates = date_order_problem(con, shape, mapping, header_cells, read.source_sql, read.line_sql,
+                                   [s.name for s in read.sheets])
         if dates:
             return _file_error(con, report, file_id, dates)
         unit_column, units = name_filled_column(con, shape), []
