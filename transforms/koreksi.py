@@ -71,10 +71,11 @@ def record_corrections(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     return con.execute("select count(*) from lineage.corrections where run_id = ?", [run_id]).fetchone()[0]
 
 
-def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, first: str | None,
-                    last: str | None) -> list[dict]:
-    """The corrections a run applied to one ASN between two dates (ISO text), with the paths of
-    the original's and the correction's files (for `pantau trace`)."""
+def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, period: str,
+                    start: str | None, end: str | None) -> list[dict]:
+    """The corrections a run applied to one ASN: attendance days from `start` to before `end`
+    (ISO dates), SKP facts of `period`; with the paths of the original's and the correction's
+    files (for `pantau trace`)."""
     exists = con.execute("select count(*) from information_schema.tables "
                          "where table_schema = 'lineage' and table_name = 'corrections'").fetchone()[0]
     if not exists:
@@ -86,10 +87,10 @@ def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, first
         from lineage.corrections c
         left join lineage.files fa on fa.file_id = c.asli_file_id
         left join lineage.files fk on fk.file_id = c.koreksi_file_id
-        where c.run_id = ? and c.nip = ?
-          and (c.sasaran = 'skp' and (? is null or c.kapan like left(?, 4) || '%')
-               or c.sasaran = 'presensi' and (? is null or c.kapan between ? and ?))
-        order by c.kapan, c.kolom""", [run_id, nip, first, first, first, first, last])
+        where c.run_id = $run and c.nip = $nip
+          and (c.sasaran = 'skp' and c.kapan = $period
+               or c.sasaran = 'presensi' and c.kapan >= $start and c.kapan < $end)
+        order by c.kapan, c.kolom""", {"run": run_id, "nip": nip, "period": period, "start": start, "end": end})
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.koreksi import corrections_for
 from transforms.lineage import model_chain, recorded_models, reference_versions
 from transforms.models import discover_models
 from transforms.reference import DEFAULT_REFERENCE_DIR
@@ -330,6 +331,7 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
         "rows": [],
         "rows_total": 0,
         "excluded": [],
+        "corrections": [],
         "notes": notes,
     }
 
@@ -393,6 +395,10 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
             cited |= {x["file_id"] for x in excluded}
         result["excluded"] = excluded
     result["files"] = file_versions(con, cited)
+    # the approved corrections (koreksi/) behind an ASN's number: original, correction, approver
+    if base_scope == "asn" and start is not None:
+        first = date(start.year, 1, 1) if name.endswith("_ytd") else start
+        result["corrections"] = corrections_for(con, run_id, base_id, period, first.isoformat(), end.isoformat())
     return result
 
 
@@ -609,6 +615,14 @@ def as_table(result: dict) -> str:
         out += _grid(["berkas", "baris", "aturan", "kolom", "nilai", "pesan"],
                      [[x["path"], x["line"], x["rule"], x["column"], x["value"], x["message"]]
                       for x in result["excluded"]], 60)
+    if result.get("corrections"):
+        out += ["", f"Koreksi yang diterapkan ({len(result['corrections'])})"]
+        out += _grid(["tanggal/periode", "kolom", "nilai asli", "sumber asli", "nilai baru", "baris koreksi",
+                      "disetujui oleh", "wewenang", "dasar"],
+                     [[c["kapan"], c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""), c["nilai_asli"],
+                       f"{c['asli_berkas']}:{c['asli_baris']}" if c["asli_berkas"] else "(tidak ada catatan)",
+                       c["nilai_baru"], f"{c['koreksi_berkas']}:{c['koreksi_baris']}", c["disetujui_oleh"],
+                       c["wewenang"], c["dasar"]] for c in result["corrections"]], 60)
     if result["notes"]:
         out += ["", "Catatan"] + [f"  - {n}" for n in result["notes"]]
     return "\n".join(out) + "\n"

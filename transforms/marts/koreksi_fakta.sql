@@ -1,7 +1,8 @@
 -- koreksi_fakta: one row per fact of one ASN that an approved correction (staging.stg_koreksi)
 -- sets: an attendance column of an ASN-day, or an SKP realisasi of an indicator / a rating of
 -- an ASN-period. A unit correction becomes one row per ASN of the unit (its approver's own day
--- excepted: nobody approves a correction of himself). Two valid corrections of one fact agree
+-- excepted: nobody approves a correction of himself; a day the exports record as leave or an
+-- assignment, a valid_reason status of data/reference/attendance_status.csv, stays as it is). Two valid corrections of one fact agree
 -- (disagreeing ones are quarantined, koreksi_bertentangan): the ASN's own row wins over the
 -- unit's, then the earliest file and line.
 -- nilai_asli / asli_file_id / asli_row: the value the exports gave and where (NULL: no record;
@@ -28,6 +29,11 @@ expanded as (
     select c.*, r.nip from corrections c
     join roster r on r.unit_slug = c.unit_slug
     where c.cakupan = 'unit' and r.nip <> c.disetujui_oleh
+      -- a unit's correction never overrides an ASN's own recorded leave or assignment (I, S, C, DL, TB)
+      and not exists (
+          select 1 from recap rc join ref.attendance_status st on st.code = rc.status
+          where c.sasaran = 'presensi' and rc.nip = r.nip and rc.tanggal = c.tanggal and st.valid_reason::boolean
+      )
 ),
 keyed as (
     select *,
