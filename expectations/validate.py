@@ -63,6 +63,8 @@ create table if not exists lineage.validation_results (
     unexpected      bigint,
     success         boolean
 );
+-- the approvers the settings authorise ([koreksi] penyetuju_kepegawaian), read by prep_koreksi
+create table if not exists staging.koreksi_penyetuju (nip varchar);
 """
 
 
