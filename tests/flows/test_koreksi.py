@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -210,6 +211,12 @@ def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness
     block = table.split("Koreksi yang diterapkan (1)")[1]
     assert "presensi/rekap_2026-10.csv" in block and "koreksi/koreksi_2026-10.csv:2" in block and CAMAT in block
 
+    # Kualitas data (public): corrections counted per unit and kind, nobody named
+    page = (tmp_path / "out" / "2026-10" / "kualitas-data.html").read_text(encoding="utf-8")
+    section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("Koreksi yang diterapkan</h2>")[1]))
+    assert "Kantor Kelurahan Pager status 2 " in section and "Bukit Sua" not in section.split("Semua angka")[0]
+    assert not any(nip in page for nip in (STAF_PAGER, LURAH_PAGER, CAMAT)) and "Siti Rahmah" not in page
+
     # the exports' rows are as exported: the recap still has no row for the staff member that day
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     try:
@@ -217,5 +224,58 @@ def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness
                            [STAF_PAGER, MACHINE_DOWN]).fetchone()[0] == 0
         assert con.execute("select jam_pulang from raw.presensi_recap where nip = ? and tanggal = ?",
                            [LURAH_PAGER, MACHINE_DOWN.isoformat()]).fetchone()[0] is None
+    finally:
+        con.close()
+
+
+def test_the_samples_correct_a_machine_down_day_and_two_late_izin_letters_and_hold_a_colleagues_approval():
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
+    out = validate(samples)
+    line = next(l for l in out.splitlines() if l.startswith("koreksi/koreksi_2026-10.csv"))
+    assert line.split()[2:6] == ["4", "3", "1", "ya"]
+    held = quarantined(out)
+    assert list(held) == ["koreksi_penyetuju_bukan_atasan"] and held["koreksi_penyetuju_bukan_atasan"][0].startswith(
+        "baris 5, kolom disetujui_oleh")
+    # the machine-down day is a day the PATEN log has no scan on
+    scans = (samples / "presensi" / "scan_paten-rakumpit_2026-10.csv").read_text()
+    assert "2026-10-14" not in scans and "2026-10-13" in scans
+
+
+def test_an_skp_realisasi_and_rating_corrected_recompute_capaian_and_predikat_from_the_correction(tmp_path):
+    from flows.settings import Settings
+    from flows.steps import ingest_step, transform_step, validate_step
+    from transforms.runs import finish_run, start_run
+    from transforms.warehouse import connect
+
+    box = inbox(tmp_path)
+    write_inbox(box, {
+        "skp/skp_2026-10.csv": (
+            "nip,periode,rhk,indikator,target,realisasi,arah,rating_hasil_kerja,rating_perilaku\n"
+            f"{STAF_PAGER},2026-10,Pelayanan surat,Jumlah surat pengantar diterbitkan,10,8,naik,Di bawah ekspektasi,Sesuai ekspektasi\n"
+        ),
+        "koreksi/koreksi_skp.csv": (
+            "nip,periode,yang_dikoreksi,indikator,nilai_baru,alasan,dasar,disetujui_oleh,tanggal_persetujuan\n"
+            f"{STAF_PAGER},2026-10,realisasi,jumlah surat  pengantar diterbitkan,12,salah ketik rekap,Nota dinas 7/2026,"
+            f"{LURAH_PAGER},2026-11-05\n"
+            f"{STAF_PAGER},2026-10,rating hasil kerja,,Sesuai ekspektasi,penilaian ulang,Berita acara keberatan 2,"
+            f"{CAMAT},2026-11-06\n"
+            f"{STAF_PAGER},2026-10,realisasi,Indikator yang tidak ada,5,-,Nota dinas 8,{LURAH_PAGER},2026-11-05\n"
+        ),
+    })
+    con = connect(tmp_path / "w.duckdb")   # the run's steps as plain functions (no Prefect)
+    try:
+        run_id = start_run(con, "run", "2026-10", date(2026, 11, 28), {})
+        reports, _ = ingest_step(con, box, Settings().reference, run_id)
+        outcome = validate_step(con, reports, date(2026, 11, 28), run_id, period="2026-10")
+        assert [q[1] for q in outcome.quarantine if q[0] == "koreksi/koreksi_skp.csv"] == ["koreksi_skp_tidak_ada"]
+        transform_step(con, "2026-10", run_id)
+        finish_run(con, run_id, "success")
+        assert con.execute("select realisasi, capaian_pct from marts.skp_indicator_capaian").fetchall() == [(12.0, 120.0)]
+        assert con.execute("select realisasi, rating_hasil_kerja from staging.stg_skp").fetchall() == [(8.0, "di_bawah")]
+        assert con.execute("select rating_hasil_kerja, predikat from marts.skp_asn_period").fetchall() == [
+            ("sesuai", "baik")]
+        assert con.execute("select kolom, nilai_asli, asli_row, nilai_baru, koreksi_row, wewenang from lineage.corrections "
+                           "order by kolom").fetchall() == [
+            ("rating_hasil_kerja", "di_bawah", 2, "sesuai", 3, "atasan"), ("realisasi", "8.0", 2, "12.0", 2, "atasan")]
     finally:
         con.close()
