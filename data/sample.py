@@ -15,6 +15,9 @@ Layout (one folder per kind, see docs/inbox.md):
 * ``skp/skp_<YYYY-MM>.csv`` monthly, plus ``skp/skp_<YYYY>-Q<n>.csv`` for the last complete
   quarter, which holds the kecamatan-office staff (they have no monthly rows in that quarter).
 * ``skm/skm_<YYYY-MM>.csv`` survey responses; ``layanan/layanan_<YYYY>.csv`` people served.
+* ``koreksi/koreksi_<YYYY-MM>.csv`` approved corrections of the last month: the first scan unit's
+  machine was down one day (its log has no scans that day; a berita acara corrects the unit), two
+  izin letters that came late, and one correction approved by a colleague (quarantined).
 
 Stories in the data (for reports to show): a few habitually late ASN, one ASN with a dozen or so
 TK days in a year and one or two with a few, two service units whose U3 (waktu penyelesaian)
@@ -1408,6 +1411,11 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
         scan_dups.add(scan_files[int(mrng.integers(len(scan_files)))])
 
     io_empty = {"kelurahan-petuk-barunai"}
+    # koreksi/: in the last month the first scan unit's machine is down one day (no scans at all),
+    # and ASN days without a record are candidates for the late izin letters
+    down_unit = scan_units[0] if scan_units else None
+    down_day = next((d for d in mos[-1].days if d.weekday() == 2 and d.day > 7), None) if mos else None
+    tk_days: list[tuple[str, int, dt.date]] = []
     for k, mo in enumerate(mos):
         for u in units:
             slug = u["slug"]
@@ -1416,6 +1424,9 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                 continue
             status, act, keep_tk, cin, cout = _attendance_matrix(seed, slug, mo, idx, tr)
             ym = _ym(mo.y, mo.m)
+            if k == len(mos) - 1 and slug != down_unit:
+                tk_days.extend((slug, int(idx[e]), mo.days[j])
+                               for e, j in np.argwhere((status == ST_TK) & act)[:2].tolist())
             if slug in recap_units:
                 rel = f"presensi/rekap_{slug}_{ym}.csv"
                 style = _style_for(seed, messy, rel)
@@ -1440,6 +1451,9 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                 dfmt, header = scan_fmt.get((slug, k), ("iso", tuple(SCAN_COLUMNS)))
                 d, s, e_loc, io_ = _scan_events(seed, slug, mo, idx, tr, status, act, cin, cout,
                                                 holidays)
+                if slug == down_unit and k == len(mos) - 1 and down_day is not None:
+                    up = d != down_day.toordinal()   # the machine recorded nothing that day
+                    d, s, e_loc, io_ = d[up], s[up], e_loc[up], io_[up]
                 if dfmt == "dmy" and not _settled(map(dt.date.fromordinal, set(d.tolist()))):
                     dfmt = "iso"
                 n_mach = max(1, math.ceil(len(idx) / 150))
@@ -1484,6 +1498,9 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
                                                     e_lo + chunk_e))
                     cf.close(_trailing(seed, messy, rel))
 
+    # ---------------- corrections ----------------
+    _write_koreksi(o, emps, units, down_unit, down_day, tk_days, seed, messy)
+
     # ---------------- SKP ----------------
     _write_skp(o, emps, tr, mos, units, seed, messy, mrng, stamp)
 
@@ -1500,6 +1517,68 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
 # --------------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------------
+
+KOREKSI_COLUMNS = ["nip", "unit_layanan", "tanggal", "yang_dikoreksi", "nilai_baru", "alasan", "dasar",
+                   "disetujui_oleh", "tanggal_persetujuan"]
+
+
+def _write_koreksi(o: _Out, emps: list[_Emp], units: list[dict], down_unit: str | None,
+                   down_day: dt.date | None, tk_days: list[tuple[str, int, dt.date]], seed: int,
+                   messy: bool) -> None:
+    """koreksi/koreksi_<YYYY-MM>.csv: what an office's kepegawaian keeps, one approved correction a
+    row: the day the machine was down (a berita acara by the unit's head, for the whole unit),
+    two izin letters that came after the recap was sent (approved by each ASN's superior), and
+    one check-out correction approved by a colleague, who is nobody's superior (quarantined)."""
+    if down_day is None:
+        return
+    rel = f"koreksi/koreksi_{down_day.strftime('%Y-%m')}.csv"
+    style = _style_for(seed, messy, rel)
+    rng = _rng(seed, "koreksi")
+    by_unit = {u["slug"]: u for u in units}
+    dmy = "%d/%m/%Y"
+    rows: list[list[str]] = []
+    def chain(e: _Emp) -> list[int]:
+        up, seen = [], set()
+        while e.atasan >= 0 and e.atasan not in seen:
+            seen.add(e.atasan)
+            up.append(e.atasan)
+            e = emps[e.atasan]
+        return up
+
+    # the approver of a unit's correction: its head, or above (the nearest common superior of
+    # everyone in the unit; PATEN's counter staff report to a Kepala Seksi of the kantor)
+    staff = [e for e in emps if e.unit == down_unit]
+    chains = {e.idx: set(chain(e)) for e in staff}
+    head = next((emps[a] for a in ([staff[0].idx] + chain(staff[0])) if staff
+                 and all(a in chains[e.idx] for e in staff if e.idx != a)), None)
+    if head is not None:
+        rows.append(["", by_unit[down_unit]["name"], down_day.strftime(dmy), "status", "H",
+                     "mesin sidik jari rusak sejak pagi; pegawai hadir dan mengisi daftar hadir manual",
+                     f"Berita Acara Kerusakan Mesin Presensi Nomor 800/{int(rng.integers(10, 99))}/BA/"
+                     f"{down_day.month}/{down_day.year}", head.nip,
+                     (down_day + dt.timedelta(days=1)).strftime(dmy)])
+    seen: set[str] = set()
+    for slug, i, day in tk_days:
+        e = emps[i]
+        if slug in seen or e.atasan < 0 or len(seen) == 2:
+            continue
+        seen.add(slug)
+        rows.append([e.nip, "", day.strftime(dmy), "status", "I",
+                     "surat izin diserahkan setelah rekap presensi dikirim",
+                     f"Surat Izin Nomor {int(rng.integers(100, 999))}/{day.month}/{day.year}",
+                     emps[e.atasan].nip, (day + dt.timedelta(days=int(rng.integers(2, 6)))).strftime(dmy)])
+    by_atasan: dict[int, list[_Emp]] = {}
+    for e in emps:
+        if e.level == "staff" and e.atasan >= 0 and e.unit != down_unit:
+            by_atasan.setdefault(e.atasan, []).append(e)
+    peers = next(([g[0], g[1]] for g in by_atasan.values() if len(g) > 1), [])
+    for a, b in [peers] if peers else []:
+        rows.append([a.nip, "", down_day.replace(day=down_day.day - 1).strftime(dmy), "jam_pulang", "16:00",
+                     "lupa pindai pulang", "Surat keterangan rekan kerja", b.nip, down_day.strftime(dmy)])
+    cf = _CsvFile(o, rel, KOREKSI_COLUMNS, style)
+    cf.write_lines([_join(r, style.sep) for r in rows])
+    cf.close(_trailing(seed, messy, rel))
+
 
 def _write_roster(o: _Out, emps: list[_Emp], messy: bool, stamp: dt.datetime) -> None:
     def atasan(e):

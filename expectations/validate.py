@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from expectations.plan import Group, plan_suite
+from transforms.koreksi import store_authorised_approvers
 from transforms.models import install_macros, run_models
 from transforms.warehouse import scalar
 
@@ -44,7 +45,8 @@ RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": F
 
 # shape -> the staging models that prepare it for its suite and the typed table after it.
 # Order matters: the roster is validated first, so the others can be checked against it.
-SHAPES = ("pegawai", "pegawai_pin", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")
+# koreksi last: its rules read the validated roster and SKP rows.
+SHAPES = ("pegawai", "pegawai_pin", "presensi_recap", "presensi_scan", "skp", "skm", "layanan", "koreksi")
 
 VALIDATION_DDL = """
 create table if not exists quarantine.warnings as select * from quarantine.rows limit 0;
@@ -61,6 +63,8 @@ create table if not exists lineage.validation_results (
     unexpected      bigint,
     success         boolean
 );
+-- the approvers the settings authorise ([koreksi] penyetuju_kepegawaian), read by prep_koreksi
+create table if not exists staging.koreksi_penyetuju (nip varchar);
 """
 
 
@@ -293,6 +297,7 @@ def validate_warehouse(
         [run_id],
     )
     run_models(con, ["staging.unit_aliases"])
+    store_authorised_approvers(con)
     totals: dict[str, dict] = {}
     parameters = {"as_of": pd.Timestamp(as_of)}
     for shape in SHAPES:

@@ -151,6 +151,12 @@ def _size(value, config: Path) -> str:
     return str(value)
 
 
+def _nip_list(value, config: Path) -> list[str]:
+    from transforms.koreksi import parse_nip_list
+
+    return parse_nip_list(value)
+
+
 def _as_is(value, config: Path):
     return value
 
@@ -166,6 +172,7 @@ KEYS: dict[str, dict[str, Callable]] = {
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
     "ingest": {"max_file_size": _size, "max_line_size": _size, "xlsx_max_part": _size},
     "reports": {"internal": _bool},
+    "koreksi": {"penyetuju_kepegawaian": _nip_list},
     "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
                                   "retries"), _as_is),
 }
@@ -269,6 +276,10 @@ def duckdb_environment(settings: Settings) -> None:
     except ValueError as exc:
         raise ValueError(f"[ingest] xlsx_max_part tidak sah: {exc}") from None
     os.environ[XLSX_MAX_PART_ENV] = str(settings.xlsx_max_part)
+    from transforms.koreksi import APPROVERS_ENV
+
+    # always set, so a later command of the same process never inherits another's approvers
+    os.environ[APPROVERS_ENV] = ",".join(settings.section("koreksi").get("penyetuju_kepegawaian", []))
 
 
 def prefect_environment(settings: Settings) -> None:

@@ -16,6 +16,7 @@ from expectations.summary import FileCounts, file_counts, quarantine_by_reason, 
 from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
 from transforms.ingest.withdraw import periods_by_file
+from transforms.koreksi import record_corrections
 from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
@@ -130,6 +131,7 @@ def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[str]:
     built = run_models(con, models)
     if run_id is not None:
         record_models(con, run_id, built)
+        record_corrections(con, run_id)
     return built
 
 
@@ -184,10 +186,11 @@ def stale_periods(con: duckdb.DuckDBPyConnection, file_ids: list[int], period: s
             union select strftime(tanggal, '%Y-%m') from staging.stg_skm where _file_id in ({marks})
             union select periode from staging.stg_skp where _file_id in ({marks})
             union select periode from staging.stg_layanan where _file_id in ({marks})
+            union select periode from staging.stg_koreksi where _file_id in ({marks})
         )
         select distinct t.p from touched t join main.metrics m on m.period = t.p
         where t.p <> ? order by 1"""
-    return [r[0] for r in con.execute(sql, file_ids * 5 + [period]).fetchall()]
+    return [r[0] for r in con.execute(sql, file_ids * 6 + [period]).fetchall()]
 
 
 # the years a period may name: exports of this office are digital from 2000 on; 9999-12 would

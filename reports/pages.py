@@ -910,7 +910,15 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
                  sumber_html(totals["rows_read"], "lineage.files/sum/rows_read"),
                  sumber_html(totals["rows_loaded"], "lineage.files/sum/rows_loaded"),
                  sumber_html(totals["rows_quarantined"], "lineage.files/sum/rows_quarantined"), ""]
+    # approved corrections applied for the period, per unit and kind: counts only, never who
+    corrections = [[teks_html(report.unit_name(r["unit_slug"]), "unit"), teks_html(r["kolom"], "jenis"),
+                    sumber_html(r["n"], f"lineage.corrections/{r['unit_slug']}/{r['kolom']}")]
+                   for r in (rows(report.con, """
+                       select unit_slug, kolom, count(*) as n from lineage.corrections
+                       where run_id = ? and kapan like ? || '%' group by all order by 1, 2""",
+                       [report.run_id, report.period]) if table_exists(report.con, "lineage.corrections") else [])]
     return {"page": "kualitas-data", "title": "Kualitas data: berkas, baris dimuat dan dikarantina",
+            "corrections": corrections,
             "files": files + ([total_row] if files else []), "reasons": reasons,
             "superseded": [[teks_html(mask_personal(f["path"], report), "berkas"), teks_html(f["sha256"][:12], "sha256"),
                             teks_html(f"diganti berkas #{f['superseded_by']}", "berkas")] for f in superseded],

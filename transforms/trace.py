@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.ingest.records import locate, sheet_label
+from transforms.koreksi import corrections_for
 from transforms.lineage import model_chain, recorded_models, reference_versions
 from transforms.models import discover_models
 from transforms.reference import DEFAULT_REFERENCE_DIR
@@ -347,6 +348,7 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
         "rows_total": 0,
         "excluded": [],
         "drill_down": [],
+        "corrections": [],
         "notes": notes,
     }
 
@@ -417,6 +419,10 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
     for f in result["files"]:
         f["lines_used"] = lines_used.get(f["file_id"], 0)
     result["drill_down"] = list(dict.fromkeys(r["metric_id"] for r in result["rows"] if r.get("metric_id")))
+    # the approved corrections (koreksi/) behind an ASN's number: original, correction, approver
+    if base_scope == "asn" and start is not None:
+        first = date(start.year, 1, 1) if name.endswith("_ytd") else start
+        result["corrections"] = corrections_for(con, run_id, base_id, period, first.isoformat(), end.isoformat())
     return result
 
 
@@ -654,6 +660,14 @@ def as_table(result: dict) -> str:
         if len(drill) > DRILL_DOWN_SHOWN:
             out.append(f"  ... dan {len(drill) - DRILL_DOWN_SHOWN} lain (kolom metric_id di atas; --format csv: "
                        "kolom metric_id_rinci)")
+    if result.get("corrections"):
+        out += ["", f"Koreksi yang diterapkan ({len(result['corrections'])})"]
+        out += _grid(["tanggal/periode", "kolom", "nilai asli", "sumber asli", "nilai baru", "baris koreksi",
+                      "disetujui oleh", "wewenang", "dasar"],
+                     [[c["kapan"], c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""), c["nilai_asli"],
+                       f"{c['asli_berkas']}:{c['asli_baris']}" if c["asli_berkas"] else "(tidak ada catatan)",
+                       c["nilai_baru"], f"{c['koreksi_berkas']}:{c['koreksi_baris']}", c["disetujui_oleh"],
+                       c["wewenang"], c["dasar"]] for c in result["corrections"]], 60)
     if result["notes"]:
         out += ["", "Catatan"] + [f"  - {n}" for n in result["notes"]]
     return "\n".join(out) + "\n"

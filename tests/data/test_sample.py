@@ -280,7 +280,7 @@ def test_layout_and_summary_counts(clean):
         _, body = _read_table(root / rel)
         assert len(body) == n, rel
     kinds = {rel.split("/")[0] for rel in summary}
-    assert kinds == {"pegawai", "presensi", "skp", "skm", "layanan"}
+    assert kinds == {"pegawai", "presensi", "skp", "skm", "layanan", "koreksi"}
     assert any(re.fullmatch(r"presensi/rekap_[a-z-]+_2026-10\.csv", r) for r in summary)
     assert any(re.fullmatch(r"presensi/scan_[a-z-]+_2026-10\.csv", r) for r in summary)
     assert "skp/skp_2026-Q3.csv" in summary          # last complete quarter (Jul-Sep)

@@ -184,7 +184,7 @@ def test_validate_carries_the_great_expectations_results_as_data_quality_asserti
     con, run_id = run["con"], run["run_id"]
     event = _complete(run, "validate")
     inputs = {i["name"]: i for i in event["inputs"]}
-    assert set(inputs) == {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")}
+    assert set(inputs) == {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan", "koreksi")}
     for shape in ("presensi_scan", "skp"):
         assertions = inputs[f"raw.{shape}"]["inputFacets"]["dataQualityAssertions"]["assertions"]
         expected = con.execute("""

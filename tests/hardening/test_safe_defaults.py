@@ -63,14 +63,16 @@ def test_every_declared_key_is_accepted_and_reaches_the_settings(tmp_path):
                             '[warehouse]\nreader_wait = 5\nwriter_wait = 7\nthreads = 2\n'
                             '[run]\ntimezone = "Asia/Makassar"\ncron = "30 7 1-5 * mon-fri"\nas_of = 2026-11-28\n'
                             '[reports]\ninternal = false\n[openlineage]\npath = "off"\n'
-                            '[ingest]\nmax_line_size = "8MB"\n')
+                            '[ingest]\nmax_line_size = "8MB"\n'
+                            '[koreksi]\npenyetuju_kepegawaian = ["198503122010011001"]\n')
     settings = load_settings(path)
     assert (settings.inbox, settings.warehouse) == (tmp_path / "kotak", tmp_path / "g.duckdb")
     assert (settings.reader_wait, settings.writer_wait, settings.threads) == (5.0, 7.0, 2)
     assert (settings.timezone, settings.cron, str(settings.as_of)) == ("Asia/Makassar", "30 7 1-5 * mon-fri", "2026-11-28")
     assert settings.include_internal is False and settings.section("openlineage") == {"path": "off"}
     assert settings.max_line_size == "8MB"
-    assert set(KEYS) == {"paths", "warehouse", "run", "reports", "openlineage", "ingest"}
+    assert settings.section("koreksi") == {"penyetuju_kepegawaian": ["198503122010011001"]}
+    assert set(KEYS) == {"paths", "warehouse", "run", "reports", "openlineage", "ingest", "koreksi"}
 
 
 @pytest.mark.parametrize("text, message", [

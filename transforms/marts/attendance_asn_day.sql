@@ -25,6 +25,13 @@
 --   menit_tanpa_pindai_pulang. A present day with no time at all (a recap that gives only the
 --   status) counts 0: nothing shows lateness, and the recap says the ASN was present. DL, leave
 --   and TK days count 0 (a TK day is a whole day already).
+-- * Corrections (koreksi/, docs/attendance.md): the recap is read with the approved corrections
+--   over it (marts.presensi_recap_koreksi). A corrected time replaces the recorded one (recap
+--   and scans). A day corrected to H keeps the times recorded and takes the day's schedule for
+--   those missing (the machine was down; the document says present), so a missing scan counts
+--   no lateness and the day is no TK. Whether a unit sent data for a month is judged on the
+--   exports alone: a correction never turns a month without data into TK days.
+--   dikoreksi: the day was changed by a correction (its rows are in the evidence).
 -- materialized: table
 with calendar as (
     select * from marts.attendance_calendar
@@ -33,7 +40,7 @@ roster as (
     select * from staging.stg_pegawai
 ),
 recap as (
-    select * from staging.stg_presensi_recap
+    select * from marts.presensi_recap_koreksi
 ),
 scan_days as (
     select * from marts.attendance_scan_days
@@ -85,7 +92,7 @@ unit_months_with_data as (
     -- a unit-month is covered when any attendance row of the unit's ASN falls in it
     select distinct r.unit_slug, strftime(f.tanggal, '%Y-%m') as period
     from (
-        select nip, tanggal from recap
+        select nip, tanggal from staging.stg_presensi_recap
         union all select nip, tanggal from staging.stg_presensi_scan
         union all select nip, tanggal from quarantined_days
     ) f
@@ -116,8 +123,17 @@ combined as (
         rc.status                                               as recap_status,
         s.scans,
         -- earliest check-in, latest check-out over the recap and the scans
-        least(rc.jam_masuk, s.scan_masuk)                       as jam_masuk,
-        greatest(rc.jam_pulang, s.scan_pulang)                  as jam_pulang,
+        case
+            when rc.jam_masuk_dikoreksi then rc.jam_masuk
+            when rc.status_dikoreksi and rc.status = 'H' then coalesce(least(rc.jam_masuk, s.scan_masuk), d.jadwal_masuk)
+            else least(rc.jam_masuk, s.scan_masuk)
+        end                                                     as jam_masuk,
+        case
+            when rc.jam_pulang_dikoreksi then rc.jam_pulang
+            when rc.status_dikoreksi and rc.status = 'H' then coalesce(greatest(rc.jam_pulang, s.scan_pulang), d.jadwal_pulang)
+            else greatest(rc.jam_pulang, s.scan_pulang)
+        end                                                     as jam_pulang,
+        coalesce(rc.status_dikoreksi or rc.jam_masuk_dikoreksi or rc.jam_pulang_dikoreksi, false) as dikoreksi,
         case
             when rc.status is not null and s.scans is not null then 'rekap+scan'
             when rc.status is not null then 'rekap'
@@ -131,10 +147,10 @@ combined as (
             case when s.scans is not null then 'H' end,
             case when qd.nip is null and um.unit_slug is not null and d.is_workday then 'TK' end
         )                                                       as status,
-        list_concat(
+        list_concat(list_concat(
             case when rc._file_id is not null then [struct_pack(file_id := rc._file_id, "row" := rc._row)] end,
             s.evidence
-        )                                                       as evidence
+        ), rc.koreksi_evidence)                                 as evidence
     from asn_days d
     left join recap rc on rc.nip = d.nip and rc.tanggal = d.tanggal
     left join scan_days s on s.nip = d.nip and s.tanggal = d.tanggal
@@ -187,6 +203,7 @@ select
     coalesce(tl.potongan_persen, 0) + coalesce(psw.potongan_persen, 0)
         + case when m.is_workday and coalesce(m.status = 'TK', false) then coalesce(tk.potongan_persen, 0) else 0 end
                                                                                     as deduction_pct,
+    m.dikoreksi,
     m.evidence
 from minutes m
 left join statuses st on st.code = m.status

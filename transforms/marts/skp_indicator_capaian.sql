@@ -30,7 +30,8 @@
 --   kendala (or only punctuation, e.g. '-') on a missed target to the one listing empty
 --   (tidak-disebut; an office that wants these under lainnya writes 'unknown_text|empty' there).
 with indicators as (
-    select * from staging.stg_skp
+    -- the export's rows with the approved corrections over them (marts.skp_koreksi)
+    select * from marts.skp_koreksi
 ),
 kendala_categories as (
     select code, label, priority::integer as priority, fallback_for, aliases
