@@ -39,7 +39,7 @@ import pandas as pd
 CHECKS_TABLE = "reference_tables.csv"
 # the columns reference_tables.csv itself must have (it is read before any suite exists)
 RULE_COLUMNS = ("tabel", "kolom_wajib", "kunci", "kolom_bawah", "kolom_atas", "kelompok", "resolusi")
-NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"            # a number as the reference tables write it: 76.61, -1, 100
+NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"            # a number as the reference tables write it: 76.61, -1, 100
 EXACT = "decimal(38, 10)"                    # bounds compared exactly (no float rounding)
 INDEX = ["_tabel", "_row"]
 SEVERITY = "critical"                        # every reference rule blocks the run
@@ -291,7 +291,7 @@ def run_suites(frame: pd.DataFrame, suites: dict[str, dict], rows: dict[str, int
 
 # ------------------------------------------------------------------------------------- messages
 
-def problems(results: list[SuiteResult], rules: dict[str, TableRules], frame: pd.DataFrame,
+def failure_messages(results: list[SuiteResult], rules: dict[str, TableRules], frame: pd.DataFrame,
              paths: dict[str, str]) -> list[str]:
     """What to fix, per failing expectation: the file, the row and the fix (Bahasa Indonesia)."""
     lookup = frame.set_index(INDEX)

@@ -24,6 +24,11 @@ def text_summary(outcome: Outcome, heading: str) -> str:
     total_q = sum(f.get("rows_quarantined", 0) for f in outcome.files)
     lines.append(f"{'jumlah':<46} {'':<15} {total_read:>8} {total_loaded:>8} {total_q:>9}")
     lines.append("(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung)")
+    if outcome.reference_suites:
+        failed = sum(f for _, _, f in outcome.reference_suites)
+        lines.append(f"Tabel referensi: {len(outcome.reference_suites)} suite Great Expectations "
+                     f"({sum(n for _, n, _ in outcome.reference_suites)} harapan), "
+                     + ("semua lolos" if not failed else f"{failed} gagal"))
     if outcome.quarantine:
         lines += ["", "Baris yang dikarantina (tidak dipakai dalam perhitungan), per berkas dan alasan:"]
         lines += _reasons(outcome.quarantine)

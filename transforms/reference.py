@@ -1,7 +1,10 @@
 """Reference tables (rules as data): every CSV in data/reference/ becomes ref.<name>.
 
-Each load records the file's sha256 in lineage.reference_tables, so a number can be
-traced to the version of the rule that produced it.
+Before anything is replaced, every table is read (a file that is no plain CSV is named here) and
+checked by its Great Expectations suite, generated from reference_tables.csv
+(expectations/reference.py); a broken table raises ReferenceTableError. Each load records the
+file's sha256 in lineage.reference_tables, so a number can be traced to the version of the rule
+that produced it, and the suites' results and sha256 beside the input suites'.
 """
 from __future__ import annotations
 
@@ -13,8 +16,13 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.reference import (  # CHECKS_TABLE: what each table must hold (columns, keys, bands)
+    CHECKS_TABLE, combined_frame, failure_messages, frame_sql, parse_rules, reference_suite, run_suites, suite_text)
+
 DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
-CHECKS_TABLE = "reference_tables.csv"   # what each table must hold: columns, keys, bands
+# plain CSV, read the same way every time: DuckDB's sniffer takes a ragged or half-quoted file for
+# another dialect and loads it quietly; `#` starts no comment here
+READ_OPTIONS = "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, comment=''"
 
 
 class ReferenceTableError(Exception):
@@ -65,8 +73,6 @@ def check_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path) 
 
     What cannot be read as a CSV (a `;` delimiter, a missing table, a broken file) is reported
     before Great Expectations runs, as GX needs the tables read."""
-    from expectations.reference import parse_rules
-
     problems: list[str] = []
     paths = sorted(reference_dir.glob("*.csv"))
     for path in paths:
@@ -92,11 +98,9 @@ def check_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path) 
             # all_varchar keeps codes like "01" intact; SQL models cast what they need. The row
             # number is the line in the file (header = line 1).
             con.execute(f"create or replace temp table {staged} as select (row_number() over () + 1)::bigint as _row, * "
-                        "from read_csv(?, header=true, all_varchar=true, auto_detect=true)", [str(path)])
-        except duckdb.Error as exc:
-            first = (str(exc).strip().splitlines() or ["?"])[0][:200]
-            checked.problems.append(f"{path}: tidak dapat dibaca sebagai CSV ({first}); simpan ulang sebagai CSV "
-                                    "UTF-8 dengan pemisah koma (,) dan judul kolom di baris 1")
+                        f"from read_csv(?, {READ_OPTIONS})", [str(path)])
+        except duckdb.Error:
+            checked.problems.append(_unreadable(path))
             continue
         checked.staged[path.stem] = staged
         checked.digests[path.stem] = sha256_file(path)
@@ -107,11 +111,30 @@ def check_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path) 
     return checked
 
 
+def _unreadable(path: Path) -> str:
+    """Why DuckDB could not read a table as CSV, with the first line that breaks it."""
+    fix = "simpan ulang sebagai CSV UTF-8 dengan pemisah koma (,), judul kolom di baris 1"
+    line = 1   # where the record being read starts (a quoted field may span lines)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, None)
+            line = reader.line_num + 1
+            for row in reader:
+                if row and len(row) != len(header or []):
+                    return (f"{path}: baris {line}: {len(row)} kolom, judul di baris 1 punya "
+                            f"{len(header or [])}; perbaiki baris itu ({fix})")
+                line = reader.line_num + 1
+    except UnicodeDecodeError:
+        return f"{path}: bukan teks UTF-8; {fix}"
+    except csv.Error as exc:
+        return f"{path}: baris {line}: tanda kutip tidak tertutup atau salah tempat ({exc}); {fix}"
+    return f"{path}: tidak dapat dibaca sebagai CSV; {fix}"
+
+
 def _run_suites(con, reference_dir: Path, rules: list, checked: Checked) -> None:
     """The GX suite of every table reference_tables.csv names, in one batch (memoised per
     process on the sha256 of the files: the tests load the same folder hundreds of times)."""
-    from expectations.reference import combined_frame, frame_sql, problems, reference_suite, run_suites
-
     by_name = {r.name: r for r in rules}
     checked.suites = {r.name: reference_suite(r) for r in rules}
     key = (json.dumps(checked.suites, sort_keys=True), tuple(sorted(checked.digests.items())), str(reference_dir))
@@ -125,7 +148,7 @@ def _run_suites(con, reference_dir: Path, rules: list, checked: Checked) -> None
         frame = combined_frame(con, parts)
         results = run_suites(frame, checked.suites, rows)
         paths = {r.name: str(reference_dir / f"{r.name}.csv") for r in rules}
-        _CHECKED[key] = (problems(results, by_name, frame, paths), results)
+        _CHECKED[key] = (failure_messages(results, by_name, frame, paths), results)
     found, checked.results = _CHECKED[key]
     checked.problems.extend(found)
 
@@ -179,8 +202,7 @@ def load_reference_tables(
 def _record(con, checked: Checked, reference_dir: Path, run_id: str | None) -> None:
     """The reference suites beside the input suites: results in lineage.validation_results,
     each suite's JSON and sha256 in lineage.suites."""
-    from expectations.reference import suite_text
-    from expectations.validate import record_suites, record_results
+    from expectations.validate import record_results, record_suites  # lazy: pandas, sqlglot
 
     record_suites(con, run_id, [(doc["name"], "referensi", suite_text(doc), str(reference_dir / CHECKS_TABLE))
                                 for doc in checked.suites.values()])

@@ -184,7 +184,13 @@ def test_validate_carries_the_great_expectations_results_as_data_quality_asserti
     con, run_id = run["con"], run["run_id"]
     event = _complete(run, "validate")
     inputs = {i["name"]: i for i in event["inputs"]}
-    assert set(inputs) == {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")}
+    assert {i for i in inputs if not i.startswith("ref.")} == \
+        {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan")}
+    # the reference tables' own suites, one dataset each (expectations/reference.py)
+    assert {"ref.discipline_bands", "ref.reference_tables"} <= set(inputs)
+    bands = inputs["ref.discipline_bands"]["inputFacets"]["dataQualityAssertions"]["assertions"]
+    assert "expect_column_pair_values_to_be_equal" in {a["assertion"] for a in bands}
+    assert all(a["success"] for a in bands)
     for shape in ("presensi_scan", "skp"):
         assertions = inputs[f"raw.{shape}"]["inputFacets"]["dataQualityAssertions"]["assertions"]
         expected = con.execute("""
