@@ -32,11 +32,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-CHECKS_TABLE = "reference_tables.csv"
+from expectations.validate import (RESULT_FORMAT, ValidationError, _exception_message, _gx, _index_entries,
+                                   record_results, record_suites)
+from transforms.reference import (CHECKS_TABLE, DEFAULT_REFERENCE_DIR, ReferenceTableError, Staged, drop_staged,
+                                  read_csv_records, replace_reference_tables, stage_reference_tables)
+
 # the columns reference_tables.csv itself must have (it is read before any suite exists)
 RULE_COLUMNS = ("tabel", "kolom_wajib", "kunci", "kolom_bawah", "kolom_atas", "kelompok", "resolusi")
 NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"            # a number as the reference tables write it: 76.61, -1, 100
@@ -63,6 +68,11 @@ class TableRules:
         """Every column a rule reads: required, key, bounds, grouping, numbers."""
         bounds = tuple(c for c in (self.lower, self.upper) if c)
         return tuple(dict.fromkeys(self.required + self.key + bounds + self.group + self.numbers))
+
+    @property
+    def number_columns(self) -> tuple[str, ...]:
+        """Columns whose values must be numbers: the bounds and `kolom_angka`."""
+        return tuple(dict.fromkeys(tuple(c for c in (self.lower, self.upper) if c) + self.numbers))
 
     @property
     def banded(self) -> bool:
@@ -115,8 +125,7 @@ def reference_suite(rules: TableRules) -> dict:
         e.append(_expectation("expect_compound_columns_to_be_unique",
                               {"column_list": [f"#kunci:{k}" for k in rules.key]},
                               "ref_kunci_unik", "|".join(rules.key), "kunci sudah ada di baris lain"))
-    bounds = tuple(c for c in (rules.lower, rules.upper) if c)
-    for c in tuple(dict.fromkeys(bounds + rules.numbers)):
+    for c in rules.number_columns:
         e.append(_expectation("expect_column_values_to_match_regex", {"column": f"#teks:{c}", "regex": NUMBER},
                               "ref_angka", c, "harus angka (titik sebagai desimal)"))
     if rules.banded:
@@ -149,36 +158,35 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _derived(rules: TableRules) -> list[tuple[str, str, str]]:
+    """(name, expression, type) of the `#` columns the suite reads; `b` is the band query."""
+    out = [(f"#kunci:{k}", f"coalesce(trim(r.{_q(k)}), '')", "varchar") for k in rules.key]
+    out += [(f"#teks:{c}", f"r.{_q(c)}", "varchar") for c in rules.number_columns]
+    if rules.banded:
+        out += [("#atas", "try_cast(b.hi as double)", "double"), ("#bawah", "try_cast(b.lo as double)", "double"),
+                ("#bawah_tertulis", "b.written", "varchar"), ("#bawah_seharusnya", "b.expected", "varchar"),
+                ("#sebelum", "b.prev_row", "bigint"), ("#atas_sebelum", "b.prev_hi_text", "varchar"),
+                ("#kelompok", "b.grp", "varchar")]
+    return out
+
+
 def frame_sql(rules: TableRules, relation: str, present: list[str]) -> str:
     """The frame GX checks for one table: its columns and the derived `#` columns, prefixed by the
     table's name. `relation` has `_row` (the line in the file) and the file's columns."""
     t = rules.name
-    cols = lambda pairs: ", ".join(f"{expr} as {_q(f'{t}.{name}')}" for name, expr in pairs)  # noqa: E731
     # only the columns a rule reads: GX copies the frame per metric, so every column costs
-    raw = [(c, f"r.{_q(c)}") for c in present if c in rules.columns]
-    if not set(rules.columns) <= set(present):
-        # the columns check fails; nothing else can be read, so the derived values stay empty
-        derived = [(f"#kunci:{k}", "null::varchar") for k in rules.key]
-        derived += [(f"#teks:{c}", "null::varchar")
-                    for c in dict.fromkeys(tuple(c for c in (rules.lower, rules.upper) if c) + rules.numbers)]
-        if rules.banded:
-            derived += [("#atas", "null::double"), ("#bawah", "null::double"), ("#bawah_tertulis", "null::varchar"),
-                        ("#bawah_seharusnya", "null::varchar"), ("#sebelum", "null::bigint"),
-                        ("#atas_sebelum", "null::varchar"), ("#kelompok", "null::varchar")]
-        return f"select {_lit(t)} as _tabel, r._row, {cols(raw + derived)} from {relation} r"
-    derived = [(f"#kunci:{k}", f"coalesce(trim(r.{_q(k)}), '')") for k in rules.key]
-    derived += [(f"#teks:{c}", f"r.{_q(c)}")
-                for c in dict.fromkeys(tuple(c for c in (rules.lower, rules.upper) if c) + rules.numbers)]
-    if not rules.banded:
-        return f"select {_lit(t)} as _tabel, r._row, {cols(raw + derived)} from {relation} r"
+    pairs = [(c, f"r.{_q(c)}") for c in present if c in rules.columns]
+    complete = set(rules.columns) <= set(present)
+    # without every column the columns check fails and nothing else can be read: derived values empty
+    pairs += [(name, expr if complete else f"null::{kind}") for name, expr, kind in _derived(rules)]
+    select = f"select {_lit(t)} as _tabel, r._row, " + ", ".join(f"{e} as {_q(f'{t}.{n}')}" for n, e in pairs)
+    if not complete or not rules.banded:
+        return f"{select} from {relation} r"
     lo, hi = _q(rules.lower), _q(rules.upper)
     number = lambda c: f"({c} is null or regexp_full_match({c}, {_lit(NUMBER)}))"  # noqa: E731
     partition = f"partition by {', '.join(_q(g) for g in rules.group)} " if rules.group else ""
     gcols = "".join(f", {_q(g)}" for g in rules.group)
     group = "concat_ws('/', " + ", ".join(f"coalesce({_q(g)}, '')" for g in rules.group) + ")" if rules.group else "null"
-    derived += [("#atas", "try_cast(b.hi as double)"), ("#bawah", "try_cast(b.lo as double)"),
-                ("#bawah_tertulis", "b.written"), ("#bawah_seharusnya", "b.expected"),
-                ("#sebelum", "b.prev_row"), ("#atas_sebelum", "b.prev_hi_text"), ("#kelompok", "b.grp")]
     return f"""
         with bands as (
             select _row, {group} as grp, try_cast({lo} as {EXACT}) as lo, try_cast({hi} as {EXACT}) as hi,
@@ -199,13 +207,94 @@ def frame_sql(rules: TableRules, relation: str, present: list[str]) -> str:
                         as expected
             from neighbours
         )
-        select {_lit(t)} as _tabel, r._row, {cols(raw + derived)}
+        {select}
         from {relation} r left join b on b._row = r._row"""
 
 
 def combined_frame(con: duckdb.DuckDBPyConnection, parts: list[str]) -> pd.DataFrame:
     """One frame of every table's frame, side by side (`union all by name`)."""
     return con.execute(" union all by name ".join(f"({p})" for p in parts) + " order by _tabel, _row").df()
+
+
+# ------------------------------------------------------------------------------------- loading
+
+def load_reference_tables(
+    con: duckdb.DuckDBPyConnection, reference_dir: Path = DEFAULT_REFERENCE_DIR, run_id: str | None = None
+) -> dict[str, str]:
+    """Check the reference tables with their suites, then replace ref.* with them; {name: sha256}.
+
+    The suites' results go to lineage.validation_results (shape `ref.<table>`) and the suites to
+    lineage.suites, also when they fail; a broken table raises ReferenceTableError before any
+    table is replaced."""
+    reference_dir = Path(reference_dir)
+    staged, found = check_reference_tables(con, reference_dir)
+    try:
+        if found is not None:
+            suites, results, _ = found
+            _record(con, suites, results, reference_dir, run_id)
+        if staged.problems:
+            raise ReferenceTableError(staged.problems)
+        return replace_reference_tables(con, staged, run_id)
+    finally:
+        drop_staged(con, staged)
+
+
+def check_reference_dir(reference_dir: Path) -> list[str]:
+    """Problems of the reference tables, each naming the file, the row and what to fix."""
+    con = duckdb.connect()
+    try:
+        return check_reference_tables(con, Path(reference_dir))[0].problems
+    finally:
+        con.close()
+
+
+def check_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path):
+    """(the folder staged in `con` with every problem, (suites, GX results, messages) or None when
+    the folder could not be read far enough for GX)."""
+    spec = reference_dir / CHECKS_TABLE
+    if spec.exists():
+        rules, problems = parse_rules(spec, *read_csv_records(spec))
+    else:
+        rules, problems = [], [f"{spec}: tabel aturan pemeriksaan referensi tidak ada; salin dari data/reference/{CHECKS_TABLE}"]
+    staged = stage_reference_tables(con, reference_dir, [r.name for r in rules])
+    staged.problems.extend(problems)
+    if staged.problems:
+        return staged, None
+    found = _run(con, staged, rules)
+    staged.problems.extend(found[2])
+    return staged, found
+
+
+_CHECKED: dict[tuple, tuple] = {}
+
+
+def _run(con, staged: Staged, rules: list[TableRules]) -> tuple[dict, list, list[str]]:
+    """(suites, results, messages) of every table reference_tables.csv names, in one GX batch;
+    memoised per process on the suites and the files' sha256 (tests load one folder many times)."""
+    suites = {r.name: reference_suite(r) for r in rules}
+    key = (json.dumps(suites, sort_keys=True), tuple(sorted(staged.digests.items())), str(staged.reference_dir))
+    if key not in _CHECKED:
+        parts, rows = [], {}
+        for r in rules:
+            table = staged.tables[r.name]
+            present = [d[0] for d in con.execute(f"select * from {table} limit 0").description if d[0] != "_row"]
+            parts.append(frame_sql(r, table, present))
+            rows[r.name] = con.execute(f"select count(*) from {table}").fetchone()[0]
+        frame = combined_frame(con, parts)
+        results = run_suites(frame, suites, rows)
+        paths = {r.name: str(staged.reference_dir / f"{r.name}.csv") for r in rules}
+        _CHECKED[key] = (suites, results, failure_messages(results, {r.name: r for r in rules}, frame, paths))
+    return _CHECKED[key]
+
+
+def _record(con, suites: dict, results: list, reference_dir: Path, run_id: str | None) -> None:
+    """The reference suites beside the input suites: results in lineage.validation_results,
+    each suite's JSON and sha256 in lineage.suites."""
+    record_suites(con, run_id, [(doc["name"], "referensi", suite_text(doc), str(reference_dir / CHECKS_TABLE))
+                                for doc in suites.values()])
+    record_results(con, [
+        (run_id, f"ref.{r.table}", None, f"ref.{r.table}/{r.position}", r.expectation, r.rule, r.column, SEVERITY,
+         r.rows, len(r.missing) if r.missing else len(r.hits), r.success) for r in results])
 
 
 # ------------------------------------------------------------------------------------- running
@@ -238,8 +327,6 @@ def _prefixed(kwargs: dict, table: str) -> dict:
 @lru_cache(maxsize=8)
 def _combined_suite(text: str, only: tuple[tuple[str, int], ...] | None = None):
     """The tables' suites as one GX suite over the combined frame (`only`: those expectations)."""
-    from expectations.validate import _gx
-
     gx, context, _ = _gx()
     docs = json.loads(text)
     expectations = [{**e, "kwargs": _prefixed(e["kwargs"], d["table"]),
@@ -255,8 +342,6 @@ def run_suites(frame: pd.DataFrame, suites: dict[str, dict], rows: dict[str, int
 
     The batch asks GX for pass/fail only (half the cost of the failing rows' indexes); the
     expectations that failed run again, alone, for their failing rows."""
-    from expectations.validate import RESULT_FORMAT, ValidationError, _exception_message, _gx, _index_entries
-
     _, _, batch_definition = _gx()
     text = json.dumps([{"table": t, "suite": s} for t, s in suites.items()], ensure_ascii=False)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.reference import load_reference_tables
 from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts, reference_suites
 from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
 from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
-from transforms.reference import load_reference_tables
 from transforms.warehouse import scalar
 
 PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")

@@ -36,7 +36,7 @@ def run(tmp_path_factory):
     from transforms.lineage import record_models
     from transforms.models import discover_models, install_macros, run_models
     from transforms.publish import publish
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.runs import finish_run, start_run
     from transforms.warehouse import connect
 
@@ -209,7 +209,7 @@ def test_a_failing_expectation_is_an_unsuccessful_assertion_with_its_count(tmp_p
     from flows.lineage_events import emit, lineage_config
     from helpers import NIP_A, NIP_B, ROSTER, write_inbox
     from transforms.ingest import ingest_inbox
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
     inbox = write_inbox(tmp_path / "inbox", {

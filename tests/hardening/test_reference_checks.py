@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.reference import DEFAULT_REFERENCE_DIR, check_reference_dir
+from expectations.reference import check_reference_dir
+from transforms.reference import DEFAULT_REFERENCE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,7 +96,8 @@ def test_a_missing_table_stops_validate(tmp_path):
 
 def _load(ref: Path, run_id: str = "run-ref"):
     """load_reference_tables on a fresh warehouse; (connection, the error it raised or None)."""
-    from transforms.reference import ReferenceTableError, load_reference_tables
+    from expectations.reference import load_reference_tables
+    from transforms.reference import ReferenceTableError
     from transforms.warehouse import connect
 
     con = connect(":memory:")
