@@ -64,3 +64,14 @@ def quarantine_by_reason(con: duckdb.DuckDBPyConnection, table: str = "quarantin
         group by f.path, q.rule, q.message
         order by f.path, n desc, q.rule
     """).fetchall()
+
+
+def reference_suites(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[tuple[str, int, int]]:
+    """[(ref.<table>, expectations, failed)] of the reference suites the run ran (expectations/reference.py)."""
+    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'lineage' "
+                       "and table_name = 'validation_results'").fetchone()[0]:
+        return []
+    return con.execute("""
+        select shape, count(*), count(*) filter (where not success) from lineage.validation_results
+        where shape like 'ref.%' and run_id is not distinct from ? group by shape order by shape""",
+                       [run_id]).fetchall()

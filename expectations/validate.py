@@ -14,6 +14,7 @@ seconds to import (the bench prints how long).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -65,7 +66,19 @@ create table if not exists lineage.validation_results (
 );
 -- the approvers the settings authorise ([koreksi] penyetuju_kepegawaian), read by prep_koreksi
 create table if not exists staging.koreksi_penyetuju (nip varchar);
+create table if not exists lineage.suites (
+    run_id       varchar,
+    suite        varchar,      -- input shape, metrics, or ref.<table>
+    kind         varchar,      -- masukan (expectations/suites/*.json) or referensi (from reference_tables.csv)
+    sha256       varchar,      -- of `definition` as text
+    expectations integer,
+    source       varchar,      -- the file it is (input) or is generated from (reference)
+    definition   varchar,      -- the suite's JSON
+    recorded_at  timestamp default current_timestamp
+);
 """
+RESULT_COLUMNS = ["run_id", "shape", "file_id", "expectation_id", "expectation", "rule", "column", "severity",
+                  "element_count", "unexpected", "success"]
 
 
 class ValidationError(Exception):
@@ -284,6 +297,8 @@ def validate_warehouse(
     """
     con.execute(VALIDATION_DDL)
     install_macros(con)
+    record_suites(con, run_id, [(shape, "masukan", (SUITES_DIR / f"{shape}.json").read_text(encoding="utf-8"),
+                                 f"expectations/suites/{shape}.json") for shape in SHAPES])
     con.execute("delete from quarantine.rows")
     con.execute("delete from quarantine.warnings")
     # lines the CSV reader could not split into the header's columns
@@ -465,16 +480,32 @@ def _store(con, shape: str, failures: list[Failure], summary: list[dict], run_id
         con.execute(f"insert into quarantine.rows select {cols} from _failures where severity = 'critical'")
         con.execute(f"insert into quarantine.warnings select {cols} from _failures where severity <> 'critical'")
         con.unregister("_failures")
-    if summary:
-        frame = pd.DataFrame([
-            (run_id, shape, s["file_id"], s["expectation_id"], s["expectation"], s["rule"], s["column"],
-             _severity_name(s["severity"]), s["element_count"], s["unexpected"], s["unexpected"] == 0)
-            for s in summary
-        ], columns=["run_id", "shape", "file_id", "expectation_id", "expectation", "rule", "column", "severity",
-                    "element_count", "unexpected", "success"])
-        con.register("_summary", frame)
+    record_results(con, [
+        (run_id, shape, s["file_id"], s["expectation_id"], s["expectation"], s["rule"], s["column"],
+         _severity_name(s["severity"]), s["element_count"], s["unexpected"], s["unexpected"] == 0)
+        for s in summary])
+
+
+def record_results(con, results: list[tuple]) -> None:
+    """Rows of lineage.validation_results, in RESULT_COLUMNS order (input and reference suites)."""
+    if not results:
+        return
+    con.execute(VALIDATION_DDL)
+    con.register("_summary", pd.DataFrame(results, columns=RESULT_COLUMNS).astype({"file_id": "Int64"}))
+    try:
         con.execute("insert into lineage.validation_results select * from _summary")
+    finally:
         con.unregister("_summary")
+
+
+def record_suites(con, run_id: str | None, suites: list[tuple[str, str, str, str]]) -> None:
+    """Hash the suites a run used into lineage.suites: [(name, kind, JSON text, source)]."""
+    con.execute(VALIDATION_DDL)
+    for name, kind, text, source in suites:
+        con.execute("insert into lineage.suites (run_id, suite, kind, sha256, expectations, source, definition) "
+                    "values (?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, name, kind, hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                     len(json.loads(text).get("expectations", [])), source, text])
 
 
 def validate_metrics(con: duckdb.DuckDBPyConnection, relation: str, units_with_inputs: list[str]) -> list[str]:

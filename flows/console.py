@@ -69,6 +69,11 @@ def text_summary(outcome: Outcome, heading: str, dry_run: bool = False) -> str:
     lines += _columns(headers, table, footer, numeric={2, 3, 4}, summary=others_line(others, dry_run) if others else None)
     lines.append("(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung"
                  + ("; jumlah mencakup semua berkas)" if others else ")"))
+    if outcome.reference_suites:
+        failed = sum(f for _, _, f in outcome.reference_suites)
+        lines.append(f"Tabel referensi: {len(outcome.reference_suites)} suite Great Expectations "
+                     f"({sum(n for _, n, _ in outcome.reference_suites)} harapan), "
+                     + ("semua lolos" if not failed else f"{failed} gagal"))
     if outcome.quarantine:
         lines += ["", "Baris yang dikarantina (tidak dipakai dalam perhitungan), per berkas dan alasan:"]
         lines += _reasons(outcome.quarantine)

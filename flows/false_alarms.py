@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from expectations.reference import load_reference_tables
 from transforms.models import discover_models, run_models, upstream
-from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
+from transforms.reference import DEFAULT_REFERENCE_DIR
 from transforms.warehouse import connect
 
 # theme -> (a complaint text the keyword table classifies as that theme alone, monthly baseline)

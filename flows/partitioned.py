@@ -46,6 +46,7 @@ from pathlib import Path
 import duckdb
 from prefect import flow, get_run_logger, task
 
+from expectations.reference import load_reference_tables
 from expectations.validate import SHAPES
 from flows import console
 from flows.evaluate import _events, recorded_run, report
@@ -54,7 +55,6 @@ from flows.steps import Outcome, judge
 from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
                                load_personal_columns, survey_inbox)
 from transforms.models import discover_models, install_macros, run_models
-from transforms.reference import load_reference_tables
 from transforms.warehouse import WarehouseBusy, WarehouseLock, connect, one, scalar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts
+from expectations.reference import load_reference_tables
+from expectations.summary import FileCounts, file_counts, quarantine_by_reason, record_counts, reference_suites
 from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import FileProblem, FileReport, ingest_inbox
 from transforms.ingest.withdraw import periods_by_file
@@ -20,7 +21,6 @@ from transforms.koreksi import record_corrections
 from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
-from transforms.reference import load_reference_tables
 from transforms.warehouse import scalar
 
 PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -35,6 +35,7 @@ class Outcome:
     quarantine: list[tuple] = field(default_factory=list)    # quarantine_by_reason rows
     warning_rows: list[tuple] = field(default_factory=list)  # expectation warnings, same shape
     reference_versions: dict = field(default_factory=dict)
+    reference_suites: list[tuple] = field(default_factory=list)   # (ref.<table>, expectations, failed)
     unreconciled: list[str] = field(default_factory=list)
     published: dict = field(default_factory=dict)             # models built, metrics published
     stale_periods: list[str] = field(default_factory=list)    # published earlier, touched by new files
@@ -61,7 +62,9 @@ def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_
                   period: str | None = None, progress=None) -> Outcome:
     """Validate everything in the warehouse and decide whether the run may publish."""
     validate_warehouse(con, as_of, run_id, progress=progress)
-    return judge(con, reports, period)
+    outcome = judge(con, reports, period)
+    outcome.reference_suites = reference_suites(con, run_id)
+    return outcome
 
 
 def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str | None = None) -> Outcome:

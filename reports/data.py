@@ -197,6 +197,21 @@ class Report:
                                  from lineage.reference_tables group by name order by name""")
 
     @cached_property
+    def reference_checks(self) -> list[dict]:
+        """Each reference table's Great Expectations suite as the run ran it (shape ref.<table>)."""
+        if not table_exists(self.con, "lineage.validation_results"):
+            return []
+        suites = "lineage.suites" if table_exists(self.con, "lineage.suites") else None
+        sha = (f"(select any_value(s.sha256) from {suites} s where s.run_id = v.run_id and s.suite = v.shape)"
+               if suites else "null")
+        return rows(self.con, f"""select v.shape, count(*) as expectations, count(*) filter (where not v.success) as failed,
+                                         max(v.element_count) as rows, any_value({sha}) as sha256,
+                                         list(distinct v.expectation order by v.expectation) as types
+                                  from lineage.validation_results v
+                                  where v.run_id = ? and v.shape like 'ref.%' group by v.shape order by v.shape""",
+                    [self.run_id])
+
+    @cached_property
     def files(self) -> list[dict]:
         if not table_exists(self.con, "lineage.files"):
             return []

@@ -917,8 +917,15 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
                        select unit_slug, kolom, count(*) as n from lineage.corrections
                        where run_id = ? and kapan like ? || '%' group by all order by 1, 2""",
                        [report.run_id, report.period]) if table_exists(report.con, "lineage.corrections") else [])]
+    references = [[teks_html(r["shape"].removeprefix("ref.") + ".csv", "tabel"),
+                   sumber_html(r["rows"], f"lineage.validation_results/{r['shape']}/element_count"),
+                   sumber_html(r["expectations"], f"lineage.validation_results/{r['shape']}"),
+                   teks_html(", ".join(t.removeprefix("expect_") for t in r["types"]), "harapan"),
+                   teks_html("lolos" if not r["failed"] else f"{r['failed']} gagal", "status"),
+                   teks_html((r["sha256"] or "")[:12], "sha256")]
+                  for r in report.reference_checks]
     return {"page": "kualitas-data", "title": "Kualitas data: berkas, baris dimuat dan dikarantina",
-            "corrections": corrections,
+            "corrections": corrections, "references": references,
             "files": files + ([total_row] if files else []), "reasons": reasons,
             "superseded": [[teks_html(mask_personal(f["path"], report), "berkas"), teks_html(f["sha256"][:12], "sha256"),
                             teks_html(f"diganti berkas #{f['superseded_by']}", "berkas")] for f in superseded],

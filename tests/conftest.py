@@ -18,7 +18,7 @@ def column_lineage_cache(tmp_path_factory):
 
 @pytest.fixture
 def warehouse():
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
     con = connect(":memory:")

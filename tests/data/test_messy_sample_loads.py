@@ -34,7 +34,7 @@ def count_data_rows(path) -> int:
 
 @pytest.fixture(scope="module")
 def messy_run(tmp_path_factory, request):
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
     inbox = tmp_path_factory.mktemp("messy")

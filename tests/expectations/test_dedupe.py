@@ -15,7 +15,7 @@ from helpers import AS_OF, NIP_A, ROSTER, write_inbox
 import expectations.validate as validate
 from expectations.validate import validate_metrics, validate_warehouse
 from transforms.ingest import ingest_inbox
-from transforms.reference import load_reference_tables
+from expectations.reference import load_reference_tables
 from transforms.warehouse import connect
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ import pytest
 from expectations.summary import file_counts
 from expectations.validate import validate_warehouse
 from transforms.ingest import ingest_inbox
-from transforms.reference import load_reference_tables
+from expectations.reference import load_reference_tables
 from transforms.warehouse import connect
 
 MESSY = Path(__file__).resolve().parent.parent / "fixtures" / "messy"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from expectations.validate import validate_warehouse
 from flows.cli import app
 from transforms.ingest import ingest_inbox
-from transforms.reference import load_reference_tables
+from expectations.reference import load_reference_tables
 from transforms.warehouse import connect
 
 runner = CliRunner()

@@ -36,7 +36,7 @@ def run(tmp_path_factory):
     from transforms.lineage import record_models
     from transforms.models import discover_models, install_macros, run_models
     from transforms.publish import publish
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.runs import finish_run, start_run
     from transforms.warehouse import connect
 
@@ -184,7 +184,13 @@ def test_validate_carries_the_great_expectations_results_as_data_quality_asserti
     con, run_id = run["con"], run["run_id"]
     event = _complete(run, "validate")
     inputs = {i["name"]: i for i in event["inputs"]}
-    assert set(inputs) == {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan", "koreksi")}
+    assert {i for i in inputs if not i.startswith("ref.")} == \
+        {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan", "koreksi")}
+    # the reference tables' own suites, one dataset each (expectations/reference.py)
+    assert {"ref.discipline_bands", "ref.reference_tables"} <= set(inputs)
+    bands = inputs["ref.discipline_bands"]["inputFacets"]["dataQualityAssertions"]["assertions"]
+    assert "expect_column_pair_values_to_be_equal" in {a["assertion"] for a in bands}
+    assert all(a["success"] for a in bands)
     for shape in ("presensi_scan", "skp"):
         assertions = inputs[f"raw.{shape}"]["inputFacets"]["dataQualityAssertions"]["assertions"]
         expected = con.execute("""
@@ -203,7 +209,7 @@ def test_a_failing_expectation_is_an_unsuccessful_assertion_with_its_count(tmp_p
     from flows.lineage_events import emit, lineage_config
     from helpers import NIP_A, NIP_B, ROSTER, write_inbox
     from transforms.ingest import ingest_inbox
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
     inbox = write_inbox(tmp_path / "inbox", {

@@ -13,7 +13,8 @@ from helpers import NIP_A, NIP_B, ROSTER, rows, write_inbox
 
 from transforms.ingest import csv_layout, files, load
 from transforms.ingest import ingest_inbox
-from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
+from expectations.reference import load_reference_tables
+from transforms.reference import DEFAULT_REFERENCE_DIR
 
 RECAP = f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:30,16:00,H\n"
 

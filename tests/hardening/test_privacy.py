@@ -86,7 +86,7 @@ def test_an_xlsx_form_and_a_file_warehouse_leak_nothing(tmp_path):
 
     from expectations.validate import validate_warehouse
     from transforms.ingest import ingest_inbox
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
     wb = Workbook()

@@ -30,7 +30,7 @@ from expectations.summary import file_counts
 from expectations.validate import validate_warehouse
 from transforms.ingest import ingest_inbox
 from transforms.models import install_macros
-from transforms.reference import load_reference_tables
+from expectations.reference import load_reference_tables
 from transforms.warehouse import connect
 
 PARSING = settings(max_examples=150, deadline=None)

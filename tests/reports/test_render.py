@@ -244,6 +244,13 @@ def test_quality_and_method_pages(rendered, sample_warehouse):
     files = con.execute("select file_id, path from lineage.files where status <> 'superseded'").fetchall()
     for file_id, path in files:
         assert f'data-sumber="lineage.files/{file_id}/rows_read"' in quality, path
+    # each reference table's GX suite, as the run ran it, beside the files
+    suites = con.execute("select suite, sha256 from lineage.suites where kind = 'referensi' and run_id = "
+                         "(select max(run_id) from metrics where period = ?)", [PERIOD]).fetchall()
+    assert "ref.discipline_bands" in {s for s, _ in suites}
+    for suite, sha in suites:
+        assert f'data-sumber="lineage.validation_results/{suite}"' in quality and sha[:12] in quality, suite
+    assert "column_pair_values_to_be_equal" in quality
     method = (rendered / "metodologi.html").read_text(encoding="utf-8")
     versions = con.execute("select name, sha256 from lineage.reference_tables where run_id = "
                            "(select max(run_id) from metrics where period = ?)", [PERIOD]).fetchall()

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 import pytest
 from helpers import NIP_A, NIP_B, NIP_C, build, empty_staging, given, rows
 
-from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
+from expectations.reference import load_reference_tables
+from transforms.reference import DEFAULT_REFERENCE_DIR
 
 ROSTER = [
     {"nip": NIP_A, "nama": "Agus", "unit_slug": "kelurahan-pager", "jenis_asn": "PNS"},

@@ -11,7 +11,8 @@ import shutil
 import pytest
 
 from helpers import build, empty_staging, given, rows
-from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
+from expectations.reference import load_reference_tables
+from transforms.reference import DEFAULT_REFERENCE_DIR
 
 UNIT = "kelurahan-pager"
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from helpers import AS_OF, NIP_A, NIP_B, build, empty_staging, given, rows
-from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
+from expectations.reference import load_reference_tables
+from transforms.reference import DEFAULT_REFERENCE_DIR
 
 UNIT = "kelurahan-pager"
 OFFICE = "kecamatan-rakumpit"

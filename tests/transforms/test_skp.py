@@ -13,7 +13,8 @@ import pytest
 
 from helpers import NIP_A, NIP_B, NIP_C, build, empty_staging, given, rows
 from transforms.publish import periods_published_by
-from transforms.reference import DEFAULT_REFERENCE_DIR, load_reference_tables
+from expectations.reference import load_reference_tables
+from transforms.reference import DEFAULT_REFERENCE_DIR
 
 ROSTER = [
     {"nip": NIP_A, "nama": "Agus Setiawan", "jabatan": "Lurah", "unit_slug": "kelurahan-pager", "jenis_asn": "PNS"},

@@ -41,7 +41,7 @@ def run_period(con, inbox: Path, command: str = "run") -> str:
     from transforms.lineage import record_models
     from transforms.models import discover_models, install_macros, run_models
     from transforms.publish import publish
-    from transforms.reference import load_reference_tables
+    from expectations.reference import load_reference_tables
     from transforms.runs import finish_run, start_run
 
     run_id = start_run(con, command, PERIOD, AS_OF, {"inbox": str(inbox)}, flow_run_id=FLOW_RUN_ID)
