@@ -170,8 +170,8 @@ def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness
     run(box, tmp_path, "2026-10")
     before = metrics(tmp_path, "2026-10")
     write_inbox(box, {"koreksi/koreksi_2026-10.csv": KOREKSI_HEADER + (
-        f",Kelurahan Pager,07/10/2026,status,H,mesin sidik jari rusak pukul 09.00,"
-        f"Berita acara kerusakan mesin 01/BA/X/2026,{CAMAT},08/10/2026\n"
+        f",Kelurahan Pager,2026-10-07,status,H,mesin sidik jari rusak pukul 09.00,"
+        f"Berita acara kerusakan mesin 01/BA/X/2026,{CAMAT},2026-10-08\n"
         # the izin letter for a September day came late: September is published, so it is stale
         f"{STAF_SUA},,2026-09-15,status,I,surat izin terlambat diserahkan,Surat izin 7/IX/2026,{LURAH_SUA},2026-10-01\n"
     )})
