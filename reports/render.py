@@ -35,7 +35,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import pages
+from reports import charts, pages
 from reports.data import Report
 from reports.fmt import num_html
 
@@ -191,6 +191,7 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
     record = run_record(report)
 
     def page(folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
+        charts.fit_all(context, report.chart_axes)     # every chart's axis from chart_axes.csv
         html = env.get_template(template).render(**{**common, **context, "root": root})
         folder.write(relative, html.encode("utf-8"))
 

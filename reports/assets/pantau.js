@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var config = {displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false};
-  var NARROW = 560;          // px: below this a chart box is a phone's
+  var NARROW = 420;          // px: below this a chart box is a phone's
 
   function plots() { return document.querySelectorAll("[data-figure]"); }
 
@@ -43,7 +43,13 @@
     }
     if (narrow && layout.margin && layout.margin.l > 120) {
       layout.margin.l = 8;           // horizontal bars: the labels' own width (yaxis.automargin)
-      if (layout.yaxis) { layout.yaxis.automargin = true; }
+      if (layout.yaxis) { layout.yaxis.automargin = true; layout.yaxis.tickfont = {size: 11}; }
+      if (layout.xaxis) { layout.xaxis.nticks = 4; }
+    }
+    var entries = spec.data.length;
+    if (narrow && layout.showlegend !== false && entries > 3) {
+      // the legend below, one entry a line: the chart grows by the legend's height instead of scrolling it
+      layout.height = (layout.height || 300) + 20 * entries;
     }
     return layout;
   }
@@ -58,7 +64,9 @@
       var div = all[i];
       var s = spec(div);
       div.setAttribute("data-narrow", div.clientWidth < NARROW ? "1" : "0");
-      window.Plotly.newPlot(div, s.data, layoutFor(s, null, div.clientWidth), config);
+      var layout = layoutFor(s, null, div.clientWidth);
+      div.style.height = layout.height + "px";
+      window.Plotly.newPlot(div, s.data, layout, config);
     }
   }
 
@@ -72,7 +80,9 @@
       if (width || narrow !== div.getAttribute("data-narrow") || div.getAttribute("data-print") === "1") {
         div.setAttribute("data-narrow", narrow);
         div.setAttribute("data-print", width ? "1" : "0");
-        window.Plotly.react(div, div.data, layoutFor(s, width, div.clientWidth), config);
+        var layout = layoutFor(s, width, div.clientWidth);
+        div.style.height = layout.height + "px";
+        window.Plotly.react(div, div.data, layout, config);
       }
     }
   }
