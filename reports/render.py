@@ -35,7 +35,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import charts, pages
+from reports import charts, pages, summary
 from reports.data import Report
 from reports.fmt import num_html
 
@@ -198,6 +198,7 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
     with Generation(out_dir, period) as public:
         write_assets(public)
         page(public, "index.html", "index.html.j2", pages.ringkasan(report, include_internal))
+        page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(report, include_internal))
         for unit in common["nav_units"]:
             page(public, f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
         page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(report, include_internal))
