@@ -27,12 +27,14 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
-# The browser tests open the reports in Debian's Chromium (not a test tool's own download)
+# The browser tests open the reports in Debian's Chromium (not a test tool's own download); the print
+# tests render its PDFs page by page with poppler's pdftoppm/pdftotext (Debian's poppler-utils)
 chromium:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
-	  { echo "installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } && \
+	  command -v pdftoppm >/dev/null 2>&1 || \
+	  { echo "installing Debian's chromium and poppler-utils for the browser and print tests"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 # Stage timings, rows/s and peak memory against DuckDB's floor and a pandas script; `pantau run`
 # end to end against a Prefect server (PREFECT_API_URL, or one started for the bench)

@@ -15,6 +15,7 @@ and series names) goes through `plotly_text` and shows as typed; names never ent
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -27,6 +28,7 @@ OKABE_ITO = {
     "ungu": "#CC79A7", "langit": "#56B4E9", "kuning": "#F0E442", "hitam": "#000000",
 }
 GREY = "#8a8a8a"
+AXES_TABLE = "data/reference/chart_axes.csv"
 SERIES = [OKABE_ITO[k] for k in ("biru", "oranye", "hijau", "merah", "ungu", "langit", "kuning", "hitam")] + [GREY]
 
 # predikat from best to worst: blue for good, vermillion for bad, never red/green alone
@@ -231,3 +233,91 @@ def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[s
     head = [label_head] + [name for name, _, _ in series]
     rows = [[cat] + [num_html(metrics[k]) for _, _, metrics in series] for k, cat in enumerate(categories)]
     return Chart(chart_id, title, subtitle, data, layout, head, rows, height)
+
+
+# --- honest axes ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Axis:
+    """A metric's value axis (data/reference/chart_axes.csv): bars start at `bawah` and end at `atas`
+    (open above when None); a trend axis spans at least `rentang_minimum` and stays within the scale."""
+    bawah: float | None
+    atas: float | None
+    rentang_minimum: float | None
+
+
+def metric_of(metric_id: str | None) -> str | None:
+    """'ikm/unit/kelurahan-pager/2026-10' -> 'ikm'."""
+    return metric_id.split("/", 1)[0] if metric_id else None
+
+
+def _axis_of(chart: Chart, axes: dict[str, Axis]) -> Axis | None:
+    for trace in chart.data:
+        for metric_id in trace.get("customdata", []):
+            metric = metric_of(metric_id)
+            if metric is not None:
+                return axes.get(metric)
+    return None
+
+
+def _values(chart: Chart, key: str) -> list[float]:
+    return [v for trace in chart.data for v in trace.get(key, []) if isinstance(v, (int, float))]
+
+
+def _fmt_range(low: float, high: float) -> str:
+    return f"{angka(low)}–{angka(high)}"
+
+
+def fit_axes(chart: Chart, axes: dict[str, Axis]) -> None:
+    """Give the chart's value axis the range its metric's row of chart_axes.csv allows.
+
+    Bars (lengths compare amounts) run from the scale's floor — IKM and rates from 0 — to its top, or
+    a little past the longest bar where the scale is open. A trend (positions compare change) spans at
+    least `rentang_minimum`, so that a change of a point is not drawn across the whole plot, and its
+    range is stated under the chart when it does not start at the floor. Metrics without a row keep
+    plotly's own range (for bars that includes 0)."""
+    axis = _axis_of(chart, axes)
+    if axis is None:
+        return
+    kinds = {trace.get("type") for trace in chart.data}
+    horizontal = any(trace.get("orientation") == "h" for trace in chart.data)
+    values = _values(chart, "x" if horizontal else "y")
+    if not values:
+        return
+    name = "xaxis" if horizontal else "yaxis"
+    floor = axis.bawah if axis.bawah is not None else min(0.0, min(values))
+    if kinds == {"bar"}:
+        top = axis.atas if axis.atas is not None and max(values) <= axis.atas else max(values) * 1.1
+        chart.layout[name]["range"] = [floor, top]
+        chart.layout[name]["autorange"] = False
+        return
+    marks = [s["y0"] for s in chart.layout.get("shapes", []) if s.get("type") == "line" and s.get("yref") == "y"]
+    low, high = min(values + marks), max(values + marks)
+    span = max(high - low, axis.rentang_minimum or 0.0)
+    pad = (span - (high - low)) / 2
+    low, high = low - pad, high + pad
+    if low < floor:
+        low, high = floor, high + (floor - low)
+    if axis.atas is not None and high > axis.atas and max(values) <= axis.atas:
+        low, high = max(floor, low - (high - axis.atas)), axis.atas
+    low, high = max(floor, math.floor(low)), math.ceil(high)   # whole units on the axis ends
+    margin = 0.04 * (high - low)          # room for the markers on the edge, not a change of scale
+    chart.layout[name]["range"] = [low - margin, high + margin]
+    chart.layout[name]["autorange"] = False
+    if low > floor:
+        unit = chart.layout[name].get("ticksuffix", "")
+        chart.notes.append(Markup('<span data-sumber="ref.chart_axes" title="{}">Sumbu tegak {}{}, tidak mulai dari {}: '
+                                  'rentang paling sempit {} poin.</span>').format(
+            AXES_TABLE, _fmt_range(low, high), unit, angka(floor, 0),
+            angka(axis.rentang_minimum or 0, 0)))
+
+
+def fit_all(found, axes: dict[str, Axis]) -> None:
+    """fit_axes on every chart in a page's context (charts sit in lists and dicts of the context)."""
+    if isinstance(found, Chart):
+        fit_axes(found, axes)
+    elif isinstance(found, dict):
+        for value_ in found.values():
+            fit_all(value_, axes)
+    elif isinstance(found, (list, tuple)):
+        for value_ in found:
+            fit_all(value_, axes)

@@ -17,6 +17,7 @@ from functools import cached_property
 
 import duckdb
 
+from reports.charts import Axis
 from reports.fmt import Metric, containing_periods, months_back, previous_month
 from reports.masking import NameMasker, affixes_from_rows
 from transforms.publish import periods_published_by
@@ -251,6 +252,16 @@ class Report:
         return rows(self.con, """select mutu, kinerja, konversi_bawah::double as bawah, konversi_atas::double as atas,
                                         ni_bawah::double as ni_bawah
                                  from ref.ikm_categories order by konversi_bawah::double""")
+
+    @cached_property
+    def chart_axes(self) -> dict:
+        """{metric: Axis} from data/reference/chart_axes.csv: where a chart's value axis starts and its
+        narrowest trend span (reports/charts.py, fit_axes)."""
+        if not table_exists(self.con, "ref.chart_axes"):
+            return {}
+        number = lambda v: None if v is None or not str(v).strip() else float(v)  # noqa: E731
+        return {r["metric"].strip(): Axis(number(r["skala_bawah"]), number(r["skala_atas"]), number(r["rentang_minimum"]))
+                for r in rows(self.con, "select metric, skala_bawah, skala_atas, rentang_minimum from ref.chart_axes")}
 
     @cached_property
     def attendance_award_threshold(self) -> float | None:

@@ -414,12 +414,12 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
     if any(ikm):
         cur, prev = report.office_metric("ikm"), report.office_metric("ikm", report.previous)
         change = report.office_metric("ikm_perubahan_dalam_ketidakpastian")
-        title = Markup("IKM kantor {} menjadi {} (mutu {})").format(word_direction(cur, prev), num_html(cur), mutu_html(cur))
+        title = ikm_title("IKM kantor", cur, prev, change)
         c = charts.trend("tren-ikm", title, "IKM terkonversi (25–100), PermenPANRB 14/2017; pita warna = mutu A–D; "
                          "garis putus-putus = selang kepercayaan 95 %.", months,
                          [("IKM", ikm), ("Batas bawah 95 %", report.series("ikm_ci_low", "office", o)),
                           ("Batas atas 95 %", report.series("ikm_ci_high", "office", o))],
-                         unit_text="", percent=False, bands=ikm_bands(report), y_range=_ikm_range(ikm))
+                         unit_text="", percent=False, bands=ikm_bands(report))
         if change is not None and change.label:
             c.notes.append(kalimat(change.label))
         _thin_interval_traces(c)
@@ -435,18 +435,21 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
     return out
 
 
-def _ikm_range(series: list[Metric | None]) -> list[float]:
-    values = [m.value for m in series if m is not None and m.value is not None]
-    if not values:
-        return [25, 100]
-    return [max(25, min(values) - 8), min(100, max(values) + 6)]
-
-
 def _thin_interval_traces(c: charts.Chart) -> None:
     """The interval bounds as thin dotted grey lines, the IKM itself bold."""
     for trace in c.data[1:]:
         trace["line"] = {"color": charts.GREY, "width": 1, "dash": "dot"}
         trace["marker"] = {"color": charts.GREY, "size": 4}
+
+
+def ikm_title(name: str, cur: Metric | None, prev: Metric | None, change: Metric | None) -> Markup:
+    """'IKM kantor stabil — perubahan dalam batas ketidakpastian: 77,83 (mutu B)' when the change from the
+    previous month lies within the two estimates' uncertainty (ikm_perubahan_dalam_ketidakpastian = 1),
+    so a heading never says "turun" above a note that the change may be chance; else 'IKM … turun menjadi …'."""
+    if change is not None and change.value == 1:
+        return Markup("{} stabil — {}: {} (mutu {})").format(
+            name, num_html(change, text="perubahan dalam batas ketidakpastian"), num_html(cur), mutu_html(cur))
+    return Markup("{} {} menjadi {} (mutu {})").format(name, word_direction(cur, prev), num_html(cur), mutu_html(cur))
 
 
 def units_table(report: Report) -> tuple[list[str], list[list], list[str]]:
@@ -532,7 +535,6 @@ def unit_comparison_charts(report: Report) -> list[charts.Chart]:
                                "dihitung; jumlahnya di kolom samping); warna jingga tua = di bawah syarat penghargaan.",
                                [(u.short, m) for u, m in att_sorted], "Disiplin kehadiran", colour_of=colour,
                                reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
-                               x_range=[max(0, min(m.value for _, m in att_sorted) - 10), 104],
                                extra_columns=[("Cuti/sakit/izin/TB (hari)", leave)]))
     ikm = [(u.short, report.get("ikm", "unit", u.slug)) for u in units]
     ikm_sorted = sorted([x for x in ikm if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
@@ -543,8 +545,7 @@ def unit_comparison_charts(report: Report) -> list[charts.Chart]:
         mutu_cells = [mutu_html(m) for _, m in ikm_sorted]
         out.append(charts.bars("unit-ikm", title, "IKM terkonversi per unit; warna = mutu (A biru tua, B biru muda, "
                                "C jingga, D jingga tua).", ikm_sorted, "IKM", unit_text="", percent=False,
-                               colour_of=colour, x_range=[max(25, min(m.value for _, m in ikm_sorted) - 10), 100],
-                               extra_columns=[("Mutu", mutu_cells)]))
+                               colour_of=colour, extra_columns=[("Mutu", mutu_cells)]))
     series = []
     for code, label in PREDIKAT:
         series.append((label, charts.PREDIKAT_COLOURS[code],
@@ -596,7 +597,7 @@ def kendala_chart(report: Report, scope: str, scope_id: str, chart_id: str) -> c
     detail = [Markup("{}").format(num_html(m, text=(m.label or "").split(": ", 1)[-1])) for m in shares]
     return charts.bars(chart_id, title, "Bagian dari indikator yang tidak tercapai, menurut kendala yang ditulis di "
                        "ekspor SKP (kendala_categories.csv).", items, "Bagian", extra_columns=[("Rincian", detail)],
-                       label_head="Kendala", x_range=[0, min(100, max(m.value for m in shares) + 15)])
+                       label_head="Kendala")
 
 
 def recommendation_rows(report: Report, period: str | None = None, prefix: str = "rekomendasi",
@@ -702,8 +703,8 @@ def office_theme_trend(report: Report) -> charts.Chart | None:
     c = charts.trend("keluhan-tren-tema", title, "Keluhan per tema per bulan, seluruh unit (satu keluhan bisa menyebut "
                      "beberapa tema).", report.months, series, unit_text="", decimals=0, percent=False, kind="bar",
                      stacked=True, height=360)
-    c.layout["legend"] = {"orientation": "v", "x": 1.01, "y": 1, "xanchor": "left", "font": {"size": 12}}
-    c.layout["margin"]["r"] = 230
+    c.layout["legend"] = {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top", "font": {"size": 12}}
+    c.layout["margin"]["b"] = 40
     return c
 
 
@@ -742,12 +743,11 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
     ikm = report.series("ikm", "unit", s)
     if any(ikm):
         cur, prev = report.get("ikm", "unit", s), report.get("ikm", "unit", s, q)
-        title = Markup("IKM {} {} menjadi {} (mutu {})").format(unit.short, word_direction(cur, prev), num_html(cur),
-                                                               mutu_html(cur))
+        title = ikm_title(f"IKM {unit.short}", cur, prev, report.get("ikm_perubahan_dalam_ketidakpastian", "unit", s))
         c = charts.trend(f"tren-ikm-{s}", title, "IKM terkonversi dengan selang kepercayaan 95 %; pita warna = mutu.",
                          months, [("IKM", ikm), ("Batas bawah 95 %", report.series("ikm_ci_low", "unit", s)),
                                   ("Batas atas 95 %", report.series("ikm_ci_high", "unit", s))],
-                         unit_text="", percent=False, bands=ikm_bands(report), y_range=_ikm_range(ikm))
+                         unit_text="", percent=False, bands=ikm_bands(report))
         change = report.get("ikm_perubahan_dalam_ketidakpastian", "unit", s)
         if change is not None and change.label:
             c.notes.append(kalimat(change.label))
@@ -774,7 +774,7 @@ def unit_page(report: Report, unit: Unit, include_internal: bool) -> dict:
                                 "dari yang terendah; warna = mutu unsur.", ordered, "NRR", unit_text="", decimals=2,
                                 percent=False, colour_of=colour, label_head="Unsur",
                                 reference_line=(limit, f"batas mutu B {angka(limit, 4)}") if limit else None,
-                                x_range=[1, 4.2], extra_columns=[("Mutu", [mutu_html(m) for _, m in ordered])])
+                                extra_columns=[("Mutu", [mutu_html(m) for _, m in ordered])])
         for m in sorted(report.metrics.all("prioritas_perbaikan", "unit-unsur", p, prefix=s + ":"),
                         key=lambda m: (m.value if m.value is not None else 99)):
             code = m.scope_id.split(":")[-1]

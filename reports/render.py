@@ -39,7 +39,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import pages, periods
+from reports import charts, pages, periods, summary
 from reports.data import Report
 from reports.fmt import angka, bulan, num_html, periode_html, waktu_html
 
@@ -231,12 +231,14 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
     record = run_record(report)
 
     def page(folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
+        charts.fit_all(context, report.chart_axes)     # every chart's axis from chart_axes.csv
         html = env.get_template(template).render(**{**common, **context, "root": root})
         folder.write(relative, html.encode("utf-8"))
 
     with Generation(out_dir, period) as public:
         write_assets(public)
         page(public, "index.html", "index.html.j2", pages.ringkasan(report, include_internal))
+        page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(report, include_internal))
         for unit in common["nav_units"]:
             page(public, f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
         page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(report, include_internal))

@@ -128,14 +128,14 @@ class Chromium:
                 self._cond.wait(left)
 
     # --- pages -------------------------------------------------------------------------------
-    def open(self, url: str, width: int = 1280, height: int = 900) -> "Page":
+    def open(self, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> "Page":
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         page = Page(self, target, session)
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=session)
         self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session=session)
         mark = len(self.events)
         self.send("Page.navigate", {"url": url}, session=session)
         self.wait_event("Page.loadEventFired", session=session, since=mark)
@@ -216,6 +216,15 @@ class Page:
         data = self.browser.send("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1}}, session=self.session)["data"]
+        Path(path).write_bytes(base64.b64decode(data))
+        return Path(path)
+
+    def pdf(self, path: Path) -> Path:
+        """Print the page as the browser's print dialog would (A4 from the page's @page rule, print
+        CSS, backgrounds off, no header/footer of the browser's own)."""
+        data = self.browser.send("Page.printToPDF", {
+            "preferCSSPageSize": True, "printBackground": False, "displayHeaderFooter": False,
+            "paperWidth": 8.27, "paperHeight": 11.69}, session=self.session, timeout=60)["data"]
         Path(path).write_bytes(base64.b64decode(data))
         return Path(path)
 
