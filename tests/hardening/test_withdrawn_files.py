@@ -92,3 +92,105 @@ def test_every_shape_says_its_month_through_a_column_its_staging_model_has():
         sql = (ROOT / "transforms" / "staging" / f"{table.split('.')[1]}.sql").read_text(encoding="utf-8")
         column = re.search(r"\((\w+)", expr).group(1) if "(" in expr else expr
         assert re.search(rf"\bas {column}\b", sql), (shape, column)
+
+
+
+# ---------------------------------------------------------------- partitioned runs, in this process
+
+RECAP_HEADER = "nip,tanggal,jam_masuk,jam_pulang,status\n"
+
+
+def _recap(nip: str, day: str) -> str:
+    return RECAP_HEADER + f"{nip},{day},07:31,16:00,H\n"
+
+
+def _partitioned_inline(inbox: Path, warehouse: Path, run_id: str, withdraw_many: bool = False):
+    """The ingest of `pantau run --partitioned` (plan, withdraw, every partition one after another,
+    merge) and its judgement, in this process without Prefect."""
+    from helpers import AS_OF
+
+    from flows.partitioned import assess_partitioned, ingest_partitioned, sequentially
+    from flows.settings import Settings
+    from transforms.warehouse import connect
+
+    con = connect(warehouse)
+    reports, manifests, _ = ingest_partitioned(con, inbox, Settings().reference, AS_OF, warehouse.parent / "parts",
+                                               run_id, sequentially, withdraw_many=withdraw_many)
+    return con, assess_partitioned(con, reports, manifests, warehouse.parent / "parts", "2026-10")
+
+
+def _actions(outcome) -> dict:
+    return {f["path"]: (f["action"], f["message"]) for f in outcome.files}
+
+
+def test_partitioned_merge_keeps_the_rows_of_files_it_refused_to_withdraw(tmp_path):
+    """Two months archived at once: the run blocks, the files' rows stay (the merge rebuilds staging
+    from this run's partitions only), so the next run with --withdraw still names their months."""
+    from helpers import NIP_A, ROSTER, write_inbox
+
+    months = {"2026-08": "2026-08-03", "2026-09": "2026-09-01", "2026-10": "2026-10-01"}
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/pegawai.csv": ROSTER} | {
+        f"presensi/rekap_kelurahan-pager_{m}.csv": _recap(NIP_A, day) for m, day in months.items()})
+    warehouse = tmp_path / "w.duckdb"
+    con, first = _partitioned_inline(inbox, warehouse, "r1")
+    assert not first.blocked, first.blocking
+    con.close()
+
+    archived = ["presensi/rekap_kelurahan-pager_2026-08.csv", "presensi/rekap_kelurahan-pager_2026-09.csv"]
+    for rel in archived:
+        (inbox / rel).unlink()
+    con, refused = _partitioned_inline(inbox, warehouse, "r2")
+    assert refused.blocked
+    for rel in archived:
+        action, message = _actions(refused)[rel]
+        assert action == "error" and "bersama berkas dari 2 periode (2026-08, 2026-09)" in message
+        assert "--withdraw" in message
+    assert not refused.unreconciled           # the kept files still reconcile: their rows are there
+    assert con.execute("select strftime(tanggal, '%Y-%m') from staging.stg_presensi_recap order by 1").fetchall() \
+        == [("2026-08",), ("2026-09",), ("2026-10",)]
+    assert con.execute("select distinct status from lineage.files where path in (select unnest(?))",
+                       [archived]).fetchall() == [("loaded",)]
+    con.close()
+
+    con, withdrawn = _partitioned_inline(inbox, warehouse, "r3", withdraw_many=True)
+    assert not withdrawn.blocked, withdrawn.blocking
+    assert _actions(withdrawn)[archived[0]] == ("withdrawn", (
+        "berkas tidak ada lagi di inbox: barisnya ditarik dari periode 2026-08 (versinya tetap tercatat "
+        "di lineage dengan status withdrawn)"))
+    assert "dari periode 2026-09 " in _actions(withdrawn)[archived[1]][1]
+    assert con.execute("select path, status, last_run_id from lineage.files where path in (select unnest(?)) "
+                       "order by path", [archived]).fetchall() == [(rel, "withdrawn", "r3") for rel in archived]
+    assert con.execute("select strftime(tanggal, '%Y-%m') from staging.stg_presensi_recap").fetchall() \
+        == [("2026-10",)]
+
+
+def test_a_file_moved_to_another_path_is_loaded_there_not_skipped_as_a_copy(tmp_path):
+    """Withdrawal comes before the inbox's files are registered, in both kinds of run: the moved
+    file's rows count in the run that sees it moved."""
+    from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
+
+    from expectations.validate import validate_warehouse
+    from flows.settings import Settings
+    from flows.steps import ingest_step
+    from transforms.warehouse import connect
+
+    recap = RECAP_HEADER + f"{NIP_A},2026-10-01,07:31,16:00,H\n{NIP_B},2026-10-01,07:40,16:00,H\n"
+    old, new = "presensi/rekap_kelurahan-pager_2026-10.csv", "presensi/rekap_kel-pager_2026-10.csv"
+    for mode in ("plain", "partitioned"):
+        inbox = write_inbox(tmp_path / mode / "inbox", {"pegawai/pegawai.csv": ROSTER, old: recap})
+        warehouse = tmp_path / mode / "w.duckdb"
+        for run_id in ("r1", "r2"):
+            if run_id == "r2":
+                (inbox / old).rename(inbox / new)
+            if mode == "partitioned":
+                con, outcome = _partitioned_inline(inbox, warehouse, run_id)
+                actions = {p: a for p, (a, _) in _actions(outcome).items()}
+            else:
+                con = connect(warehouse)
+                reports, _ = ingest_step(con, inbox, Settings().reference, run_id)
+                actions = {r.path: r.action for r in reports}
+                validate_warehouse(con, AS_OF, run_id)
+            staged = con.execute("select count(*) from staging.stg_presensi_recap").fetchone()[0]
+            con.close()
+            assert staged == 2, (mode, run_id, actions)
+        assert (actions[old], actions[new]) == ("withdrawn", "loaded"), mode
