@@ -138,7 +138,8 @@ def story(request, tmp_path_factory):
                                       f'internal = "{(work / "internal").as_posix()}"\n', encoding="utf-8")
     warehouse = work / "pantau.duckdb"
     public, internal = work / "out" / PERIOD, work / "internal" / PERIOD
-    seen: dict = {"mode": mode, "stages": STAGES[mode], "work": work, "warehouse": warehouse, "public": public, "internal": internal}
+    seen: dict = {"mode": mode, "stages": STAGES[mode], "work": work, "warehouse": warehouse,
+                  "public": public, "internal": internal}
 
     seen["baseline"] = Watched(work, "0-complete", warehouse, inbox, extra).finish()
     seen["baseline_public"], seen["baseline_internal"] = tree(public), tree(internal)
@@ -204,7 +205,8 @@ def test_the_next_run_succeeds_and_publishes(story):
     assert code == 0, output[-3000:]
     assert "Traceback" not in output and "galat internal" not in output and "Diterbitkan: " in output
     run_id, status, _ = story["runs"][-1]
-    assert status == "success" and [r[1] for r in story["runs"]] == ["success"] + ["failed"] * len(story["stages"]) + ["success"]
+    assert status == "success"
+    assert [r[1] for r in story["runs"]] == ["success"] + ["failed"] * len(story["stages"]) + ["success"]
     assert published_run_id(story["public"]) == run_id == published_run_id(story["internal"])
     assert story["recovered_digest"] == story["baseline_digest"]
     # the generation the killed render left beside the folder is gone; nothing temporary anywhere
