@@ -40,6 +40,9 @@ OutOpt = Annotated[Optional[Path], typer.Option(
 AsOfOpt = Annotated[Optional[str], typer.Option(
     "--as-of", help="Tanggal acuan 'hari ini' (YYYY-MM-DD) untuk cek tanggal masa depan.",
     show_default=f"[run] as_of, atau hari ini di {DEFAULTS.timezone}")]
+WithdrawOpt = Annotated[bool, typer.Option(
+    "--withdraw", help="Tarik juga berkas dari beberapa periode yang hilang bersamaan dari inbox "
+                       "(tanpa ini run berhenti dan menyebutkannya; docs/inbox.md).", show_default=True)]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Tampilkan traceback lengkap bila terjadi galat internal.",
                                         show_default=True)]
 
@@ -235,9 +238,7 @@ def run(
                               "memakai gudang data tersendiri (docs/scaling.md).", show_default=True)] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Proses paralel untuk --partitioned.",
                                          show_default=True)] = 2,
-    withdraw: Annotated[bool, typer.Option(
-        "--withdraw", help="Tarik juga berkas dari beberapa periode yang hilang bersamaan dari inbox "
-                           "(tanpa ini run berhenti dan menyebutkannya; docs/inbox.md).", show_default=True)] = False,
+    withdraw: WithdrawOpt = False,
 ):
     """Jalankan satu periode dari ujung ke ujung (ingest, validasi, transformasi, publikasi) sebagai flow Prefect."""
     from flows.steps import check_period
@@ -269,7 +270,8 @@ def run(
             try:
                 outcome = evaluate_partitioned(period=period, inbox=settings.inbox, warehouse=settings.warehouse,
                                                reference=settings.reference, out=settings.out,
-                                               as_of=settings.today(), workers=workers, **options)
+                                               as_of=settings.today(), workers=workers, withdraw_many=withdraw,
+                                               **options)
             except ValueError as exc:   # a warehouse that single runs write
                 _usage(str(exc))
         else:
@@ -302,7 +304,7 @@ def backfill(
     first: Annotated[str, typer.Option("--from", help="Periode pertama YYYY-MM.")],
     last: Annotated[str, typer.Option("--to", help="Periode terakhir YYYY-MM.")],
     config: ConfigOpt = None, inbox: InboxOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None,
-    as_of: AsOfOpt = None, debug: DebugOpt = False,
+    as_of: AsOfOpt = None, debug: DebugOpt = False, withdraw: WithdrawOpt = False,
 ):
     """Jalankan beberapa periode berurutan (masing-masing subflow), dengan kemajuan per periode."""
     from flows.steps import check_period
@@ -329,7 +331,7 @@ def backfill(
             quiet_console_tracebacks()
         results = backfill_flow(first=first, last=last, inbox=settings.inbox, warehouse=settings.warehouse,
                                 reference=settings.reference, out=settings.out, as_of=settings.today(),
-                                options=options)
+                                options={**options, "withdraw_many": withdraw})
         for period, outcome in results:
             typer.echo(console.one_line(period, outcome))
         blocked = [p for p, o in results if o.blocked]

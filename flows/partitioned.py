@@ -11,8 +11,9 @@ The flow `evaluate_partitioned`:
    tables, its own files and the valid roster rows they name -> ingest -> the Great
    Expectations suites -> staging.stg_* and quarantine rows, written as hive-style Parquet
    `<state>/partitions/<table>/period=<p>/office=<u>/part.parquet`;
-3. merges in the main warehouse: file identities (lineage.files, the rules of
-   transforms/ingest/load.py: unchanged, corrected, duplicate), then the staging and quarantine
+3. merges in the main warehouse: the loaded files that left the inbox are withdrawn first, by
+   the rule of plain runs (transforms/ingest/withdraw.py), then file identities (lineage.files,
+   the rules of transforms/ingest/load.py: unchanged, corrected, duplicate), then the staging and quarantine
    tables from read_parquet(..., hive_partitioning = true) over all partitions, partition-local
    file ids mapped to the warehouse's;
 4. transforms and publishes with the tasks of flows/evaluate.py, so the published metrics are
@@ -54,6 +55,7 @@ from flows.lineage_events import lineage_config
 from flows.steps import Outcome, judge
 from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
                                load_personal_columns, survey_inbox)
+from transforms.ingest.withdraw import kept_file_ids, withdraw_vanished
 from transforms.models import discover_models, install_macros, run_models
 from transforms.warehouse import WarehouseBusy, WarehouseLock, connect, one, scalar
 
@@ -273,13 +275,14 @@ def _literal(path: Path) -> str:
 # ------------------------------------------------------------------------------- merging
 
 def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list[dict],
-                     run_id: str) -> list[FileReport]:
+                     run_id: str, keep: list[int] = ()) -> list[FileReport]:
     """Build the main warehouse's lineage.files, quarantine and staging tables from the partitions.
 
     File identity follows transforms/ingest/load.py: the same path with the same content keeps its
     file_id ("unchanged"), new content under a path supersedes the earlier version, content equal
     to another loaded file is a "duplicate" whose rows are left out. New file ids are given in
-    path order, as a single-process ingest gives them.
+    path order, as a single-process ingest gives them. `keep`: file ids no longer in the inbox
+    but not withdrawn (transforms/ingest/withdraw.py), whose rows stay.
     """
     root = Path(root)
     tables = _written(root, manifests)
@@ -295,8 +298,8 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
     for period, office, local, path, sha, status in rows:
         where = [period, office, local]
         report = reports[path]
-        current = one(con, "select file_id, sha256, status from lineage.files where path = ? and status <> 'superseded' "
-                           "order by file_id desc limit 1", [path])
+        current = one(con, "select file_id, sha256, status from lineage.files where path = ? "
+                           "and status not in ('superseded', 'withdrawn') order by file_id desc limit 1", [path])
         if current and current[1] == sha and current[2] != "error" and status == "loaded":
             file_id, report.action = current[0], "unchanged"
             con.execute("update lineage.files set last_run_id = ? where file_id = ?", [run_id, file_id])
@@ -332,7 +335,7 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
             loaded_now[sha] = path
             con.execute("insert into _file_map values (?, ?, ?, ?)", [*where, file_id])
 
-    _merge_staging(con, tables)
+    _merge_staging(con, tables, keep)
     return list(reports.values())
 
 
@@ -346,17 +349,20 @@ def _written(root: Path, manifests: list[dict]) -> dict[str, list[str]]:
     return tables
 
 
-def _merge_staging(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]]) -> None:
+def _merge_staging(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]], keep: list[int] = ()) -> None:
     """Staging, quarantine and validation results from the partitions' Parquet.
 
     The tables are first (re)built by their own models over an empty raw, so their columns and
-    types are exactly the single-process ones; the partitions' rows are inserted by name.
+    types are exactly the single-process ones; the partitions' rows are inserted by name. The
+    rows of the files in `keep` (gone from the inbox, not withdrawn) are carried over from the
+    previous merge, as a plain run keeps them in raw.*.
     """
     from expectations.validate import VALIDATION_DDL
 
     ensure_raw_tables(con, load_column_specs(con))
     con.execute(VALIDATION_DDL)
     install_macros(con)
+    kept = _set_aside(con, keep)
     for shape in SHAPES:
         con.execute(f"delete from raw.{shape}")
     con.execute("delete from raw._rejects")
@@ -378,9 +384,29 @@ def _merge_staging(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]])
                             from read_parquet(?, {HIVE}) p
                             join _file_map m on m.period = p.period and m.office = p.office
                                             and m.local_id = p.{id_column}""", [tables[table]])
+    for table, saved in kept.items():
+        con.execute(f"insert into {table} by name select * from {saved}")
+        con.execute(f"drop table {saved}")
     # the prep tables over the merged raw lines (the quarantined ones): the evidence marts and
     # `pantau trace` read a quarantined line's parsed NIP and date there
     run_models(con, [f"staging.prep_{shape}" for shape in SHAPES])
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, keep: list[int]) -> dict[str, str]:
+    """Copy the rows of the files in `keep` out of the tables the merge rebuilds: {table: its copy}."""
+    if not keep:
+        return {}
+    columns = {f"staging.stg_{shape}": "_file_id" for shape in SHAPES} | {f"raw.{shape}": "_file_id" for shape in SHAPES}
+    columns |= {"raw._rejects": "_file_id", "quarantine.rows": "file_id", "quarantine.warnings": "file_id"}
+    existing = {r[0] for r in con.execute("select table_schema || '.' || table_name from information_schema.tables")
+                .fetchall()}
+    saved = {}
+    for table, column in columns.items():
+        if table in existing:
+            saved[table] = f"_kept_{table.replace('.', '_')}"
+            con.execute(f"create or replace temp table {saved[table]} as select * from {table} "
+                        f"where {column} in (select unnest(?::integer[]))", [list(keep)])
+    return saved
 
 
 def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]],
@@ -414,16 +440,23 @@ def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[
 # ------------------------------------------------------------------------------- a partitioned run, plain
 
 def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, as_of: date, root: Path,
-                       run_id: str, execute, threads: int | None = None) -> tuple[list[FileReport], list[dict], dict]:
-    """Plan, run the partitions through `execute`, merge into the warehouse `con`.
+                       run_id: str, execute, threads: int | None = None,
+                       withdraw_many: bool = False) -> tuple[list[FileReport], list[dict], dict]:
+    """Plan, withdraw the files that left the inbox, run the partitions through `execute`, merge
+    into the warehouse `con`.
 
     `execute(roster, others, common)` runs the roster partition (or None) before the partitions
     that read the roster; `common` holds the other arguments of evaluate_partition. Returns the
-    file reports, the partitions' manifests and the reference versions.
+    file reports, the partitions' manifests and the reference versions. `withdraw_many`: withdraw
+    files of more than one period vanishing at once (`--withdraw`).
     """
     clock = [time.perf_counter()]
     versions = load_reference_tables(con, reference, run_id)
     partitions, unread = plan_partitions(con, inbox)
+    # before the merge rebuilds staging from this run's partitions: staging still says which
+    # periods a vanished file fed
+    present = {rel for p in partitions for rel in p.files} | {r.path for r in unread}
+    vanished = withdraw_vanished(con, present, run_id, withdraw_many)
     if root.exists():
         shutil.rmtree(root)   # the layout holds this run's partitions only
     root.mkdir(parents=True)
@@ -435,7 +468,7 @@ def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: P
     clock.append(time.perf_counter())
     manifests = [json.loads((root / "_manifest" / p.key / "manifest.json").read_text(encoding="utf-8"))
                  for p in partitions]
-    reports = merge_partitions(con, root, manifests, run_id) + unread
+    reports = merge_partitions(con, root, manifests, run_id, kept_file_ids(vanished)) + unread + vanished
     clock.append(time.perf_counter())
     (root / "_run.json").write_text(json.dumps({
         "run_id": run_id, "partitions": len(partitions), "processes": len({m["pid"] for m in manifests}),
@@ -552,14 +585,14 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
                          deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool = True,
                          state_dir: Path | None = None, openlineage: dict | None = None,
                          render: bool = True, pool_timeout_seconds: float | None = None,
-                         internal_root: Path | None = None) -> Outcome:
+                         internal_root: Path | None = None, withdraw_many: bool = False) -> Outcome:
     """Evaluate one period (YYYY-MM) with ingest and validation split into (office, period) partitions.
 
     mode "processes": `workers` processes of a ProcessPoolTaskRunner on this machine; mode "pool":
     `batches` (default `workers`) flow runs of `deployment` on its work pool, waited for at most
     `pool_timeout_seconds` (default: until they end). The Parquet goes to
     <state_dir>/partitions (state_dir defaults to the warehouse's folder). `render=False` skips
-    the report pages (timings).
+    the report pages (timings). `withdraw_many`: as `pantau run --withdraw` (transforms/ingest/withdraw.py).
     """
     if mode not in ("processes", "pool"):
         raise ValueError(f"mode '{mode}' tidak dikenal; pilih processes atau pool")
@@ -579,7 +612,7 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
             {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out), "workers": workers, "mode": mode},
             lineage,
             lambda run_id: _partitioned(period, Path(inbox), Path(warehouse), Path(reference), as_of, workers,
-                                        execute, root, run_id, lineage),
+                                        execute, root, run_id, lineage, withdraw_many),
             description=" (berpartisi)",
             # the report is written inside the run record's transaction: 'success' only with its pages
             finish=(lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root))
@@ -595,14 +628,15 @@ def check_partitioned_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path)
                          "gudang data tersendiri, misalnya --warehouse .pantau/partisi.duckdb")
 
 
-def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, root, run_id, lineage) -> Outcome:
+def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, root, run_id, lineage,
+                 withdraw_many=False) -> Outcome:
     """The ingest and validate steps of a partitioned run, each inside its OpenLineage events."""
     con = connect(warehouse)
     try:
         with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
             reports, manifests, versions = ingest_partitioned(
                 con, inbox, reference, as_of, root, run_id, execute,
-                threads=max(1, (os.cpu_count() or 1) // max(1, workers)))
+                threads=max(1, (os.cpu_count() or 1) // max(1, workers)), withdraw_many=withdraw_many)
             get_run_logger().info("%d partisi selesai", len(manifests))
         with _events("validate", con, run_id, lineage, warehouse, period) as events:
             outcome = assess_partitioned(con, reports, manifests, root, period)
@@ -655,6 +689,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--batches", type=int)
     run.add_argument("--pool-timeout", type=float, help="detik menunggu flow run partisi (mode pool)")
     run.add_argument("--no-report", action="store_true")
+    run.add_argument("--withdraw", action="store_true",
+                     help="tarik juga berkas dari beberapa periode yang hilang bersamaan dari inbox")
     dep = sub.add_parser("deploy", help="daftarkan flow partisi pada work pool (tipe process)")
     dep.add_argument("--pool", default=POOL)
     args = parser.parse_args(argv)
@@ -693,7 +729,7 @@ def _run_from_cli(args, settings) -> Outcome:
                                 workers=args.workers, mode=args.mode, batches=args.batches,
                                 pool_timeout_seconds=args.pool_timeout,
                                 include_internal=settings.include_internal, internal_root=settings.internal_root,
-                                render=not args.no_report)
+                                render=not args.no_report, withdraw_many=args.withdraw)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -71,14 +71,14 @@ class Killed:
 class PantauRun:
     """`pantau run` in its own process group, its output in files (no pipe can fill up)."""
 
-    def __init__(self, work: Path, name: str, warehouse: Path, inbox: Path):
+    def __init__(self, work: Path, name: str, warehouse: Path, inbox: Path, extra: tuple[str, ...] = ()):
         self.stdout = work / f"{name}.out"
         self.stderr = work / f"{name}.err"
         self.warehouse = warehouse
         config = work / "pantau.toml"
         cmd = [sys.executable, "-m", "flows.cli", "run", "--config", str(config), "--period", PERIOD,
                "--inbox", str(inbox), "--warehouse", str(warehouse), "--out", str(work / "out"),
-               "--as-of", AS_OF.isoformat()]
+               "--as-of", AS_OF.isoformat(), *extra]
         with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=pantau_env(work), stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=err, start_new_session=True)
@@ -209,7 +209,9 @@ def story(tmp_path_factory):
     work = tmp_path_factory.mktemp("kill")
     inbox = work / "inbox"
     shutil.copytree(SAMPLES, inbox)
-    (work / "pantau.toml").write_text(f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\n', encoding="utf-8")
+    # the named pages in the work folder too, not in the checkout's reports/internal
+    (work / "pantau.toml").write_text(f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\n'
+                                      f'internal = "{(work / "internal").as_posix()}"\n', encoding="utf-8")
     warehouse = work / "pantau.duckdb"
     seen: dict = {"warehouse": warehouse, "work": work}
 

@@ -72,6 +72,7 @@ def ingest_inbox(
     kinds = folder_shapes(specs)
     reports = []
     entries = survey_inbox(inbox)
+    vanished = withdraw_vanished(con, {e.rel for e in entries}, run_id, withdraw_many)
     for entry in entries:
         rel, path = entry.rel, entry.path
         folder = rel.split("/")[0] if "/" in rel else ""
@@ -86,7 +87,7 @@ def ingest_inbox(
         if progress:
             progress(f"membaca {rel}")
         reports.append(ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, [])))
-    reports.extend(withdraw_vanished(con, {e.rel for e in entries}, run_id, withdraw_many))
+    reports.extend(vanished)
     return reports
 
 

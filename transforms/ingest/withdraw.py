@@ -6,6 +6,12 @@ An office that archives old exports removes many periods' files at once; withdra
 empty those periods on their next run. So several files of more than one period vanishing together
 are not withdrawn unless the command is told to (`--withdraw`): each is an error naming the periods.
 One file alone (a wrongly sent export deleted) is always withdrawn.
+
+Both kinds of run call withdraw_vanished before they register the inbox's files, so a file moved
+to another path (same content) is loaded there rather than skipped as a copy of the one that left.
+A file not withdrawn keeps status 'loaded' and its rows: the plain run keeps them in raw.*, the
+partitioned run, whose merge rebuilds staging from this run's partitions, carries them over
+(kept_file_ids), so the next run still knows the months it fed.
 """
 from __future__ import annotations
 
@@ -82,3 +88,8 @@ def withdraw_vanished(con: duckdb.DuckDBPyConnection, present: set[str], run_id:
             f"berkas tidak ada lagi di inbox: barisnya ditarik dari periode {where} (versinya tetap tercatat "
             "di lineage dengan status withdrawn)")))
     return reports
+
+
+def kept_file_ids(reports: list[FileReport]) -> list[int]:
+    """The vanished files withdraw_vanished refused to withdraw: their rows must stay in use."""
+    return [r.file_id for r in reports if r.action == "error" and r.file_id is not None]
