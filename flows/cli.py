@@ -108,13 +108,14 @@ def _reader(settings: Settings):
 
 
 def _flow_options(settings: Settings) -> dict:
-    """The settings evaluate_period takes besides paths: internal pages and OpenLineage."""
+    """The settings evaluate_period takes besides paths: internal pages, OpenLineage, the office's time zone."""
     try:
         from reports.render import check_internal_root
 
         check_internal_root(settings.out, settings.internal_root)
         return {"include_internal": settings.include_internal, "state_dir": settings.state_dir,
-                "openlineage": settings.section("openlineage"), "internal_root": settings.internal_root}
+                "openlineage": settings.section("openlineage"), "internal_root": settings.internal_root,
+                "timezone": settings.timezone}
     except ValueError as exc:
         _usage(f"berkas pengaturan tidak sah: {exc}")
 

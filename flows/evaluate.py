@@ -79,7 +79,7 @@ def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage
 
 @task(name="report")
 def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_id: str | None = None,
-           internal_root: Path | None = None) -> str:
+           internal_root: Path | None = None, timezone: str = "Asia/Jakarta") -> str:
     """Render the period's pages. With run_id, the run is recorded 'success' in a transaction that
     commits only once the pages are written: the Metodologi page shows the run's end and status,
     and a report that fails or is killed never leaves the run recorded 'success'."""
@@ -89,14 +89,15 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
         con = connect(warehouse, read_only=True)
         try:
             return str(render_period(con, period, out, include_internal=include_internal,
-                                     internal_root=internal_root))
+                                     internal_root=internal_root, timezone=timezone))
         finally:
             con.close()
     con = connect(warehouse)
     try:
         con.execute("begin transaction")
         finish_run(con, run_id, "success")
-        written = str(render_period(con, period, out, include_internal=include_internal, internal_root=internal_root))
+        written = str(render_period(con, period, out, include_internal=include_internal, internal_root=internal_root,
+                                    timezone=timezone))
         con.execute("commit")
         return written
     finally:
@@ -107,7 +108,7 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                     include_internal: bool = True, state_dir: Path | None = None,
                     openlineage: dict | None = None, internal_root: Path | None = None,
-                    withdraw_many: bool = False) -> Outcome:
+                    withdraw_many: bool = False, timezone: str = "Asia/Jakarta") -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
 
     include_internal: write the per-ASN pages (settings `[reports] internal`) to internal_root/<period>
@@ -118,12 +119,12 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
     lineage = lineage_config(state_dir or Path(warehouse).parent, openlineage)
     with WarehouseLock(warehouse, f"pantau run --period {period}"):
         return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage, internal_root,
-                         withdraw_many)
+                         withdraw_many, timezone)
 
 
 def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
               include_internal: bool, lineage: LineageConfig, internal_root: Path | None = None,
-              withdraw_many: bool = False) -> Outcome:
+              withdraw_many: bool = False, timezone: str = "Asia/Jakarta") -> Outcome:
     def prepare(run_id: str) -> Outcome:
         reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage, withdraw_many)
         outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
@@ -132,7 +133,8 @@ def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: P
 
     return recorded_run(warehouse, period, as_of, "run",
                         {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare,
-                        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root))
+                        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root,
+                                                     timezone))
 
 
 def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parameters: dict,

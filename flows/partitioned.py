@@ -585,7 +585,8 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
                          deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool = True,
                          state_dir: Path | None = None, openlineage: dict | None = None,
                          render: bool = True, pool_timeout_seconds: float | None = None,
-                         internal_root: Path | None = None, withdraw_many: bool = False) -> Outcome:
+                         internal_root: Path | None = None, withdraw_many: bool = False,
+                         timezone: str = "Asia/Jakarta") -> Outcome:
     """Evaluate one period (YYYY-MM) with ingest and validation split into (office, period) partitions.
 
     mode "processes": `workers` processes of a ProcessPoolTaskRunner on this machine; mode "pool":
@@ -615,7 +616,7 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
                                         execute, root, run_id, lineage, withdraw_many),
             description=" (berpartisi)",
             # the report is written inside the run record's transaction: 'success' only with its pages
-            finish=(lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root))
+            finish=(lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root, timezone))
             if render else None)
     return outcome
 

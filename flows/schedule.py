@@ -51,7 +51,7 @@ def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
     period = period or previous_month(today)
     get_run_logger().info("periode %s", period)
     outcome = evaluate_period(period=period, inbox=inbox, warehouse=warehouse, reference=reference,
-                              out=out, as_of=today, **(options or {}))
+                              out=out, as_of=today, **{"timezone": timezone, **(options or {})})
     if outcome.blocked:
         # a blocked scheduled run must show as failed in the Prefect UI, with the reason
         raise RuntimeError(f"periode {period} tidak diterbitkan: " + "; ".join(outcome.blocking))

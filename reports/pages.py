@@ -27,8 +27,10 @@ def value(m: Metric | None) -> float | None:
 
 
 def arah(cur: Metric | None, prev: Metric | None, higher_is_better: bool = True,
-         prev_period: str | None = None) -> Markup:
-    """'▲ naik dari 93,10 % (September 2026)' with the previous number carrying its own id."""
+         prev_period: str | None = None, within: Metric | None = None) -> Markup:
+    """'▲ naik dari 93,10 % (September 2026)' with the previous number carrying its own id; with
+    `within` (a metric that is 1 when the change lies inside the estimates' uncertainty, e.g.
+    ikm_perubahan_dalam_ketidakpastian) '■ stabil (…) dari …': a card never says "turun" for chance."""
     if cur is None or prev is None or cur.value is None or prev.value is None:
         if prev_period:
             return Markup('<span class="tetap">tanpa pembanding {}</span>').format(periode_html(prev_period))
@@ -36,6 +38,9 @@ def arah(cur: Metric | None, prev: Metric | None, higher_is_better: bool = True,
     diff = cur.value - prev.value
     if abs(diff) < EPS:
         word, symbol, cls = "tetap", "■", "tetap"
+    elif within is not None and within.value == 1:
+        word, symbol, cls = (Markup("stabil ({})").format(num_html(within, text="dalam batas ketidakpastian")),
+                             "■", "tetap")
     elif diff > 0:
         word, symbol, cls = "naik", "▲", "naik" if higher_is_better else "turun"
     else:
@@ -163,7 +168,7 @@ def headline_cards(report: Report, scope: str, scope_id: str, include_recommenda
         if kinerja is not None:
             note.insert(0, Markup("kinerja {}").format(num_html(kinerja)))
         cards.append(kartu("Indeks Kepuasan Masyarakat (IKM)", num_html(ikm),
-                           arah(ikm, ikm_prev, prev_period=q),
+                           arah(ikm, ikm_prev, prev_period=q, within=g("ikm_perubahan_dalam_ketidakpastian")),
                            Markup(" · ").join(note) if note else None,
                            mutu=mutu_html(ikm),
                            kelas="perhatian" if ikm.label in ("C", "D") else "baik"))

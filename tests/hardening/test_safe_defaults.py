@@ -240,3 +240,16 @@ def test_an_out_folder_that_is_a_file_or_an_export_target_that_is_a_folder_is_wr
     result = pantau("export", "--period", "2026-10", "--warehouse", wh, "--output", tmp_path / "folder.csv")
     assert result.exit_code == 2, result.output
     assert f"galat: berkas tujuan {tmp_path / 'folder.csv'} tidak dapat ditulis: Is a directory" in result.output
+
+
+def test_the_office_time_zone_reaches_the_flows_and_the_pages(tmp_path):
+    """[run] timezone is what the report pages show times in (Metodologi, the period index): the CLI
+    passes it to the flows with the other settings, and the pages label it by its own abbreviation."""
+    from flows.cli import _flow_options
+    from reports.fmt import waktu
+
+    path = tmp_path / "pantau.toml"
+    path.write_text('[run]\ntimezone = "Asia/Makassar"\n', encoding="utf-8")
+    options = _flow_options(load_settings(path))
+    assert options["timezone"] == "Asia/Makassar"
+    assert waktu("2026-12-03T11:44:00", options["timezone"]) == "3 Desember 2026 19.44 WITA"

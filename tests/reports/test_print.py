@@ -346,6 +346,11 @@ def test_an_ikm_change_within_its_uncertainty_is_headed_stable(rendered, sample_
                 assert "stabil" not in title, (path.name, title)
             checked += 1
     assert checked >= 9
+    # the headline card says the same: the office's change is within its uncertainty
+    root = parse((rendered / "index.html").read_text(encoding="utf-8"))
+    [card] = [n for n in root.iter() if "kartu" in n.classes() and "Indeks Kepuasan Masyarakat" in n.text()]
+    assert "■ stabil (dalam batas ketidakpastian) dari" in card.text(), card.text()
+    assert "turun" not in card.text() and "naik" not in card.text(), card.text()
 
 
 def test_ringkasan_links_the_one_page_summary(rendered):
