@@ -76,7 +76,8 @@ def stage_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path, 
             # all_varchar keeps codes like "01" intact; SQL models cast what they need
             con.execute(f"create or replace temp table {table} as select (row_number() over () + 1)::bigint as _row, * "
                         f"from read_csv(?, {READ_OPTIONS})", [str(path)])
-        except duckdb.Error:
+        except (duckdb.InvalidInputException, duckdb.ConversionException):
+            # the file's own fault; running out of memory or an I/O error is the machine's and is raised
             staged.problems.append(_unreadable(path))
             continue
         staged.tables[path.stem] = table
