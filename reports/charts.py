@@ -1,8 +1,12 @@
 """Plotly figure builders for the report pages.
 
 Each chart is a `Chart`: a finding as its title (HTML, numbers wrapped with their metric_id), the
-plotly traces (every point carries its metric_id in `customdata` and in the hover text), and a
-table with the same numbers as a fallback for screen readers, print and people who prefer tables.
+plotly traces (every point carries its metric_id in `customdata`), and a table with the same numbers
+as a fallback for screen readers, print and people who prefer tables (each number there shows its
+metric_id as a tooltip). A point's hover text is written here, in the page's words: the metric's
+Indonesian name (data/reference/labels.csv, applied by `label_all`), the value with a decimal comma,
+the period in words and the metric's label in sentence form (`fmt.kalimat`) — no metric id, no
+'3.06', no '2026-10'.
 Numbers use the Indonesian format (layout.separators ',.' → 82,31 and 1.234); months are written
 in Indonesian on a categorical axis; colours are the Okabe–Ito palette, safe for colour-blind
 readers, and never the only carrier of meaning (titles and tables say it in words).
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from reports.fmt import Metric, angka, bulan, num_html, periode_html, teks_html
+from reports.fmt import NBSP, Metric, angka, bulan, kalimat, num_html, periode_html, teks_html
 
 # Okabe & Ito (2008), "Color Universal Design"
 OKABE_ITO = {
@@ -50,6 +54,9 @@ class Chart:
     rows: list[list]
     height: int = 300
     notes: list[str] = field(default_factory=list)
+    # the metrics behind each trace's points and how the chart writes their values (not in the JSON):
+    # {trace index: (metrics, decimals, unit text)}, for the hover texts
+    points: dict[int, tuple[list, int, str]] = field(default_factory=dict, repr=False)
 
     @property
     def json(self) -> Markup:
@@ -113,9 +120,56 @@ def _value(m: Metric | None):
     return None if m is None or m.value is None else round(float(m.value), 4)
 
 
-def _hover(unit_text: str, decimals: int) -> str:
-    fmt = f",.{decimals}f" if decimals else ",.0f"
-    return "%{x}<br><b>%{y:" + fmt + "}" + unit_text + "</b><br><span style='font-size:11px'>%{customdata}</span><extra>%{fullData.name}</extra>"
+SMALL = "<span style='font-size:11px'>{}</span>"
+# templates: the point's own words come from `hovertext` (written below), never from data in the template
+HOVER_TREND = "%{hovertext}<extra>%{fullData.name}</extra>"
+HOVER_BARS = "%{y}<br>%{hovertext}<extra></extra>"
+HOVER_STACKED = "%{y}<br>%{fullData.name}: %{hovertext}<extra></extra>"
+
+
+def hover_text(m: Metric | None, decimals: int, unit_text: str, name: str | None, with_period: bool,
+               known: tuple = ()) -> str | None:
+    """One point's hover lines: ('Oktober 2026'), the value ('94,23 %'), the metric's Indonesian name
+    (with its period in words when the line above does not say it) and its label in sentence form
+    ('mutu C', 'dari 3 indikator'). Texts already shown in the hover (`known`: the category, the trace
+    name) are not repeated. None for a point without a value (plotly draws none)."""
+    if m is None or m.value is None:
+        return None
+    value = angka(m.value, decimals) + unit_text.replace(" ", NBSP)
+    lines = [plotly_text(bulan(m.period))] if with_period else []
+    lines.append(f"<b>{plotly_text(value)}</b>")
+    about = [name] if name else []
+    if not with_period:
+        about.append(bulan(m.period))
+    label = kalimat(m.label) if m.label else ""
+    if label in MUTU_BANDS:
+        label = f"mutu {label}"
+    if label and label not in known and label != name:
+        about.append(label)
+    if about:
+        lines.append(SMALL.format(plotly_text(" · ".join(about))))
+    return "<br>".join(lines)
+
+
+def describe(chart: Chart, labels: dict | None = None) -> None:
+    """Write each point's hover text, the metric's name from `labels` ({('metrik', id): name},
+    ref.labels); a metric without a row there is named by nothing rather than by its id."""
+    labels = labels or {}
+    for index, (metrics, decimals, unit_text) in chart.points.items():
+        trace = chart.data[index]
+        trend_ = trace.get("hovertemplate") == HOVER_TREND
+        categories = trace.get("y") if trace.get("orientation") == "h" else [None] * len(metrics)
+        trace["hovertext"] = [
+            hover_text(m, decimals, unit_text, labels.get(("metrik", m.metric)) if m else None, trend_,
+                       known=(_plain(categories[k]), _plain(trace.get("name"))))
+            for k, m in enumerate(metrics)]
+
+
+def _plain(text: str | None) -> str | None:
+    """A plotly_text back to the text it shows (to compare with a label)."""
+    if text is None:
+        return None
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
@@ -130,7 +184,7 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
         trace = {
             "name": plotly_text(name), "x": _texts(x), "y": [_value(m) for m in metrics],
             "customdata": [m.metric_id if m else None for m in metrics],
-            "hovertemplate": _hover(unit_text, decimals),
+            "hovertemplate": HOVER_TREND,
             "marker": {"color": SERIES[i % len(SERIES)]},
         }
         if kind == "bar":
@@ -163,7 +217,14 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
     layout["shapes"], layout["annotations"] = shapes, annotations
     head = ["Bulan"] + [name for name, _ in series]
     rows = [[periode_html(p)] + [num_html(metrics[j]) for _, metrics in series] for j, p in enumerate(periods)]
-    return Chart(chart_id, title, subtitle, data, layout, head, rows, height)
+    return _described(Chart(chart_id, title, subtitle, data, layout, head, rows, height),
+                      [metrics for _, metrics in series], decimals, unit_text)
+
+
+def _described(chart: Chart, metrics: list[list], decimals: int, unit_text: str) -> Chart:
+    chart.points = {i: (list(ms), decimals, unit_text) for i, ms in enumerate(metrics)}
+    describe(chart)
+    return chart
 
 
 def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Metric | None]],
@@ -175,7 +236,6 @@ def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Met
     names = [name for name, _ in items][::-1]
     metrics = [m for _, m in items][::-1]
     colours = [colour_of(m) if colour_of else OKABE_ITO["biru"] for m in metrics]
-    fmt = f",.{decimals}f"
     trace = {
         "type": "bar", "orientation": "h", "name": plotly_text(series_name), "y": _texts(names),
         "x": [_value(m) for m in metrics],
@@ -183,8 +243,7 @@ def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Met
         "marker": {"color": colours},
         "text": [None if m is None or m.value is None else angka(m.value, decimals) for m in metrics],
         "textposition": "outside", "cliponaxis": False,
-        "hovertemplate": "%{y}<br><b>%{x:" + fmt + "}" + unit_text + "</b><br>"
-                         "<span style='font-size:11px'>%{customdata}</span><extra></extra>",
+        "hovertemplate": HOVER_BARS,
     }
     height = max(160, 34 * len(items) + 80)
     layout = base_layout(height, showlegend=False)
@@ -204,7 +263,8 @@ def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Met
     rows = []
     for k, (name, m) in enumerate(items):
         rows.append([teks_html(name, "nama"), num_html(m)] + [cells[k] for _, cells in extra_columns or []])
-    return Chart(chart_id, title, subtitle, [trace], layout, head, rows, height)
+    return _described(Chart(chart_id, title, subtitle, [trace], layout, head, rows, height), [metrics], decimals,
+                      unit_text)
 
 
 def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[str],
@@ -213,15 +273,13 @@ def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[s
     """Horizontal stacked bars: one bar per category (unit), one segment per series (predikat)."""
     names = categories[::-1]
     data = []
-    fmt = f",.{decimals}f"
     for name, colour, metrics in series:
         ms = metrics[::-1]
         data.append({
             "type": "bar", "orientation": "h", "name": plotly_text(name), "y": _texts(names),
             "x": [_value(m) for m in ms],
             "customdata": [m.metric_id if m else None for m in ms], "marker": {"color": colour},
-            "hovertemplate": "%{y}<br>%{fullData.name}: <b>%{x:" + fmt + "}" + unit_text + "</b><br>"
-                             "<span style='font-size:11px'>%{customdata}</span><extra></extra>",
+            "hovertemplate": HOVER_STACKED,
         })
     height = max(180, 34 * len(categories) + 110)
     layout = base_layout(height, barmode="stack")
@@ -232,7 +290,8 @@ def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[s
     layout["yaxis"] = {"type": "category", "automargin": True, "fixedrange": True}
     head = [label_head] + [name for name, _, _ in series]
     rows = [[cat] + [num_html(metrics[k]) for _, _, metrics in series] for k, cat in enumerate(categories)]
-    return Chart(chart_id, title, subtitle, data, layout, head, rows, height)
+    return _described(Chart(chart_id, title, subtitle, data, layout, head, rows, height),
+                      [metrics[::-1] for _, _, metrics in series], decimals, unit_text)
 
 
 # --- honest axes ----------------------------------------------------------------------------------
@@ -311,13 +370,25 @@ def fit_axes(chart: Chart, axes: dict[str, Axis]) -> None:
             angka(axis.rentang_minimum or 0, 0)))
 
 
-def fit_all(found, axes: dict[str, Axis]) -> None:
-    """fit_axes on every chart in a page's context (charts sit in lists and dicts of the context)."""
+def each_chart(found):
+    """Every chart in a page's context (charts sit in lists and dicts of the context)."""
     if isinstance(found, Chart):
-        fit_axes(found, axes)
+        yield found
     elif isinstance(found, dict):
         for value_ in found.values():
-            fit_all(value_, axes)
+            yield from each_chart(value_)
     elif isinstance(found, (list, tuple)):
         for value_ in found:
-            fit_all(value_, axes)
+            yield from each_chart(value_)
+
+
+def fit_all(found, axes: dict[str, Axis]) -> None:
+    """fit_axes on every chart in a page's context."""
+    for chart in each_chart(found):
+        fit_axes(chart, axes)
+
+
+def label_all(found, labels: dict) -> None:
+    """Every chart's hover texts with the metrics' Indonesian names (ref.labels, `Report.labels`)."""
+    for chart in each_chart(found):
+        describe(chart, labels)

@@ -232,6 +232,7 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
 
     def page(folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
         charts.fit_all(context, report.chart_axes)     # every chart's axis from chart_axes.csv
+        charts.label_all(context, report.labels)       # its hover texts in the page's words (labels.csv)
         html = env.get_template(template).render(**{**common, **context, "root": root})
         folder.write(relative, html.encode("utf-8"))
 

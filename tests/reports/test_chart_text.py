@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 
 from chromium import Chromium, find_chromium
+from pagecheck import chart_specs
+from reports.fmt import BULAN
 
 UNIT = '<b>Pager</b> <a href="javascript:alert(1)">klik</a> & %{x}'
 SERIES = "<i>Keluhan</i>"
@@ -78,3 +82,55 @@ def test_a_unit_named_with_markup_shows_as_text_inside_the_drawn_charts(tmp_path
     shown = "\n".join(result["texts"])
     assert '<b>Pager</b> <a href="javascript:alert(1)">klik</a> & %{x}' in shown
     assert "<i>Keluhan</i>" in shown
+
+
+# --- hover texts in the page's words ---------------------------------------------------------------
+METRIC_ID = re.compile(r"[a-z_]+/(office|unit|asn|indikator|petugas)[a-z-]*/")
+ISO_PERIOD = re.compile(r"\b\d{4}-(0[1-9]|1[0-2]|Q[1-4]|S[12])\b")
+POINT_DECIMAL = re.compile(r"\d\.(\d{1,2}|\d{4,})(?!\d)")      # '3.06', '3.0644'; not '1.208' (thousands)
+
+
+def _hovers(folder: Path):
+    for page_file in sorted(folder.glob("*.html")):
+        for chart_id, figure in chart_specs(page_file.read_text(encoding="utf-8")).items():
+            for trace in figure["data"]:
+                yield page_file.name, chart_id, trace
+
+
+def test_sample_chart_hovers_name_the_metric_in_indonesian_with_decimal_comma_and_months_in_words(
+        rendered, sample_warehouse):
+    from reports.render import internal_folder
+    from sample_reports import PERIOD
+
+    con, _ = sample_warehouse
+    names = dict(con.execute("select kode, label from ref.labels where jenis = 'metrik'").fetchall())
+    points = 0
+    for page_name, chart_id, trace in [*_hovers(rendered), *_hovers(internal_folder(rendered.parent, PERIOD))]:
+        template = trace["hovertemplate"]
+        assert "%{hovertext}" in template and "customdata" not in template, (page_name, chart_id, template)
+        for metric_id, text in zip(trace["customdata"], trace["hovertext"]):
+            if text is None:
+                continue
+            points += 1
+            where = (page_name, chart_id, metric_id, text)
+            assert not METRIC_ID.search(text) and not ISO_PERIOD.search(text), where
+            assert not POINT_DECIMAL.search(text), where
+            assert names[metric_id.split("/")[0]] in text, where
+            # the period in words: 'Oktober 2026' for the point of ikm/…/2026-10
+            year, month = metric_id.rsplit("/", 1)[1].split("-")
+            assert f"{BULAN[int(month) - 1]} {year}" in text, where
+    assert points > 500
+
+
+def test_a_unit_bar_hover_says_the_value_the_metric_and_its_mutu(rendered, sample_warehouse):
+    from sample_reports import HOSTILE_UNIT, PERIOD
+
+    con, _ = sample_warehouse
+    value, mutu = con.execute("select value, label from main.metrics where metric_id = ?",
+                              [f"ikm/unit/{HOSTILE_UNIT}/{PERIOD}"]).fetchone()
+    trace = chart_specs((rendered / "index.html").read_text(encoding="utf-8"))["fig-unit-ikm"]["data"][0]
+    text = trace["hovertext"][trace["customdata"].index(f"ikm/unit/{HOSTILE_UNIT}/{PERIOD}")]
+    shown = f"{value:.2f}".replace(".", ",")                         # 73.58 -> '73,58'
+    assert text == (f"<b>{shown}</b><br><span style='font-size:11px'>Indeks Kepuasan Masyarakat (IKM) · "
+                    f"Oktober 2026 · mutu {mutu}</span>")
+    assert trace["hovertemplate"] == "%{y}<br>%{hovertext}<extra></extra>"
