@@ -283,7 +283,7 @@ def run(
         typer.echo(console.text_summary(outcome, f"Periode {period}{label}: {settings.inbox} -> {settings.warehouse}"))
         if outcome.report:
             typer.echo(f"Laporan: {outcome.report}")
-        typer.echo(console.flow_run_line(outcome.flow_run_id, server))
+        typer.echo(console.flow_run_line(outcome.flow_run_id, server, outcome.flow_run_name))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         blocked = outcome.blocked

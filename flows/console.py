@@ -223,16 +223,17 @@ def prefect_server() -> str | None:
     return PREFECT_API_URL.value() or None
 
 
-def flow_run_line(flow_run_id: str | None, server: str | None) -> str:
-    """'Prefect flow run: <id>' and, with a server, the run's page in the Prefect UI."""
+def flow_run_line(flow_run_id: str | None, server: str | None, name: str | None = None) -> str:
+    """'Prefect flow run: evaluasi-2026-10 (id <id>)' and, with a server, the run's page in the Prefect UI."""
     if not flow_run_id:
         return "Prefect flow run: tidak tercatat"
+    run = f"{name} (id {flow_run_id})" if name else flow_run_id
     if not server:
-        return f"Prefect flow run: {flow_run_id} (server sementara; atur PREFECT_API_URL untuk melihatnya di UI)"
+        return f"Prefect flow run: {run} (server sementara; atur PREFECT_API_URL untuk melihatnya di UI)"
     from prefect.utilities.urls import url_for
 
     url = url_for("flow-run", obj_id=flow_run_id, default_base_url=server.rstrip("/").removesuffix("/api"))
-    return f"Prefect flow run: {flow_run_id}\nPrefect UI: {url}"
+    return f"Prefect flow run: {run}\nPrefect UI: {url}"
 
 
 def one_line(period: str, outcome: Outcome) -> str:

@@ -156,6 +156,7 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
         try:
             outcome = prepare(run_id)
             outcome.period, outcome.flow_run_id = period, str(flow_run.get_id() or "") or None
+            outcome.flow_run_name = flow_run.get_name() or None
             if outcome.unreconciled:
                 raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
             if not outcome.blocked:

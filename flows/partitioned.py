@@ -707,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     prefect_environment(settings)
     duckdb_environment(settings)
+    server = console.prefect_server()   # before the flow: an ephemeral server sets its own URL
     try:
         outcome = _run_from_cli(args, settings)
     except WarehouseBusy as exc:
@@ -721,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     print(console.text_summary(outcome, f"Periode {args.period} (berpartisi): {settings.inbox} -> {settings.warehouse}"))
     if outcome.report:
         print(f"Laporan: {outcome.report}")
+    print(console.flow_run_line(outcome.flow_run_id, server, outcome.flow_run_name))
     return 1 if outcome.blocked else 0
 
 

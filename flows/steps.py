@@ -42,6 +42,7 @@ class Outcome:
     report: str | None = None                                 # the reports' index.html, when rendered
     period: str | None = None                                 # the month run (None: `pantau validate`)
     flow_run_id: str | None = None                            # the Prefect flow run that ran it
+    flow_run_name: str | None = None                          # its name: evaluasi-2026-10, bulanan-2026-10
     headline: list[tuple[str, str]] = field(default_factory=list)   # (judul, nilai) of the published figures
 
     @property

@@ -39,7 +39,8 @@ def test_run_is_named_by_its_period_and_leaves_headline_and_link_artifacts(prefe
     result = runner.invoke(app, ["run", "--period", "2026-10", "--inbox", str(inbox), "--warehouse",
                                  str(tmp_path / "w.duckdb"), "--out", str(out), "--as-of", "2026-11-28"])
     assert result.exit_code == 0, result.output
-    flow_run_id = re.search(r"^Prefect flow run: ([0-9a-f-]{36})$", result.output, re.M).group(1)
+    flow_run_id = re.search(r"^Prefect flow run: evaluasi-2026-10 \(id ([0-9a-f-]{36})\)$", result.output,
+                            re.M).group(1)
     # the test server is a configured server: its UI page is printed
     assert re.search(rf"^Prefect UI: http://\S+/runs/flow-run/{flow_run_id}$", result.output, re.M), result.output
 
@@ -77,3 +78,52 @@ def test_backfill_and_its_months_are_named_by_their_periods(prefect_server, tmp_
     assert parent.name == "backfill-2026-10-sd-2026-10"
     assert [c.name for c in children] == ["evaluasi-2026-10"]
     assert str(children[0].id) == outcome.flow_run_id
+
+
+def test_partitioned_run_prints_its_flow_run_name_id_and_page(prefect_server, tmp_path, capsys):
+    from flows.partitioned import main
+
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER,
+                                             "presensi/rekap_kelurahan-pager_2026-10.csv": RECAP})
+    code = main(["run", "--period", "2026-10", "--inbox", str(inbox), "--warehouse", str(tmp_path / "p" / "w.duckdb"),
+                 "--out", str(tmp_path / "out"), "--as-of", "2026-11-28", "--workers", "1"])
+    output = capsys.readouterr().out
+    assert code == 0, output
+    found = re.search(r"^Prefect flow run: evaluasi-2026-10-berpartisi \(id ([0-9a-f-]{36})\)$", output, re.M)
+    assert found, output
+    flow_run_id = found.group(1)
+    assert re.search(rf"^Prefect UI: http://\S+/runs/flow-run/{flow_run_id}$", output, re.M), output
+    run, _ = _flow_run_and_artifacts(flow_run_id)
+    assert run.name == "evaluasi-2026-10-berpartisi" and run.flow_id is not None
+
+
+def test_scheduled_monthly_run_is_named_bulanan_and_the_previous_month(prefect_server, tmp_path):
+    """The deployment `pantau serve` runs passes no period: the run evaluates, and is named by, the
+    month before today in the office's time zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    from flows.schedule import monthly_evaluation, previous_month
+    from flows.settings import Settings
+
+    timezone = "Asia/Makassar"
+    period = previous_month(datetime.now(ZoneInfo(timezone)).date())
+    recap = RECAP.replace("2026-10-01", f"{period}-01")
+    inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER, "presensi/r.csv": recap})
+    common = dict(inbox=inbox, warehouse=tmp_path / "w.duckdb", reference=Settings().reference,
+                  out=tmp_path / "out", timezone=timezone, options={"include_internal": False})
+    state = monthly_evaluation(**common, return_state=True)
+    outcome = state.result()
+    named = monthly_evaluation(**common, period="2026-10", return_state=True)
+    with get_client(sync_client=True) as client:
+        parent = client.read_flow_run(state.state_details.flow_run_id)
+        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent.id])))
+        asked = client.read_flow_run(named.state_details.flow_run_id)
+    assert parent.name == f"bulanan-{period}"
+    assert outcome.period == period and [c.name for c in children] == [f"evaluasi-{period}"]
+    assert outcome.flow_run_name == f"evaluasi-{period}" and outcome.flow_run_id == str(children[0].id)
+    assert asked.name == "bulanan-2026-10"
