@@ -148,23 +148,11 @@ def md(text) -> str:
 
 
 def headline(con, period: str) -> list[tuple[str, str]]:
-    """(judul, nilai) of the period's headline figures as published: the office's IKM, discipline
-    rate, capaian ... (data/reference/headline_metrics.csv, as loaded for the run)."""
-    from reports.fmt import Metric, tampil
+    """(judul, nilai) of the period's headline figures as published (reports/headline.py, the rows
+    run.json keeps)."""
+    from reports.headline import headline_rows
 
-    rows = con.execute("""
-        select h.judul, h.dengan_label, m.metric_id, m.metric, m.scope, m.scope_id, m.period, m.value, m.label, m.unit
-        from ref.headline_metrics h
-        join main.metrics m on m.metric = h.metric and m.scope = h.scope and m.period = ?
-        order by h.urutan::int, m.scope_id""", [period]).fetchall()
-    out = []
-    for judul, with_label, *metric in rows:
-        m = Metric(*metric)
-        text = tampil(m)
-        if with_label == "ya" and m.label and m.unit != "peringkat":
-            text += f" ({m.label})"
-        out.append((judul, text))
-    return out
+    return [(h.judul, h.text) for h in headline_rows(con, period)]
 
 
 def counts_line(files: list[dict]) -> str:

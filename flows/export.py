@@ -1,9 +1,11 @@
 """`pantau export`: a period's published metrics for analysts, as CSV or XLSX.
 
-XLSX is made to be read: one sheet per metric family (data/reference/export_sheets.csv), unit
-names instead of slugs (units.csv), Indonesian headers (export_columns.csv), a frozen header
-row with a filter, column widths from the content and number formats per unit of measure
-(export_number_formats.csv). CSV keeps the table's own column names, for scripts.
+XLSX is made to be read: first the period's headline figures ("Angka utama", the rows run.json keeps:
+reports/headline.py), then one sheet per metric family (data/reference/export_sheets.csv), unit
+names instead of slugs (units.csv), each metric's Indonesian name beside its id (labels.csv),
+Indonesian headers (export_columns.csv), a frozen header row with a filter, column widths from the
+content and number formats per unit of measure (export_number_formats.csv). CSV keeps the table's
+own column names, for scripts, with the metric's Indonesian name (`nama_metrik`) after its id.
 
 Rows that name a person (scopes marked `pribadi` in export_scopes.csv: per ASN, per officer,
 per indicator of an ASN) are left out unless asked for (`--pribadi`); then the file goes under
@@ -27,6 +29,9 @@ from transforms.reference import DEFAULT_REFERENCE_DIR
 from transforms.spreadsheet import FORMULA_PREFIXES, neutralise  # noqa: F401 (re-exported)
 
 COLUMNS = ["metric_id", "metric", "scope", "scope_id", "period", "value", "label", "unit", "run_id"]
+CSV_COLUMNS = ["metric_id", "nama_metrik", *COLUMNS[1:]]
+HEADLINE_SHEET = "Angka utama"
+HEADLINE_HEAD = ["Angka", "Nilai (seperti di laporan)", "Nilai", "Satuan", "Keterangan", "Id metrik (pantau trace)"]
 PERSONAL_BANNER = ("DATA PRIBADI - lembar ini menyebut ASN per NIP. Hanya untuk penggunaan internal kantor; "
                    "jangan dibagikan atau diunggah (UU 27/2022 tentang Pelindungan Data Pribadi).")
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
@@ -70,13 +75,28 @@ def export_metrics(con: duckdb.DuckDBPyConnection, period: str, target: Path, fm
     if fmt == "xlsx":
         _workbook(con, rows, period, reference_dir, personal).save(target)
     else:
+        names = metric_names(reference_dir)
         with open(target, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
-            writer.writerows([neutralise(v) for v in row] for row in rows)
+            writer.writerow(CSV_COLUMNS)
+            writer.writerows([neutralise(v) for v in (row[0], metric_name(row[1], names), *row[1:])]
+                             for row in rows)
     if personal:
         os.chmod(target, PRIVATE_FILE)
     return len(rows)
+
+
+def metric_names(reference_dir: Path | None = None) -> list[tuple[str, str]]:
+    """(pattern, Indonesian name) of the metrics (labels.csv, jenis `metrik`; 'responden_*' is a pattern)."""
+    return [(r["kode"], r["label"]) for r in _reference(reference_dir, "labels") if r["jenis"] == "metrik"]
+
+
+def metric_name(metric: str, names: list[tuple[str, str]]) -> str | None:
+    """The first name whose pattern matches: the exact code first, then the patterns."""
+    exact = dict(names)
+    if metric in exact:
+        return exact[metric]
+    return next((name for pattern, name in names if "*" in pattern and fnmatchcase(metric, pattern)), None)
 
 
 def sheet_of(metric: str, sheets: list[dict]) -> dict:
@@ -105,6 +125,7 @@ def _workbook(con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, re
     formats = {r["satuan"]: r["format_angka"] for r in _reference(reference_dir, "export_number_formats")}
     units = {r["slug"]: r["name"] for r in _reference(reference_dir, "units")}
     people = _people(con) if personal else {}
+    names = metric_names(reference_dir)
 
     # (order, sheet title, personal) -> rows of {column: value}
     books: dict[tuple[int, str, bool], list[dict]] = {}
@@ -114,7 +135,7 @@ def _workbook(con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, re
         is_personal = spec["pribadi"] == "ya"
         key, _, detail = scope_id.partition(":")
         record = {"cakupan": spec["judul"], "rincian": detail or None, "periode": p, "metric": metric,
-                  "value": value, "unit_ukur": unit, "label": label, "metric_id": metric_id, "run_id": run_id}
+                  "nama_metrik": metric_name(metric, names), "value": value, "unit_ukur": unit, "label": label, "metric_id": metric_id, "run_id": run_id}
         if is_personal:
             nama, unit_slug = people.get(key, (None, None))
             record |= {"nip": key, "nama": nama, "unit": units.get(unit_slug, unit_slug)}
@@ -130,6 +151,7 @@ def _workbook(con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, re
         wb.properties.keywords = "DATA PRIBADI; internal"
     bold, banner_font = Font(bold=True), Font(bold=True, color="9C0006")
     banner_fill = PatternFill("solid", fgColor="FFC7CE")
+    _headline_sheet(wb.create_sheet(HEADLINE_SHEET), con, period, formats, bold)
     for (_, title, is_personal), records in sorted(books.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])):
         ws = wb.create_sheet(title)
         cols = [c for c in columns if is_personal or c["pribadi_saja"] != "ya"]
@@ -156,7 +178,27 @@ def _workbook(con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, re
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = ws.cell(row=first + 1, column=1)
         ws.auto_filter.ref = f"A{first}:{get_column_letter(len(cols))}{first + len(records)}"
-    if not wb.sheetnames:
-        ws = wb.create_sheet("Angka")
-        ws.append([c["judul"] for c in columns if c["pribadi_saja"] != "ya"])
     return wb
+
+
+def _headline_sheet(ws, con: duckdb.DuckDBPyConnection, period: str, formats: dict, bold) -> None:
+    """The period's headline figures, from the function that writes run.json's (reports/headline.py)."""
+    from openpyxl.utils import get_column_letter
+
+    from reports.headline import headline_rows
+
+    found = headline_rows(con, period)
+    ws.append(HEADLINE_HEAD)
+    for cell in ws[1]:
+        cell.font = bold
+    for h in found:
+        m = h.metric
+        ws.append([neutralise(v) for v in (h.judul, h.text, m.value, m.unit, m.label, m.metric_id)])
+        if m.unit in formats:
+            ws.cell(row=ws.max_row, column=3).number_format = formats[m.unit]
+    for j, head in enumerate(HEADLINE_HEAD, start=1):
+        longest = max([len(head)] + [len(str(c.value)) for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j)
+                                     if c.value is not None])
+        ws.column_dimensions[get_column_letter(j)].width = min(longest, 60) + 2
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADLINE_HEAD))}{1 + len(found)}"

@@ -23,22 +23,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reports.fmt import Metric, bulan
+from reports.headline import headline_rows
 
 RUN_FILE = "run.json"
 CATALOG = "periods.js"
 INDEX = "index.html"
 PERIOD_FOLDER = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-# the office figures each run.json keeps for the period index, in the order the index shows them
-HEADLINE_METRICS = ("ikm", "discipline_rate", "punctuality_rate", "capaian_rata", "keluhan", "asn_to_follow_up",
-                    "rekomendasi_perhatian")
+FIELDS = ("metric_id", "metric", "scope", "scope_id", "period", "value", "label", "unit")
 
 
 def headline(report) -> list[dict]:
-    """The office's headline figures of the report's period, as rows of main.metrics."""
-    found = [report.office_metric(metric) for metric in HEADLINE_METRICS]
-    return [{k: getattr(m, k) for k in ("metric_id", "metric", "scope", "scope_id", "period", "value", "label", "unit")}
-            for m in found if m is not None]
+    """The office's headline figures of the report's period (reports/headline.py, headline_metrics.csv),
+    as rows of main.metrics."""
+    return [{k: getattr(h.metric, k) for k in FIELDS}
+            for h in headline_rows(report.con, report.period, report.office.slug)]
 
 
 def published(out_dir: Path | str) -> list[dict]:
@@ -65,11 +64,7 @@ def published(out_dir: Path | str) -> list[dict]:
 def warehouse_headline(con, office: str, period: str) -> list[Metric]:
     """The headline rows of a period from main.metrics, for a folder whose run.json does not keep them
     (a period's published numbers change only when that period is run)."""
-    ids = [f"{metric}/office/{office}/{period}" for metric in HEADLINE_METRICS]
-    marks = ", ".join("?" for _ in ids)
-    return [Metric(*r) for r in con.execute(
-        f"select metric_id, metric, scope, scope_id, period, value, label, unit from main.metrics "
-        f"where metric_id in ({marks})", ids).fetchall()]
+    return [h.metric for h in headline_rows(con, period, office)]
 
 
 def catalog_js(periods: list[dict]) -> bytes:

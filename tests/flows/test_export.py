@@ -50,27 +50,28 @@ def test_xlsx_has_a_sheet_per_family_with_unit_names_indonesian_headers_and_no_a
     assert f"{counts[False]} angka periode {PERIOD} ditulis ke {target} (tanpa angka per ASN" in result.output
 
     wb = load_workbook(target)
-    assert wb.sheetnames[0] == "Presensi" and not [s for s in wb.sheetnames if "ASN" in s]
+    assert wb.sheetnames[:2] == ["Angka utama", "Presensi"] and not [s for s in wb.sheetnames if "ASN" in s]
     ws = wb["Presensi"]
-    assert [c.value for c in ws[1]] == ["Unit", "Cakupan", "Rincian", "Periode", "Metrik", "Nilai", "Satuan",
-                                        "Keterangan", "Id metrik (pantau trace)", "Run"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:J{ws.max_row}"
+    assert [c.value for c in ws[1]] == ["Unit", "Cakupan", "Rincian", "Periode", "Metrik", "Nama metrik", "Nilai",
+                                        "Satuan", "Keterangan", "Id metrik (pantau trace)", "Run"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:K{ws.max_row}"
     rows = _sheet_rows(ws, 1)
     pager = next(r for r in rows if r["Id metrik (pantau trace)"] == f"discipline_rate/unit/kelurahan-pager/{PERIOD}")
     # 2 present days of 2 x 22 workdays, as a number with two decimals shown
-    assert (pager["Unit"], pager["Cakupan"], pager["Metrik"], pager["Satuan"]) == \
-        ("Kantor Kelurahan Pager", "Unit", "discipline_rate", "%")
+    assert (pager["Unit"], pager["Cakupan"], pager["Metrik"], pager["Nama metrik"], pager["Satuan"]) == \
+        ("Kantor Kelurahan Pager", "Unit", "discipline_rate", "Disiplin kehadiran", "%")
     assert pager["Nilai"] == pytest.approx(100 * 2 / 44)
-    value_cell = ws.cell(row=2 + rows.index(pager), column=6)
+    value_cell = ws.cell(row=2 + rows.index(pager), column=7)
     assert (value_cell.data_type, value_cell.number_format) == ("n", "0.00")
     # widths follow the content: the unit column fits "Kantor Kecamatan Rakumpit" and more
     assert ws.column_dimensions["A"].width >= len("Kantor Kelurahan Pager")
-    # every row is in exactly one sheet, no NIP anywhere
-    all_rows = [r for name in wb.sheetnames for r in _sheet_rows(wb[name], 1)]
+    # every row is in exactly one family sheet, named in Indonesian; no NIP anywhere
+    all_rows = [r for name in wb.sheetnames[1:] for r in _sheet_rows(wb[name], 1)]
     assert len(all_rows) == counts[False]
+    assert not [r["Metrik"] for r in all_rows if not r["Nama metrik"]]
     assert not [r for r in all_rows if NIP_A in str(r) or NIP_B in str(r)]
     # the families in the order of export_sheets.csv; nothing fell into the catch-all sheet
-    assert [n for n in ("Presensi", "SKP", "SKM", "Rekomendasi") if n in wb.sheetnames] == wb.sheetnames
+    assert [n for n in ("Presensi", "SKP", "SKM", "Rekomendasi") if n in wb.sheetnames] == wb.sheetnames[1:]
 
 
 def test_personal_rows_only_with_pribadi_under_the_internal_root_and_marked(warehouse):
@@ -103,5 +104,22 @@ def test_personal_rows_only_with_pribadi_under_the_internal_root_and_marked(ware
     assert (a["NIP"], a["Nama"], a["Unit"], a["Cakupan"]) == (NIP_A, "Agus Setiawan", "Kantor Kelurahan Pager", "ASN")
     assert a["Nilai"] == pytest.approx(100 / 22)
     assert "DATA PRIBADI" in wb.properties.keywords
-    public = [r for name in wb.sheetnames if name not in personal for r in _sheet_rows(wb[name], 1)]
+    public = [r for name in wb.sheetnames[1:] if name not in personal for r in _sheet_rows(wb[name], 1)]
     assert len(public) == counts[False]
+
+
+def test_csv_names_each_metric_in_indonesian_after_its_id(warehouse):
+    import csv
+
+    root, wh, counts = warehouse
+    target = root / "publik" / "m.csv"
+    result = runner.invoke(app, ["export", "--period", PERIOD, "--warehouse", str(wh), "--out", str(root / "publik"),
+                                 "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    with open(target, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:3] == ["metric_id", "nama_metrik", "metric"] and len(rows) == counts[False]
+    by_id = {r["metric_id"]: r for r in rows}
+    assert by_id[f"discipline_rate/unit/kelurahan-pager/{PERIOD}"]["nama_metrik"] == "Disiplin kehadiran"
+    assert by_id[f"tl_days/unit/kelurahan-pager/{PERIOD}"]["nama_metrik"] == "Hari terlambat (TL)"
+    assert not [r["metric"] for r in rows if not r["nama_metrik"]]
