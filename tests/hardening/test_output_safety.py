@@ -30,6 +30,8 @@ PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = ['=HYPERLINK("http://x","klik")', "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1",
            "=cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "=1+1"]
 COLUMNS = ["metric_id", "metric", "scope", "scope_id", "period", "value", "label", "unit", "run_id"]
+CSV_COLUMNS = ["metric_id", "nama_metrik", *COLUMNS[1:]]
+HEADLINE_SHEET = "Angka utama"
 
 
 def hostile_metrics() -> list[tuple]:
@@ -74,8 +76,11 @@ def expected_rows() -> list[list]:
 
 def test_csv_export_neutralises_every_formula_prefix(exported):
     with open(exported["csv"], encoding="utf-8", newline="") as fh:
-        header, *rows = list(csv.reader(fh))
-    assert header == COLUMNS
+        header, *named = list(csv.reader(fh))
+    assert header == CSV_COLUMNS
+    # the metrics' Indonesian names (labels.csv) after their ids: none for these made-up metrics but predikat's
+    assert {r[0]: r[1] for r in named}[f"predikat/unit/u0/{PERIOD}"] == "Predikat kinerja"
+    rows = [[r[0]] + r[2:] for r in named]
     want = [[("" if v is None else v if isinstance(v, str) else repr(v)) for v in row] for row in expected_rows()]
     assert rows == want
     for row in rows:
@@ -96,7 +101,8 @@ def test_xlsx_export_has_no_formula_and_keeps_numbers(exported):
 
     wb = load_workbook(exported["xlsx"])
     rows, cells = [], []
-    for ws in wb.worksheets:   # one sheet per metric family
+    assert wb.sheetnames[0] == HEADLINE_SHEET   # empty here: the warehouse has no ref.headline_metrics
+    for ws in wb.worksheets[1:]:   # one sheet per metric family
         header, *body = list(ws.iter_rows())
         index = [[c.value for c in header].index(h) for h in XLSX_HEADERS]
         rows += [[row[i].value for i in index] for row in body]
