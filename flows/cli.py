@@ -447,6 +447,55 @@ def _outside_out(settings: Settings, target: Path) -> None:
 
 
 @app.command()
+def rapor(
+    period: Annotated[str, typer.Option("--period", help="Periode YYYY-MM.")],
+    nip: Annotated[Optional[list[str]], typer.Option("--nip", help="NIP ASN (boleh berulang).",
+                                                     show_default="tidak ada")] = None,
+    nip_file: Annotated[Optional[Path], typer.Option("--nip-file", help="Berkas teks berisi satu NIP per baris.",
+                                                     show_default="tidak ada")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Cetak juga ke PDF dengan Chromium.", show_default=True)] = False,
+    config: ConfigOpt = None, warehouse: WarehouseOpt = None, out: OutOpt = None, debug: DebugOpt = False,
+):
+    """Tulis lembar evaluasi pribadi per ASN (DATA PRIBADI, di bawah [paths] internal): angka, aturan, bukti, koreksi, cara keberatan."""
+    from flows.steps import check_period
+
+    try:
+        check_period(period)
+    except ValueError as exc:
+        _usage(str(exc))
+    nips = list(nip or [])
+    if nip_file is not None:
+        try:
+            nips += [line.strip() for line in nip_file.read_text(encoding="utf-8-sig").splitlines()
+                     if line.strip() and not line.startswith("#")]
+        except (OSError, UnicodeDecodeError) as exc:
+            _usage(f"--nip-file {nip_file} tidak dapat dibaca: {getattr(exc, 'strerror', None) or exc}")
+    if not nips:
+        _usage("beri --nip NIP (boleh berulang) atau --nip-file BERKAS")
+    settings = _settings(config, warehouse=warehouse, out=out)
+    _existing_warehouse(settings)
+
+    def work():
+        from reports.rapor import RaporError, write_rapor
+
+        con = _reader(settings)
+        try:
+            written = write_rapor(con, period, nips, settings.out, settings.internal_root, pdf=pdf,
+                                  timezone=settings.timezone)
+        except RaporError as exc:
+            _usage(str(exc))
+        finally:
+            con.close()
+        for path in written:
+            typer.echo(f"ditulis: {path}")
+        typer.echo(f"{len(nips)} lembar evaluasi pribadi periode {period} (DATA PRIBADI: hanya untuk ASN yang "
+                   "bersangkutan, atasannya dan kepegawaian)")
+        return EXIT_OK
+
+    raise typer.Exit(_guard(settings, debug, work))
+
+
+@app.command()
 def trace(
     metric_id: Annotated[str, typer.Argument(help="Id metrik, misalnya ikm/unit/kelurahan-pager/2026-10 (atribut data-metric-id di laporan).")],
     fmt: Annotated[str, typer.Option("--format", help="table, json atau csv.", show_default=True)] = "table",
