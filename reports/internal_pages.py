@@ -202,7 +202,9 @@ def asn_link(a: dict, people: People | None = None) -> Markup:
 
 
 def rapor_command(nip: str, period: str) -> Markup:
-    return Markup('<code class="perintah">{}</code>').format(RAPOR_COMMAND.format(nip=nip, period=period))
+    """The command that writes the ASN's sheet: text, not a figure, although it holds the NIP."""
+    return Markup('<code class="perintah">{}</code>').format(teks_html(RAPOR_COMMAND.format(nip=nip, period=period),
+                                                                      "perintah"))
 
 
 def index(people: People) -> dict:
