@@ -78,7 +78,7 @@ def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage
 
 
 @task(name="report")
-def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_id: str | None = None,
+def report(warehouse: Path, period: str, out: Path, include_internal: bool | str, run_id: str | None = None,
            internal_root: Path | None = None, timezone: str = "Asia/Jakarta") -> str:
     """Render the period's pages. With run_id, the run is recorded 'success' in a transaction that
     commits only once the pages are written: the Metodologi page shows the run's end and status,
@@ -106,12 +106,13 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool, run_
 
 @flow(name="evaluate_period", flow_run_name="evaluasi-{period}", log_prints=False)
 def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-                    include_internal: bool = True, state_dir: Path | None = None,
+                    include_internal: bool | str = True, state_dir: Path | None = None,
                     openlineage: dict | None = None, internal_root: Path | None = None,
                     withdraw_many: bool = False, timezone: str = "Asia/Jakarta") -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
 
-    include_internal: write the per-ASN pages (settings `[reports] internal`) to internal_root/<period>
+    include_internal: which internal pages to write (settings `[reports] internal_pages`: "temuan",
+    "semua", or False; True = every ASN) to internal_root/<period>
     (settings `[paths] internal`; default reports/internal beside out).
     state_dir / openlineage: where OpenLineage events go (default: beside the warehouse) and
     the `[openlineage]` settings section (docs/lineage.md).
@@ -123,7 +124,7 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
 
 
 def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-              include_internal: bool, lineage: LineageConfig, internal_root: Path | None = None,
+              include_internal: bool | str, lineage: LineageConfig, internal_root: Path | None = None,
               withdraw_many: bool = False, timezone: str = "Asia/Jakarta") -> Outcome:
     def prepare(run_id: str) -> Outcome:
         reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage, withdraw_many)

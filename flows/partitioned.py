@@ -582,7 +582,7 @@ def on_pool(batches: int, deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", po
 @flow(name="evaluate_partitioned", flow_run_name="evaluasi-{period}-berpartisi", log_prints=False)
 def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
                          workers: int = 2, mode: str = "processes", batches: int | None = None,
-                         deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool = True,
+                         deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool | str = True,
                          state_dir: Path | None = None, openlineage: dict | None = None,
                          render: bool = True, pool_timeout_seconds: float | None = None,
                          internal_root: Path | None = None, withdraw_many: bool = False,

@@ -46,9 +46,13 @@ class Settings:
         return self.as_of or datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
-    def include_internal(self) -> bool:
-        """`[reports] internal`: write the per-ASN pages under internal/ (default true)."""
-        return self.section("reports").get("internal", True)
+    def include_internal(self) -> str | bool:
+        """Which internal pages to write: `[reports] internal_pages` ("temuan", the default: per-ASN
+        pages only for the ASN with a finding or a proposal; "semua"; "tidak" -> False).
+        `[reports] internal = false` means "tidak" whatever internal_pages says."""
+        reports = self.section("reports")
+        mode = reports.get("internal_pages", "temuan") if reports.get("internal", True) else "tidak"
+        return False if mode == "tidak" else mode
 
     def section(self, name: str) -> dict:
         """A section of the TOML file that a later stage reads (e.g. `openlineage`)."""
@@ -157,6 +161,15 @@ def _nip_list(value, config: Path) -> list[str]:
     return parse_nip_list(value)
 
 
+def _internal_pages(value, config: Path) -> str:
+    from reports.internal_pages import PAGE_MODES
+
+    if value not in PAGE_MODES:
+        raise ValueError(f"{value!r} bukan pilihan halaman internal: pilih salah satu dari "
+                         + ", ".join(f'"{m}"' for m in PAGE_MODES))
+    return value
+
+
 def _as_is(value, config: Path):
     return value
 
@@ -171,7 +184,7 @@ KEYS: dict[str, dict[str, Callable]] = {
     "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
     "ingest": {"max_file_size": _size, "max_line_size": _size, "xlsx_max_part": _size},
-    "reports": {"internal": _bool},
+    "reports": {"internal": _bool, "internal_pages": _internal_pages},
     "koreksi": {"penyetuju_kepegawaian": _nip_list},
     "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
                                   "retries"), _as_is),

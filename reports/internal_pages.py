@@ -21,13 +21,31 @@ from transforms.publish import periods_published_by
 
 QUARANTINE_LIMIT = 5000
 EVIDENCE_CHUNK = 1000   # ASN whose evidence rows are loaded at once (memory stays flat at 100 000 ASN)
+# `[reports] internal_pages`: per-ASN pages for the ASN with a finding (default), every ASN, none
+PAGE_MODES = ("temuan", "semua", "tidak")
+FINDINGS_TABLE = "ref.internal_page_findings"     # which findings give an ASN its page (data/reference)
+FINDING_OPS = (">", ">=", "<", "<=", "ada")
+RAPOR_COMMAND = "pantau rapor --nip {nip} --period {period}"   # the sheet of an ASN without a page
+
+
+def page_mode(include_internal: bool | str | None) -> str:
+    """render_period's include_internal as a mode: True (the API's old meaning) every ASN, False none."""
+    if include_internal is True:
+        return "semua"
+    if not include_internal:
+        return "tidak"
+    if include_internal not in PAGE_MODES:
+        raise ValueError(f"{include_internal!r} bukan pilihan halaman internal: pilih salah satu dari "
+                         + ", ".join(PAGE_MODES))
+    return include_internal
 
 
 class People:
     """The roster and the personal metrics of the report's window."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, mode: str = "semua"):
         self.report = report
+        self.mode = mode
         self.con = report.con
         self.period = report.period
         # the month, and the quarter/semester/year it closes (SKP rows delivered per quarter)
@@ -48,6 +66,51 @@ class People:
         people = [roster.get(n, {"nip": n, "nama": n, "jabatan": "", "unit_slug": "", "jenis_asn": ""}) for n in nips]
         # the NIP last: two ASN with the same name keep one order from run to run
         return sorted(people, key=lambda r: (order.get(r["unit_slug"], 99), r["nama"] or "", r["nip"]))
+
+    @cached_property
+    def findings(self) -> dict[str, list[str]]:
+        """NIP -> the findings that give the ASN its own page (ref.internal_page_findings: a proposal or
+        signal, a discipline band, TK, low capaian, a correction applied), read from the published
+        metrics and the corrections in one query for every ASN. Without the table (a warehouse
+        loaded before it existed) every ASN has a finding: no page is left out."""
+        if not table_exists(self.con, FINDINGS_TABLE):
+            return {a["nip"]: ["semua"] for a in self.asn}
+        parts, params = [], []
+        for r in rows(self.con, f"select temuan, sumber, metrik, kondisi, ambang from {FINDINGS_TABLE}"):
+            if r["kondisi"] not in FINDING_OPS:
+                raise ValueError(f"{FINDINGS_TABLE}: kondisi {r['kondisi']!r} (temuan {r['temuan']!r}) harus salah satu "
+                                 f"dari {', '.join(FINDING_OPS)}; perbaiki data/reference/internal_page_findings.csv")
+            compare = "" if r["kondisi"] == "ada" else f" and value {r['kondisi']} ?"
+            if r["sumber"] == "main.metrics":
+                parts.append("select split_part(scope_id, ':', 1) as nip, ? as temuan from main.metrics where scope = 'asn' "
+                             f"and metric = ? and period in (select unnest(?)){compare}")
+                params += [r["temuan"], r["metrik"], self.periods] + ([float(r["ambang"])] if compare else [])
+            elif r["sumber"] == "marts.koreksi_fakta":
+                if table_exists(self.con, "marts.koreksi_fakta"):
+                    parts.append("select nip, ? as temuan from marts.koreksi_fakta "
+                                 "where coalesce(strftime(tanggal::date, '%Y-%m'), periode) in (select unnest(?))")
+                    params += [r["temuan"], self.periods]
+            else:
+                raise ValueError(f"{FINDINGS_TABLE}: sumber {r['sumber']!r} (temuan {r['temuan']!r}) harus main.metrics "
+                                 "atau marts.koreksi_fakta; perbaiki data/reference/internal_page_findings.csv")
+        if not parts:
+            return {}
+        found = self.con.execute(f"""select nip, list(distinct temuan order by temuan) from ({' union all '.join(parts)})
+                                     group by nip""", params).fetchall()
+        return dict(found)
+
+    @cached_property
+    def paged(self) -> list[dict]:
+        """The ASN that get their own page under the mode, in page order."""
+        if self.mode == "semua":
+            return self.asn
+        if self.mode == "tidak":
+            return []
+        return [a for a in self.asn if a["nip"] in self.findings]
+
+    @cached_property
+    def paged_nips(self) -> set[str]:
+        return {a["nip"] for a in self.paged}
 
     def get(self, metric: str, nip: str, period: str | None = None, scope: str = "asn") -> Metric | None:
         return self.metrics.get(metric, scope, nip, period or self.period)
@@ -80,16 +143,16 @@ class People:
 
     def evidence(self, nip: str) -> dict:
         """The TK dates, heavy days and indicator rows of `nip`. One query per table loads them for
-        the next EVIDENCE_CHUNK ASN in page order, not one query per ASN (5 000 ASN: minutes)."""
+        the next EVIDENCE_CHUNK ASN with a page, in page order, not one query per ASN (5 000 ASN: minutes)."""
         if nip not in self._evidence:
             start = self._asn_position.get(nip)
-            chunk = [nip] if start is None else [a["nip"] for a in self.asn[start:start + EVIDENCE_CHUNK]]
+            chunk = [nip] if start is None else [a["nip"] for a in self.paged[start:start + EVIDENCE_CHUNK]]
             self._evidence = self._load_evidence(chunk)    # the previous chunk is done with
         return self._evidence[nip]
 
     @cached_property
     def _asn_position(self) -> dict[str, int]:
-        return {a["nip"]: i for i, a in enumerate(self.asn)}
+        return {a["nip"]: i for i, a in enumerate(self.paged)}
 
     def _load_evidence(self, nips: list[str]) -> dict[str, dict]:
         out = {n: {"tk_dates": None, "heavy_days": [], "late_months": [], "indicators": {}} for n in nips}
@@ -131,8 +194,17 @@ def common(people: People, title: str, page: str) -> dict:
     return {"page": page, "title": title, "internal": True}
 
 
-def asn_link(a: dict) -> Markup:
+def asn_link(a: dict, people: People | None = None) -> Markup:
+    """The name linked to the ASN's page; plain when the mode wrote no page for them."""
+    if people is not None and a["nip"] not in people.paged_nips:
+        return Markup("{}").format(a["nama"])
     return Markup('<a href="asn-{nip}.html">{nama}</a>').format(nip=a["nip"], nama=a["nama"])
+
+
+def rapor_command(nip: str, period: str) -> Markup:
+    """The command that writes the ASN's sheet: text, not a figure, although it holds the NIP."""
+    return Markup('<code class="perintah">{}</code>').format(teks_html(RAPOR_COMMAND.format(nip=nip, period=period),
+                                                                      "perintah"))
 
 
 def index(people: People) -> dict:
@@ -149,7 +221,7 @@ def index(people: People) -> dict:
                    None) or people.get("sinyal", nip)
         ikm = people.get("ikm", nip, scope="petugas")
         current["rows"].append([
-            asn_link(a), teks_html(nip, "nip"), teks_html(a["jabatan"] or "", "jabatan"),
+            asn_link(a, people), teks_html(nip, "nip"), teks_html(a["jabatan"] or "", "jabatan"),
             num_html(people.get("discipline_rate", nip)),
             num_html(people.get("leave_days", nip), text=angka(v(people.get("leave_days", nip)))),
             num_html(people.get("tl_days", nip), text=angka(v(people.get("tl_days", nip)))),
@@ -159,12 +231,15 @@ def index(people: People) -> dict:
             num_html(people.get("capaian_rata", nip)), num_html(people.get("predikat", nip)),
             num_html(ikm, text=f"{angka(ikm.value, 2)} ({ikm.label})") if ikm else num_html(None),
             num_html(rec, text=rule_titles(people, nip)) if rec else Markup('<span class="kosong">–</span>'),
+            ", ".join(people.findings.get(nip, [])) or "–", rapor_command(nip, p),
         ])
         current["classes"].append("perhatian" if band is not None and band.value else "")
     head = ["Nama", "NIP", "Jabatan", "Disiplin kehadiran", "Cuti/sakit/izin/TB", "TL", "PSW", "TK", "Pita disiplin",
             "Capaian", "Predikat",
-            "IKM petugas", "Usulan"]
-    return {**common(people, "Internal: kinerja per ASN", "internal-index"), "groups": groups, "head": head}
+            "IKM petugas", "Usulan", "Temuan", "Lembar pribadi"]
+    return {**common(people, "Internal: kinerja per ASN", "internal-index"), "groups": groups, "head": head,
+            "mode": people.mode, "n_asn": angka(len(people.asn)), "n_paged": angka(len(people.paged)),
+            "rapor_all": RAPOR_COMMAND.format(nip="NIP", period=p)}
 
 
 def band_short(band: Metric | None) -> str:
@@ -216,7 +291,7 @@ def rekomendasi(people: People) -> dict:
             Markup("<li>{}</li>").format(num_html(m, text=(m.label or "").replace("diusulkan ", "", 1)
                                                   .replace("sinyal ", "", 1)))
             for m in found))
-        lists[jenis].append((unit, a["nama"] or "", [unit, asn_link(a), teks_html(nip, "nip"), periode_html(period),
+        lists[jenis].append((unit, a["nama"] or "", [unit, asn_link(a, people), teks_html(nip, "nip"), periode_html(period),
                                                      rules, evidence]))
     head = ["Unit", "Nama", "NIP", "Periode", "Aturan", "Syarat dan bukti"]
     return {**common(people, "Internal: daftar usulan penghargaan dan pembinaan", "internal-rekomendasi"),
@@ -362,4 +437,4 @@ def dec(x) -> int:
     return 0 if x is None or float(x).is_integer() else 2
 
 
-__all__ = ["People", "index", "rekomendasi", "karantina", "asn_page", "bulan"]
+__all__ = ["People", "PAGE_MODES", "page_mode", "index", "rekomendasi", "karantina", "asn_page", "bulan"]

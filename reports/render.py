@@ -15,7 +15,9 @@ pantau.css (with print rules).
 The named pages (per ASN, the named lists, the quarantined rows) go to `internal_root/<period>/`,
 outside `out_dir` (refused if inside), owner-only (0700 folders, 0600 files); they use the public
 folder's plotly bundle and CSS through a relative path, and no public page links to them. With
-include_internal=False a period's internal folder left by an earlier render is removed.
+include_internal=False a period's internal folder left by an earlier render is removed. include_internal
+"temuan" writes the per-ASN pages only for the ASN with a finding (ref.internal_page_findings), "semua"
+or True for every ASN; the index lists every ASN with the `pantau rapor` command of their sheet.
 
 Published whole: each folder is written as a hidden generation beside the published one
 (`.<period>.<token>.tmp`) and swapped in by one renameat2(RENAME_EXCHANGE) (a plain rename the first
@@ -217,7 +219,7 @@ def period_index(env: Environment, report: Report, listed: list[dict]) -> bytes:
 
 
 def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | str,
-                  include_internal: bool = True, internal_root: Path | str | None = None,
+                  include_internal: bool | str = True, internal_root: Path | str | None = None,
                   timezone: str = "Asia/Jakarta") -> Path:
     """Render the reports of `period` (YYYY-MM) from the published metrics, then rewrite the period
     catalog (periods.js) and the period index beside the folders; return the period's index.html path.
@@ -226,6 +228,11 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
     out_dir = Path(out_dir)
     internal_root = Path(internal_root) if internal_root is not None else default_internal_root(out_dir)
     check_internal_root(out_dir, internal_root)
+    from reports import internal_pages
+
+    # "temuan": per-ASN pages for the ASN with a finding (the others by `pantau rapor`); True: every ASN
+    mode = internal_pages.page_mode(include_internal)
+    include_internal = mode != "tidak"
     env = environment()
     common = pages.common(report, include_internal)
     record = run_record(report)
@@ -251,17 +258,15 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
 
     named = internal_root / period
     if include_internal:
-        from reports import internal_pages
-
         # the public folder's pages, bundle and CSS, seen from the internal folder
         to_public = os.path.relpath(out_dir.resolve() / period, internal_root.resolve() / period) + "/"
-        people = internal_pages.People(report)
+        people = internal_pages.People(report, mode)
         with Generation(internal_root, period, private=True) as private:
             page(private, "index.html", "internal/index.html.j2", internal_pages.index(people), to_public)
             page(private, "rekomendasi.html", "internal/rekomendasi.html.j2", internal_pages.rekomendasi(people),
                  to_public)
             page(private, "karantina.html", "internal/karantina.html.j2", internal_pages.karantina(people), to_public)
-            for asn in people.asn:
+            for asn in people.paged:      # "temuan": the ASN with a finding; the others by `pantau rapor`
                 page(private, f"asn-{asn['nip']}.html", "internal/asn.html.j2",
                      internal_pages.asn_page(people, asn), to_public)
             private.write(RUN_FILE, record)
