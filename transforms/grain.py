@@ -4,10 +4,10 @@ Every model's header says what one row is in words ("one row per ASN per month")
 `-- grain: nip, period`, in the columns that make a row unique. transforms/models.py calls
 `check_grain` after each model it builds: one query (GROUP BY the grain HAVING count(*) > 1
 LIMIT 5), restricted to the run's periods where the model has a period column (`period` or
-`periode`: the month run and the quarter, semester and year it closes; rows without a period too). A duplicate key raises
-GrainViolation, which blocks the run like a failing output check (exit 1; the published numbers
-stay as they were). The result of each check is kept on the connection (temp table
-grain_checks) for transforms/lineage.py to record in lineage.models.
+`periode`: the month run and the quarter, semester and year it closes; rows without a period
+too). A duplicate key raises GrainViolation, which blocks the run like a failing output check
+(exit 1; the published numbers stay as they were). The result of each check is kept on the
+connection (temp table grain_checks) for transforms/lineage.py to record in lineage.models.
 """
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ class GrainViolation(Exception):
     def __str__(self) -> str:
         cols = ", ".join(self.grain)
         sample = "; ".join(
-            ", ".join(f"{c}={v!r}" for c, v in zip(self.grain, key[:-1])) + f" ({key[-1]} baris/rows)"
+            ", ".join(f"{c}={'NULL' if v is None else v}" for c, v in zip(self.grain, key[:-1]))
+            + f" ({key[-1]} baris/rows)"
             for key in self.keys)
         many = f"{len(self.keys)} atau lebih / or more" if len(self.keys) >= SAMPLE_KEYS else str(len(self.keys))
         where_id = f" pada periode {', '.join(self.periods)}" if self.periods else ""
@@ -54,8 +55,9 @@ class GrainViolation(Exception):
         return (
             f"model {self.model} ({self.path}) melanggar grain ({cols}): {many} kunci muncul lebih dari sekali"
             f"{where_id}, misalnya {sample}. Satu baris harus satu kunci; periksa SQL model itu dan tabel yang "
-            f"dibacanya ({reads}: ref.* adalah data/reference/*.csv); angka yang sudah terbit tidak berubah.\n"
-            f"model {self.model} breaks its grain ({cols}): {many} keys occur more than once{where_en}, e.g. "
+            f"dibacanya ({reads}; ref.<nama> adalah <nama>.csv di folder referensi, [paths] reference); angka "
+            f"yang sudah terbit tidak berubah.\n"
+            f"model {self.model} breaks its grain ({cols}): {many} key(s) occur more than once{where_en}, e.g. "
             f"{sample}. Nothing was published.")
 
 
