@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, empty_staging, given, write_inbox
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, empty_staging, given, run_records, write_inbox
 
 from transforms.grain import GrainViolation, declared_grain
 from transforms.models import MODEL_SCHEMAS, MODELS_DIR, discover_models, run_models, upstream
@@ -153,11 +153,5 @@ def test_pantau_validate_and_run_stop_with_exit_1_naming_the_model_and_the_key(t
         assert expected in result.stderr and "ref.units" in result.stderr
         assert "galat internal" not in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "2026-10").exists()
-    import duckdb
-
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    try:
-        [(status, message)] = con.execute("select status, message from lineage.runs").fetchall()
-    finally:
-        con.close()
+    [(status, message)] = run_records(tmp_path / "w.duckdb")
     assert status == "blocked" and expected in message
