@@ -129,6 +129,7 @@ def _guard(settings: Settings, debug: bool, work):
     """Run work(); turn a held warehouse and internal errors into exit codes 3 and 4."""
     import duckdb
 
+    from transforms.grain import GrainViolation
     from transforms.reference import ReferenceTableError
     from transforms.warehouse import WarehouseBusy, WarehouseUnusable
 
@@ -136,8 +137,8 @@ def _guard(settings: Settings, debug: bool, work):
         return work()
     except typer.Exit:
         raise
-    except ReferenceTableError as exc:
-        typer.echo(str(exc), err=True)   # the file, the row and what to fix
+    except (ReferenceTableError, GrainViolation) as exc:
+        typer.echo(str(exc), err=True)   # the file (or model), the row (or keys) and what to fix
         raise typer.Exit(EXIT_BLOCKED)
     except WarehouseUnusable as exc:
         typer.echo(f"galat: {exc}", err=True)

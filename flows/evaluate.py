@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 from flows import console
 from flows.lineage_events import LineageConfig, lineage_config, step_events
 from flows.steps import Outcome, build_step, ingest_step, publish_step, validate_step
+from transforms.grain import GrainViolation
 from transforms.reference import ReferenceTableError
 from transforms.runs import close_interrupted_runs, finish_run, start_run
 from transforms.warehouse import WarehouseLock, connect
@@ -58,7 +59,7 @@ def transform(warehouse: Path, period: str, run_id: str, lineage: LineageConfig)
     con = connect(warehouse)
     try:
         with _events("transform", con, run_id, lineage, warehouse, period) as events:
-            events.built = build_step(con, run_id)
+            events.built = build_step(con, run_id, period)
             return events.built
     finally:
         con.close()
@@ -178,7 +179,8 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                 outcome.headline = _headline(warehouse, period)
             run_artifacts(outcome, period, description)
             return outcome
-        except ReferenceTableError as exc:   # a broken rule table blocks the run like a broken export (exit 1)
+        except (ReferenceTableError, GrainViolation) as exc:   # a broken rule table or a model's duplicate
+            # keys block the run like a broken export (exit 1)
             status, message = "blocked", str(exc)[:1000]
             raise
         except BaseException as exc:   # whatever stage it came from, the command will not exit 0

@@ -674,6 +674,7 @@ def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
 def main(argv: list[str] | None = None) -> int:
     """`python -m flows.partitioned run|deploy ...`: `pantau run --partitioned` plus mode pool and deploy."""
     from flows.settings import duckdb_environment, load_settings, prefect_environment
+    from transforms.grain import GrainViolation
     from transforms.reference import ReferenceTableError
 
     parser = argparse.ArgumentParser(prog="python -m flows.partitioned")
@@ -713,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseBusy as exc:
         print(f"gudang data {settings.warehouse} sedang dipakai oleh run lain: {exc}")
         return 3
-    except ReferenceTableError as exc:
+    except (ReferenceTableError, GrainViolation) as exc:
         print(exc)
         return 1
     except ValueError as exc:

@@ -124,15 +124,18 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
     return outcome
 
 
-def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[str]:
+def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None, period: str | None = None) -> list[str]:
     """Build every mart from the staging tables and record each model's SQL and column lineage.
+
+    Each mart's grain is checked over the period's rows as it is built (transforms/grain.py): a
+    duplicate key raises GrainViolation, which blocks the run.
 
     Marts are intermediate tables: `metrics` changes only in publish's one transaction, so a
     failure here leaves the previous results intact.
     """
     install_macros(con)
     models = [name for name in discover_models() if name.startswith("marts.")]
-    built = run_models(con, models)
+    built = run_models(con, models, period=period)
     if run_id is not None:
         record_models(con, run_id, built)
         record_corrections(con, run_id)
@@ -162,7 +165,7 @@ def publish_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str, built
 
 def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> dict:
     """build_step then publish_step, for callers without a flow (bench, tests)."""
-    return publish_step(con, period, run_id, build_step(con, run_id))
+    return publish_step(con, period, run_id, build_step(con, run_id, period))
 
 
 def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:

@@ -30,6 +30,17 @@ def write_inbox(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def run_records(warehouse: Path) -> list[tuple]:
+    """(status, message) of every run recorded in a warehouse file, oldest first (read-only)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select status, message from lineage.runs order by started_at").fetchall()
+    finally:
+        con.close()
+
+
 def rows(con, sql: str, params=None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
 

@@ -2,7 +2,8 @@
 
 `record_models(con, run_id, built)` runs right after the transform step. For every model built
 it stores the SQL text exactly as run, its sha256, the tables it read (inputs), the table it
-wrote (output), its columns, the versions (sha256) of the reference tables it read, and the
+wrote (output), its columns, the versions (sha256) of the reference tables it read, its declared
+grain and the result of the grain check run after its build (transforms/grain.py), and the
 column lineage derived from the SQL with sqlglot's lineage module. Deriving the lineage of a
 column may fail (a construct sqlglot cannot follow, e.g. UNPIVOT); that column is recorded with
 the error and the run goes on. Unchanged SQL over unchanged input schemas reuses the lineage
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.grain import declared_grain, recorded_checks
 from transforms.models import Model, discover_models, upstream
 
 LINEAGE_DDL = """
@@ -42,8 +44,14 @@ create table if not exists lineage.models (
     row_count        bigint,       -- rows in the output after the build (NULL for views)
     lineage_key      varchar,      -- sha256 of sql_text and the input schemas: equal key, equal lineage
     lineage_errors   integer,      -- columns whose lineage could not be derived
-    recorded_at      timestamp default current_timestamp
+    recorded_at      timestamp default current_timestamp,
+    grain            json,         -- the header's `-- grain:` columns: one row per key
+    grain_check      json          -- {result, period_column, periods, duplicate_keys} (transforms/grain.py);
+                                   -- NULL: not checked in this run
 );
+-- a warehouse made before grains were declared
+alter table lineage.models add column if not exists grain json;
+alter table lineage.models add column if not exists grain_check json;
 create table if not exists lineage.model_columns (
     run_id          varchar,
     model           varchar,
@@ -232,6 +240,7 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
     columns = table_columns(con, wanted)
     refs_needed = sorted({r.split(".", 1)[1] for n in names for r in models[n].reads if r.startswith("ref.")})
     ref_versions = {r["name"]: r["sha256"] for r in reference_versions(con, run_id, refs_needed)}
+    grain_checks = recorded_checks(con, names)
     for name in names:
         model = models[name]
         sql_sha = hashlib.sha256(model.sql.encode("utf-8")).hexdigest()
@@ -275,11 +284,12 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
                 for r in sorted(model.reads) if r.startswith("ref.")]
         con.execute(
             "insert into lineage.models (run_id, model, path, materialized, sql_text, sha256, inputs, depends_on, "
-            "outputs, columns, reference_tables, row_count, lineage_key, lineage_errors) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "outputs, columns, reference_tables, row_count, lineage_key, lineage_errors, grain, grain_check) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, name, _relative(model), model.materialized, model.sql, sql_sha,
              json.dumps(sorted(model.reads)), json.dumps(sorted(model.depends_on)), json.dumps([name]),
-             json.dumps([{"name": c, "type": t} for c, t in out_cols]), json.dumps(refs), row_count, key, errors],
+             json.dumps([{"name": c, "type": t} for c, t in out_cols]), json.dumps(refs), row_count, key, errors,
+             json.dumps(list(declared_grain(model.sql))), grain_checks.get(name)],
         )
     return len(names)
 
@@ -310,16 +320,17 @@ def recorded_models(con: duckdb.DuckDBPyConnection, run_id: str | None, names: l
             from lineage.models where model in ({marks})
         )
         select model, run_id, path, materialized, sql_text, sha256, inputs, depends_on, outputs, columns,
-               reference_tables, row_count, lineage_errors, recorded_at, for_run
+               reference_tables, row_count, lineage_errors, recorded_at, grain, grain_check, for_run
         from ranked where pick = 1""",
         [run_id, run_id, *names],
     ).fetchall()
     keys = ("model", "run_id", "path", "materialized", "sql_text", "sha256", "inputs", "depends_on", "outputs",
-            "columns", "reference_tables", "row_count", "lineage_errors", "recorded_at", "for_run")
+            "columns", "reference_tables", "row_count", "lineage_errors", "recorded_at", "grain", "grain_check",
+            "for_run")
     out = {}
     for r in rows:
         rec = dict(zip(keys, r))
-        for k in ("inputs", "depends_on", "outputs", "columns", "reference_tables"):
+        for k in ("inputs", "depends_on", "outputs", "columns", "reference_tables", "grain", "grain_check"):
             rec[k] = json.loads(rec[k]) if isinstance(rec[k], str) else rec[k]
         out[rec["model"]] = rec
     return out

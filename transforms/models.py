@@ -1,7 +1,8 @@
 """The SQL model runner: each .sql file under transforms/<schema>/ is one model.
 
-A model file is one SELECT; its header comment says what one row is and carries a line
-`-- materialized: view|table`. The runner creates `<schema>.<file name>` from it. The order
+A model file is one SELECT; its header comment says what one row is and carries the lines
+`-- grain: col, col` (the columns that make a row unique, checked after each build:
+transforms/grain.py) and `-- materialized: view|table`. The runner creates `<schema>.<file name>` from it. The order
 comes from the SQL itself: table references are parsed with sqlglot, so there is no second
 list of dependencies to keep in step.
 """
@@ -16,6 +17,8 @@ from pathlib import Path
 import duckdb
 import sqlglot
 from sqlglot import exp
+
+from transforms.grain import check_grain
 
 MODELS_DIR = Path(__file__).resolve().parent
 MODEL_SCHEMAS = ("staging", "marts")
@@ -83,8 +86,10 @@ def upstream(names: list[str], models: dict[str, Model]) -> set[str]:
     return seen
 
 
-def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: bool = False) -> list[str]:
-    """Build the models named (and, if asked, what they depend on) in dependency order."""
+def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: bool = False,
+               period: str | None = None) -> list[str]:
+    """Build the models named (and, if asked, what they depend on) in dependency order; each
+    model's declared grain is checked once it is built, over `period`'s rows (transforms/grain.py)."""
     models = discover_models()
     wanted = upstream(names, models) if with_upstream else set(names)
     graph = {n: models[n].depends_on & wanted for n in wanted}
@@ -97,4 +102,5 @@ def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: 
         except duckdb.Error as exc:   # same error, now naming the model (e.g. out of memory)
             exc.add_note(f"saat membangun model {name} ({model.path.name})")
             raise
+        check_grain(con, model, period)
     return order

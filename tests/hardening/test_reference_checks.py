@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_records
 
 from expectations.reference import check_reference_dir
 from transforms.reference import DEFAULT_REFERENCE_DIR
@@ -47,12 +48,7 @@ def test_a_gap_in_a_band_table_stops_the_run(tmp_path):
     assert "galat internal" not in result.stderr
     assert not (tmp_path / "out" / "2026-10").exists()
     # recorded like any run stopped by its inputs: blocked, with the problem
-    import duckdb
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    try:
-        [(status, message)] = con.execute("select status, message from lineage.runs").fetchall()
-    finally:
-        con.close()
+    [(status, message)] = run_records(tmp_path / "w.duckdb")
     assert status == "blocked" and "discipline_bands.csv: baris 3" in message
 
 

@@ -32,6 +32,7 @@
 --   no lateness and the day is no TK. Whether a unit sent data for a month is judged on the
 --   exports alone: a correction never turns a month without data into TK days.
 --   dikoreksi: the day was changed by a correction (its rows are in the evidence).
+-- grain: nip, tanggal
 -- materialized: table
 with calendar as (
     select * from marts.attendance_calendar

@@ -15,6 +15,7 @@
 --                 sum is converted to days for the PP 94/2021 bands (attendance_asn_ytd);
 -- deduction_pct = the sum of the day deductions (lateness_bands.csv), capped at
 --                 attendance_parameters.potongan_maksimum_persen.
+-- grain: nip, period
 -- materialized: table
 with days as (
     select * from marts.attendance_asn_day where is_workday

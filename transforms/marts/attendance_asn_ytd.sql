@@ -20,6 +20,7 @@
 --   that began in December counts its December days); the flag is set from the month in which
 --   the run reaches attendance_parameters.tk_berturut_batas.
 -- The pipeline flags; the head of office decides ("perlu ditindaklanjuti").
+-- grain: nip, period
 -- materialized: table
 with days as (
     select nip, tahun, period, tanggal, is_tk from marts.attendance_asn_day where is_workday

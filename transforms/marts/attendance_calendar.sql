@@ -5,6 +5,7 @@
 -- (data/reference/work_schedule.csv: weekly hours with date-ranged overrides such as
 -- Ramadan; the override with the highest `prioritas` wins) and that is not a national holiday
 -- or cuti bersama (data/reference/holidays.csv). Perpres 21/2023: Monday-Friday.
+-- grain: tanggal
 -- materialized: table
 with facts as (
     select tanggal from staging.stg_presensi_recap

@@ -4,6 +4,7 @@
 -- of the day's schedule (attendance_calendar.scan_midpoint) it is the check-in, from the
 -- midpoint on the check-out; on a day with no schedule, noon splits. The io flag of the
 -- machine is not used: people press the wrong key, and the time of day is what the rule needs.
+-- grain: nip, tanggal
 -- materialized: table
 with scans as (
     select * from staging.stg_presensi_scan

@@ -2,6 +2,7 @@
 -- Rates pool the unit's ASN-days (present days / known workdays; punctual / present days).
 -- It counts the ASN with TK days and those to follow up (a PP 94/2021 discipline band or a
 -- run of consecutive TK days); the distribution over rate bands is attendance_unit_rate_band.
+-- grain: unit_slug, period
 -- materialized: table
 with months as (
     select * from marts.attendance_asn_month

@@ -3,6 +3,7 @@
 -- leave days), so leave never moves anyone down a band). Bands: data/reference/
 -- attendance_rate_bands.csv, e.g. >= 95 %, the rate the award proposal asks for
 -- (recommendation_rules.csv). An ASN with no rate (every known workday on leave) is in no band.
+-- grain: unit_slug, period, band
 -- materialized: table
 with months as (
     select * from marts.attendance_asn_month

@@ -7,6 +7,7 @@
 -- unit's, then the earliest file and line.
 -- nilai_asli / asli_file_id / asli_row: the value the exports gave and where (NULL: no record;
 -- the correction creates the day). This is what lineage.corrections records per run.
+-- grain: nip, sasaran, kapan, kolom, indikator
 -- materialized: table
 with corrections as (
     select * from staging.stg_koreksi

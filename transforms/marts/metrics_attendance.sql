@@ -6,6 +6,7 @@
 -- rank in data/reference/discipline_bands.csv (0 below the first band) reached by TK days + late
 -- days of the year, label = those parts and the sanction, always as something to follow up
 -- ("perlu ditindaklanjuti"), never as decided.
+-- grain: metric_id
 -- materialized: view
 with asn_month as (
     select * from marts.attendance_asn_month

@@ -3,6 +3,7 @@
 -- for the head of office: labels say "diusulkan", "sinyal" and "perlu ditindaklanjuti", never a
 -- decision. Names stay out: per-ASN rows are keyed by NIP and shown on internal pages only; units
 -- and the office get counts.
+-- grain: metric_id
 -- materialized: view
 --
 -- Periods (data/reference/recommendation_periods.csv, marts.rekomendasi_asn_peran): individual

@@ -1,6 +1,7 @@
 -- metrics_skm: one row per published survey (SKM) number (the metrics contract, transforms/publish.py):
 -- IKM per office, unit, service type and officer, NRR per unsur, improvement priorities, sample
 -- adequacy and uncertainty, complaints by theme and unsur, rising themes, respondent profile.
+-- grain: metric_id
 -- materialized: view
 --
 -- Columns: metric_id (= metric/scope/scope_id/period), metric, scope, scope_id, period, value,

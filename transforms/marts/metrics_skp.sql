@@ -2,6 +2,7 @@
 -- capaian of each indicator, the mean capaian, ratings and predikat of each ASN, and per unit
 -- and for the whole office the mean capaian, the predikat distribution, missed targets and
 -- their obstacles, and the pola distribusi check.
+-- grain: metric_id
 -- materialized: view
 --
 -- Columns: metric_id (= metric/scope/scope_id/period), metric, scope, scope_id, period, value,

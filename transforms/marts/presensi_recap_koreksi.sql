@@ -9,6 +9,7 @@
 -- time and no status).
 -- status_dikoreksi / jam_masuk_dikoreksi / jam_pulang_dikoreksi say what changed;
 -- koreksi_evidence lists the correction rows (file_id, row).
+-- grain: nip, tanggal
 -- materialized: view
 with recap as (
     select * from staging.stg_presensi_recap

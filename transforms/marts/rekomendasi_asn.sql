@@ -1,6 +1,7 @@
 -- rekomendasi_asn: one row per ASN per period per recommendation rule that selects the ASN: a
 -- proposal (or, in a month that closes no evaluation period, a signal) for the head of office,
 -- never a decision.
+-- grain: nip, period, aturan
 -- materialized: table
 --
 -- Columns: nip, unit_slug, period, period_kind, aturan (rule id), jenis (penghargaan | pembinaan),

@@ -1,6 +1,7 @@
 -- rekomendasi_asn_fakta: one row per ASN per period per fact that a recommendation rule tests
 -- (data/reference/recommendation_rules.csv, kriteria). Long form, so a rule added to the table
 -- needs only its fact here, never a new column.
+-- grain: nip, period, kriteria
 -- materialized: table
 --
 -- Columns: nip, unit_slug, period ('YYYY-MM', 'YYYY-Qn', 'YYYY-Sn' or 'YYYY'), period_kind

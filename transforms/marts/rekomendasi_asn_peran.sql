@@ -1,6 +1,7 @@
 -- rekomendasi_asn_peran: one row per ASN-level recommendation rule per period kind, with what the
 -- rule's result is in periods of that kind: an `usulan` (a proposal for the head of office) or a
 -- `sinyal` (a signal to watch, not a proposal).
+-- grain: aturan, period_kind
 -- materialized: view
 --
 -- Columns: aturan, period_kind (bulan | triwulan | semester | tahun), peran (usulan | sinyal).

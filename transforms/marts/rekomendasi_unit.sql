@@ -2,6 +2,7 @@
 -- the head of office's attention (a proposal, never a decision); 'indikasi' is a signal shown beside
 -- it that does not count the unit as needing attention (a C/D grade from a small sample, a unit not
 -- yet surveyed this year).
+-- grain: unit_slug, period, aturan
 -- materialized: table
 --
 -- Columns: unit_slug, period, aturan, jenis ('perhatian' | 'indikasi'), syarat, bukti, bukti_metric_ids.

@@ -1,6 +1,7 @@
 -- rekomendasi_unit_fakta: one row per unit per period per fact that a unit-level recommendation
 -- rule tests (data/reference/recommendation_rules.csv, cakupan = unit). Long form, like
 -- marts.rekomendasi_asn_fakta.
+-- grain: unit_slug, period, kriteria
 -- materialized: table
 --
 -- Columns: unit_slug, period (the survey periods: 'YYYY-MM', 'YYYY-Qn', 'YYYY-Sn', 'YYYY'; the

@@ -1,5 +1,6 @@
 -- skm_complaint_themes: one row per scope (unit | office) per period per complaint theme: how many
 -- complaints name the theme, and whether the theme is rising beyond chance.
+-- grain: scope, scope_id, period, tema
 -- materialized: table
 --
 -- Columns: scope, scope_id, period, period_kind, period_start, respondents, tema, tema_label, unsur

@@ -1,5 +1,6 @@
 -- skm_complaint_unsur: one row per scope (unit | office) per period per unsur that at least one
 -- complaint relates to: how many complaints concern that unsur.
+-- grain: scope, scope_id, period, unsur
 -- materialized: view
 --
 -- Columns: scope, scope_id, period, period_kind, unsur, unsur_name, keluhan (complaints with at

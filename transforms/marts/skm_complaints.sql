@@ -1,6 +1,7 @@
 -- skm_complaints: one row per survey response whose saran (suggestion/complaint) has any text:
 -- the text as written and what it is — a complaint with its themes, praise, neutral, or "no
 -- suggestion".
+-- grain: _file_id, _row
 -- materialized: table
 --
 -- Columns: _file_id, _row, tanggal, unit_slug, jenis_layanan, saran (exactly as written; reports

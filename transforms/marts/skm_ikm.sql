@@ -1,6 +1,7 @@
 -- skm_ikm: one row per scope per period (scope 'office' | 'unit' | 'layanan' | 'petugas', see
 -- marts.skm_response_scopes): respondents, the IKM on the 1–4 scale and converted to 25–100, its
 -- mutu and kinerja, and the unsur to improve first.
+-- grain: scope, scope_id, period
 -- materialized: table
 --
 -- Columns: scope, scope_id, unit_slug (the unit of a unit or layanan scope; for petugas the unit

@@ -1,6 +1,7 @@
 -- skm_ikm_precision: one row per scope per period (as marts.skm_ikm): is the sample large enough,
 -- how uncertain is the converted IKM, and is the change from the previous period larger than that
 -- uncertainty.
+-- grain: scope, scope_id, period
 -- materialized: table
 --
 -- Columns: scope, scope_id, period, period_kind, period_start, respondents, ikm_converted, mutu,

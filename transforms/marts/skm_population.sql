@@ -1,5 +1,6 @@
 -- skm_population: one row per unit-period and office-period with survey respondents: the
 -- population N (people served in the period, from layanan/ exports) or the reason it is unknown.
+-- grain: scope, scope_id, period
 -- materialized: table
 --
 -- Columns: scope ('unit' | 'office'), scope_id, period, period_kind, period_start, period_months,

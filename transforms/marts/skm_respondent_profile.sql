@@ -1,5 +1,6 @@
 -- skm_respondent_profile: one row per scope (unit | office) per period per profile dimension per
 -- category: how many respondents, and their share.
+-- grain: scope, scope_id, period, dimensi, kategori
 -- materialized: table
 --
 -- Columns: scope, scope_id, period, period_kind, dimensi ('usia' | 'jenis_kelamin' | 'pendidikan' |

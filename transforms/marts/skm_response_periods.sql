@@ -1,5 +1,6 @@
 -- skm_response_periods: one row per validated survey response per period that contains it —
 -- its month 'YYYY-MM', quarter 'YYYY-Qn', semester 'YYYY-Sn' and year 'YYYY' (four rows per response).
+-- grain: _file_id, _row, period
 -- materialized: view
 --
 -- Columns: period, period_kind (month | quarter | semester | year), period_start (DATE, first day

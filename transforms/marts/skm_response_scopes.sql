@@ -1,5 +1,6 @@
 -- skm_response_scopes: one row per survey response per period per scope it is counted in:
 -- the whole office, its unit, its service type in that unit, and the officer who served it.
+-- grain: scope, scope_id, period, _file_id, _row
 -- materialized: view
 --
 -- Columns: scope ('office' | 'unit' | 'layanan' | 'petugas'), scope_id, unit_slug, period,

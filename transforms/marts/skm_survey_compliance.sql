@@ -1,5 +1,6 @@
 -- skm_survey_compliance: one row per unit that serves the public per month of the data: has the unit
 -- been surveyed this calendar year, and does the once-a-year rule flag it.
+-- grain: unit_slug, period
 -- materialized: table
 --
 -- Columns: unit_slug, period ('YYYY-MM'), tahun, bulan, months_with_data (months of the year with

@@ -1,6 +1,7 @@
 -- skm_unsur_precision: one row per unit or office per period per unsur: how sure the unsur's grade
 -- is — the unsur's own 95 % interval on the converted scale, corrected for the nine unsur — and
 -- whether a C or D grade stands on enough evidence to ask for attention.
+-- grain: scope, scope_id, period, unsur
 -- materialized: table
 --
 -- Columns: scope ('unit' | 'office'), scope_id, period, period_kind, unsur, unsur_name, answers,

@@ -1,5 +1,6 @@
 -- skm_unsur_scores: one row per scope per period per unsur (U1 … U9): the unsur's NRR, its weight
 -- under the office's weighting scheme, its mutu and whether it is an improvement priority.
+-- grain: scope, scope_id, period, unsur
 -- materialized: table
 --
 -- Columns: scope, scope_id, period, period_kind, period_start, period_months, unsur, unsur_name,

@@ -1,5 +1,6 @@
 -- skp_asn_period: one row per ASN per SKP period, with the mean capaian of its indicators,
 -- the two ratings, and the predikat kinerja.
+-- grain: nip, periode
 -- materialized: table
 --
 -- Columns: nip, nama, jabatan, unit_slug, jenis_asn (from the roster, staging.stg_pegawai),

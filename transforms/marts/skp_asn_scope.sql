@@ -1,6 +1,7 @@
 -- skp_asn_scope: one row per ASN-period per scope it is counted in: its unit
 -- (scope 'unit', scope_id = the roster's unit_slug) and the whole office (scope 'office',
 -- scope_id = the root unit of data/reference/units.csv, the kantor kecamatan).
+-- grain: scope, scope_id, nip, periode
 -- materialized: view
 --
 -- Columns: scope, scope_id, nip, periode, period_kind.

@@ -1,6 +1,7 @@
 -- skp_indicator_capaian: one row per SKP indicator of an ASN in a period (one row of
 -- staging.stg_skp), with its achievement (capaian) and, when the target is missed, the
 -- category of the obstacle (kendala) the export names.
+-- grain: nip, periode, indikator
 -- materialized: table
 --
 -- Columns: nip, periode (as written in the export: 'YYYY-MM', 'YYYY-Qn', 'YYYY-Sn' or 'YYYY'),

@@ -1,5 +1,6 @@
 -- skp_kepala_unit: one row per ASN of the roster, saying whether the ASN heads their unit and
 -- on what basis.
+-- grain: nip
 -- materialized: table
 --
 -- Columns: nip, unit_slug, jabatan, kepala_unit (boolean), kepala_unit_dasar ('kolom

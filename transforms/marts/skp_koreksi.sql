@@ -3,6 +3,7 @@
 -- (nip, periode, indicator name as normalised text), ratings replaced for every indicator row
 -- of the ASN-period a rating correction names. The SKP marts read this, never stg_skp; the
 -- export's rows stay as they were (docs/skp.md "Koreksi").
+-- grain: nip, periode, indikator
 -- materialized: view
 with skp as (
     select * from staging.stg_skp

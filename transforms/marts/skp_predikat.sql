@@ -1,4 +1,5 @@
 -- skp_predikat: one row per predikat kinerja, with the rank and the label in use.
+-- grain: predikat
 -- materialized: view
 --
 -- Columns: predikat (code), predikat_rank (5 Sangat Baik ... 1 Sangat Kurang), predikat_label.

@@ -1,5 +1,6 @@
 -- skp_predikat_organisasi: one row per unit per year the office entered an organisation
 -- predikat for, with whether it can be used.
+-- grain: unit_slug, tahun
 -- materialized: table
 --
 -- Columns: unit_slug, tahun, predikat_entered (the code as entered; several joined with '|'

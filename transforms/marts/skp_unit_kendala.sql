@@ -2,6 +2,7 @@
 -- (kendala), with the share of the missed targets it explains; every category of
 -- data/reference/kendala_categories.csv appears, zeros included, for each scope-period with at
 -- least one missed target.
+-- grain: scope, scope_id, periode, kendala_category
 -- materialized: table
 --
 -- Columns: scope, scope_id, periode, kendala_category, kendala_label, missed_count (missed

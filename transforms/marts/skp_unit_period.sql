@@ -1,5 +1,6 @@
 -- skp_unit_period: one row per unit per SKP period, and one per office per period
 -- (scope 'unit' | 'office', see marts.skp_asn_scope), summarising the ASN-periods in it.
+-- grain: scope, scope_id, periode
 -- materialized: table
 --
 -- Columns: scope, scope_id, periode, period_kind, asn_count (ASN with SKP rows in the period),

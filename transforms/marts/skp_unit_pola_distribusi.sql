@@ -2,6 +2,7 @@
 -- predikat, checking the distribution of its staff's predikat against the pola distribusi for
 -- the organisation's predikat. Informational only: the guidance is never enforced and changes
 -- no predikat.
+-- grain: scope, scope_id, periode
 -- materialized: table
 --
 -- Columns: scope, scope_id, periode, tahun, pola (the organisation's predikat the guidance is

@@ -1,6 +1,7 @@
 -- skp_unit_predikat: one row per unit (or office) per SKP period per predikat kinerja, with
 -- how many ASN received it; every predikat of data/reference/predikat_rank.csv appears,
 -- zeros included, for each scope-period that has at least one ASN with a predikat.
+-- grain: scope, scope_id, periode, predikat
 -- materialized: table
 --
 -- Columns: scope, scope_id, periode, predikat (code), predikat_rank, predikat_label,

@@ -11,6 +11,7 @@
 -- fact (an ASN-day's column, an ASN-period's rating, an indicator's realisasi); more than one
 -- is a disagreement and every row involved is held.
 -- Rules: expectations/suites/koreksi.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.koreksi

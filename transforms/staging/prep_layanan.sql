@@ -1,6 +1,7 @@
 -- prep_layanan: one row per service-volume row as loaded (raw.layanan): people served by a
 -- unit in a month, the population for the SKM sample size (Krejcie & Morgan).
 -- Rules: expectations/suites/layanan.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.layanan

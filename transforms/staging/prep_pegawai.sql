@@ -1,6 +1,7 @@
 -- prep_pegawai: one row per roster row as loaded (raw.pegawai), with typed and resolved
 -- values beside the text. The rules that judge these values live in
 -- expectations/suites/pegawai.json; rows that fail go to quarantine, the rest to stg_pegawai.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.pegawai

@@ -3,6 +3,7 @@
 -- people, so a PIN is only ever read together with its machine; machine ids compare trimmed
 -- and case-insensitive. pin_holders: how many NIPs the mapping gives this (mesin, pin).
 -- Rules: expectations/suites/pegawai_pin.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.pegawai_pin

@@ -3,6 +3,7 @@
 -- data/reference/attendance_status.csv. An empty status with a check-in time is 'H'.
 -- nip_in_roster says whether the NIP is on the validated roster (stg_pegawai).
 -- Rules: expectations/suites/presensi_recap.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.presensi_recap

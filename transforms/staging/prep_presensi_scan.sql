@@ -5,6 +5,7 @@
 -- (staging.stg_pegawai_pin) is resolved through that machine's PINs only: the same PIN on two
 -- machines may be two people. pin reads `123 (mesin 2)` when the machine is known, so a
 -- quarantined scan names both. Rules: expectations/suites/presensi_scan.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.presensi_scan

@@ -2,6 +2,7 @@
 -- 1-4 scores from numbers or from the answer labels of data/reference/skm_answer_labels.csv
 -- (PermenPANRB 14/2017). Columns were mapped to unsur by header name at ingest, so a form
 -- that swaps U8 and U9 lands right. Rules: expectations/suites/skm.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.skm

@@ -1,6 +1,7 @@
 -- prep_skp: one row per SKP indicator row as loaded (raw.skp), with numbers, period,
 -- direction and ratings parsed. Vocabularies: data/reference/skp_arah.csv and
 -- skp_rating.csv. Rules (PermenPANRB 6/2022, 8/2021): expectations/suites/skp.json.
+-- grain: _file_id, _row
 -- materialized: table
 with raw_rows as (
     select * from raw.skp

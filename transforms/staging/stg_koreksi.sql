@@ -4,6 +4,7 @@
 -- unit_slug for a whole unit), when (tanggal for attendance, periode for SKP), and its
 -- evidence (alasan, dasar, disetujui_oleh, tanggal_persetujuan). marts.koreksi_fakta expands
 -- it to one row per corrected fact.
+-- grain: _file_id, _row
 -- materialized: table
 with prep as (
     select * from staging.prep_koreksi

@@ -1,4 +1,5 @@
 -- stg_layanan: services delivered (people served) per unit per period that passed validation.
+-- grain: _file_id, _row
 -- materialized: table
 with prep as (
     select * from staging.prep_layanan

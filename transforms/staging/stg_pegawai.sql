@@ -2,6 +2,7 @@
 -- Rows that failed a rule of expectations/suites/pegawai.json are in quarantine.rows.
 -- kepala_unit: the roster's optional head-of-unit flag (true / false / NULL when the column is
 --   absent, empty or unreadable); marts.skp_kepala_unit decides who heads a unit.
+-- grain: nip
 -- materialized: table
 with prep as (
     select * from staging.prep_pegawai

@@ -1,6 +1,7 @@
 -- stg_pegawai_pin: the machine PIN mapping rows that passed validation (a line repeated is
 -- kept twice; it maps the same pair):
 -- which NIP a PIN of a fingerprint machine stands for (read by staging.prep_presensi_scan).
+-- grain: _file_id, _row
 -- materialized: table
 with prep as (
     select * from staging.prep_pegawai_pin

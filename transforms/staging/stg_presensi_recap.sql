@@ -1,5 +1,6 @@
 -- stg_presensi_recap: one row per ASN-day of a daily recap that passed validation.
 -- status_code is one of data/reference/attendance_status.csv.
+-- grain: nip, tanggal
 -- materialized: table
 with prep as (
     select * from staging.prep_presensi_recap

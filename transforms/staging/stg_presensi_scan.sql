@@ -1,6 +1,7 @@
 -- stg_presensi_scan: one row per fingerprint scan that passed validation, resolved to an
 -- ASN by NIP or by the roster's PIN. Exact duplicate scans (same ASN, same second) stay as
 -- rows here and collapse where scans become ASN-days (first and last scan of the day).
+-- grain: _file_id, _row
 -- materialized: table
 with prep as (
     select * from staging.prep_presensi_scan

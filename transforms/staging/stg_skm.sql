@@ -1,5 +1,6 @@
 -- stg_skm: one row per survey response that passed validation, scores 1-4 per unsur.
 -- Respondents stay anonymous: only the columns of the inbox contract are ever loaded.
+-- grain: _file_id, _row
 -- materialized: table
 with prep as (
     select * from staging.prep_skm

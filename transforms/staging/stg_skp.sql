@@ -1,4 +1,5 @@
 -- stg_skp: one row per SKP indicator of an ASN in a period that passed validation.
+-- grain: nip, periode, indikator
 -- materialized: table
 with prep as (
     select * from staging.prep_skp

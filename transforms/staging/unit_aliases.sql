@@ -1,5 +1,6 @@
 -- unit_aliases: one row per way of writing a unit's name (lower case, single spaces).
 -- Source: data/reference/units.csv (slug, name, kind, parent, aliases separated by '|').
+-- grain: alias
 -- materialized: table
 with units as (
     select * from ref.units
