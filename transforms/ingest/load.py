@@ -59,10 +59,11 @@ def _insert_raw(con, shape, specs, file_id, mapping, source_sql, line_sql, prefi
 
 def ingest_inbox(
     con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str | None = None, progress=None,
-    withdraw_many: bool = False,
+    withdraw_many: bool = False, cache=None,
 ) -> list[FileReport]:
     """Load every new or changed file of the inbox into raw.*, withdraw the loaded files that left
-    it (transforms/ingest/withdraw.py); return one report per file."""
+    it (transforms/ingest/withdraw.py); return one report per file. `cache`, an IngestCache
+    (transforms/ingest/replay.py), replays files read before with the same bytes."""
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise FileProblem(f"folder inbox tidak ada: {inbox}")
@@ -86,7 +87,10 @@ def ingest_inbox(
             continue
         if progress:
             progress(f"membaca {rel}")
-        reports.append(ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, [])))
+        report = ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, []), cache)
+        if cache is not None and report.file_id is not None and report.superseded is None:
+            cache.keep(con, report)
+        reports.append(report)
     reports.extend(vanished)
     return reports
 
@@ -99,7 +103,7 @@ UNREADABLE = {
 
 
 def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_id,
-                personal: list | None = None) -> FileReport:
+                personal: list | None = None, cache=None) -> FileReport:
     try:
         digest = sha256_of(path)
         size = path.stat().st_size
@@ -140,6 +144,10 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
             "values (?, ?, ?, ?, ?, ?, 'error', ?, ?)",
             [file_id, rel, folder, fmt, digest, size, run_id, run_id],
         )
+    if cache is not None and current is None:
+        replayed = cache.replay(con, file_id)
+        if replayed is not None:
+            return replayed
     report = FileReport(rel, folder, "loaded", file_id=file_id)
     loader = {"xlsx": load_xlsx, "xls": load_xls}.get(fmt, load_csv)
     if fmt == "attlog":
