@@ -35,12 +35,13 @@ def folder_state(folders: Iterable[Path]) -> tuple:
 
 
 def watch(validate_once: Callable[[], int], folders: list[Path], interval: float, say: Callable[[str], None],
-          sleep: Callable[[float], None] = time.sleep, passes: int | None = None) -> int:
+          sleep: Callable[[float], None] | None = None, passes: int | None = None) -> int:
     """Validate, then again after every change of `folders`, until Ctrl+C; the last exit code.
 
     A change is acted on once the folders hold still for one interval (an export still being
     copied is not read half-way). `passes` bounds the number of validations (tests).
     """
+    interval, sleep = max(interval, MIN_INTERVAL), sleep or time.sleep
     seen = folder_state(folders)     # before validating: a change made meanwhile is seen next
     code = _timed(validate_once, say)
     done = 1
