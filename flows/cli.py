@@ -281,6 +281,12 @@ def run(
     prefect_environment(settings)
 
     def work():
+        from flows.evaluate import without_heartbeat
+
+        with without_heartbeat():
+            return run_period()
+
+    def run_period():
         from flows import console
         from flows.evaluate import evaluate_period
 
