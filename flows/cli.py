@@ -225,7 +225,8 @@ def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = 
             reports, _ = ingest_step(con, settings.inbox, settings.reference, None, progress=_progress, cache=cache)
             outcome = validate_step(con, reports, settings.today(), None, progress=_progress)
         finally:
-            con.close()
+            if cache is not None:   # --watch: each pass's warehouse goes (one command's lives until exit)
+                con.close()
         typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()}); "
                                                  "tidak ada yang dimuat atau diubah", dry_run=True))
         if outcome.unreconciled:
