@@ -206,10 +206,15 @@ def _internal(settings: Settings, debug: bool, exc: BaseException):
 
 
 @app.command()
-def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = None, debug: DebugOpt = False):
+def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = None, debug: DebugOpt = False,
+             watch: Annotated[bool, typer.Option(
+                 "--watch", help="Tetap berjalan dan validasi ulang setiap kali isi inbox atau tabel referensi "
+                                 "berubah (lebih cepat dari perintah baru); Ctrl+C untuk berhenti.",
+                 show_default=True)] = False):
     """Periksa ekspor di inbox tanpa mengubah gudang data; semua masalah didaftar sekaligus."""
     settings = _settings(config, inbox=inbox, as_of=as_of)
     _require_inbox(settings)
+    cache = None   # --watch: the files read in earlier passes (transforms/ingest/replay.py)
 
     def work():
         from flows import console
@@ -217,15 +222,34 @@ def validate(config: ConfigOpt = None, inbox: InboxOpt = None, as_of: AsOfOpt = 
         from transforms.warehouse import connect
 
         con = connect(":memory:")
-        reports, _ = ingest_step(con, settings.inbox, settings.reference, None, progress=_progress)
-        outcome = validate_step(con, reports, settings.today(), None, progress=_progress)
+        try:
+            reports, _ = ingest_step(con, settings.inbox, settings.reference, None, progress=_progress, cache=cache)
+            outcome = validate_step(con, reports, settings.today(), None, progress=_progress)
+        finally:
+            if cache is not None:   # --watch: each pass's warehouse goes (one command's lives until exit)
+                con.close()
         typer.echo(console.text_summary(outcome, f"Validasi {settings.inbox} (tanggal acuan {settings.today()}); "
                                                  "tidak ada yang dimuat atau diubah", dry_run=True))
         if outcome.unreconciled:
             raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
         return EXIT_BLOCKED if outcome.blocked else EXIT_OK
 
-    raise typer.Exit(_guard(settings, debug, work))
+    if not watch:
+        raise typer.Exit(_guard(settings, debug, work))
+    from flows.watch import DEFAULT_INTERVAL, watch as watch_inbox
+    from transforms.ingest.replay import IngestCache
+
+    cache = IngestCache()
+
+    def once() -> int:   # a pass that fails says so and the watch goes on
+        try:
+            _require_inbox(settings)
+            return _guard(settings, debug, work)
+        except typer.Exit as exc:
+            return exc.exit_code
+
+    interval = settings.section("validate").get("watch_interval", DEFAULT_INTERVAL)
+    raise typer.Exit(watch_inbox(once, [settings.inbox, settings.reference], interval, _progress))
 
 
 @app.command()
@@ -259,6 +283,12 @@ def run(
     prefect_environment(settings)
 
     def work():
+        from flows.evaluate import without_heartbeat
+
+        with without_heartbeat():
+            return run_period()
+
+    def run_period():
         from flows import console
         from flows.evaluate import evaluate_period
 

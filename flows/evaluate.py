@@ -6,6 +6,8 @@ again (DuckDB allows one writer; tasks run one after another).
 """
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +22,28 @@ from transforms.grain import GrainViolation
 from transforms.reference import ReferenceTableError
 from transforms.runs import close_interrupted_runs, finish_run, start_run
 from transforms.warehouse import WarehouseLock, connect
+
+
+HEARTBEAT_ENV = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+
+
+@contextmanager
+def without_heartbeat():
+    """Flow runs started inside send no heartbeat, unless PREFECT_FLOWS_HEARTBEAT_FREQUENCY asks for one.
+
+    Prefect's heartbeat thread sleeps in 1 s steps and the flow joins it when it ends: about a
+    second at the end of every `pantau run` (py-spy, docs/performance.md). Its heartbeat (one at
+    the start, then every 180 s) lets a server automation mark a run whose process died as crashed;
+    a `pantau run` holds its terminal and says how it ended, and a run killed mid-way is closed as
+    interrupted by the next one (transforms/runs.py). Deployments (`pantau serve`) keep theirs.
+    """
+    if any(os.environ.get(name) for name in HEARTBEAT_ENV):
+        yield
+        return
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        yield
 
 
 def _events(step: str, con, run_id: str, lineage: LineageConfig, warehouse: Path, period: str, inbox=None):

@@ -185,6 +185,7 @@ KEYS: dict[str, dict[str, Callable]] = {
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
     "ingest": {"max_file_size": _size, "max_line_size": _size, "xlsx_max_part": _size},
     "reports": {"internal": _bool, "internal_pages": _internal_pages},
+    "validate": {"watch_interval": _seconds},
     "koreksi": {"penyetuju_kepegawaian": _nip_list},
     "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
                                   "retries"), _as_is),

@@ -54,9 +54,12 @@ class Outcome:
 
 
 def ingest_step(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, run_id: str | None,
-                progress=None, withdraw_many: bool = False) -> tuple[list[FileReport], dict]:
+                progress=None, withdraw_many: bool = False, cache=None) -> tuple[list[FileReport], dict]:
+    """Load the reference tables, then the inbox; `cache` (an IngestCache) replays unchanged files."""
     versions = load_reference_tables(con, reference, run_id)
-    return ingest_inbox(con, inbox, run_id, progress=progress, withdraw_many=withdraw_many), versions
+    if cache is not None:
+        cache.use_reference(versions)
+    return ingest_inbox(con, inbox, run_id, progress=progress, withdraw_many=withdraw_many, cache=cache), versions
 
 
 def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_of: date, run_id: str | None,

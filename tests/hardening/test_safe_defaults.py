@@ -64,7 +64,8 @@ def test_every_declared_key_is_accepted_and_reaches_the_settings(tmp_path):
                             '[run]\ntimezone = "Asia/Makassar"\ncron = "30 7 1-5 * mon-fri"\nas_of = 2026-11-28\n'
                             '[reports]\ninternal = false\n[openlineage]\npath = "off"\n'
                             '[ingest]\nmax_line_size = "8MB"\n'
-                            '[koreksi]\npenyetuju_kepegawaian = ["198503122010011001"]\n')
+                            '[koreksi]\npenyetuju_kepegawaian = ["198503122010011001"]\n'
+                            '[validate]\nwatch_interval = 0.5\n')
     settings = load_settings(path)
     assert (settings.inbox, settings.warehouse) == (tmp_path / "kotak", tmp_path / "g.duckdb")
     assert (settings.reader_wait, settings.writer_wait, settings.threads) == (5.0, 7.0, 2)
@@ -72,7 +73,8 @@ def test_every_declared_key_is_accepted_and_reaches_the_settings(tmp_path):
     assert settings.include_internal is False and settings.section("openlineage") == {"path": "off"}
     assert settings.max_line_size == "8MB"
     assert settings.section("koreksi") == {"penyetuju_kepegawaian": ["198503122010011001"]}
-    assert set(KEYS) == {"paths", "warehouse", "run", "reports", "openlineage", "ingest", "koreksi"}
+    assert settings.section("validate") == {"watch_interval": 0.5}
+    assert set(KEYS) == {"paths", "warehouse", "run", "reports", "openlineage", "ingest", "koreksi", "validate"}
 
 
 @pytest.mark.parametrize("text, message", [

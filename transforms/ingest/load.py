@@ -15,6 +15,7 @@ from transforms.ingest.headers import (ColumnSpec, date_order_problem, folder_sh
                                        load_personal_columns)
 from transforms.ingest.records import SHEET_ROW_STRIDE, FileProblem, FileReport
 from transforms.ingest.units import name_filled_column, unit_from_names
+from transforms.ingest.versions import InboxVersions
 from transforms.ingest.withdraw import withdraw_vanished
 from transforms.ingest.xlsx import _is_xls, _is_xlsx, load_xls, load_xlsx
 
@@ -59,10 +60,11 @@ def _insert_raw(con, shape, specs, file_id, mapping, source_sql, line_sql, prefi
 
 def ingest_inbox(
     con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str | None = None, progress=None,
-    withdraw_many: bool = False,
+    withdraw_many: bool = False, cache=None,
 ) -> list[FileReport]:
     """Load every new or changed file of the inbox into raw.*, withdraw the loaded files that left
-    it (transforms/ingest/withdraw.py); return one report per file."""
+    it (transforms/ingest/withdraw.py); return one report per file. `cache`, an IngestCache
+    (transforms/ingest/replay.py), replays files read before with the same bytes."""
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise FileProblem(f"folder inbox tidak ada: {inbox}")
@@ -73,6 +75,7 @@ def ingest_inbox(
     reports = []
     entries = survey_inbox(inbox)
     vanished = withdraw_vanished(con, {e.rel for e in entries}, run_id, withdraw_many)
+    versions = InboxVersions(con)   # after the withdrawals: one query for the whole inbox
     for entry in entries:
         rel, path = entry.rel, entry.path
         folder = rel.split("/")[0] if "/" in rel else ""
@@ -86,7 +89,10 @@ def ingest_inbox(
             continue
         if progress:
             progress(f"membaca {rel}")
-        reports.append(ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, [])))
+        report = ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, []), cache, versions)
+        if cache is not None and report.file_id is not None and report.superseded is None:
+            cache.keep(con, report)
+        reports.append(report)
     reports.extend(vanished)
     return reports
 
@@ -99,7 +105,7 @@ UNREADABLE = {
 
 
 def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_id,
-                personal: list | None = None) -> FileReport:
+                personal: list | None = None, cache=None, versions: InboxVersions | None = None) -> FileReport:
     try:
         digest = sha256_of(path)
         size = path.stat().st_size
@@ -111,7 +117,7 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         return FileReport(rel, folder, "error", message=UNREADABLE[type(exc)])
     except FileProblem as exc:   # a broken pattern in data/reference/attlog_layout.csv
         return FileReport(rel, folder, "error", message=str(exc))
-    current = one(
+    current = versions.current(rel) if versions is not None else one(
         con,
         "select file_id, sha256, shape, rows_read, rows_empty, status, error from lineage.files "
         "where path = ? and status not in ('superseded', 'withdrawn') order by file_id desc limit 1",
@@ -125,10 +131,11 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
                               rows_read=current[3] or 0, rows_empty=current[4] or 0)
         again = True
     else:
-        twin = one(
-            con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ?", [digest, rel]
+        twin = (versions.twin(digest, rel),) if versions is not None else one(
+            con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ? "
+                 "order by file_id limit 1", [digest, rel]
         )
-        if twin:
+        if twin and twin[0]:
             return FileReport(rel, folder, "duplicate", message=f"isi sama persis dengan {twin[0]}; tidak dimuat dua kali")
 
     if again:
@@ -140,6 +147,12 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
             "values (?, ?, ?, ?, ?, ?, 'error', ?, ?)",
             [file_id, rel, folder, fmt, digest, size, run_id, run_id],
         )
+    if cache is not None and current is None:
+        replayed = cache.replay(con, file_id)
+        if replayed is not None:
+            if versions is not None and replayed.action == "loaded":
+                versions.loaded(rel, digest, file_id, None)
+            return replayed
     report = FileReport(rel, folder, "loaded", file_id=file_id)
     loader = {"xlsx": load_xlsx, "xls": load_xls}.get(fmt, load_csv)
     if fmt == "attlog":
@@ -215,6 +228,8 @@ def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_
         except BaseException:
             con.execute("rollback")
             raise
+        if versions is not None:
+            versions.loaded(rel, digest, file_id, current if current and not again else None)
     finally:
         for table in ("_ingest_tmp", "_ingest_lines", "_ingest_rejects", "_ingest_scan"):
             con.execute(f"drop table if exists {table}")
