@@ -58,7 +58,7 @@ def transform(warehouse: Path, period: str, run_id: str, lineage: LineageConfig)
     con = connect(warehouse)
     try:
         with _events("transform", con, run_id, lineage, warehouse, period) as events:
-            events.built = build_step(con, run_id)
+            events.built = build_step(con, run_id, period)
             return events.built
     finally:
         con.close()

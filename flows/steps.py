@@ -21,6 +21,7 @@ from transforms.koreksi import record_corrections
 from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
+from transforms.run_window import BuildCache, install_window, window_years, windowed_sql
 from transforms.warehouse import scalar
 
 PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -123,15 +124,32 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
     return outcome
 
 
-def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[str]:
+def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None, period: str | None = None) -> list[str]:
     """Build every mart from the staging tables and record each model's SQL and column lineage.
 
-    Marts are intermediate tables: `metrics` changes only in publish's one transaction, so a
-    failure here leaves the previous results intact.
+    With a period, the marts read only the facts of the years that period's numbers need, and a
+    table whose cache key (its SQL and the content of all it reads) matches its last build is
+    kept (transforms/run_window.py). Marts are intermediate tables: `metrics` changes only in
+    publish's one transaction, so a failure here leaves the previous results intact.
     """
     install_macros(con)
-    models = [name for name in discover_models() if name.startswith("marts.")]
-    built = run_models(con, models)
+    catalog = discover_models()
+    models = [name for name in catalog if name.startswith("marts.")]
+    years = window_years(con, period)
+    install_window(con, years)
+    cache = BuildCache(con, catalog, years)
+    kept: set[str] = set()
+
+    def keep(name: str) -> bool:
+        cache.key(name)
+        if cache.can_keep(name):
+            kept.add(name)
+            return True
+        return False
+
+    built = run_models(con, models, rewrite=windowed_sql, keep=keep)
+    for name in built:
+        cache.record(run_id, name, name not in kept)
     if run_id is not None:
         record_models(con, run_id, built)
         record_corrections(con, run_id)
@@ -161,7 +179,7 @@ def publish_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str, built
 
 def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> dict:
     """build_step then publish_step, for callers without a flow (bench, tests)."""
-    return publish_step(con, period, run_id, build_step(con, run_id))
+    return publish_step(con, period, run_id, build_step(con, run_id, period))
 
 
 def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
