@@ -13,11 +13,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, run_period, write_inbox
 
 from data.sample import generate
 from flows.settings import Settings
-from flows.steps import build_step, ingest_step, transform_step, validate_step
+from flows.steps import build_step, ingest_step, validate_step
 from transforms.publish import COLUMNS, metric_models, periods_published_by
 from transforms.warehouse import connect
 
@@ -131,17 +131,6 @@ def _recap(days, masuk="07:20"):
         f"{nip},{d},{masuk},16:40,H\n" for nip in (NIP_A, NIP_B) for d in days)
 
 
-def _run(wh: Path, inbox: Path, period: str, run_id: str):
-    con = connect(wh)
-    try:
-        reports, _ = ingest_step(con, inbox, REFERENCE, run_id)
-        outcome = validate_step(con, reports, AS_OF, run_id, period=period)
-        outcome.published = transform_step(con, period, run_id)
-        return outcome
-    finally:
-        con.close()
-
-
 def _published(wh: Path, period: str) -> list[tuple]:
     con = duckdb.connect(str(wh), read_only=True)
     try:
@@ -157,18 +146,18 @@ def test_running_october_after_a_september_file_changed_leaves_septembers_number
         "presensi/2026-10.csv": _recap(["2026-10-01"]),
     })
     wh = tmp_path / "w.duckdb"
-    _run(wh, inbox, "2026-09", "r1")
-    _run(wh, inbox, "2026-10", "r2")
+    run_period(wh, inbox, "2026-09", "r1")
+    run_period(wh, inbox, "2026-10", "r2")
     september = _published(wh, "2026-09")
     assert september
     # September's export is corrected (NIP_A came late on the 2nd) while October is run
     write_inbox(inbox, {"presensi/2026-09.csv": _recap(["2026-09-01"])
                         + f"{NIP_A},2026-09-02,08:45,16:40,H\n{NIP_B},2026-09-02,07:20,16:40,H\n"})
-    outcome = _run(wh, inbox, "2026-10", "r3")
+    outcome = run_period(wh, inbox, "2026-10", "r3")
     assert outcome.stale_periods == ["2026-09"]
     assert any("jalankan ulang: pantau run --period 2026-09" in w for w in outcome.warnings)
     assert _published(wh, "2026-09") == september
     # running September itself publishes the corrected numbers
-    _run(wh, inbox, "2026-09", "r4")
+    run_period(wh, inbox, "2026-09", "r4")
     assert _published(wh, "2026-09") != september
 
