@@ -21,6 +21,7 @@ from transforms.koreksi import record_corrections
 from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
+from transforms.run_window import BuildCache, install_window, window_years, windowed_sql
 from transforms.warehouse import scalar
 
 PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -133,12 +134,29 @@ def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None, period: str |
     Each mart's grain is checked over the period's rows as it is built (transforms/grain.py): a
     duplicate key raises GrainViolation, which blocks the run.
 
-    Marts are intermediate tables: `metrics` changes only in publish's one transaction, so a
-    failure here leaves the previous results intact.
+    With a period, the marts read only the facts of the years that period's numbers need, and a
+    table whose cache key (its SQL and the content of all it reads) matches its last build is
+    kept (transforms/run_window.py). Marts are intermediate tables: `metrics` changes only in
+    publish's one transaction, so a failure here leaves the previous results intact.
     """
     install_macros(con)
-    models = [name for name in discover_models() if name.startswith("marts.")]
-    built = run_models(con, models, period=period)
+    catalog = discover_models()
+    models = [name for name in catalog if name.startswith("marts.")]
+    years = window_years(con, period)
+    install_window(con, years)
+    cache = BuildCache(con, catalog, years)
+    kept: set[str] = set()
+
+    def keep(name: str) -> bool:
+        cache.key(name)
+        if cache.can_keep(name):
+            kept.add(name)
+            return True
+        return False
+
+    built = run_models(con, models, period=period, rewrite=windowed_sql, keep=keep)
+    for name in built:
+        cache.record(run_id, name, name not in kept)
     if run_id is not None:
         record_models(con, run_id, built)
         record_corrections(con, run_id)

@@ -107,3 +107,19 @@ def run_without_prefect(warehouse: Path, inbox: Path, period: str) -> str:
         return run_id
     finally:
         con.close()
+
+
+def run_period(warehouse: Path, inbox: Path, period: str, run_id: str):
+    """ingest, validate and transform one period as `pantau run` does, without Prefect."""
+    from flows.settings import Settings
+    from flows.steps import ingest_step, transform_step, validate_step
+    from transforms.warehouse import connect
+
+    con = connect(warehouse)
+    try:
+        reports, _ = ingest_step(con, inbox, Settings().reference, run_id)
+        outcome = validate_step(con, reports, AS_OF, run_id, period=period)
+        outcome.published = transform_step(con, period, run_id)
+        return outcome
+    finally:
+        con.close()

@@ -87,16 +87,24 @@ def upstream(names: list[str], models: dict[str, Model]) -> set[str]:
 
 
 def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: bool = False,
-               period: str | None = None) -> list[str]:
+               period: str | None = None, rewrite=None, keep=None) -> list[str]:
     """Build the models named (and, if asked, what they depend on) in dependency order; each
-    model's declared grain is checked once it is built, over `period`'s rows (transforms/grain.py)."""
+    model's declared grain is checked once it is built (or kept), over `period`'s rows
+    (transforms/grain.py).
+
+    `rewrite(sql)` changes the SQL run (transforms/run_window.py: the run's periods only);
+    `keep(name)` returns True for a model whose table may stay as it is (its cache key matched).
+    """
     models = discover_models()
     wanted = upstream(names, models) if with_upstream else set(names)
     graph = {n: models[n].depends_on & wanted for n in wanted}
     order = list(TopologicalSorter(graph).static_order())
     for name in order:
         model = models[name]
-        body = model.sql.rstrip().rstrip(";")
+        if keep is not None and keep(name):
+            check_grain(con, model, period)
+            continue
+        body = (rewrite(model.sql) if rewrite else model.sql).rstrip().rstrip(";")
         try:
             con.execute(f"create or replace {model.materialized} {name} as\n{body}")
         except duckdb.Error as exc:   # same error, now naming the model (e.g. out of memory)

@@ -10,27 +10,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, run_period, write_inbox
 from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.settings import Settings
-from flows.steps import ingest_step, transform_step, validate_step
 from transforms.warehouse import connect
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 REFERENCE = Settings().reference
-
-
-def run_period(warehouse: Path, inbox: Path, period: str, run_id: str):
-    con = connect(warehouse)
-    try:
-        reports, _ = ingest_step(con, inbox, REFERENCE, run_id)
-        outcome = validate_step(con, reports, AS_OF, run_id, period=period)
-        outcome.published = transform_step(con, period, run_id)
-        return outcome
-    finally:
-        con.close()
 
 
 def metrics_digest(warehouse: Path) -> str:
