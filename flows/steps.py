@@ -202,23 +202,37 @@ def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
 
 
 def stale_periods(con: duckdb.DuckDBPyConnection, file_ids: list[int], period: str) -> list[str]:
-    """Published months other than `period` whose facts came in new or corrected files now."""
-    if not file_ids or not scalar(con, "select count(*) from information_schema.tables "
-                                       "where table_schema = 'main' and table_name = 'metrics'"):
+    """Published months other than `period` with facts in a file first loaded after the run that
+    last published them: new or corrected files of this run, and those of an earlier run that
+    named the month stale when it was not rerun since (so `--cascade` after a plain run still
+    finds it). `file_ids` (this run's new files) only short-cuts the case with nothing published."""
+    if not scalar(con, "select count(*) from information_schema.tables "
+                       "where table_schema = 'main' and table_name = 'metrics'"):
         return []
-    marks = ", ".join("?" for _ in file_ids)
-    sql = f"""
-        with touched as (
-            select strftime(tanggal, '%Y-%m') as p from staging.stg_presensi_recap where _file_id in ({marks})
-            union select strftime(tanggal, '%Y-%m') from staging.stg_presensi_scan where _file_id in ({marks})
-            union select strftime(tanggal, '%Y-%m') from staging.stg_skm where _file_id in ({marks})
-            union select periode from staging.stg_skp where _file_id in ({marks})
-            union select periode from staging.stg_layanan where _file_id in ({marks})
-            union select periode from staging.stg_koreksi where _file_id in ({marks})
+    sql = """
+        with published as (
+            select m.period as p, max(r.started_at) as at
+            from (select distinct period, run_id from main.metrics) m join lineage.runs r using (run_id)
+            group by 1
+        ),
+        fresh as (
+            select f.file_id, r.started_at as at
+            from lineage.files f join lineage.runs r on r.run_id = f.first_run_id
+            where f.status = 'loaded'
+        ),
+        touched as (
+            select strftime(tanggal, '%Y-%m') as p, _file_id from staging.stg_presensi_recap
+            union select strftime(tanggal, '%Y-%m'), _file_id from staging.stg_presensi_scan
+            union select strftime(tanggal, '%Y-%m'), _file_id from staging.stg_skm
+            union select periode, _file_id from staging.stg_skp
+            union select periode, _file_id from staging.stg_layanan
+            union select periode, _file_id from staging.stg_koreksi
         )
-        select distinct t.p from touched t join main.metrics m on m.period = t.p
-        where t.p <> ? order by 1"""
-    return [r[0] for r in con.execute(sql, file_ids * 6 + [period]).fetchall()]
+        select distinct t.p from touched t
+        join fresh f on f.file_id = t._file_id
+        join published pb on pb.p = t.p
+        where f.at > pb.at and t.p <> ? order by 1"""
+    return [r[0] for r in con.execute(sql, [period]).fetchall()]
 
 
 # the years a period may name: exports of this office are digital from 2000 on; 9999-12 would

@@ -279,3 +279,47 @@ def test_an_skp_realisasi_and_rating_corrected_recompute_capaian_and_predikat_fr
             ("rating_hasil_kerja", "di_bawah", 2, "sesuai", 3, "atasan"), ("realisasi", "8.0", 2, "12.0", 2, "atasan")]
     finally:
         con.close()
+
+
+def test_cascade_reruns_the_published_month_a_correction_reaches_and_only_it(tmp_path):
+    """A late izin letter for a September TK day, approved in October: without --cascade
+    September's published numbers stay and the month is named stale with the command; with
+    --cascade September is rerun (the TK day becomes leave) and no other month is republished."""
+    missing = date(2026, 9, 15)
+    september = "\n".join(line for line in recap(9).splitlines()
+                          if line != f"{STAF_SUA},{missing.isoformat()},07:20,16:30,H") + "\n"
+    box = write_inbox(tmp_path / "inbox", {"pegawai/pegawai.csv": ROSTER, "presensi/rekap_2026-09.csv": september,
+                                           "presensi/rekap_2026-10.csv": recap(10)})
+    run(box, tmp_path, "2026-09")
+    run(box, tmp_path, "2026-10")
+    sep_before = metrics(tmp_path, "2026-09")
+    assert sep_before[f"tk_days/asn/{STAF_SUA}/2026-09"][0] == 1
+    write_inbox(box, {"koreksi/koreksi_2026-10.csv": KOREKSI_HEADER + (
+        f"{STAF_SUA},,{missing.isoformat()},status,I,surat izin terlambat diserahkan,Surat izin 7/IX/2026,"
+        f"{LURAH_SUA},2026-10-01\n")})
+
+    out = run(box, tmp_path, "2026-10")
+    assert "periode 2026-09 sudah diterbitkan dan kini memakai data baru atau koreksi" in out
+    assert "pantau run --period 2026-09" in out
+    assert metrics(tmp_path, "2026-09") == sep_before          # named stale, not changed
+
+    def run_ids() -> dict[str, set[str]]:
+        con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+        try:
+            return {p: set(ids) for p, ids in con.execute(
+                "select period, list(distinct run_id) from metrics group by period").fetchall()}
+        finally:
+            con.close()
+
+    ids_before = run_ids()
+    result = runner.invoke(app, ["run", "--period", "2026-10", "--cascade", "--inbox", str(box), "--as-of", AS_OF,
+                                 "--warehouse", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    sep_after = metrics(tmp_path, "2026-09")
+    assert sep_after[f"tk_days/asn/{STAF_SUA}/2026-09"][0] == 0
+    assert sep_after[f"leave_days/asn/{STAF_SUA}/2026-09"][0] == 1
+    changed = {m for m in sep_before if sep_before[m] != sep_after.get(m)}
+    assert changed and {m.split("/")[2].split(":")[0] for m in changed if m.split("/")[1] == "asn"} == {STAF_SUA}
+    ids_after = run_ids()
+    republished = {p for p in ids_after if ids_after[p] != ids_before.get(p)}
+    assert {p[:7] for p in republished} == {"2026-09", "2026-10"}, republished
