@@ -1340,6 +1340,21 @@ def _style_for(seed: int, messy: bool, rel: str) -> _Style:
 # the generator
 # --------------------------------------------------------------------------------------------
 
+_SYLLABLES = [c + v for c in "bdghjklmnprstwy" for v in "aeiou"]
+
+
+def _place_word(j: int) -> str:
+    """A place-like word for the j-th unit ('Baban', 'Baben', …): names without digits, so that a number
+    in a report is always a figure, and unique as whole words (units are matched by name)."""
+    n = len(_SYLLABLES)
+    parts = [_SYLLABLES[j % n]]
+    j //= n
+    while j or len(parts) < 2:
+        parts.append(_SYLLABLES[j % n])
+        j //= n
+    return "".join(reversed(parts)).capitalize() + "n"
+
+
 def province_units(units: int, parents: int) -> list[dict[str, str]]:
     """units.csv of a generated province: the office (the first row of data/reference/units.csv),
     ``parents`` instansi/OPD directly under it and ``units`` service units spread over them in turn
@@ -1350,10 +1365,10 @@ def province_units(units: int, parents: int) -> list[dict[str, str]]:
     width = len(str(units))
     rows = [root]
     for i in range(parents):
-        rows.append({**root, "slug": f"opd-{i + 1:02d}", "name": f"Perangkat Daerah {i + 1:02d}", "kind": "instansi",
+        rows.append({**root, "slug": f"opd-{i + 1:02d}", "name": f"Dinas {_place_word(i)}", "kind": "instansi",
                      "parent": root["slug"], "aliases": "", "melayani": "tidak"})
     for j in range(units):
-        rows.append({**root, "slug": f"unit-{j + 1:0{width}d}", "name": f"Unit Layanan {j + 1:0{width}d}",
+        rows.append({**root, "slug": f"unit-{j + 1:0{width}d}", "name": f"Unit Layanan {_place_word(j)}",
                      "kind": "kelurahan", "parent": f"opd-{j % parents + 1:02d}", "aliases": "", "melayani": "ya"})
     return rows
 
