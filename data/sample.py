@@ -1340,11 +1340,65 @@ def _style_for(seed: int, messy: bool, rel: str) -> _Style:
 # the generator
 # --------------------------------------------------------------------------------------------
 
+_SYLLABLES = [c + v for c in "bdghjklmnprstwy" for v in "aeiou"]
+
+
+def _place_word(j: int) -> str:
+    """A place-like word for the j-th unit ('Baban', 'Baben', …): names without digits, so that a number
+    in a report is always a figure, and unique as whole words (units are matched by name)."""
+    n = len(_SYLLABLES)
+    parts = [_SYLLABLES[j % n]]
+    j //= n
+    while j or len(parts) < 2:
+        parts.append(_SYLLABLES[j % n])
+        j //= n
+    return "".join(reversed(parts)).capitalize() + "n"
+
+
+def province_units(units: int, parents: int) -> list[dict[str, str]]:
+    """units.csv of a generated province: the office (the first row of data/reference/units.csv),
+    ``parents`` instansi/OPD directly under it and ``units`` service units spread over them in turn
+    (unit j under parent j mod parents), as a province's schools, puskesmas and offices are."""
+    if units < 1 or parents < 1 or parents > units:
+        raise ValueError("units and parents must be at least 1, and parents at most units")
+    root = dict(_read_csv("units.csv")[0])
+    width = len(str(units))
+    rows = [root]
+    for i in range(parents):
+        rows.append({**root, "slug": f"opd-{i + 1:02d}", "name": f"Dinas {_place_word(i)}", "kind": "instansi",
+                     "parent": root["slug"], "aliases": "", "melayani": "tidak"})
+    for j in range(units):
+        rows.append({**root, "slug": f"unit-{j + 1:0{width}d}", "name": f"Unit Layanan {_place_word(j)}",
+                     "kind": "kelurahan", "parent": f"opd-{j % parents + 1:02d}", "aliases": "", "melayani": "ya"})
+    return rows
+
+
+def write_reference(target: Path, unit_rows: list[dict[str, str]]) -> None:
+    """A copy of data/reference at ``target`` whose units.csv holds ``unit_rows`` (the reference a
+    generated province is run with: ``[paths] reference``)."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(REFERENCE_DIR.glob("*.csv")):
+        if path.name != "units.csv":
+            (target / path.name).write_bytes(path.read_bytes())
+    with open(target / "units.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(unit_rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(unit_rows)
+
+
 def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-10",
              seed: int = 7, messy: bool = False,
-             progress: Callable[[str], None] | None = None) -> dict:
-    """Write a sample inbox at ``out``; return ``{relative path: data rows}``."""
+             progress: Callable[[str], None] | None = None, units: int | None = None,
+             parents: int | None = None, reference: Path | None = None) -> dict:
+    """Write a sample inbox at ``out``; return ``{relative path: data rows}``.
+
+    With ``units`` (and ``parents``, default ``units // 80`` or 1): a province of that many service
+    units under that many instansi/OPD instead of the office's units (province_units); its units
+    reference is written, with the other reference tables, to ``reference`` (default: the folder
+    ``<out>-referensi`` beside the inbox) — run it with ``[paths] reference`` pointing there."""
     employees = int(employees)
+    n_units = units
     if employees < 10:
         raise ValueError("employees must be at least 10 (camat, sekcam and a lurah per kelurahan)")
     month_list = _month_list(end, months)
@@ -1356,6 +1410,10 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
         stale.unlink()
 
     units = _read_csv("units.csv")
+    if n_units is not None:
+        tree = province_units(int(n_units), int(parents or max(1, int(n_units) // 80)))
+        write_reference(reference or root.parent / f"{root.name}-referensi", tree)
+        units = [u for u in tree if u["kind"] != "instansi"]     # the instansi hold no ASN of their own
     labels: dict[tuple[str, int], str] = {(r["unsur"], int(r["score"])): r["label"]
                                           for r in _read_csv("skm_answer_labels.csv")}
     holidays = set(load_holidays())

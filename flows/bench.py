@@ -38,6 +38,8 @@ WORKLOADS = {
     "office": None,                                     # the committed samples
     "city": {"employees": 5000, "months": 12},
     "province": {"employees": 100_000, "months": 1},
+    # a province as its units are: 2,500 schools, puskesmas and offices of 40 under 30 instansi/OPD
+    "province-units": {"employees": 100_000, "months": 1, "units": 2500, "parents": 30},
     "national": {"employees": 4_300_000, "months": 1},
 }
 # the pandas script holds every file in memory (~30 bytes of Python per cell): not run where that
@@ -48,6 +50,23 @@ PERIOD = "2026-10"
 
 
 # ------------------------------------------------------------------ measured in a child process
+
+def reference_for(inbox: str | Path) -> Path:
+    """The reference a generated inbox is run with: its own `<inbox>-referensi` (a province of many
+    units, data/sample.py) or the settings' default."""
+    from flows.settings import Settings
+
+    own = Path(inbox).parent / f"{Path(inbox).name}-referensi"
+    return own if own.is_dir() else Settings().reference
+
+
+def _tree(out: Path) -> dict:
+    """The public pages' count, the largest page and the whole tree's size."""
+    pages = [p for p in out.rglob("*.html")]
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return {"pages": len(pages), "largest_page_kb": max((p.stat().st_size for p in pages), default=0) / 1024,
+            "tree_mb": sum(p.stat().st_size for p in files) / 2**20}
+
 
 def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     t0 = time.perf_counter()
@@ -65,7 +84,7 @@ def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     con = connect(warehouse)
     run_id = start_run(con, "bench", PERIOD, date.fromisoformat(AS_OF), {"inbox": inbox})
     t = time.perf_counter()
-    reports, _ = ingest_step(con, Path(inbox), Settings().reference, run_id)
+    reports, _ = ingest_step(con, Path(inbox), reference_for(inbox), run_id)
     times["ingest"] = time.perf_counter() - t
     t = time.perf_counter()
     outcome = validate_step(con, reports, date.fromisoformat(AS_OF), run_id, period=PERIOD)
@@ -87,6 +106,7 @@ def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
 
         out = Path(warehouse).with_suffix(".reports")
         render_period(con, PERIOD, out, include_internal=False)
+        times.update(_tree(out))
         shutil.rmtree(out, ignore_errors=True)
     times["report"] = time.perf_counter() - t
     times["rows"] = sum(f.get("rows_read", 0) for f in outcome.files)
@@ -102,7 +122,8 @@ def _child_e2e(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     wh = Path(warehouse)
     config = wh.with_suffix(".toml")
     # internal/ left out as in `report`: 100 000 per-ASN pages at province scale
-    config.write_text(f'[paths]\nstate_dir = "{wh.stem}-state"\n[reports]\ninternal = false\n'
+    config.write_text(f'[paths]\nstate_dir = "{wh.stem}-state"\nreference = "{reference_for(inbox)}"\n'
+                      '[reports]\ninternal = false\n'
                       + (f'[warehouse]\nmemory_limit = "{memory_limit}"\n' if memory_limit else ""))
     cmd = [sys.executable, "-m", "flows.cli", "run", "--period", PERIOD, "--config", str(config), "--inbox", inbox,
            "--warehouse", str(wh), "--out", str(wh.with_suffix(".reports")), "--as-of", AS_OF]
@@ -232,7 +253,8 @@ def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "", e2e: 
     blocked = any(r[0]["blocked"] for r in runs)
     nan = float("nan")
     e2e = {k: med([r[k] for r in ends]) if ends else nan for k in ("e2e", "e2e_peak_mb")}
-    return {"workload": name, "rows": rows, **pipe, **e2e, "published": 0 if blocked else runs[0][0]["metrics"],
+    tree = {k: runs[0][0].get(k, float("nan")) for k in ("pages", "largest_page_kb", "tree_mb")}
+    return {"workload": name, "rows": rows, **pipe, **e2e, **tree, "published": 0 if blocked else runs[0][0]["metrics"],
             "data_work": data_work, "floor": floor, "pandas": pandas,
             "pandas_peak_mb": med([r[2]["peak_mb"] for r in runs]), "ratio_floor": data_work / floor,
             "ratio_pandas": (data_work + pipe["startup"] + pipe["report"]) / pandas, "us_per_row": 1e6 * data_work / max(rows, 1),
@@ -311,6 +333,10 @@ def report(results: list[dict]) -> str:
                  "e2e/pd = e2e / the pandas script, e2e MB = its peak; rows/s = input rows / data; gx imp. = importing GX "
                  "(part of valid.); metrics = rows published (BLOCKED: the run published nothing); "
                  "'-': not measured (e2e without --e2e; pandas for the national month: it would hold it all in memory)")
+    for r in results:
+        if isinstance(r.get("pages"), (int, float)) and r["pages"] == r["pages"]:   # NaN: nothing rendered
+            lines.append(f"{r['workload']}: {r['pages']:.0f} public pages, largest {r['largest_page_kb']:.0f} kB, "
+                         f"public tree {r['tree_mb']:.1f} MB (targets at province scale: <= 1,024 kB, <= 50 MB)")
     return "\n".join(lines)
 
 

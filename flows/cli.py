@@ -563,6 +563,11 @@ def sample(
     seed: Annotated[int, typer.Option("--seed", help="Benih acak.", show_default=True)] = 7,
     messy: Annotated[bool, typer.Option("--messy", help="Tulis ekspor 'kotor' seperti kiriman kantor sungguhan.",
                                         show_default=True)] = False,
+    units: Annotated[int | None, typer.Option(
+        "--units", min=1, help="Buat provinsi dengan sebanyak ini unit layanan (bukan unit kantor contoh); "
+        "tabel unitnya ditulis ke folder <out>-referensi, jalankan dengan [paths] reference ke sana.")] = None,
+    parents: Annotated[int | None, typer.Option(
+        "--parents", min=1, help="Jumlah instansi/OPD induk unit-unit itu (bawaan: unit/80).")] = None,
 ):
     """Buat contoh ekspor Kecamatan Rakumpit yang realistis (deterministik menurut seed)."""
     from flows.steps import check_period
@@ -573,7 +578,12 @@ def sample(
         _usage(str(exc))
     from data.sample import generate
 
-    summary = generate(out, employees=employees, months=months, end=end, seed=seed, messy=messy, progress=_progress)
+    if parents is not None and units is None:
+        _usage("--parents hanya berlaku bersama --units")
+    if units is not None and parents is not None and parents > units:
+        _usage(f"--parents ({parents}) tidak boleh lebih dari --units ({units})")
+    summary = generate(out, employees=employees, months=months, end=end, seed=seed, messy=messy, progress=_progress,
+                       units=units, parents=parents)
     total = sum(summary.values())
     typer.echo(f"{len(summary)} berkas, {total} baris data ditulis ke {out}")
 

@@ -116,6 +116,7 @@ class Report:
                 not con.execute("select count(*) from main.metrics where period = ?", [period]).fetchall()[0][0]:
             raise LookupError(f"tidak ada metrik terbit untuk periode {period}: jalankan pantau run --period {period}")
         self.metrics = load_metrics(con, self.window, personal=False)
+        self._complaints: dict[str, dict[str, list[dict]]] = {}     # period -> unit -> complaints
 
     # --- units -------------------------------------------------------------------------------
     @cached_property
@@ -302,12 +303,17 @@ class Report:
 
     def complaints(self, unit_slug: str, period: str) -> list[dict]:
         """Complaint texts of a unit-month, as written (the templates escape them)."""
-        if not table_exists(self.con, "marts.skm_complaints"):
-            return []
-        return rows(self.con, """select tanggal, jenis_layanan, saran, tema_label
-                                 from marts.skm_complaints
-                                 where unit_slug = ? and strftime(tanggal, '%Y-%m') = ? and jenis_saran = 'keluhan'
-                                 order by tanggal, _file_id, _row""", [unit_slug, period])
+        if period not in self._complaints:
+            # one query per period for every unit (a query per unit page cost seconds at 2,500 units)
+            by_unit: dict[str, list[dict]] = {}
+            if table_exists(self.con, "marts.skm_complaints"):
+                for r in rows(self.con, """select unit_slug, tanggal, jenis_layanan, saran, tema_label
+                                           from marts.skm_complaints
+                                           where strftime(tanggal, '%Y-%m') = ? and jenis_saran = 'keluhan'
+                                           order by unit_slug, tanggal, _file_id, _row""", [period]):
+                    by_unit.setdefault(r.pop("unit_slug"), []).append(r)
+            self._complaints[period] = by_unit
+        return self._complaints[period].get(unit_slug, [])
 
     @cached_property
     def roster_names(self) -> list[str]:

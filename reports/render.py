@@ -41,7 +41,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from reports import charts, pages, periods, summary
+from reports import charts, hierarchy, pages, periods, summary
 from reports.data import Report
 from reports.fmt import angka, bulan, num_html, periode_html, waktu_html
 
@@ -243,13 +243,22 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
         html = env.get_template(template).render(**{**common, **context, "root": root})
         folder.write(relative, html.encode("utf-8"))
 
+    groups = hierarchy.groups(report)      # None: an office-sized inbox, pages as they always were
+    view = report
+    if groups:
+        view = hierarchy.Scoped(report, [u for u, _ in hierarchy.standouts(report, report.reporting_units)])
+        common["nav_units"], common["nav_groups"] = [], groups
+
     with Generation(out_dir, period) as public:
         write_assets(public)
-        page(public, "index.html", "index.html.j2", pages.ringkasan(report, include_internal))
-        page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(report, include_internal))
-        for unit in common["nav_units"]:
+        page(public, "index.html", "index.html.j2", hierarchy.ringkasan(report, include_internal, groups) if groups
+             else pages.ringkasan(report, include_internal))
+        page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(view, include_internal))
+        for group in groups or []:
+            page(public, f"{group.page}.html", "induk.html.j2", hierarchy.group_page(report, group, include_internal))
+        for unit in report.reporting_units:
             page(public, f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
-        page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(report, include_internal))
+        page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(view, include_internal))
         page(public, "kualitas-data.html", "kualitas.html.j2", pages.kualitas_data(report, include_internal))
         page(public, "metodologi.html", "metodologi.html.j2", pages.metodologi(report))
         public.write(RUN_FILE, record)

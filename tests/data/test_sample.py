@@ -489,3 +489,30 @@ def test_a_form_export_is_written_dd_mm_yyyy_only_when_its_days_settle_the_order
     sample._write_skm_form(out, "skm/ekspor_form.csv", rows, seed=7)
     text = (tmp_path / "skm" / "ekspor_form.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[1].startswith(written)
+
+
+def test_the_default_output_is_the_committed_samples(tmp_path):
+    """A new option of the generator leaves the default office inbox byte for byte as committed."""
+    generate(tmp_path / "office")
+    assert _digest(tmp_path / "office") == _digest(Path(__file__).resolve().parents[2] / "data" / "samples")
+
+
+def test_a_province_of_many_units_under_parents(tmp_path):
+    summary = generate(tmp_path / "prov" / "inbox", employees=240, months=1, end=END, units=60, parents=3)
+    ref = tmp_path / "prov" / "inbox-referensi"
+    with open(ref / "units.csv", encoding="utf-8", newline="") as fh:
+        units = list(csv.DictReader(fh))
+    assert [u["kind"] for u in units].count("instansi") == 3
+    leaves = [u for u in units if u["kind"] == "kelurahan"]
+    assert len(leaves) == 60 and {u["parent"] for u in leaves} == {"opd-01", "opd-02", "opd-03"}
+    assert sum(u["parent"] == "opd-02" for u in leaves) == 20
+    # every other reference table is the committed one; every unit has its attendance file and ASN
+    assert (ref / "recommendation_rules.csv").read_bytes() == \
+        (Path(__file__).resolve().parents[2] / "data" / "reference" / "recommendation_rules.csv").read_bytes()
+    files = [k for k in summary if k.startswith("presensi/") and not k.startswith("presensi/keterangan")]
+    assert len(files) == 61
+    with open(tmp_path / "prov" / "inbox" / "pegawai" / "pegawai.csv", encoding="utf-8", newline="") as fh:
+        roster = list(csv.DictReader(fh))
+    assert len(roster) == 240
+    with pytest.raises(ValueError):
+        generate(tmp_path / "bad", units=2, parents=3)

@@ -51,3 +51,19 @@ def test_warehouse_connections_draw_no_progress_bar():
     from transforms.warehouse import connect
 
     assert connect().execute("select current_setting('enable_progress_bar')").fetchall() == [(False,)]
+
+
+def test_the_public_tree_is_printed_under_the_table(tmp_path):
+    from flows.bench import _tree
+
+    (tmp_path / "2026-10").mkdir()
+    (tmp_path / "2026-10" / "index.html").write_bytes(b"x" * 2048)
+    (tmp_path / "2026-10" / "unit-a.html").write_bytes(b"x" * 1024)
+    (tmp_path / "2026-10" / "plotly.min.js").write_bytes(b"x" * 2**20)
+    tree = _tree(tmp_path)
+    assert tree["pages"] == 2 and tree["largest_page_kb"] == 2.0
+    assert abs(tree["tree_mb"] - (2**20 + 3072) / 2**20) < 1e-9
+    lines = report([_result(workload="province-units", **tree)]).splitlines()
+    assert lines[-1] == ("province-units: 2 public pages, largest 2 kB, public tree 1.0 MB "
+                         "(targets at province scale: <= 1,024 kB, <= 50 MB)")
+    assert len(report([_result()]).splitlines()) == 3       # a result without pages prints no such line
