@@ -164,3 +164,21 @@ class BuildCache:
             "insert into lineage.build_cache (run_id, model, cache_key, inputs, row_count, rebuilt, run_window) "
             "values (?, ?, ?, ?, ?, ?, ?)",
             [run_id, name, self.keys[name], json.dumps(self.inputs[name], sort_keys=True), rows, rebuilt, self.window])
+
+
+def window_note(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
+    """For `pantau trace`: a sentence when the marts as last built do not hold `period`'s facts
+    (its year outside the last run's window), so an empty list of source rows is not read as 'none'."""
+    if not _exists(con, "lineage.build_cache") or not re.match(r"\d{4}", period or ""):
+        return None
+    last = con.execute("select run_window from lineage.build_cache order by recorded_at desc limit 1").fetchall()
+    if not last or last[0][0] in (None, "semua"):
+        return None
+    year = int(period[:4])
+    outside = sorted(t for t, span in json.loads(last[0][0]).items()
+                     if not int(span.split("..")[0]) <= year <= int(span.split("..")[1]))
+    if not outside:
+        return None
+    return (f"baris sumber periode {period} tidak ada di marts saat ini: run terakhir membangun marts hanya untuk "
+            f"tahun {json.loads(last[0][0])[outside[0]].replace('..', '–')} ({', '.join(outside)}); angka terbitnya "
+            f"tetap, untuk menelusuri barisnya jalankan ulang: pantau run --period {period[:7]}")

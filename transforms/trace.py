@@ -39,6 +39,7 @@ import duckdb
 
 from transforms.ingest.records import locate, sheet_label
 from transforms.koreksi import corrections_for
+from transforms.run_window import window_note
 from transforms.lineage import model_chain, recorded_models, reference_versions
 from transforms.models import discover_models
 from transforms.reference import DEFAULT_REFERENCE_DIR
@@ -310,6 +311,9 @@ def trace(con: duckdb.DuckDBPyConnection, metric_id: str, limit: int | None = No
 
     run_id = metric["run_id"]
     name, scope, scope_id, period = metric["metric"], metric["scope"], metric["scope_id"], metric["period"]
+    outside = window_note(con, period)
+    if outside:
+        notes.append(outside)
     key, _, sub = scope_id.partition(":")
     start, end = period_window(period)
     # a composite scope ('unit-unsur' '<unit>:u3', 'office-tema' '<office>:waktu') is counted in

@@ -161,3 +161,18 @@ def test_running_october_after_a_september_file_changed_leaves_septembers_number
     run_period(wh, inbox, "2026-09", "r4")
     assert _published(wh, "2026-09") != september
 
+
+
+def test_trace_says_when_the_marts_no_longer_hold_a_periods_rows(validated, tmp_path):
+    """After a 2025-12 build the attendance marts hold 2024–2025: a trace of 2023-12 says its source
+    rows are not in the marts and how to bring them back, rather than listing none in silence."""
+    from transforms.run_window import window_note
+
+    con = duckdb.connect(str(built(validated, tmp_path, "note", PERIOD)), read_only=True)
+    try:
+        note = window_note(con, "2023-12")
+        assert note is not None and "tahun 2024–2025" in note and "pantau run --period 2023-12" in note
+        assert "stg_presensi_recap" in note
+        assert window_note(con, "2025-06") is None and window_note(con, "2024-Q1") is None
+    finally:
+        con.close()
