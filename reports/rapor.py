@@ -47,6 +47,7 @@ class OnePerson(internal_pages.People):
 
     def __init__(self, report: Report, nips: list[str]):
         self.report = report
+        self.mode = "semua"        # as internal_pages.People: every listed ASN has a sheet
         self.con = report.con
         self.period = report.period
         self.periods = internal_pages.periods_published_by(report.period)

@@ -284,7 +284,7 @@ def test_an_skp_realisasi_and_rating_corrected_recompute_capaian_and_predikat_fr
 def test_cascade_reruns_the_published_month_a_correction_reaches_and_only_it(tmp_path):
     """A late izin letter for a September TK day, approved in October: without --cascade
     September's published numbers stay and the month is named stale with the command; with
-    --cascade September is rerun (the TK day becomes leave) and no other month is republished."""
+    --cascade September is rerun (the TK day becomes leave) and no other month (nor August) is republished: September, its quarter, October."""
     missing = date(2026, 9, 15)
     september = "\n".join(line for line in recap(9).splitlines()
                           if line != f"{STAF_SUA},{missing.isoformat()},07:20,16:30,H") + "\n"
@@ -322,4 +322,5 @@ def test_cascade_reruns_the_published_month_a_correction_reaches_and_only_it(tmp
     assert changed and {m.split("/")[2].split(":")[0] for m in changed if m.split("/")[1] == "asn"} == {STAF_SUA}
     ids_after = run_ids()
     republished = {p for p in ids_after if ids_after[p] != ids_before.get(p)}
-    assert {p[:7] for p in republished} == {"2026-09", "2026-10"}, republished
+    # September and the quarter it closes (rerun), October (the run itself): nothing else
+    assert republished == {"2026-09", "2026-Q3", "2026-10"}, republished

@@ -154,5 +154,9 @@ def test_export_neutralises_formula_prefixes(tmp_path):
     assert export_metrics(con, "2026-10", tmp_path / "m.xlsx", "xlsx") == 2
     from openpyxl import load_workbook
 
-    ws = load_workbook(tmp_path / "m.xlsx").active   # the one family sheet; column H is Keterangan (the label)
-    assert ws["H2"].value == "'=HYPERLINK(\"http://evil\")"
+    wb = load_workbook(tmp_path / "m.xlsx")
+    # the headline sheet first, then the one family sheet; its column I is Keterangan (the label)
+    assert wb.sheetnames == ["Angka utama", "Lainnya"]
+    ws = wb["Lainnya"]
+    assert ws["I1"].value == "Keterangan"
+    assert ws["I2"].value == "'=HYPERLINK(\"http://evil\")" and ws["I3"].value == "'@SUM(A1)"
