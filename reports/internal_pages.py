@@ -138,7 +138,8 @@ class People:
     @cached_property
     def tables(self) -> set[str]:
         """The evidence tables present, asked once (table_exists per ASN page cost more than the page)."""
-        return {t for t in ("marts.attendance_asn_ytd", "marts.attendance_asn_day", "marts.skp_indicator_capaian")
+        return {t for t in ("marts.attendance_asn_ytd", "marts.attendance_asn_day", "marts.skp_indicator_capaian",
+                            "marts.koreksi_fakta")
                 if table_exists(self.con, t)}
 
     def evidence(self, nip: str) -> dict:
@@ -155,7 +156,8 @@ class People:
         return {a["nip"]: i for i, a in enumerate(self.paged)}
 
     def _load_evidence(self, nips: list[str]) -> dict[str, dict]:
-        out = {n: {"tk_dates": None, "heavy_days": [], "late_months": [], "indicators": {}} for n in nips}
+        out = {n: {"tk_dates": None, "heavy_days": [], "late_months": [], "indicators": {}, "corrections": []}
+               for n in nips}
         if "marts.attendance_asn_ytd" in self.tables:
             for nip, dates in self.con.execute(
                     "select nip, tk_dates_ytd from marts.attendance_asn_ytd where period = ? and nip in (select unnest(?))",
@@ -187,6 +189,18 @@ class People:
                                        where i.periode in (select unnest(?)) and i.nip in (select unnest(?))
                                        order by i.nip, i.periode, i.indikator, i._file_id, i._row""", [self.periods, nips]):
                 out[r["nip"]]["indicators"].setdefault(r["periode"], []).append(r)
+        if "marts.koreksi_fakta" in self.tables:
+            # the approved corrections over this ASN's month (days) and SKP periods, with both lines
+            for r in rows(self.con, """select k.nip, k.kapan, k.kolom, k.indikator, k.nilai_asli, fa.path as asli_berkas,
+                                              k.asli_row, k.nilai_baru, fk.path as koreksi_berkas, k._row as koreksi_row,
+                                              k.disetujui_oleh, k.dasar
+                                       from marts.koreksi_fakta k
+                                       left join lineage.files fa on fa.file_id = k.asli_file_id
+                                       left join lineage.files fk on fk.file_id = k._file_id
+                                       where k.nip in (select unnest(?))
+                                         and (k.kapan like ? or k.kapan in (select unnest(?)))
+                                       order by k.nip, k.kapan, k.kolom""", [nips, self.period + "-%", self.periods]):
+                out[r["nip"]]["corrections"].append(r)
         return out
 
 
@@ -372,12 +386,18 @@ def asn_page(people: People, a: dict) -> dict:
         if ikm is not None:
             service.append([periode_html(period), num_html(ikm), num_html(ikm, text=ikm.label or ""),
                             num_html(people.get("responden", nip, period, scope="petugas"))])
+    corrections = [[teks_html(c["kapan"], "tanggal"), c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""),
+                    teks_html(c["nilai_asli"] if c["nilai_asli"] is not None else "tidak ada catatan", "nilai"),
+                    teks_html(f"{c['asli_berkas']}:{c['asli_row']}" if c["asli_berkas"] else "–", "berkas"),
+                    teks_html(c["nilai_baru"], "nilai"), teks_html(f"{c['koreksi_berkas']}:{c['koreksi_row']}", "berkas"),
+                    teks_html(c["disetujui_oleh"], "nip"), teks_html(c["dasar"], "dasar")]
+                   for c in people.evidence(nip)["corrections"]]
     recs = [[Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]), periode_html(m.period),
              num_html(m, text=m.label or "")] for m in people.rules_of(nip, signals=True)]
     return {**common(people, f"Internal: {a['nama']}", "internal-asn"), **people.reading_aids,
             "asn": a, "unit_name": people.unit_name(a["unit_slug"]), "nip": teks_html(nip, "nip"),
             "attendance": attendance, "discipline": discipline, "trend": trend, "skp": skp,
-            "service": service, "recs": recs}
+            "service": service, "recs": recs, "corrections": corrections}
 
 
 def with_label(m: Metric | None) -> Markup:

@@ -127,3 +127,17 @@ def test_the_command_refuses_unknown_nips_and_an_internal_root_inside_out(sample
     inside = rapor("--nip", ASN, internal=tmp_path / "out" / "pribadi")
     assert inside.returncode == 2 and "di dalam folder laporan publik" in inside.stderr
     assert "Traceback" not in unknown.stderr + inside.stderr
+
+
+def test_the_internal_asn_page_lists_the_corrections_applied(rendered):
+    """The PATEN machine was down on 14 October 2026: the berita acara row (koreksi line 2) sets the
+    day H for its ASN; the recap had no row for that day (the correction creates it)."""
+    internal = rendered.parent.parent / "internal" / PERIOD
+    paten = "199209182024051001"
+    text = text_of(internal / f"asn-{paten}.html")
+    block = text[text.find("Koreksi yang diterapkan"):text.find("Penilaian layanan oleh warga")]
+    assert re.search(r"2026-10-14 status tidak ada catatan – H koreksi/koreksi_2026-10\.csv:2 198801202009071001 "
+                     r"Berita Acara Kerusakan Mesin Presensi Nomor 800/58/BA/10/2026", block), block
+    # an ASN with no correction says so
+    other = text_of(internal / f"asn-{CAMAT}.html")
+    assert "Tidak ada koreksi yang disetujui untuk ASN ini pada periode ini." in other
