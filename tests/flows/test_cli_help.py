@@ -51,7 +51,7 @@ def test_pantau_run_help_shows_flags_without_a_type_and_defaults_in_words():
 @pytest.mark.parametrize("args, message", [
     (["export"], "Opsi '--period' wajib diisi."),
     (["export", "--perod", "2026-10"], "Opsi tidak dikenal: --perod (pilihan yang mungkin: --period, --pribadi)"),
-    (["expor"], "Perintah 'expor' tidak dikenal. Maksud Anda 'export'?"),
+    (["expor"], "Perintah 'expor' tidak dikenal. Maksud Anda 'export' atau 'rapor'?"),
     (["run", "--period", "2026-10", "--workers", "0"], "Nilai tidak sah untuk '--workers': harus paling sedikit 1"),
     (["runs", "a"], "Argumen berlebih yang tidak dikenal: a"),
 ])
