@@ -216,7 +216,8 @@ def evaluate_partition(part: Partition, inbox: Path, reference: Path, as_of: dat
 
 
 def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:
-    """Copy into raw.pegawai the valid roster rows this partition's files name (NIP or PIN).
+    """Copy into raw.pegawai the valid roster rows this partition's files name (NIP or PIN);
+    all of them for a partition of corrections (koreksi/).
 
     They passed every roster rule in the whole roster, so they pass again in any subset of it
     (a subset has no copies or conflicts the whole did not have; a shared PIN comes with every
@@ -234,10 +235,14 @@ def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:
     columns = {s: {r[0] for r in con.execute(f"describe raw.{s}").fetchall()} for s in shapes_reading_roster()}
     nips = " union ".join(f"select clean_nip(nip) from raw.{s}" for s, c in columns.items() if "nip" in c)
     pins = " union ".join(f"select trim(pin) from raw.{s}" for s, c in columns.items() if "pin" in c)
+    # a correction is judged against the whole roster: its approver's place in the nip_atasan
+    # chain passes through NIPs the file does not name, a unit's correction covers every ASN in it
+    whole = "koreksi" in columns and scalar(con, "select count(*) from raw.koreksi") > 0
+    named = f"clean_nip(r.nip) in ({nips or 'select null'}) or trim(r.pin) in ({pins or 'select null'})"
     con.execute(f"""insert into raw.pegawai by name
         select r.* exclude (period, office, _file_id), -r._file_id as _file_id
         from read_parquet('{_literal(source)}', {HIVE}) r
-        where clean_nip(r.nip) in ({nips or 'select null'}) or trim(r.pin) in ({pins or 'select null'})""")
+        where {'true' if whole else named}""")
     return scalar(con, "select count(*) from raw.pegawai")
 
 

@@ -172,3 +172,45 @@ def test_a_warehouse_of_pantau_run_is_refused(tmp_path):
     start_run(con, "run", "2026-10", AS_OF, {})
     with pytest.raises(ValueError, match=r"dipakai oleh perintah lain \(run\)"):
         check_partitioned_warehouse(con, tmp_path / "w.duckdb")
+
+
+def test_a_correction_approved_two_levels_up_applies_in_a_partitioned_run_as_in_a_plain_one(prefect_server, tmp_path):
+    """The camat approves a late izin letter of a kelurahan staff member (camat -> lurah -> staf):
+    the chain runs through the lurah, whom the koreksi file does not name. The corrections'
+    partition reads the whole valid roster, so the row is applied, not held as 'bukan atasan'."""
+    from flows.evaluate import evaluate_period
+    from flows.partitioned import evaluate_partitioned
+    from flows.settings import Settings
+
+    camat, lurah, staf = "197811052005011003", "198503122010011001", "199107232019032002"
+    roster = ("nip,nama,jabatan,unit_kerja,jenis_asn,golongan,nip_atasan,pin\n"
+              f"{camat},Yohanes Nyahu,Camat Rakumpit,Kantor Kecamatan Rakumpit,PNS,IV/b,,1\n"
+              f"{lurah},Agus Setiawan,Lurah Pager,Kelurahan Pager,PNS,III/d,{camat},2\n"
+              f"{staf},Siti Rahmah,Staf Pelayanan,Kelurahan Pager,PNS,III/a,{lurah},3\n")
+    days = [f"2026-10-{d:02d}" for d in (1, 2, 5, 6, 7, 8, 9)]
+    recap = RECAP_HEADER + "".join(f"{n},{d},07:20,16:30,H\n" for d in days for n in (camat, lurah)
+                                   ) + "".join(f"{staf},{d},07:20,16:30,H\n" for d in days if d != "2026-10-06")
+    inbox = write_inbox(tmp_path / "inbox", {
+        "pegawai/pegawai.csv": roster,
+        "presensi/rekap_kelurahan-pager_2026-10.csv": recap,
+        "koreksi/koreksi_2026-10.csv": (
+            "nip,unit_layanan,tanggal,yang_dikoreksi,nilai_baru,alasan,dasar,disetujui_oleh,tanggal_persetujuan\n"
+            f"{staf},,2026-10-06,status,I,surat izin terlambat diserahkan,Surat izin 9/X/2026,{camat},2026-10-20\n"),
+    })
+    common = dict(period="2026-10", inbox=inbox, reference=Settings().reference, as_of=AS_OF)
+    single = evaluate_period(warehouse=tmp_path / "single.duckdb", out=tmp_path / "o1", include_internal=False, **common)
+    parted = evaluate_partitioned(warehouse=tmp_path / "part" / "w.duckdb", out=tmp_path / "o2", workers=2,
+                                  render=False, **common)
+    assert not single.blocked and not parted.blocked
+    one = duckdb.connect(str(tmp_path / "single.duckdb"), read_only=True)
+    two = duckdb.connect(str(tmp_path / "part" / "w.duckdb"), read_only=True)
+    try:
+        leave = f"select value from metrics where metric_id = 'leave_days/asn/{staf}/2026-10'"
+        assert one.execute(leave).fetchone()[0] == 1 == two.execute(leave).fetchone()[0]
+        metrics = "select * exclude (run_id) from metrics order by metric_id"
+        assert two.execute(metrics).fetchall() == one.execute(metrics).fetchall()
+        held = "select rule from quarantine.rows where rule like 'koreksi%'"
+        assert two.execute(held).fetchall() == one.execute(held).fetchall() == []
+    finally:
+        one.close()
+        two.close()
