@@ -251,6 +251,22 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return row[0] if row else None
 
 
+def has_table(con: duckdb.DuckDBPyConnection, qualified: str, views: bool = True) -> bool:
+    """Whether `schema.table` exists in the open database; `views=False` counts base tables only."""
+    schema, table = qualified.split(".", 1)
+    kinds = ["BASE TABLE", "VIEW"] if views else ["BASE TABLE"]
+    return bool(scalar(
+        con, "select count(*) from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = ? and table_name = ? and table_type in (select unnest(?))", [schema, table, kinds]))
+
+
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """A query's rows as dicts keyed by column name (for the small results read at the edges)."""
+    cursor = con.execute(sql, params or [])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
 class WarehouseBusy(Exception):
     """Another pantau process holds the warehouse (DuckDB allows one writer)."""
 
