@@ -6,12 +6,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PERIOD ?= 2026-10
 
-.PHONY: demo test bench bench-check false-alarms install chromium clean
+.PHONY: demo test lint bench bench-check false-alarms install chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +26,13 @@ demo: $(STAMP)
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+# ruff checks and formats the Python (`ruff format .` and `ruff check --fix .` fix most of it), sqlfluff the
+# SQL models (`sqlfluff fix transforms`); settings in pyproject.toml, the same hooks in .pre-commit-config.yaml
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint transforms
 
 # The browser tests open the reports in Debian's Chromium (not a test tool's own download); the print
 # tests render its PDFs page by page with poppler's pdftoppm/pdftotext (Debian's poppler-utils)

@@ -17,42 +17,48 @@ on text columns. The `distinct values` set checks see the same set of values eit
 are planned over all tuples at once (never in batches, which would show each batch only part of
 the set).
 """
+
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
 
 # Row-wise: the verdict on a row is a function of the values in its domain (column + condition).
-ROW_WISE = frozenset({
-    "expect_column_values_to_not_be_null",
-    "expect_column_values_to_be_null",
-    "expect_column_values_to_be_between",
-    "expect_column_values_to_be_in_set",
-    "expect_column_values_to_not_be_in_set",
-    "expect_column_values_to_match_regex",
-    "expect_column_values_to_not_match_regex",
-    "expect_column_values_to_match_regex_list",
-    "expect_column_values_to_not_match_regex_list",
-    "expect_column_values_to_match_like_pattern",
-    "expect_column_values_to_not_match_like_pattern",
-    "expect_column_values_to_match_like_pattern_list",
-    "expect_column_values_to_not_match_like_pattern_list",
-    "expect_column_values_to_match_strftime_format",
-    "expect_column_values_to_be_dateutil_parseable",
-    "expect_column_values_to_be_json_parseable",
-    "expect_column_value_lengths_to_be_between",
-    "expect_column_value_lengths_to_equal",
-})
+ROW_WISE = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_match_regex_list",
+        "expect_column_values_to_match_like_pattern",
+        "expect_column_values_to_not_match_like_pattern",
+        "expect_column_values_to_match_like_pattern_list",
+        "expect_column_values_to_not_match_like_pattern_list",
+        "expect_column_values_to_match_strftime_format",
+        "expect_column_values_to_be_dateutil_parseable",
+        "expect_column_values_to_be_json_parseable",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+    }
+)
 # Row-wise checks on the text of a value: deduplicated only when the column holds text.
-TEXT_WISE = frozenset(k for k in ROW_WISE if "regex" in k or "like_pattern" in k or "length" in k
-                      or "strftime" in k or "parseable" in k)
+TEXT_WISE = frozenset(
+    k for k in ROW_WISE if "regex" in k or "like_pattern" in k or "length" in k or "strftime" in k or "parseable" in k
+)
 TEXT_TYPES = ("VARCHAR",)
 # Set checks: the outcome depends on the set of distinct values only, not on how often each occurs.
-SET_WISE = frozenset({
-    "expect_column_distinct_values_to_contain_set",
-    "expect_column_distinct_values_to_be_in_set",
-    "expect_column_distinct_values_to_equal_set",
-})
+SET_WISE = frozenset(
+    {
+        "expect_column_distinct_values_to_contain_set",
+        "expect_column_distinct_values_to_be_in_set",
+        "expect_column_distinct_values_to_equal_set",
+    }
+)
 
 
 @dataclass
@@ -62,9 +68,10 @@ class Group:
     mode "tuples": the distinct tuples of `columns`, in bounded batches; "set": the distinct
     tuples of `columns`, all in one frame; "rows": every row, in bounded batches.
     """
+
     mode: str
     columns: tuple[str, ...]
-    expectations: list[int] = field(default_factory=list)   # positions in the suite
+    expectations: list[int] = field(default_factory=list)  # positions in the suite
 
 
 def condition_columns(kwargs: dict, columns: list[str]) -> set[str] | None:
@@ -103,15 +110,16 @@ def domain(expectation: dict, columns: list[str], types: dict[str, str] | None =
     if kind in TEXT_WISE and types is not None and str(types.get(column)) not in TEXT_TYPES:
         return "rows", None
     if kind in ROW_WISE and kwargs.get("mostly", 1) != 1:
-        return "rows", None   # `mostly` counts rows
+        return "rows", None  # `mostly` counts rows
     read = condition_columns(kwargs, columns)
     if read is None:
         return "rows", None
     return ("set" if kind in SET_WISE else "tuples"), read | {column}
 
 
-def plan_suite(expectations: list[dict], columns: list[str], dedupe: bool = True,
-               types: dict[str, str] | None = None) -> list[Group]:
+def plan_suite(
+    expectations: list[dict], columns: list[str], dedupe: bool = True, types: dict[str, str] | None = None
+) -> list[Group]:
     """Group a suite's expectations by the frame GX must see (`types`: DuckDB type per column).
 
     A row-wise expectation whose columns are a subset of another's joins that one's frame: the
@@ -120,8 +128,11 @@ def plan_suite(expectations: list[dict], columns: list[str], dedupe: bool = True
     rows = Group("rows", tuple(columns))
     tuples: list[Group] = []
     sets: dict[tuple[str, ...], Group] = {}
-    planned = [(i, *domain(e, columns, types)) for i, e in enumerate(expectations)] if dedupe else \
-        [(i, "rows", None) for i in range(len(expectations))]
+    planned = (
+        [(i, *domain(e, columns, types)) for i, e in enumerate(expectations)]
+        if dedupe
+        else [(i, "rows", None) for i in range(len(expectations))]
+    )
     # the widest domains first, so that narrower ones find the group that contains them
     for i, mode, cols in sorted(planned, key=lambda p: -len(p[2] or ())):
         if mode == "rows":

@@ -25,6 +25,7 @@ merged with their columns prefixed the same way. A table's rows have nulls in ev
 table's columns, which row and pair expectations skip. GX decides; the messages (file, row, fix,
 in Bahasa Indonesia) are written from the failing rows GX returns.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,22 +38,38 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.validate import (RESULT_FORMAT, ValidationError, _exception_message, _gx, _index_entries,
-                                   record_results, record_suites)
-from transforms.reference import (CHECKS_TABLE, DEFAULT_REFERENCE_DIR, ReferenceTableError, Staged, drop_staged,
-                                  read_csv_records, replace_reference_tables, stage_reference_tables)
+from expectations.validate import (
+    RESULT_FORMAT,
+    ValidationError,
+    _exception_message,
+    _gx,
+    _index_entries,
+    record_results,
+    record_suites,
+)
+from transforms.reference import (
+    CHECKS_TABLE,
+    DEFAULT_REFERENCE_DIR,
+    ReferenceTableError,
+    Staged,
+    drop_staged,
+    read_csv_records,
+    replace_reference_tables,
+    stage_reference_tables,
+)
 
 # the columns reference_tables.csv itself must have (it is read before any suite exists)
 RULE_COLUMNS = ("tabel", "kolom_wajib", "kunci", "kolom_bawah", "kolom_atas", "kelompok", "resolusi")
-NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"            # a number as the reference tables write it: 76.61, -1, 100
-EXACT = "decimal(38, 10)"                    # bounds compared exactly (no float rounding)
+NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"  # a number as the reference tables write it: 76.61, -1, 100
+EXACT = "decimal(38, 10)"  # bounds compared exactly (no float rounding)
 INDEX = ["_tabel", "_row"]
-SEVERITY = "critical"                        # every reference rule blocks the run
+SEVERITY = "critical"  # every reference rule blocks the run
 
 
 @dataclass(frozen=True)
 class TableRules:
     """One row of reference_tables.csv: what the table `name` must hold."""
+
     name: str
     line: int
     required: tuple[str, ...]
@@ -102,45 +119,107 @@ def parse_rules(path, header: list[str], records: list[dict]) -> tuple[list[Tabl
         if not re.fullmatch(NUMBER, step):
             problems.append(f"{path}: baris {line}: resolusi harus angka (titik sebagai desimal), tertulis {step!r}")
             continue
-        rules.append(TableRules(name, line, _split(r.get("kolom_wajib")), _split(r.get("kunci")), lower, upper,
-                                _split(r.get("kelompok")), step, _split(r.get("kolom_angka"))))
+        rules.append(
+            TableRules(
+                name,
+                line,
+                _split(r.get("kolom_wajib")),
+                _split(r.get("kunci")),
+                lower,
+                upper,
+                _split(r.get("kelompok")),
+                step,
+                _split(r.get("kolom_angka")),
+            )
+        )
     return rules, problems
 
 
 # ------------------------------------------------------------------------------------- suites
 
+
 def _expectation(kind: str, kwargs: dict, rule: str, column: str | None, message: str) -> dict:
-    return {"type": kind, "kwargs": kwargs, "severity": SEVERITY,
-            "meta": {"rule": rule, "column": column, "message": message}}
+    return {
+        "type": kind,
+        "kwargs": kwargs,
+        "severity": SEVERITY,
+        "meta": {"rule": rule, "column": column, "message": message},
+    }
 
 
 def reference_suite(rules: TableRules) -> dict:
     """The GX suite of one reference table, generated from its row of reference_tables.csv."""
-    e = [_expectation("expect_table_columns_to_match_set", {"column_set": list(rules.columns), "exact_match": False},
-                      "ref_kolom_wajib", None, "kolom wajib tidak ada")]
+    e = [
+        _expectation(
+            "expect_table_columns_to_match_set",
+            {"column_set": list(rules.columns), "exact_match": False},
+            "ref_kolom_wajib",
+            None,
+            "kolom wajib tidak ada",
+        )
+    ]
     if len(rules.key) == 1:
-        e.append(_expectation("expect_column_values_to_be_unique", {"column": f"#kunci:{rules.key[0]}"},
-                              "ref_kunci_unik", rules.key[0], "kunci sudah ada di baris lain"))
+        e.append(
+            _expectation(
+                "expect_column_values_to_be_unique",
+                {"column": f"#kunci:{rules.key[0]}"},
+                "ref_kunci_unik",
+                rules.key[0],
+                "kunci sudah ada di baris lain",
+            )
+        )
     elif rules.key:
-        e.append(_expectation("expect_compound_columns_to_be_unique",
-                              {"column_list": [f"#kunci:{k}" for k in rules.key]},
-                              "ref_kunci_unik", "|".join(rules.key), "kunci sudah ada di baris lain"))
+        e.append(
+            _expectation(
+                "expect_compound_columns_to_be_unique",
+                {"column_list": [f"#kunci:{k}" for k in rules.key]},
+                "ref_kunci_unik",
+                "|".join(rules.key),
+                "kunci sudah ada di baris lain",
+            )
+        )
     for c in rules.number_columns:
-        e.append(_expectation("expect_column_values_to_match_regex", {"column": f"#teks:{c}", "regex": NUMBER},
-                              "ref_angka", c, "harus angka (titik sebagai desimal)"))
+        e.append(
+            _expectation(
+                "expect_column_values_to_match_regex",
+                {"column": f"#teks:{c}", "regex": NUMBER},
+                "ref_angka",
+                c,
+                "harus angka (titik sebagai desimal)",
+            )
+        )
     if rules.banded:
-        e.append(_expectation("expect_column_pair_values_a_to_be_greater_than_b",
-                              {"column_A": "#atas", "column_B": "#bawah", "or_equal": True,
-                               "ignore_row_if": "either_value_is_missing"},
-                              "ref_pita_terbalik", rules.upper, "batas atas lebih kecil dari batas bawah"))
-        e.append(_expectation("expect_column_pair_values_to_be_equal",
-                              {"column_A": "#bawah_tertulis", "column_B": "#bawah_seharusnya"},
-                              "ref_pita_bersambung", rules.lower,
-                              f"pita harus bersambung: batas bawah = batas atas pita sebelumnya + {rules.step}"))
-    return {"name": f"ref.{rules.name}",
-            "meta": {"about": f"Tabel referensi {rules.name}.csv, dari {CHECKS_TABLE} baris {rules.line}.",
-                     "generated_from": CHECKS_TABLE},
-            "expectations": e}
+        e.append(
+            _expectation(
+                "expect_column_pair_values_a_to_be_greater_than_b",
+                {
+                    "column_A": "#atas",
+                    "column_B": "#bawah",
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
+                "ref_pita_terbalik",
+                rules.upper,
+                "batas atas lebih kecil dari batas bawah",
+            )
+        )
+        e.append(
+            _expectation(
+                "expect_column_pair_values_to_be_equal",
+                {"column_A": "#bawah_tertulis", "column_B": "#bawah_seharusnya"},
+                "ref_pita_bersambung",
+                rules.lower,
+                f"pita harus bersambung: batas bawah = batas atas pita sebelumnya + {rules.step}",
+            )
+        )
+    return {
+        "name": f"ref.{rules.name}",
+        "meta": {
+            "about": f"Tabel referensi {rules.name}.csv, dari {CHECKS_TABLE} baris {rules.line}.",
+            "generated_from": CHECKS_TABLE,
+        },
+        "expectations": e,
+    }
 
 
 def suite_text(doc: dict) -> str:
@@ -149,6 +228,7 @@ def suite_text(doc: dict) -> str:
 
 
 # ------------------------------------------------------------------------------------- frames
+
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -163,10 +243,15 @@ def _derived(rules: TableRules) -> list[tuple[str, str, str]]:
     out = [(f"#kunci:{k}", f"coalesce(trim(r.{_q(k)}), '')", "varchar") for k in rules.key]
     out += [(f"#teks:{c}", f"r.{_q(c)}", "varchar") for c in rules.number_columns]
     if rules.banded:
-        out += [("#atas", "try_cast(b.hi as double)", "double"), ("#bawah", "try_cast(b.lo as double)", "double"),
-                ("#bawah_tertulis", "b.written", "varchar"), ("#bawah_seharusnya", "b.expected", "varchar"),
-                ("#sebelum", "b.prev_row", "bigint"), ("#atas_sebelum", "b.prev_hi_text", "varchar"),
-                ("#kelompok", "b.grp", "varchar")]
+        out += [
+            ("#atas", "try_cast(b.hi as double)", "double"),
+            ("#bawah", "try_cast(b.lo as double)", "double"),
+            ("#bawah_tertulis", "b.written", "varchar"),
+            ("#bawah_seharusnya", "b.expected", "varchar"),
+            ("#sebelum", "b.prev_row", "bigint"),
+            ("#atas_sebelum", "b.prev_hi_text", "varchar"),
+            ("#kelompok", "b.grp", "varchar"),
+        ]
     return out
 
 
@@ -186,7 +271,9 @@ def frame_sql(rules: TableRules, relation: str, present: list[str]) -> str:
     number = lambda c: f"({c} is null or regexp_full_match({c}, {_lit(NUMBER)}))"  # noqa: E731
     partition = f"partition by {', '.join(_q(g) for g in rules.group)} " if rules.group else ""
     gcols = "".join(f", {_q(g)}" for g in rules.group)
-    group = "concat_ws('/', " + ", ".join(f"coalesce({_q(g)}, '')" for g in rules.group) + ")" if rules.group else "null"
+    group = (
+        "concat_ws('/', " + ", ".join(f"coalesce({_q(g)}, '')" for g in rules.group) + ")" if rules.group else "null"
+    )
     return f"""
         with bands as (
             select _row, {group} as grp, try_cast({lo} as {EXACT}) as lo, try_cast({hi} as {EXACT}) as hi,
@@ -217,6 +304,7 @@ def combined_frame(con: duckdb.DuckDBPyConnection, parts: list[str]) -> pd.DataF
 
 
 # ------------------------------------------------------------------------------------- loading
+
 
 def load_reference_tables(
     con: duckdb.DuckDBPyConnection, reference_dir: Path = DEFAULT_REFERENCE_DIR, run_id: str | None = None
@@ -255,7 +343,10 @@ def check_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path):
     if spec.exists():
         rules, problems = parse_rules(spec, *read_csv_records(spec))
     else:
-        rules, problems = [], [f"{spec}: tabel aturan pemeriksaan referensi tidak ada; salin dari data/reference/{CHECKS_TABLE}"]
+        rules, problems = (
+            [],
+            [f"{spec}: tabel aturan pemeriksaan referensi tidak ada; salin dari data/reference/{CHECKS_TABLE}"],
+        )
     staged = stage_reference_tables(con, reference_dir, [r.name for r in rules])
     staged.problems.extend(problems)
     if staged.problems:
@@ -290,25 +381,46 @@ def _run(con, staged: Staged, rules: list[TableRules]) -> tuple[dict, list, list
 def _record(con, suites: dict, results: list, reference_dir: Path, run_id: str | None) -> None:
     """The reference suites beside the input suites: results in lineage.validation_results,
     each suite's JSON and sha256 in lineage.suites."""
-    record_suites(con, run_id, [(doc["name"], "referensi", suite_text(doc), str(reference_dir / CHECKS_TABLE))
-                                for doc in suites.values()])
-    record_results(con, [
-        (run_id, f"ref.{r.table}", None, f"ref.{r.table}/{r.position}", r.expectation, r.rule, r.column, SEVERITY,
-         r.rows, len(r.missing) if r.missing else len(r.hits), r.success) for r in results])
+    record_suites(
+        con,
+        run_id,
+        [(doc["name"], "referensi", suite_text(doc), str(reference_dir / CHECKS_TABLE)) for doc in suites.values()],
+    )
+    record_results(
+        con,
+        [
+            (
+                run_id,
+                f"ref.{r.table}",
+                None,
+                f"ref.{r.table}/{r.position}",
+                r.expectation,
+                r.rule,
+                r.column,
+                SEVERITY,
+                r.rows,
+                len(r.missing) if r.missing else len(r.hits),
+                r.success,
+            )
+            for r in results
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------- running
 
+
 @dataclass
 class SuiteResult:
     """One expectation of one reference suite, as GX judged it."""
+
     table: str
     position: int
     expectation: str
     rule: str
     column: str | None
-    rows: int                                   # rows of the table
-    hits: list[int] = field(default_factory=list)   # failing lines
+    rows: int  # rows of the table
+    hits: list[int] = field(default_factory=list)  # failing lines
     missing: list[str] = field(default_factory=list)  # the columns check: columns not found
     success: bool = True
 
@@ -329,10 +441,12 @@ def _combined_suite(text: str, only: tuple[tuple[str, int], ...] | None = None):
     """The tables' suites as one GX suite over the combined frame (`only`: those expectations)."""
     gx, context, _ = _gx()
     docs = json.loads(text)
-    expectations = [{**e, "kwargs": _prefixed(e["kwargs"], d["table"]),
-                     "meta": {**e["meta"], "tabel": d["table"], "position": i}}
-                    for d in docs for i, e in enumerate(d["suite"]["expectations"])
-                    if only is None or (d["table"], i) in only]
+    expectations = [
+        {**e, "kwargs": _prefixed(e["kwargs"], d["table"]), "meta": {**e["meta"], "tabel": d["table"], "position": i}}
+        for d in docs
+        for i, e in enumerate(d["suite"]["expectations"])
+        if only is None or (d["table"], i) in only
+    ]
     name = "ref" if only is None else "ref#" + ",".join(f"{t}/{i}" for t, i in only)
     return context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
 
@@ -346,11 +460,17 @@ def run_suites(frame: pd.DataFrame, suites: dict[str, dict], rows: dict[str, int
     text = json.dumps([{"table": t, "suite": s} for t, s in suites.items()], ensure_ascii=False)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     results = list(batch.validate(_combined_suite(text), result_format={"result_format": "BOOLEAN_ONLY"}).results)
-    failed = tuple(sorted((r.expectation_config.meta["tabel"], int(r.expectation_config.meta["position"]))
-                          for r in results if not r.success))
+    failed = tuple(
+        sorted(
+            (r.expectation_config.meta["tabel"], int(r.expectation_config.meta["position"]))
+            for r in results
+            if not r.success
+        )
+    )
     if failed:
-        again = batch.validate(_combined_suite(text, failed),
-                               result_format=RESULT_FORMAT | {"unexpected_index_column_names": INDEX}).results
+        again = batch.validate(
+            _combined_suite(text, failed), result_format=RESULT_FORMAT | {"unexpected_index_column_names": INDEX}
+        ).results
         results = [r for r in results if r.success] + list(again)
     found = []
     for res in results:
@@ -358,10 +478,17 @@ def run_suites(frame: pd.DataFrame, suites: dict[str, dict], rows: dict[str, int
         meta = config.meta or {}
         table = meta["tabel"]
         broken = _exception_message(res.exception_info)
-        if broken is not None:   # an expectation that could not run never passes silently
+        if broken is not None:  # an expectation that could not run never passes silently
             raise ValidationError(f"suite ref.{table}: {config.type} failed to run: {broken}")
-        out = SuiteResult(table, int(meta["position"]), config.type, meta.get("rule"), meta.get("column"),
-                          rows.get(table, 0), success=bool(res.success))
+        out = SuiteResult(
+            table,
+            int(meta["position"]),
+            config.type,
+            meta.get("rule"),
+            meta.get("column"),
+            rows.get(table, 0),
+            success=bool(res.success),
+        )
         if res.success:
             pass
         elif config.type == "expect_table_columns_to_match_set":
@@ -376,8 +503,10 @@ def run_suites(frame: pd.DataFrame, suites: dict[str, dict], rows: dict[str, int
 
 # ------------------------------------------------------------------------------------- messages
 
-def failure_messages(results: list[SuiteResult], rules: dict[str, TableRules], frame: pd.DataFrame,
-             paths: dict[str, str]) -> list[str]:
+
+def failure_messages(
+    results: list[SuiteResult], rules: dict[str, TableRules], frame: pd.DataFrame, paths: dict[str, str]
+) -> list[str]:
     """What to fix, per failing expectation: the file, the row and the fix (Bahasa Indonesia)."""
     lookup = frame.set_index(INDEX)
     out: list[str] = []
@@ -386,7 +515,10 @@ def failure_messages(results: list[SuiteResult], rules: dict[str, TableRules], f
         by_table.setdefault(r.table, []).append(r)
     for table, found in by_table.items():
         spec, path = rules[table], paths[table]
-        value = lambda line, column: _text(lookup.at[(table, line), f"{table}.{column}"])  # noqa: E731
+
+        def value(line, column, table=table):
+            return _text(lookup.at[(table, line), f"{table}.{column}"])
+
         columns = next((r for r in found if r.expectation == "expect_table_columns_to_match_set"), None)
         if columns is not None and columns.missing:
             out.append(f"{path}: kolom wajib tidak ada: {', '.join(columns.missing)} (baris 1); tambahkan kolom itu")
@@ -400,43 +532,64 @@ def failure_messages(results: list[SuiteResult], rules: dict[str, TableRules], f
                 for line in r.hits:
                     key = tuple(value(line, f"#kunci:{k}") or "" for k in spec.key)
                     if key in first:
-                        out.append(f"{path}: baris {line}: kunci {'/'.join(spec.key)} = {'/'.join(key)} sudah ada "
-                                   f"di baris {first[key]}; hapus atau ubah salah satunya")
+                        out.append(
+                            f"{path}: baris {line}: kunci {'/'.join(spec.key)} = {'/'.join(key)} sudah ada "
+                            f"di baris {first[key]}; hapus atau ubah salah satunya"
+                        )
                     first.setdefault(key, line)
             elif r.rule == "ref_angka":
                 for line in r.hits:
                     number_lines.setdefault(line, set()).add(r.column)
         for line, failed in sorted(number_lines.items()):
             if spec.banded and failed & {spec.lower, spec.upper}:
-                out.append(f"{path}: baris {line}: {spec.lower}/{spec.upper} harus angka (titik sebagai desimal), "
-                           f"tertulis {value(line, spec.lower)!r} / {value(line, spec.upper)!r}")
+                out.append(
+                    f"{path}: baris {line}: {spec.lower}/{spec.upper} harus angka (titik sebagai desimal), "
+                    f"tertulis {value(line, spec.lower)!r} / {value(line, spec.upper)!r}"
+                )
             for c in [c for c in spec.numbers if c in failed and c not in (spec.lower, spec.upper)]:
-                out.append(f"{path}: baris {line}: {c} harus angka (titik sebagai desimal), tertulis {value(line, c)!r}")
+                out.append(
+                    f"{path}: baris {line}: {c} harus angka (titik sebagai desimal), tertulis {value(line, c)!r}"
+                )
         for r in found:
             if r.success or r.rule not in ("ref_pita_terbalik", "ref_pita_bersambung"):
                 continue
             for line in r.hits:
                 lo, hi = value(line, spec.lower), value(line, spec.upper)
                 if r.rule == "ref_pita_terbalik":
-                    out.append(f"{path}: baris {line}: {spec.upper} = {hi} lebih kecil dari {spec.lower} = {lo}; "
-                               "tukar atau perbaiki")
+                    out.append(
+                        f"{path}: baris {line}: {spec.upper} = {hi} lebih kecil dari {spec.lower} = {lo}; "
+                        "tukar atau perbaiki"
+                    )
                     continue
-                out.append(_gap_message(path, spec, line, lo, int(lookup.at[(table, line), f"{table}.#sebelum"]),
-                                        value(line, "#atas_sebelum"), value(line, "#kelompok")))
+                out.append(
+                    _gap_message(
+                        path,
+                        spec,
+                        line,
+                        lo,
+                        int(lookup.at[(table, line), f"{table}.#sebelum"]),
+                        value(line, "#atas_sebelum"),
+                        value(line, "#kelompok"),
+                    )
+                )
     return out
 
 
-def _gap_message(path: str, spec: TableRules, line: int, lo: str | None, prev_line: int, prev_hi: str | None,
-                 group: str | None) -> str:
+def _gap_message(
+    path: str, spec: TableRules, line: int, lo: str | None, prev_line: int, prev_hi: str | None, group: str | None
+) -> str:
     step = Decimal(spec.step)
     expected = None if prev_hi is None else Decimal(prev_hi) + step
     overlap = expected is None or (lo is not None and Decimal(lo) < expected)
     where = f" (kelompok {group})" if spec.group else ""
-    return (f"{path}: baris {line}: {spec.lower} = {lo if lo is not None else '(kosong)'} "
-            f"{'tumpang tindih dengan' if overlap else 'berlubang setelah'} baris {prev_line} "
-            f"({spec.upper} = {prev_hi if prev_hi is not None else '(kosong)'}){where}; pita harus bersambung: "
-            f"{spec.lower} seharusnya {expected if expected is not None else '(tidak ada: pita sebelumnya tanpa batas atas)'}"
-            f" (resolusi {step})")
+    return (
+        f"{path}: baris {line}: {spec.lower} = {lo if lo is not None else '(kosong)'} "
+        f"{'tumpang tindih dengan' if overlap else 'berlubang setelah'} baris {prev_line} "
+        f"({spec.upper} = {prev_hi if prev_hi is not None else '(kosong)'}){where}; pita harus bersambung: "
+        f"{spec.lower} seharusnya "
+        f"{expected if expected is not None else '(tidak ada: pita sebelumnya tanpa batas atas)'}"
+        f" (resolusi {step})"
+    )
 
 
 def _text(value) -> str | None:

@@ -14,6 +14,7 @@ Each measurement runs in its own process so peak memory (ru_maxrss) belongs to i
 --check (CI): fails when the office data work over the floor exceeds 2x the ratio committed in
 flows/bench_reference.json. That ratio is the only timing CI asserts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FILE = Path(__file__).with_name("bench_reference.json")
-RESULT_MARK = "\n@bench-result@"   # what a measuring child prints before its JSON
+RESULT_MARK = "\n@bench-result@"  # what a measuring child prints before its JSON
 WORKLOADS = {
-    "office": None,                                     # the committed samples
+    "office": None,  # the committed samples
     "city": {"employees": 5000, "months": 12},
     "province": {"employees": 100_000, "months": 1},
     # a province as its units are: 2,500 schools, puskesmas and offices of 40 under 30 instansi/OPD
@@ -51,6 +52,7 @@ PERIOD = "2026-10"
 
 # ------------------------------------------------------------------ measured in a child process
 
+
 def reference_for(inbox: str | Path) -> Path:
     """The reference a generated inbox is run with: its own `<inbox>-referensi` (a province of many
     units, data/sample.py) or the settings' default."""
@@ -64,19 +66,21 @@ def _tree(out: Path) -> dict:
     """The public pages' count, the largest page and the whole tree's size."""
     pages = [p for p in out.rglob("*.html")]
     files = [p for p in out.rglob("*") if p.is_file()]
-    return {"pages": len(pages), "largest_page_kb": max((p.stat().st_size for p in pages), default=0) / 1024,
-            "tree_mb": sum(p.stat().st_size for p in files) / 2**20}
+    return {
+        "pages": len(pages),
+        "largest_page_kb": max((p.stat().st_size for p in pages), default=0) / 1024,
+        "tree_mb": sum(p.stat().st_size for p in files) / 2**20,
+    }
 
 
 def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     t0 = time.perf_counter()
     from datetime import date
 
-    from flows.steps import ingest_step, transform_step, validate_step
     from flows.settings import Settings, duckdb_environment
-    from transforms.warehouse import connect
-
+    from flows.steps import ingest_step, transform_step, validate_step
     from transforms.runs import finish_run, start_run
+    from transforms.warehouse import connect
 
     times = {"startup": time.perf_counter() - t0}
     # [warehouse] memory_limit as `pantau run` has it: the default, or --memory-limit
@@ -91,7 +95,7 @@ def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     times["validate"] = time.perf_counter() - t
     from expectations.validate import gx_startup_seconds
 
-    times["gx_start"] = gx_startup_seconds() or 0.0    # importing GX, inside validate
+    times["gx_start"] = gx_startup_seconds() or 0.0  # importing GX, inside validate
     t = time.perf_counter()
     published = transform_step(con, PERIOD, run_id) if not outcome.blocked else {"metrics": 0}
     times["transform"] = time.perf_counter() - t
@@ -111,7 +115,7 @@ def _child_pipeline(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     times["report"] = time.perf_counter() - t
     times["rows"] = sum(f.get("rows_read", 0) for f in outcome.files)
     times["metrics"] = published.get("metrics", 0)
-    times["blocked"] = outcome.blocked or bool(published.get("blocking"))   # a blocked run publishes nothing
+    times["blocked"] = outcome.blocked or bool(published.get("blocking"))  # a blocked run publishes nothing
     return times
 
 
@@ -122,15 +126,32 @@ def _child_e2e(inbox: str, warehouse: str, memory_limit: str = "") -> dict:
     wh = Path(warehouse)
     config = wh.with_suffix(".toml")
     # internal/ left out as in `report`: 100 000 per-ASN pages at province scale
-    config.write_text(f'[paths]\nstate_dir = "{wh.stem}-state"\nreference = "{reference_for(inbox)}"\n'
-                      '[reports]\ninternal = false\n'
-                      + (f'[warehouse]\nmemory_limit = "{memory_limit}"\n' if memory_limit else ""))
-    cmd = [sys.executable, "-m", "flows.cli", "run", "--period", PERIOD, "--config", str(config), "--inbox", inbox,
-           "--warehouse", str(wh), "--out", str(wh.with_suffix(".reports")), "--as-of", AS_OF]
+    config.write_text(
+        f'[paths]\nstate_dir = "{wh.stem}-state"\nreference = "{reference_for(inbox)}"\n'
+        "[reports]\ninternal = false\n" + (f'[warehouse]\nmemory_limit = "{memory_limit}"\n' if memory_limit else "")
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "run",
+        "--period",
+        PERIOD,
+        "--config",
+        str(config),
+        "--inbox",
+        inbox,
+        "--warehouse",
+        str(wh),
+        "--out",
+        str(wh.with_suffix(".reports")),
+        "--as-of",
+        AS_OF,
+    ]
     t = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - t
-    if done.returncode not in (0, 1):   # 1: the data blocked publishing, a run like any other (see metrics)
+    if done.returncode not in (0, 1):  # 1: the data blocked publishing, a run like any other (see metrics)
         raise RuntimeError(f"pantau run exited {done.returncode}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return {"e2e": seconds, "e2e_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
@@ -143,8 +164,11 @@ def _child_floor(inbox: str) -> dict:
     con.execute("set enable_progress_bar = false")
     rows = 0
     for path in sorted(Path(inbox).rglob("*.csv")):
-        rows += con.execute("select count(*) from read_csv(?, all_varchar=true, auto_detect=true, "
-                            "null_padding=true, ignore_errors=true)", [str(path)]).fetchall()[0][0]
+        rows += con.execute(
+            "select count(*) from read_csv(?, all_varchar=true, auto_detect=true, "
+            "null_padding=true, ignore_errors=true)",
+            [str(path)],
+        ).fetchall()[0][0]
     return {"floor": time.perf_counter() - t, "rows": rows}
 
 
@@ -160,8 +184,9 @@ def _child_pandas(inbox: str) -> dict:
         for p in sorted((root / folder).glob("*.csv")):
             with open(p, encoding="utf-8-sig") as fh:
                 first = fh.readline()
-            frames.append(pd.read_csv(p, sep=";" if first.count(";") > first.count(",") else ",", dtype=str,
-                                      encoding="utf-8-sig"))
+            frames.append(
+                pd.read_csv(p, sep=";" if first.count(";") > first.count(",") else ",", dtype=str, encoding="utf-8-sig")
+            )
         return frames
 
     pres = read("presensi")
@@ -188,8 +213,9 @@ def _child_pandas(inbox: str) -> dict:
     skp = pd.concat(read("skp"), ignore_index=True)
     for c in ("target", "realisasi"):
         skp[c] = pd.to_numeric(skp[c], errors="coerce")
-    skp["capaian"] = (skp["realisasi"] / skp["target"] * 100).where(skp["arah"] == "naik",
-                                                                    (2 - skp["realisasi"] / skp["target"]) * 100)
+    skp["capaian"] = (skp["realisasi"] / skp["target"] * 100).where(
+        skp["arah"] == "naik", (2 - skp["realisasi"] / skp["target"]) * 100
+    )
     mean = skp.groupby(["nip", "periode"])["capaian"].mean()
     out["skp_rows"] = len(mean)
     out["roster"] = len(roster)
@@ -198,13 +224,15 @@ def _child_pandas(inbox: str) -> dict:
 
 
 def _run_child(kind: str, *args: str) -> dict:
-    code = (f"import json, resource, sys; sys.path.insert(0, {str(ROOT)!r}); from flows import bench; "
-            f"r = bench._child_{kind}(*{list(args)!r}); "
-            "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
-            f"print({RESULT_MARK!r} + json.dumps(r))")
+    code = (
+        f"import json, resource, sys; sys.path.insert(0, {str(ROOT)!r}); from flows import bench; "
+        f"r = bench._child_{kind}(*{list(args)!r}); "
+        "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
+        f"print({RESULT_MARK!r} + json.dumps(r))"
+    )
     env = dict(os.environ, PYTHONHASHSEED="0")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    if out.returncode != 0:   # say why: the child's last lines (a traceback, DuckDB's out-of-memory...)
+    if out.returncode != 0:  # say why: the child's last lines (a traceback, DuckDB's out-of-memory...)
         tail = "\n".join(out.stderr.strip().splitlines()[-15:])
         raise SystemExit(f"bench: the {kind} measurement of {args[0]} failed (exit {out.returncode}):\n{tail}")
     return result_of(out.stdout)
@@ -217,6 +245,7 @@ def result_of(stdout: str) -> dict:
 
 
 # ------------------------------------------------------------------ driver
+
 
 def inbox_for(name: str, workdir: Path) -> Path:
     if WORKLOADS[name] is None:
@@ -240,12 +269,18 @@ def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "", e2e: 
             _remove_warehouse(wh)
         pipe = _run_child("pipeline", str(inbox), str(wh), memory_limit)
         floor = _run_child("floor", str(inbox))
-        pandas = _run_child("pandas", str(inbox)) if name not in NO_PANDAS else {"pandas": float("nan"), "peak_mb": float("nan")}
+        pandas = (
+            _run_child("pandas", str(inbox))
+            if name not in NO_PANDAS
+            else {"pandas": float("nan"), "peak_mb": float("nan")}
+        )
         runs.append((pipe, floor, pandas))
         wh.unlink(missing_ok=True)
     med = lambda xs: statistics.median(xs)  # noqa: E731
-    pipe = {k: med([r[0][k] for r in runs]) for k in ("startup", "ingest", "validate", "gx_start", "transform",
-                                                       "report", "peak_mb")}
+    pipe = {
+        k: med([r[0][k] for r in runs])
+        for k in ("startup", "ingest", "validate", "gx_start", "transform", "report", "peak_mb")
+    }
     data_work = med([r[0]["ingest"] + r[0]["validate"] + r[0]["transform"] for r in runs])
     floor = med([r[1]["floor"] for r in runs])
     pandas = med([r[2]["pandas"] for r in runs])
@@ -254,17 +289,28 @@ def measure(name: str, workdir: Path, repeat: int, memory_limit: str = "", e2e: 
     nan = float("nan")
     e2e = {k: med([r[k] for r in ends]) if ends else nan for k in ("e2e", "e2e_peak_mb")}
     tree = {k: runs[0][0].get(k, float("nan")) for k in ("pages", "largest_page_kb", "tree_mb")}
-    return {"workload": name, "rows": rows, **pipe, **e2e, **tree, "published": 0 if blocked else runs[0][0]["metrics"],
-            "data_work": data_work, "floor": floor, "pandas": pandas,
-            "pandas_peak_mb": med([r[2]["peak_mb"] for r in runs]), "ratio_floor": data_work / floor,
-            "ratio_pandas": (data_work + pipe["startup"] + pipe["report"]) / pandas, "us_per_row": 1e6 * data_work / max(rows, 1),
-            "rows_per_s": rows / data_work if data_work else nan}
+    return {
+        "workload": name,
+        "rows": rows,
+        **pipe,
+        **e2e,
+        **tree,
+        "published": 0 if blocked else runs[0][0]["metrics"],
+        "data_work": data_work,
+        "floor": floor,
+        "pandas": pandas,
+        "pandas_peak_mb": med([r[2]["peak_mb"] for r in runs]),
+        "ratio_floor": data_work / floor,
+        "ratio_pandas": (data_work + pipe["startup"] + pipe["report"]) / pandas,
+        "us_per_row": 1e6 * data_work / max(rows, 1),
+        "rows_per_s": rows / data_work if data_work else nan,
+    }
 
 
 def _remove_warehouse(wh: Path) -> None:
     import shutil
 
-    for path in wh.parent.glob(wh.stem + "*"):   # the warehouse, its WAL, pages, config and state folder
+    for path in wh.parent.glob(wh.stem + "*"):  # the warehouse, its WAL, pages, config and state folder
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
@@ -282,9 +328,13 @@ def prefect_server(workdir: Path, wanted: bool):
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
     log = open(home / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)   # its own group: stopped with the server it starts
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # its own group: stopped with the server it starts
     url = f"http://127.0.0.1:{port}/api"
     try:
         deadline = time.monotonic() + 120
@@ -311,32 +361,42 @@ def prefect_server(workdir: Path, wanted: bool):
 
 
 def _or_dash(value: float, width: int, digits: int) -> str:
-    return f"{'-':>{width}}" if value != value else f"{value:>{width}.{digits}f}"   # NaN: not measured
+    return f"{'-':>{width}}" if value != value else f"{value:>{width}.{digits}f}"  # NaN: not measured
 
 
 def report(results: list[dict]) -> str:
-    head = (f"{'workload':<10} {'rows':>10} {'start':>6} {'ingest':>7} {'valid.':>7} {'transf.':>7} {'data':>7} {'report':>7} "
-            f"{'floor':>6} {'x floor':>7} {'pandas':>7} {'x pandas':>8} {'e2e':>7} {'e2e/pd':>7} {'rows/s':>9} "
-            f"{'us/row':>7} {'peak MB':>8} {'e2e MB':>7} {'gx imp.':>7} {'metrics':>9}")
+    head = (
+        f"{'workload':<10} {'rows':>10} {'start':>6} {'ingest':>7} {'valid.':>7} {'transf.':>7} {'data':>7} "
+        f"{'report':>7} "
+        f"{'floor':>6} {'x floor':>7} {'pandas':>7} {'x pandas':>8} {'e2e':>7} {'e2e/pd':>7} {'rows/s':>9} "
+        f"{'us/row':>7} {'peak MB':>8} {'e2e MB':>7} {'gx imp.':>7} {'metrics':>9}"
+    )
     lines = [head]
     for r in results:
-        lines.append(f"{r['workload']:<10} {r['rows']:>10} {r['startup']:>6.1f} {r['ingest']:>7.1f} "
-                     f"{r['validate']:>7.1f} {r['transform']:>7.1f} {r['data_work']:>7.1f} {r['report']:>7.1f} {r['floor']:>6.2f} "
-                     f"{r['ratio_floor']:>7.1f} {_or_dash(r['pandas'], 7, 1)} {_or_dash(r['ratio_pandas'], 8, 2)} "
-                     f"{_or_dash(r['e2e'], 7, 1)} {_or_dash(r['e2e'] / r['pandas'], 7, 2)} {r['rows_per_s']:>9.0f} "
-                     f"{r['us_per_row']:>7.1f} {r['peak_mb']:>8.0f} {_or_dash(r['e2e_peak_mb'], 7, 0)} {r['gx_start']:>7.1f} "
-                     f"{r['published'] if r['published'] else 'BLOCKED':>9}")
-    lines.append("seconds, median of the repeats; data = ingest + validate + transform; x floor = data / DuckDB "
-                 "parsing every CSV once; report = rendering the public pages (internal/ per-ASN pages not included); "
-                 "x pandas = (start + data + report) / the pandas script; e2e = `pantau run --period` as a command "
-                 "(Python start-up, the Prefect flow against a running server, lineage events, public pages), "
-                 "e2e/pd = e2e / the pandas script, e2e MB = its peak; rows/s = input rows / data; gx imp. = importing GX "
-                 "(part of valid.); metrics = rows published (BLOCKED: the run published nothing); "
-                 "'-': not measured (e2e without --e2e; pandas for the national month: it would hold it all in memory)")
+        lines.append(
+            f"{r['workload']:<10} {r['rows']:>10} {r['startup']:>6.1f} {r['ingest']:>7.1f} "
+            f"{r['validate']:>7.1f} {r['transform']:>7.1f} {r['data_work']:>7.1f} {r['report']:>7.1f} "
+            f"{r['floor']:>6.2f} "
+            f"{r['ratio_floor']:>7.1f} {_or_dash(r['pandas'], 7, 1)} {_or_dash(r['ratio_pandas'], 8, 2)} "
+            f"{_or_dash(r['e2e'], 7, 1)} {_or_dash(r['e2e'] / r['pandas'], 7, 2)} {r['rows_per_s']:>9.0f} "
+            f"{r['us_per_row']:>7.1f} {r['peak_mb']:>8.0f} {_or_dash(r['e2e_peak_mb'], 7, 0)} {r['gx_start']:>7.1f} "
+            f"{r['published'] if r['published'] else 'BLOCKED':>9}"
+        )
+    lines.append(
+        "seconds, median of the repeats; data = ingest + validate + transform; x floor = data / DuckDB "
+        "parsing every CSV once; report = rendering the public pages (internal/ per-ASN pages not included); "
+        "x pandas = (start + data + report) / the pandas script; e2e = `pantau run --period` as a command "
+        "(Python start-up, the Prefect flow against a running server, lineage events, public pages), "
+        "e2e/pd = e2e / the pandas script, e2e MB = its peak; rows/s = input rows / data; gx imp. = importing GX "
+        "(part of valid.); metrics = rows published (BLOCKED: the run published nothing); "
+        "'-': not measured (e2e without --e2e; pandas for the national month: it would hold it all in memory)"
+    )
     for r in results:
-        if isinstance(r.get("pages"), (int, float)) and r["pages"] == r["pages"]:   # NaN: nothing rendered
-            lines.append(f"{r['workload']}: {r['pages']:.0f} public pages, largest {r['largest_page_kb']:.0f} kB, "
-                         f"public tree {r['tree_mb']:.1f} MB (targets at province scale: <= 1,024 kB, <= 50 MB)")
+        if isinstance(r.get("pages"), (int, float)) and r["pages"] == r["pages"]:  # NaN: nothing rendered
+            lines.append(
+                f"{r['workload']}: {r['pages']:.0f} public pages, largest {r['largest_page_kb']:.0f} kB, "
+                f"public tree {r['tree_mb']:.1f} MB (targets at province scale: <= 1,024 kB, <= 50 MB)"
+            )
     return "\n".join(lines)
 
 
@@ -347,12 +407,18 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="CI: office only, compare with bench_reference.json")
     parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--memory-limit", default="",
-                        help="DuckDB's limit for the pipeline (default: [warehouse] memory_limit's default, 600MB); "
-                             "the national month needs more, e.g. 6GB")
-    parser.add_argument("--e2e", action="store_true",
-                        help="also time `pantau run` end to end against the Prefect server in PREFECT_API_URL "
-                             "(one is started for the bench when none is set)")
+    parser.add_argument(
+        "--memory-limit",
+        default="",
+        help="DuckDB's limit for the pipeline (default: [warehouse] memory_limit's default, 600MB); "
+        "the national month needs more, e.g. 6GB",
+    )
+    parser.add_argument(
+        "--e2e",
+        action="store_true",
+        help="also time `pantau run` end to end against the Prefect server in PREFECT_API_URL "
+        "(one is started for the bench when none is set)",
+    )
     args = parser.parse_args(argv)
     names = ["office"] if args.check else args.workloads.split(",") + (["national"] if args.national else [])
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pantau-bench-"))

@@ -7,6 +7,7 @@ parameter's type, the panel titles and every ClickException's message. The words
 flows/cli_messages.csv, `teks` rows (exact strings) and `pola` rows (regular expressions, applied in
 order). A flag shows no type (`--debug`, not `--debug <bool>`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,11 +54,20 @@ def install() -> None:
     if getattr(rich_utils, "_pantau_indonesia", False):
         return
     rich_utils._pantau_indonesia = True
-    for name in ("DEPRECATED_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING", "ARGUMENTS_PANEL_TITLE",
-                 "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ERRORS_PANEL_TITLE", "ABORTED_TEXT", "RICH_HELP"):
+    for name in (
+        "DEPRECATED_STRING",
+        "ENVVAR_STRING",
+        "REQUIRED_LONG_STRING",
+        "ARGUMENTS_PANEL_TITLE",
+        "OPTIONS_PANEL_TITLE",
+        "COMMANDS_PANEL_TITLE",
+        "ERRORS_PANEL_TITLE",
+        "ABORTED_TEXT",
+        "RICH_HELP",
+    ):
         setattr(rich_utils, name, say(getattr(rich_utils, name)))
     rich_utils.DEFAULT_STRING = _Default(say(rich_utils.DEFAULT_STRING))
-    core._ = say          # typer.core's own few words ("Aborted!", "Missing command.")
+    core._ = say  # typer.core's own few words ("Aborted!", "Missing command.")
 
     write_usage = _click.formatting.HelpFormatter.write_usage
 
@@ -65,6 +75,7 @@ def install() -> None:
     def usage(self, prog, args="", prefix=None):
         args = args.replace("[OPTIONS]", say("[OPTIONS]")).replace("COMMAND [ARGS]...", say("COMMAND [ARGS]..."))
         return write_usage(self, prog, args, say("Usage: ") if prefix is None else prefix)
+
     _click.formatting.HelpFormatter.write_usage = usage
 
     get_help_option = _click.core.Command.get_help_option
@@ -75,6 +86,7 @@ def install() -> None:
         if option is not None and option.help:
             option.help = say(option.help)
         return option
+
     _click.core.Command.get_help_option = help_option
 
     for cls in (core.TyperOption, core.TyperArgument):
@@ -85,6 +97,7 @@ def install() -> None:
                 return None
             text = _shown(self, ctx)
             return say(text) if text else text
+
         cls.display_type_rich = display_type_rich
 
     # every class on the way from Typer's base exception that writes a message of its own
@@ -95,6 +108,7 @@ def install() -> None:
 
             def format_message(self, _original=original):
                 return say(_original(self))
+
             cls.format_message = format_message
 
 

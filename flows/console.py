@@ -1,15 +1,27 @@
 """How a run's outcome reads on the terminal and in the Prefect UI (Bahasa Indonesia)."""
+
 from __future__ import annotations
 
 from flows.steps import Outcome
 
 EXAMPLES_PER_REASON = 5
-ACTIONS = {"loaded": "baru dimuat", "unchanged": "tidak berubah", "error": "DITOLAK",
-           "ignored": "dilewati", "duplicate": "salinan, dilewati", "withdrawn": "ditarik (tidak ada lagi di inbox)"}
+ACTIONS = {
+    "loaded": "baru dimuat",
+    "unchanged": "tidak berubah",
+    "error": "DITOLAK",
+    "ignored": "dilewati",
+    "duplicate": "salinan, dilewati",
+    "withdrawn": "ditarik (tidak ada lagi di inbox)",
+}
 # `pantau validate` loads nothing: it says what a run would do with each file
-ACTIONS_DRY_RUN = {"loaded": "akan dimuat", "unchanged": "tidak berubah", "error": "DITOLAK",
-                   "ignored": "akan dilewati", "duplicate": "salinan, akan dilewati",
-                   "withdrawn": "akan ditarik (tidak ada lagi di inbox)"}
+ACTIONS_DRY_RUN = {
+    "loaded": "akan dimuat",
+    "unchanged": "tidak berubah",
+    "error": "DITOLAK",
+    "ignored": "akan dilewati",
+    "duplicate": "salinan, akan dilewati",
+    "withdrawn": "akan ditarik (tidak ada lagi di inbox)",
+}
 # a file of another month is summarised only when there is nothing to say about it
 QUIET_ACTIONS = ("unchanged", "loaded")
 
@@ -30,8 +42,12 @@ def split_by_month(files: list[dict], period: str | None) -> tuple[list[dict], l
     shown, others = [], []
     for f in files:
         months = f.get("periods") or []
-        quiet = (f["action"] in QUIET_ACTIONS and not f.get("rows_quarantined") and not f.get("warnings")
-                 and f.get("reconciled", True))
+        quiet = (
+            f["action"] in QUIET_ACTIONS
+            and not f.get("rows_quarantined")
+            and not f.get("warnings")
+            and f.get("reconciled", True)
+        )
         (others if months and period not in months and quiet else shown).append(f)
     return shown, others
 
@@ -60,20 +76,35 @@ def text_summary(outcome: Outcome, heading: str, dry_run: bool = False) -> str:
     for f in shown:
         status = status_text(f["action"], dry_run)
         if "rows_read" in f:
-            table.append([f["path"], f["shape"] or "-", f["rows_read"], f["rows_loaded"], f["rows_quarantined"],
-                          "ya" if f["reconciled"] else "TIDAK", status])
+            table.append(
+                [
+                    f["path"],
+                    f["shape"] or "-",
+                    f["rows_read"],
+                    f["rows_loaded"],
+                    f["rows_quarantined"],
+                    "ya" if f["reconciled"] else "TIDAK",
+                    status,
+                ]
+            )
         else:
             table.append([f["path"], "-", "-", "-", "-", "-", status])
     total = [sum(f.get(k, 0) for f in outcome.files) for k in ("rows_read", "rows_loaded", "rows_quarantined")]
     footer = ["jumlah", "", *total, "", ""]
-    lines += _columns(headers, table, footer, numeric={2, 3, 4}, summary=others_line(others, dry_run) if others else None)
-    lines.append("(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung"
-                 + ("; jumlah mencakup semua berkas)" if others else ")"))
+    lines += _columns(
+        headers, table, footer, numeric={2, 3, 4}, summary=others_line(others, dry_run) if others else None
+    )
+    lines.append(
+        "(dibaca = dimuat + karantina untuk setiap berkas; baris kosong tidak dihitung"
+        + ("; jumlah mencakup semua berkas)" if others else ")")
+    )
     if outcome.reference_suites:
         failed = sum(f for _, _, f in outcome.reference_suites)
-        lines.append(f"Tabel referensi: {len(outcome.reference_suites)} suite Great Expectations "
-                     f"({sum(n for _, n, _ in outcome.reference_suites)} harapan), "
-                     + ("semua lolos" if not failed else f"{failed} gagal"))
+        lines.append(
+            f"Tabel referensi: {len(outcome.reference_suites)} suite Great Expectations "
+            f"({sum(n for _, n, _ in outcome.reference_suites)} harapan), "
+            + ("semua lolos" if not failed else f"{failed} gagal")
+        )
     if outcome.quarantine:
         lines += ["", "Baris yang dikarantina (tidak dipakai dalam perhitungan), per berkas dan alasan:"]
         lines += _reasons(outcome.quarantine)
@@ -86,20 +117,24 @@ def text_summary(outcome: Outcome, heading: str, dry_run: bool = False) -> str:
         lines += ["", "DIHENTIKAN: data ini menghalangi publikasi; tidak ada yang diterbitkan. Perbaiki:"]
         lines += [f"  - {b}" for b in outcome.blocking]
     elif outcome.published:
-        lines += ["", f"Diterbitkan: {outcome.published['metrics']} angka ke tabel metrics "
-                      f"({len(outcome.published['models'])} model dibangun)."]
+        lines += [
+            "",
+            f"Diterbitkan: {outcome.published['metrics']} angka ke tabel metrics "
+            f"({len(outcome.published['models'])} model dibangun).",
+        ]
     return "\n".join(lines)
 
 
-def _columns(headers: list[str], table: list[list], footer: list, numeric: set[int],
-             summary: str | None = None) -> list[str]:
+def _columns(
+    headers: list[str], table: list[list], footer: list, numeric: set[int], summary: str | None = None
+) -> list[str]:
     """Rows of text columns as wide as their longest cell (numbers right-aligned); the last column
     is left ragged. `summary` is a line between the rows and the footer."""
     cells = [[str(v) for v in row] for row in [headers, *table, footer]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        parts = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        parts = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         parts[-1] = row[-1]
         return "  ".join(parts).rstrip()
 
@@ -161,8 +196,10 @@ def counts_line(files: list[dict]) -> str:
     for f in files:
         by_action[f["action"]] = by_action.get(f["action"], 0) + 1
     actions = ", ".join(f"{n} {status_text(a)}" for a, n in sorted(by_action.items()))
-    read, loaded, quarantined = (sum(f.get(k, 0) for f in files) for k in ("rows_read", "rows_loaded", "rows_quarantined"))
-    return (f"{len(files)} berkas ({actions}); {read} baris dibaca = {loaded} dimuat + {quarantined} dikarantina")
+    read, loaded, quarantined = (
+        sum(f.get(k, 0) for f in files) for k in ("rows_read", "rows_loaded", "rows_quarantined")
+    )
+    return f"{len(files)} berkas ({actions}); {read} baris dibaca = {loaded} dimuat + {quarantined} dikarantina"
 
 
 def run_markdown(outcome: Outcome, period: str, description: str = "") -> str:
@@ -186,13 +223,19 @@ def run_markdown(outcome: Outcome, period: str, description: str = "") -> str:
 
 def markdown_summary(outcome: Outcome, period: str) -> str:
     """The run's Prefect artifact; every value from the inbox or a message passes md()."""
-    lines = [f"# Validasi ekspor, periode {md(period)}", "",
-             "| berkas | jenis | dibaca | dimuat | karantina |", "|---|---|---:|---:|---:|"]
+    lines = [
+        f"# Validasi ekspor, periode {md(period)}",
+        "",
+        "| berkas | jenis | dibaca | dimuat | karantina |",
+        "|---|---|---:|---:|---:|",
+    ]
     shown, others = split_by_month(outcome.files, period)
     for f in shown:
         if "rows_read" in f:
-            lines.append(f"| {md(f['path'])} | {md(f['shape'])} | {f['rows_read']} | {f['rows_loaded']} "
-                         f"| {f['rows_quarantined']} |")
+            lines.append(
+                f"| {md(f['path'])} | {md(f['shape'])} | {f['rows_read']} | {f['rows_loaded']} "
+                f"| {f['rows_quarantined']} |"
+            )
         else:
             lines.append(f"| {md(f['path'])} | {md(f['action'])} | | | |")
     if others:
@@ -234,17 +277,24 @@ def one_line(period: str, outcome: Outcome) -> str:
 
 
 def runs_table(con, limit: int) -> str:
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select r.run_id, r.command, r.period, r.status, r.started_at,
                datediff('second', r.started_at, r.ended_at) as seconds,
                (select count(*) from lineage.files f where f.first_run_id = r.run_id) as files_new,
                (select count(*) from lineage.metric_history h where h.run_id = r.run_id) as metrics,
                r.message
-        from lineage.runs r order by r.started_at desc limit ?""", [limit]).fetchall()
-    lines = [f"{'run_id':<24} {'perintah':<8} {'periode':<8} {'status':<8} {'mulai':<19} {'detik':>6} "
-             f"{'berkas baru':>11} {'angka':>7}  pesan"]
+        from lineage.runs r order by r.started_at desc limit ?""",
+        [limit],
+    ).fetchall()
+    lines = [
+        f"{'run_id':<24} {'perintah':<8} {'periode':<8} {'status':<8} {'mulai':<19} {'detik':>6} "
+        f"{'berkas baru':>11} {'angka':>7}  pesan"
+    ]
     for run_id, command, period, status, started, seconds, files_new, metrics, message in rows:
-        lines.append(f"{run_id:<24} {command or '':<8} {period or '':<8} {status or '':<8} "
-                     f"{started:%Y-%m-%d %H:%M:%S} {'' if seconds is None else seconds:>6} {files_new:>11} {metrics:>7}  "
-                     f"{_clip(message or '', 70)}")
+        lines.append(
+            f"{run_id:<24} {command or '':<8} {period or '':<8} {status or '':<8} "
+            f"{started:%Y-%m-%d %H:%M:%S} {'' if seconds is None else seconds:>6} {files_new:>11} {metrics:>7}  "
+            f"{_clip(message or '', 70)}"
+        )
     return "\n".join(lines)

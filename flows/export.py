@@ -15,6 +15,7 @@ sheet says on its first row that it holds personal data.
 Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
 carriage return) get a leading apostrophe: a citizen's or an office's text is never executed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,10 +33,12 @@ COLUMNS = ["metric_id", "metric", "scope", "scope_id", "period", "value", "label
 CSV_COLUMNS = ["metric_id", "nama_metrik", *COLUMNS[1:]]
 HEADLINE_SHEET = "Angka utama"
 HEADLINE_HEAD = ["Angka", "Nilai (seperti di laporan)", "Nilai", "Satuan", "Keterangan", "Id metrik (pantau trace)"]
-PERSONAL_BANNER = ("DATA PRIBADI - lembar ini menyebut ASN per NIP. Hanya untuk penggunaan internal kantor; "
-                   "jangan dibagikan atau diunggah (UU 27/2022 tentang Pelindungan Data Pribadi).")
+PERSONAL_BANNER = (
+    "DATA PRIBADI - lembar ini menyebut ASN per NIP. Hanya untuk penggunaan internal kantor; "
+    "jangan dibagikan atau diunggah (UU 27/2022 tentang Pelindungan Data Pribadi)."
+)
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
-SHEET_NAME_MAX = 31   # Excel's limit
+SHEET_NAME_MAX = 31  # Excel's limit
 
 
 def _reference(reference_dir: Path | None, name: str) -> list[dict]:
@@ -54,12 +57,19 @@ def _rows(con: duckdb.DuckDBPyConnection, period: str, exclude: set[str]) -> lis
     if exclude:
         where.append(f"scope not in ({', '.join('?' for _ in exclude)})")
         params += sorted(exclude)
-    return con.execute(f"select {', '.join(COLUMNS)} from main.metrics where {' and '.join(where)} "
-                       "order by metric_id", params).fetchall()
+    return con.execute(
+        f"select {', '.join(COLUMNS)} from main.metrics where {' and '.join(where)} order by metric_id", params
+    ).fetchall()
 
 
-def export_metrics(con: duckdb.DuckDBPyConnection, period: str, target: Path, fmt: str,
-                   personal: bool = False, reference_dir: Path | None = None) -> int:
+def export_metrics(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    target: Path,
+    fmt: str,
+    personal: bool = False,
+    reference_dir: Path | None = None,
+) -> int:
     """Write the period's metrics (those its run publishes) to target; returns how many.
 
     personal: include the rows that name a person (the caller puts target under the internal
@@ -79,8 +89,7 @@ def export_metrics(con: duckdb.DuckDBPyConnection, period: str, target: Path, fm
         with open(target, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(CSV_COLUMNS)
-            writer.writerows([neutralise(v) for v in (row[0], metric_name(row[1], names), *row[1:])]
-                             for row in rows)
+            writer.writerows([neutralise(v) for v in (row[0], metric_name(row[1], names), *row[1:])] for row in rows)
     if personal:
         os.chmod(target, PRIVATE_FILE)
     return len(rows)
@@ -107,14 +116,17 @@ def sheet_of(metric: str, sheets: list[dict]) -> dict:
 def _people(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     """{nip: (nama, unit_slug)} from the roster the run staged (empty when there is none)."""
     try:
-        return {nip: (nama, unit) for nip, nama, unit in
-                con.execute("select nip, nama, unit_slug from staging.stg_pegawai").fetchall()}
+        return {
+            nip: (nama, unit)
+            for nip, nama, unit in con.execute("select nip, nama, unit_slug from staging.stg_pegawai").fetchall()
+        }
     except duckdb.Error:
         return {}
 
 
-def _workbook(con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, reference_dir: Path | None,
-              personal: bool):
+def _workbook(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, reference_dir: Path | None, personal: bool
+):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -134,8 +146,18 @@ def _workbook(con: duckdb.DuckDBPyConnection, rows: list[tuple], period: str, re
         spec = scopes.get(scope, {"judul": scope, "pribadi": "tidak", "unit_dari": "scope_id"})
         is_personal = spec["pribadi"] == "ya"
         key, _, detail = scope_id.partition(":")
-        record = {"cakupan": spec["judul"], "rincian": detail or None, "periode": p, "metric": metric,
-                  "nama_metrik": metric_name(metric, names), "value": value, "unit_ukur": unit, "label": label, "metric_id": metric_id, "run_id": run_id}
+        record = {
+            "cakupan": spec["judul"],
+            "rincian": detail or None,
+            "periode": p,
+            "metric": metric,
+            "nama_metrik": metric_name(metric, names),
+            "value": value,
+            "unit_ukur": unit,
+            "label": label,
+            "metric_id": metric_id,
+            "run_id": run_id,
+        }
         if is_personal:
             nama, unit_slug = people.get(key, (None, None))
             record |= {"nip": key, "nama": nama, "unit": units.get(unit_slug, unit_slug)}
@@ -197,8 +219,10 @@ def _headline_sheet(ws, con: duckdb.DuckDBPyConnection, period: str, formats: di
         if m.unit in formats:
             ws.cell(row=ws.max_row, column=3).number_format = formats[m.unit]
     for j, head in enumerate(HEADLINE_HEAD, start=1):
-        longest = max([len(head)] + [len(str(c.value)) for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j)
-                                     if c.value is not None])
+        longest = max(
+            [len(head)]
+            + [len(str(c.value)) for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j) if c.value is not None]
+        )
         ws.column_dimensions[get_column_letter(j)].width = min(longest, 60) + 2
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADLINE_HEAD))}{1 + len(found)}"

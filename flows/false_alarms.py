@@ -18,6 +18,7 @@ Simulated office (the sizes of the committed samples; docs/ikm.md, "Alarm palsu"
   2 (biaya) a month at 37.5 respondents; in a doubling scenario one theme's rate doubles from the first
   evaluated month on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,9 @@ from transforms.warehouse import connect
 
 # theme -> (a complaint text the keyword table classifies as that theme alone, monthly baseline)
 THEMES = {"waktu": ("antri lama", 10), "persyaratan": ("ribet", 5), "biaya": ("ada calo", 2)}
-RESPONDENTS = (20, 55)           # per unit-month, inclusive
-POPULATION = (250, 350)          # people served per unit-month, inclusive
-TRUE_IKM = (77.0, 79.0)          # converted, per unit
+RESPONDENTS = (20, 55)  # per unit-month, inclusive
+POPULATION = (250, 350)  # people served per unit-month, inclusive
+TRUE_IKM = (77.0, 79.0)  # converted, per unit
 RESPONDENT_EFFECT = 0.08
 START = date(2024, 1, 1)
 
@@ -92,24 +93,40 @@ def simulate(seeds: int, window: int, months: int, rng_seed: int = 2026):
         rate[(doubled == theme) & (row_month >= window)] *= 2
         code |= (rng.random(rows) < rate).astype(np.int64) << bit
     phrases = [text for text, _ in THEMES.values()]
-    texts = np.array([", ".join(p for bit, p in enumerate(phrases) if c >> bit & 1) or None
-                      for c in range(1 << len(phrases))], dtype=object)
+    texts = np.array(
+        [", ".join(p for bit, p in enumerate(phrases) if c >> bit & 1) or None for c in range(1 << len(phrases))],
+        dtype=object,
+    )
 
     starts = np.array([month_start(i) for i in range(int(unit_df["n_months"].max()))], dtype="datetime64[D]")
     tanggal = starts[row_month] + rng.integers(0, 28, size=rows).astype("timedelta64[D]")
     slugs = unit_df["unit_slug"].to_numpy()
-    responses = pd.DataFrame({
-        "tanggal": tanggal, "unit_slug": slugs[row_unit], "jenis_layanan": "Layanan simulasi",
-        **{f"u{k + 1}": answers[:, k].astype(np.int32) for k in range(9)},
-        "saran": texts[code], "_file_id": 1, "_row": np.arange(rows, dtype=np.int64) + 2,
-    })
-    layanan = pd.DataFrame({
-        "unit_slug": slugs[um_unit],
-        "periode": [month_start(int(i)).strftime("%Y-%m") for i in um_month],
-        "jumlah_layanan": population, "_file_id": 2, "_row": np.arange(len(um_unit)) + 2,
-    })
-    months_df = pd.DataFrame({"period": [month_start(i).strftime("%Y-%m") for i in range(len(starts))],
-                              "month_index": np.arange(len(starts))})
+    responses = pd.DataFrame(
+        {
+            "tanggal": tanggal,
+            "unit_slug": slugs[row_unit],
+            "jenis_layanan": "Layanan simulasi",
+            **{f"u{k + 1}": answers[:, k].astype(np.int32) for k in range(9)},
+            "saran": texts[code],
+            "_file_id": 1,
+            "_row": np.arange(rows, dtype=np.int64) + 2,
+        }
+    )
+    layanan = pd.DataFrame(
+        {
+            "unit_slug": slugs[um_unit],
+            "periode": [month_start(int(i)).strftime("%Y-%m") for i in um_month],
+            "jumlah_layanan": population,
+            "_file_id": 2,
+            "_row": np.arange(len(um_unit)) + 2,
+        }
+    )
+    months_df = pd.DataFrame(
+        {
+            "period": [month_start(i).strftime("%Y-%m") for i in range(len(starts))],
+            "month_index": np.arange(len(starts)),
+        }
+    )
     return responses, layanan, unit_df, months_df
 
 
@@ -126,35 +143,53 @@ def build_unit_rules(con) -> list[str]:
 
 def measure(con, window: int) -> dict:
     """Per rule: share of stationary unit-months flagged; per doubled theme: share of seeds caught."""
-    rules = [r[0] for r in con.execute(
-        "select distinct aturan from ref.recommendation_rules where lower(trim(cakupan)) = 'unit' "
-        "and lower(trim(aktif)) in ('ya', 'true', '1') order by aturan").fetchall()]
+    rules = [
+        r[0]
+        for r in con.execute(
+            "select distinct aturan from ref.recommendation_rules where lower(trim(cakupan)) = 'unit' "
+            "and lower(trim(aktif)) in ('ya', 'true', '1') order by aturan"
+        ).fetchall()
+    ]
     evaluated = """
-        select u.unit_slug, m.period from sim_units u join sim_months m on m.month_index >= ? and m.month_index < u.n_months
+        select u.unit_slug, m.period
+        from sim_units u join sim_months m on m.month_index >= ? and m.month_index < u.n_months
         where u.scenario = 'stasioner'"""
     total = con.execute(f"select count(*) from ({evaluated})", [window]).fetchone()[0]
     stationary = {}
     for rule in rules:
-        flagged = con.execute(f"""
+        flagged = con.execute(
+            f"""
             select count(*) from ({evaluated}) e
             where exists (select 1 from marts.rekomendasi_unit r
                           where r.unit_slug = e.unit_slug and r.period = e.period and r.aturan = ?)""",
-                              [window, rule]).fetchone()[0]
+            [window, rule],
+        ).fetchone()[0]
         stationary[rule] = flagged / total
-    any_perhatian = con.execute(f"""
+    any_perhatian = (
+        con.execute(
+            f"""
         select count(*) from ({evaluated}) e
         where exists (select 1 from marts.rekomendasi_unit r
                       where r.unit_slug = e.unit_slug and r.period = e.period and r.jenis = 'perhatian')""",
-                                [window]).fetchone()[0] / total
-    theme_false = dict(con.execute(f"""
+            [window],
+        ).fetchone()[0]
+        / total
+    )
+    theme_false = dict(
+        con.execute(
+            f"""
         select t.tema, avg(case when t.is_rising then 1.0 else 0.0 end)
         from ({evaluated}) e
         join marts.skm_complaint_themes t on t.scope = 'unit' and t.scope_id = e.unit_slug and t.period = e.period
         where t.tema in (select unnest(?::varchar[]))
-        group by t.tema""", [window, list(THEMES)]).fetchall())
+        group by t.tema""",
+            [window, list(THEMES)],
+        ).fetchall()
+    )
     caught = {}
     for theme in THEMES:
-        r = con.execute("""
+        r = con.execute(
+            """
             with first_two as (
                 select u.unit_slug, m.month_index - ? as k, coalesce(t.is_rising, false) as rising,
                        exists (select 1 from marts.rekomendasi_unit r where r.unit_slug = u.unit_slug
@@ -170,10 +205,17 @@ def measure(con, window: int) -> dict:
             from (select unit_slug,
                          bool_or(rising and k = 0) as r1, bool_or(rising and k = 1) as r2,
                          bool_or(rule_fired and k = 0) as f1, bool_or(rule_fired and k = 1) as f2
-                  from first_two group by unit_slug)""", [window, window, window, theme, theme]).fetchone()
+                  from first_two group by unit_slug)""",
+            [window, window, window, theme, theme],
+        ).fetchone()
         caught[theme] = {"within_1": r[0], "within_2": r[1], "rule_within_2": r[2], "seeds": r[3]}
-    return {"unit_months": total, "stationary": stationary, "any_perhatian": any_perhatian,
-            "theme_false": theme_false, "caught": caught}
+    return {
+        "unit_months": total,
+        "stationary": stationary,
+        "any_perhatian": any_perhatian,
+        "theme_false": theme_false,
+        "caught": caught,
+    }
 
 
 def reference_with(overrides: dict[str, str], workdir: Path) -> Path:
@@ -187,9 +229,17 @@ def reference_with(overrides: dict[str, str], workdir: Path) -> Path:
     known = {line.split(",", 1)[0] for line in lines[1:]}
     for name in overrides:
         if name not in known:
-            raise SystemExit(f"--set {name}: tidak ada di data/reference/ikm_parameters.csv ({', '.join(sorted(known))})")
-    out = [lines[0]] + [(f"{line.split(',', 1)[0]},{overrides[line.split(',', 1)[0]]},uji"
-                         if line.split(",", 1)[0] in overrides else line) for line in lines[1:]]
+            raise SystemExit(
+                f"--set {name}: tidak ada di data/reference/ikm_parameters.csv ({', '.join(sorted(known))})"
+            )
+    out = [lines[0]] + [
+        (
+            f"{line.split(',', 1)[0]},{overrides[line.split(',', 1)[0]]},uji"
+            if line.split(",", 1)[0] in overrides
+            else line
+        )
+        for line in lines[1:]
+    ]
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return ref
 
@@ -227,8 +277,17 @@ def run(seeds: int = 500, months: int = 12, overrides: dict[str, str] | None = N
         built = time.perf_counter() - started - generated
         result = measure(con, window)
         con.close()
-    result.update({"seeds": seeds, "months": months, "window": window, "responses": len(responses),
-                   "overrides": overrides, "seconds_generate": round(generated, 1), "seconds_build": round(built, 1)})
+    result.update(
+        {
+            "seeds": seeds,
+            "months": months,
+            "window": window,
+            "responses": len(responses),
+            "overrides": overrides,
+            "seconds_generate": round(generated, 1),
+            "seconds_build": round(built, 1),
+        }
+    )
     return result
 
 
@@ -246,10 +305,15 @@ def report(result: dict) -> str:
     for rule, share in result["stationary"].items():
         lines.append(f"{rule:<22} {jenis[rule]:<10} {pct(share)}")
     lines.append(f"{'(perhatian apa pun)':<22} {'perhatian':<10} {pct(result['any_perhatian'])}")
-    lines += ["", "tema (keluhan/bulan)    naik palsu   digandakan: tertangkap <= 1 bulan   <= 2 bulan   (aturan <= 2 bulan)"]
+    lines += [
+        "",
+        "tema (keluhan/bulan)    naik palsu   digandakan: tertangkap <= 1 bulan   <= 2 bulan   (aturan <= 2 bulan)",
+    ]
     for theme, c in result["caught"].items():
-        lines.append(f"{theme + ' (' + str(baseline[theme]) + ')':<23} {pct(result['theme_false'].get(theme, 0.0)):>10}"
-                     f"   {pct(c['within_1']):>31}   {pct(c['within_2']):>10}   {pct(c['rule_within_2']):>10}")
+        lines.append(
+            f"{theme + ' (' + str(baseline[theme]) + ')':<23} {pct(result['theme_false'].get(theme, 0.0)):>10}"
+            f"   {pct(c['within_1']):>31}   {pct(c['within_2']):>10}   {pct(c['rule_within_2']):>10}"
+        )
     lines += ["", f"waktu: bangkitkan {result['seconds_generate']} s, bangun model {result['seconds_build']} s"]
     return "\n".join(lines)
 
@@ -259,8 +323,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=500, help="simulated offices per scenario (default 500)")
     parser.add_argument("--months", type=int, default=12, help="evaluated months per stationary unit (default 12)")
     parser.add_argument("--rng-seed", type=int, default=2026)
-    parser.add_argument("--set", action="append", default=[], metavar="PARAMETER=VALUE",
-                        help="override a value of data/reference/ikm_parameters.csv for this measurement")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PARAMETER=VALUE",
+        help="override a value of data/reference/ikm_parameters.csv for this measurement",
+    )
     args = parser.parse_args(argv)
     overrides = dict(item.split("=", 1) for item in args.set)
     print(report(run(args.seeds, args.months, overrides, args.rng_seed)))

@@ -3,6 +3,7 @@
 `pantau serve` serves `monthly_evaluation` on a cron schedule (Asia/Jakarta) with Prefect;
 `pantau backfill` runs `backfill`, whose periods are subflows of `evaluate_period`.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from prefect import flow, get_run_logger
 from flows.evaluate import evaluate_period
 from flows.steps import Outcome
 
-DEFAULT_CRON = "0 6 2 * *"   # 06:00 on the 2nd: the previous month's exports are in
+DEFAULT_CRON = "0 6 2 * *"  # 06:00 on the 2nd: the previous month's exports are in
 
 
 def previous_month(today: date) -> str:
@@ -38,20 +39,35 @@ def monthly_run_name() -> str:
     from prefect.runtime import flow_run
 
     params = flow_run.parameters or {}
-    period = params.get("period") or previous_month(datetime.now(ZoneInfo(params.get("timezone") or "Asia/Jakarta")).date())
+    period = params.get("period") or previous_month(
+        datetime.now(ZoneInfo(params.get("timezone") or "Asia/Jakarta")).date()
+    )
     return f"bulanan-{period}"
 
 
 @flow(name="monthly_evaluation", flow_run_name=monthly_run_name, log_prints=False)
-def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
-                       timezone: str = "Asia/Jakarta", period: str | None = None,
-                       options: dict | None = None) -> Outcome:
+def monthly_evaluation(
+    inbox: Path,
+    warehouse: Path,
+    reference: Path,
+    out: Path,
+    timezone: str = "Asia/Jakarta",
+    period: str | None = None,
+    options: dict | None = None,
+) -> Outcome:
     """Evaluate the previous month (in the office's time zone), or `period` when given."""
     today = datetime.now(ZoneInfo(timezone)).date()
     period = period or previous_month(today)
     get_run_logger().info("periode %s", period)
-    outcome = evaluate_period(period=period, inbox=inbox, warehouse=warehouse, reference=reference,
-                              out=out, as_of=today, **{"timezone": timezone, **(options or {})})
+    outcome = evaluate_period(
+        period=period,
+        inbox=inbox,
+        warehouse=warehouse,
+        reference=reference,
+        out=out,
+        as_of=today,
+        **{"timezone": timezone, **(options or {})},
+    )
     if outcome.blocked:
         # a blocked scheduled run must show as failed in the Prefect UI, with the reason
         raise RuntimeError(f"periode {period} tidak diterbitkan: " + "; ".join(outcome.blocking))
@@ -59,8 +75,16 @@ def monthly_evaluation(inbox: Path, warehouse: Path, reference: Path, out: Path,
 
 
 @flow(name="backfill", flow_run_name="backfill-{first}-sd-{last}", log_prints=False)
-def backfill(first: str, last: str, inbox: Path, warehouse: Path, reference: Path, out: Path,
-             as_of: date, options: dict | None = None) -> list[tuple[str, Outcome]]:
+def backfill(
+    first: str,
+    last: str,
+    inbox: Path,
+    warehouse: Path,
+    reference: Path,
+    out: Path,
+    as_of: date,
+    options: dict | None = None,
+) -> list[tuple[str, Outcome]]:
     """Evaluate the months first..last in order, each as a subflow; a blocked month is reported
     and the next one still runs. `options`: evaluate_period's other settings (internal pages,
     OpenLineage)."""
@@ -69,9 +93,20 @@ def backfill(first: str, last: str, inbox: Path, warehouse: Path, reference: Pat
     results = []
     for i, period in enumerate(periods, start=1):
         logger.info("periode %s (%d dari %d)", period, i, len(periods))
-        results.append((period, evaluate_period(period=period, inbox=inbox, warehouse=warehouse,
-                                                reference=reference, out=out, as_of=as_of,
-                                                **(options or {}))))
+        results.append(
+            (
+                period,
+                evaluate_period(
+                    period=period,
+                    inbox=inbox,
+                    warehouse=warehouse,
+                    reference=reference,
+                    out=out,
+                    as_of=as_of,
+                    **(options or {}),
+                ),
+            )
+        )
     return results
 
 
@@ -82,12 +117,19 @@ def monthly_deployment(settings, cron: str = DEFAULT_CRON):
     return monthly_evaluation.to_deployment(
         name="pantau-bulanan",
         schedules=[Cron(cron, timezone=settings.timezone)],
-        parameters={"inbox": str(settings.inbox), "warehouse": str(settings.warehouse),
-                    "reference": str(settings.reference), "out": str(settings.out),
-                    "timezone": settings.timezone,
-                    "options": {"include_internal": settings.include_internal, "state_dir": str(settings.state_dir),
-                                "openlineage": settings.section("openlineage"),
-                                "internal_root": str(settings.internal_root)}},
+        parameters={
+            "inbox": str(settings.inbox),
+            "warehouse": str(settings.warehouse),
+            "reference": str(settings.reference),
+            "out": str(settings.out),
+            "timezone": settings.timezone,
+            "options": {
+                "include_internal": settings.include_internal,
+                "state_dir": str(settings.state_dir),
+                "openlineage": settings.section("openlineage"),
+                "internal_root": str(settings.internal_root),
+            },
+        },
         description="Evaluasi bulanan Pantau Kinerja: periode = bulan sebelumnya.",
         tags=["pantau-kinerja"],
     )

@@ -16,6 +16,7 @@ hover labels: <b>, <i>, <a href>, <br>, …), so every text that comes from data
 and series names) goes through `plotly_text` and shows as typed; names never enter a hovertemplate
 (they are read from the trace, `%{fullData.name}`, where a `%{…}` in a name is not a placeholder).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,14 @@ from reports.fmt import NBSP, Metric, angka, bulan, kalimat, num_html, periode_h
 
 # Okabe & Ito (2008), "Color Universal Design"
 OKABE_ITO = {
-    "biru": "#0072B2", "oranye": "#E69F00", "hijau": "#009E73", "merah": "#D55E00",
-    "ungu": "#CC79A7", "langit": "#56B4E9", "kuning": "#F0E442", "hitam": "#000000",
+    "biru": "#0072B2",
+    "oranye": "#E69F00",
+    "hijau": "#009E73",
+    "merah": "#D55E00",
+    "ungu": "#CC79A7",
+    "langit": "#56B4E9",
+    "kuning": "#F0E442",
+    "hitam": "#000000",
 }
 GREY = "#8a8a8a"
 AXES_TABLE = "data/reference/chart_axes.csv"
@@ -37,8 +44,11 @@ SERIES = [OKABE_ITO[k] for k in ("biru", "oranye", "hijau", "merah", "ungu", "la
 
 # predikat from best to worst: blue for good, vermillion for bad, never red/green alone
 PREDIKAT_COLOURS = {
-    "sangat_baik": "#0072B2", "baik": "#56B4E9", "butuh_perbaikan": "#E69F00",
-    "kurang": "#D55E00", "sangat_kurang": "#7a2e00",
+    "sangat_baik": "#0072B2",
+    "baik": "#56B4E9",
+    "butuh_perbaikan": "#E69F00",
+    "kurang": "#D55E00",
+    "sangat_kurang": "#7a2e00",
 }
 MUTU_BANDS = {"A": "#0072B2", "B": "#56B4E9", "C": "#E69F00", "D": "#D55E00"}
 
@@ -61,8 +71,9 @@ class Chart:
     @property
     def json(self) -> Markup:
         """The figure as JSON safe inside <script type="application/json">."""
-        text = json.dumps({"data": self.data, "layout": self.layout}, ensure_ascii=False, allow_nan=False,
-                          default=float)
+        text = json.dumps(
+            {"data": self.data, "layout": self.layout}, ensure_ascii=False, allow_nan=False, default=float
+        )
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return Markup(text)
 
@@ -90,17 +101,30 @@ def base_layout(height: int = 300, y_title: str = "", percent: bool = False, **e
         "separators": ",.",
         "height": height,
         "margin": {"l": 56, "r": 16, "t": 12, "b": 48},
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
-                 "size": 13, "color": "#1f2933"},
+        "font": {
+            "family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
+            "size": 13,
+            "color": "#1f2933",
+        },
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "showlegend": True,
         "legend": {"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 12}},
         "hoverlabel": {"font": {"size": 12}},
-        "xaxis": {"type": "category", "showgrid": False, "linecolor": "#9aa5b1", "tickfont": {"size": 12},
-                  "fixedrange": True},
-        "yaxis": {"title": {"text": plotly_text(y_title), "font": {"size": 12}}, "gridcolor": "#e4e7eb",
-                  "zeroline": False, "fixedrange": True, "ticksuffix": " %" if percent else ""},
+        "xaxis": {
+            "type": "category",
+            "showgrid": False,
+            "linecolor": "#9aa5b1",
+            "tickfont": {"size": 12},
+            "fixedrange": True,
+        },
+        "yaxis": {
+            "title": {"text": plotly_text(y_title), "font": {"size": 12}},
+            "gridcolor": "#e4e7eb",
+            "zeroline": False,
+            "fixedrange": True,
+            "ticksuffix": " %" if percent else "",
+        },
     }
     layout.update(extra)
     return layout
@@ -127,8 +151,9 @@ HOVER_BARS = "%{y}<br>%{hovertext}<extra></extra>"
 HOVER_STACKED = "%{y}<br>%{fullData.name}: %{hovertext}<extra></extra>"
 
 
-def hover_text(m: Metric | None, decimals: int, unit_text: str, name: str | None, with_period: bool,
-               known: tuple = ()) -> str | None:
+def hover_text(
+    m: Metric | None, decimals: int, unit_text: str, name: str | None, with_period: bool, known: tuple = ()
+) -> str | None:
     """One point's hover lines: ('Oktober 2026'), the value ('94,23 %'), the metric's Indonesian name
     (with its period in words when the line above does not say it) and its label in sentence form
     ('mutu C', 'dari 3 indikator'). Texts already shown in the hover (`known`: the category, the trace
@@ -160,9 +185,16 @@ def describe(chart: Chart, labels: dict | None = None) -> None:
         trend_ = trace.get("hovertemplate") == HOVER_TREND
         categories = trace.get("y") if trace.get("orientation") == "h" else [None] * len(metrics)
         trace["hovertext"] = [
-            hover_text(m, decimals, unit_text, labels.get(("metrik", m.metric)) if m else None, trend_,
-                       known=(_plain(categories[k]), _plain(trace.get("name"))))
-            for k, m in enumerate(metrics)]
+            hover_text(
+                m,
+                decimals,
+                unit_text,
+                labels.get(("metrik", m.metric)) if m else None,
+                trend_,
+                known=(_plain(categories[k]), _plain(trace.get("name"))),
+            )
+            for k, m in enumerate(metrics)
+        ]
 
 
 def _plain(text: str | None) -> str | None:
@@ -172,17 +204,31 @@ def _plain(text: str | None) -> str | None:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
-          series: list[tuple[str, list[Metric | None]]], unit_text: str = " %", decimals: int = 2,
-          percent: bool = True, y_range: list | None = None, reference_line: tuple[float, str] | None = None,
-          bands: list[tuple[float, float, str, str]] | None = None, height: int = 300, mode: str = "lines+markers",
-          kind: str = "line", stacked: bool = False) -> Chart:
+def trend(
+    chart_id: str,
+    title: Markup,
+    subtitle: str,
+    periods: list[str],
+    series: list[tuple[str, list[Metric | None]]],
+    unit_text: str = " %",
+    decimals: int = 2,
+    percent: bool = True,
+    y_range: list | None = None,
+    reference_line: tuple[float, str] | None = None,
+    bands: list[tuple[float, float, str, str]] | None = None,
+    height: int = 300,
+    mode: str = "lines+markers",
+    kind: str = "line",
+    stacked: bool = False,
+) -> Chart:
     """A 12-month trend: one trace per series, x = Indonesian month names."""
     x = [bulan(p, singkat=True) for p in periods]
     data = []
     for i, (name, metrics) in enumerate(series):
         trace = {
-            "name": plotly_text(name), "x": _texts(x), "y": [_value(m) for m in metrics],
+            "name": plotly_text(name),
+            "x": _texts(x),
+            "y": [_value(m) for m in metrics],
             "customdata": [m.metric_id if m else None for m in metrics],
             "hovertemplate": HOVER_TREND,
             "marker": {"color": SERIES[i % len(SERIES)]},
@@ -190,11 +236,21 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
         if kind == "bar":
             trace["type"] = "bar"
         else:
-            trace |= {"type": "scatter", "mode": mode, "connectgaps": False,
-                      "line": {"color": SERIES[i % len(SERIES)], "width": 2.5,
-                               "dash": ["solid", "dash", "dot", "dashdot"][i % 4]},
-                      "marker": {"color": SERIES[i % len(SERIES)], "size": 7,
-                                 "symbol": ["circle", "square", "diamond", "triangle-up"][i % 4]}}
+            trace |= {
+                "type": "scatter",
+                "mode": mode,
+                "connectgaps": False,
+                "line": {
+                    "color": SERIES[i % len(SERIES)],
+                    "width": 2.5,
+                    "dash": ["solid", "dash", "dot", "dashdot"][i % 4],
+                },
+                "marker": {
+                    "color": SERIES[i % len(SERIES)],
+                    "size": 7,
+                    "symbol": ["circle", "square", "diamond", "triangle-up"][i % 4],
+                },
+            }
         data.append(trace)
     layout = base_layout(height, percent=percent, showlegend=len(series) > 1)
     layout["xaxis"] |= {"tickmode": "array", "tickvals": _texts(x), "ticktext": month_ticks(periods), "tickangle": 0}
@@ -204,21 +260,69 @@ def trend(chart_id: str, title: Markup, subtitle: str, periods: list[str],
         layout["yaxis"]["range"] = y_range
     shapes, annotations = [], []
     for low, high, colour, label in bands or []:
-        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
-                       "fillcolor": colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"})
-        annotations.append({"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2,
-                            "text": plotly_text(label), "showarrow": False, "font": {"size": 11, "color": GREY}})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": low,
+                "y1": high,
+                "fillcolor": colour,
+                "opacity": 0.08,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            {
+                "xref": "paper",
+                "x": 1,
+                "xanchor": "right",
+                "yref": "y",
+                "y": (low + high) / 2,
+                "text": plotly_text(label),
+                "showarrow": False,
+                "font": {"size": 11, "color": GREY},
+            }
+        )
     if reference_line:
         value, label = reference_line
-        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value,
-                       "line": {"color": GREY, "width": 1.5, "dash": "dash"}})
-        annotations.append({"xref": "paper", "x": 0, "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom",
-                            "text": plotly_text(label), "showarrow": False, "font": {"size": 11, "color": "#52606d"}})
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": value,
+                "y1": value,
+                "line": {"color": GREY, "width": 1.5, "dash": "dash"},
+            }
+        )
+        annotations.append(
+            {
+                "xref": "paper",
+                "x": 0,
+                "xanchor": "left",
+                "yref": "y",
+                "y": value,
+                "yanchor": "bottom",
+                "text": plotly_text(label),
+                "showarrow": False,
+                "font": {"size": 11, "color": "#52606d"},
+            }
+        )
     layout["shapes"], layout["annotations"] = shapes, annotations
     head = ["Bulan"] + [name for name, _ in series]
     rows = [[periode_html(p)] + [num_html(metrics[j]) for _, metrics in series] for j, p in enumerate(periods)]
-    return _described(Chart(chart_id, title, subtitle, data, layout, head, rows, height),
-                      [metrics for _, metrics in series], decimals, unit_text)
+    return _described(
+        Chart(chart_id, title, subtitle, data, layout, head, rows, height),
+        [metrics for _, metrics in series],
+        decimals,
+        unit_text,
+    )
 
 
 def _described(chart: Chart, metrics: list[list], decimals: int, unit_text: str) -> Chart:
@@ -227,71 +331,133 @@ def _described(chart: Chart, metrics: list[list], decimals: int, unit_text: str)
     return chart
 
 
-def bars(chart_id: str, title: Markup, subtitle: str, items: list[tuple[str, Metric | None]],
-         series_name: str, unit_text: str = " %", decimals: int = 2, percent: bool = True,
-         reference_line: tuple[float, str] | None = None, colour_of=None, x_range: list | None = None,
-         extra_columns: list[tuple[str, list]] | None = None, label_head: str = "Unit") -> Chart:
+def bars(
+    chart_id: str,
+    title: Markup,
+    subtitle: str,
+    items: list[tuple[str, Metric | None]],
+    series_name: str,
+    unit_text: str = " %",
+    decimals: int = 2,
+    percent: bool = True,
+    reference_line: tuple[float, str] | None = None,
+    colour_of=None,
+    x_range: list | None = None,
+    extra_columns: list[tuple[str, list]] | None = None,
+    label_head: str = "Unit",
+) -> Chart:
     """Horizontal bars, one per item (units, unsur, themes), sorted as given (top = first)."""
     items = list(items)
     names = [name for name, _ in items][::-1]
     metrics = [m for _, m in items][::-1]
     colours = [colour_of(m) if colour_of else OKABE_ITO["biru"] for m in metrics]
     trace = {
-        "type": "bar", "orientation": "h", "name": plotly_text(series_name), "y": _texts(names),
+        "type": "bar",
+        "orientation": "h",
+        "name": plotly_text(series_name),
+        "y": _texts(names),
         "x": [_value(m) for m in metrics],
         "customdata": [m.metric_id if m else None for m in metrics],
         "marker": {"color": colours},
         "text": [None if m is None or m.value is None else angka(m.value, decimals) for m in metrics],
-        "textposition": "outside", "cliponaxis": False,
+        "textposition": "outside",
+        "cliponaxis": False,
         "hovertemplate": HOVER_BARS,
     }
     height = max(160, 34 * len(items) + 80)
     layout = base_layout(height, showlegend=False)
     layout["margin"] = {"l": 190, "r": 56, "t": 26 if reference_line else 8, "b": 36}
-    layout["xaxis"] = {"gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True,
-                       "ticksuffix": " %" if percent else ""}
+    layout["xaxis"] = {
+        "gridcolor": "#e4e7eb",
+        "zeroline": False,
+        "fixedrange": True,
+        "ticksuffix": " %" if percent else "",
+    }
     layout["yaxis"] = {"type": "category", "automargin": True, "fixedrange": True, "tickfont": {"size": 12}}
     if x_range:
         layout["xaxis"]["range"] = x_range
     if reference_line:
         value, label = reference_line
-        layout["shapes"] = [{"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": value, "x1": value,
-                             "line": {"color": GREY, "width": 1.5, "dash": "dash"}}]
-        layout["annotations"] = [{"yref": "paper", "y": 1, "yanchor": "bottom", "xref": "x", "x": value,
-                                  "text": plotly_text(label), "showarrow": False, "font": {"size": 11, "color": "#52606d"}}]
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "xref": "x",
+                "x0": value,
+                "x1": value,
+                "line": {"color": GREY, "width": 1.5, "dash": "dash"},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "yref": "paper",
+                "y": 1,
+                "yanchor": "bottom",
+                "xref": "x",
+                "x": value,
+                "text": plotly_text(label),
+                "showarrow": False,
+                "font": {"size": 11, "color": "#52606d"},
+            }
+        ]
     head = [label_head, series_name] + [h for h, _ in extra_columns or []]
     rows = []
     for k, (name, m) in enumerate(items):
         rows.append([teks_html(name, "nama"), num_html(m)] + [cells[k] for _, cells in extra_columns or []])
-    return _described(Chart(chart_id, title, subtitle, [trace], layout, head, rows, height), [metrics], decimals,
-                      unit_text)
+    return _described(
+        Chart(chart_id, title, subtitle, [trace], layout, head, rows, height), [metrics], decimals, unit_text
+    )
 
 
-def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[str],
-                 series: list[tuple[str, str, list[Metric | None]]], unit_text: str = " orang",
-                 label_head: str = "Unit", percent: bool = False, decimals: int = 0) -> Chart:
+def stacked_bars(
+    chart_id: str,
+    title: Markup,
+    subtitle: str,
+    categories: list[str],
+    series: list[tuple[str, str, list[Metric | None]]],
+    unit_text: str = " orang",
+    label_head: str = "Unit",
+    percent: bool = False,
+    decimals: int = 0,
+) -> Chart:
     """Horizontal stacked bars: one bar per category (unit), one segment per series (predikat)."""
     names = categories[::-1]
     data = []
     for name, colour, metrics in series:
         ms = metrics[::-1]
-        data.append({
-            "type": "bar", "orientation": "h", "name": plotly_text(name), "y": _texts(names),
-            "x": [_value(m) for m in ms],
-            "customdata": [m.metric_id if m else None for m in ms], "marker": {"color": colour},
-            "hovertemplate": HOVER_STACKED,
-        })
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": plotly_text(name),
+                "y": _texts(names),
+                "x": [_value(m) for m in ms],
+                "customdata": [m.metric_id if m else None for m in ms],
+                "marker": {"color": colour},
+                "hovertemplate": HOVER_STACKED,
+            }
+        )
     height = max(180, 34 * len(categories) + 110)
     layout = base_layout(height, barmode="stack")
     layout["margin"] = {"l": 190, "r": 16, "t": 8, "b": 40}
     layout["legend"] = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
-    layout["xaxis"] = {"gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True,
-                       "ticksuffix": " %" if percent else ""}
+    layout["xaxis"] = {
+        "gridcolor": "#e4e7eb",
+        "zeroline": False,
+        "fixedrange": True,
+        "ticksuffix": " %" if percent else "",
+    }
     layout["yaxis"] = {"type": "category", "automargin": True, "fixedrange": True}
     head = [label_head] + [name for name, _, _ in series]
     rows = [[cat] + [num_html(metrics[k]) for _, _, metrics in series] for k, cat in enumerate(categories)]
-    return _described(Chart(chart_id, title, subtitle, data, layout, head, rows, height),
-                      [metrics[::-1] for _, _, metrics in series], decimals, unit_text)
+    return _described(
+        Chart(chart_id, title, subtitle, data, layout, head, rows, height),
+        [metrics[::-1] for _, _, metrics in series],
+        decimals,
+        unit_text,
+    )
 
 
 # --- honest axes ----------------------------------------------------------------------------------
@@ -299,6 +465,7 @@ def stacked_bars(chart_id: str, title: Markup, subtitle: str, categories: list[s
 class Axis:
     """A metric's value axis (data/reference/chart_axes.csv): bars start at `bawah` and end at `atas`
     (open above when None); a trend axis spans at least `rentang_minimum` and stays within the scale."""
+
     bawah: float | None
     atas: float | None
     rentang_minimum: float | None
@@ -358,16 +525,18 @@ def fit_axes(chart: Chart, axes: dict[str, Axis]) -> None:
         low, high = floor, high + (floor - low)
     if axis.atas is not None and high > axis.atas and max(values) <= axis.atas:
         low, high = max(floor, low - (high - axis.atas)), axis.atas
-    low, high = max(floor, math.floor(low)), math.ceil(high)   # whole units on the axis ends
-    margin = 0.04 * (high - low)          # room for the markers on the edge, not a change of scale
+    low, high = max(floor, math.floor(low)), math.ceil(high)  # whole units on the axis ends
+    margin = 0.04 * (high - low)  # room for the markers on the edge, not a change of scale
     chart.layout[name]["range"] = [low - margin, high + margin]
     chart.layout[name]["autorange"] = False
     if low > floor:
         unit = chart.layout[name].get("ticksuffix", "")
-        chart.notes.append(Markup('<span data-sumber="ref.chart_axes" title="{}">Sumbu tegak {}{}, tidak mulai dari {}: '
-                                  'rentang paling sempit {} poin.</span>').format(
-            AXES_TABLE, _fmt_range(low, high), unit, angka(floor, 0),
-            angka(axis.rentang_minimum or 0, 0)))
+        chart.notes.append(
+            Markup(
+                '<span data-sumber="ref.chart_axes" title="{}">Sumbu tegak {}{}, tidak mulai dari {}: '
+                "rentang paling sempit {} poin.</span>"
+            ).format(AXES_TABLE, _fmt_range(low, high), unit, angka(floor, 0), angka(axis.rentang_minimum or 0, 0))
+        )
 
 
 def each_chart(found):

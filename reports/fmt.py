@@ -4,16 +4,30 @@ Every number a page shows comes from a row of `main.metrics` and is wrapped by `
 carries the row's metric_id in `data-metric-id` and in the tooltip, so an auditor can copy it into
 `pantau trace`. Formats follow Indonesian usage: decimal comma, thousands dot (82,31 and 1.234).
 """
+
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
+from datetime import UTC
 
 from markupsafe import Markup, escape
 
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-         "Oktober", "November", "Desember"]
+BULAN = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 ROMAWI = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
@@ -23,6 +37,7 @@ NBSP = "\u00a0"
 @dataclass(frozen=True)
 class Metric:
     """One row of main.metrics."""
+
     metric_id: str
     metric: str
     scope: str
@@ -44,8 +59,16 @@ def angka(value: float | int | None, decimals: int = 0) -> str:
 
 
 # decimals shown per metric unit; metrics not listed here use the default below
-DECIMALS_BY_UNIT = {"%": 2, "hari": 0, "orang": 0, "indikator": 0, "responden": 0, "aturan": 0,
-                    "keluhan": 0, "layanan": 0}
+DECIMALS_BY_UNIT = {
+    "%": 2,
+    "hari": 0,
+    "orang": 0,
+    "indikator": 0,
+    "responden": 0,
+    "aturan": 0,
+    "keluhan": 0,
+    "layanan": 0,
+}
 DECIMALS_BY_METRIC = {"ikm": 2, "ikm_ni": 3, "nrr": 2}
 
 
@@ -86,8 +109,10 @@ def num_html(m: Metric | None, text: str | None = None, cls: str = "num") -> Mar
         return Markup('<span class="kosong" title="tidak ada data">–</span>')
     shown = tampil(m) if text is None else kalimat(text)
     title = m.metric_id + (f" · {kalimat(m.label)}" if m.label and m.unit != "peringkat" else "")
-    return Markup(f'<span class="{_field(cls)}" data-metric-id="{_field(m.metric_id)}" title="{_field(title)}">'
-                  f'{_field(shown)}</span>')
+    return Markup(
+        f'<span class="{_field(cls)}" data-metric-id="{_field(m.metric_id)}" title="{_field(title)}">'
+        f"{_field(shown)}</span>"
+    )
 
 
 # a decimal written with a point by SQL or a CSV: '3.0644', '0.5'; not '1.234' (Indonesian thousands), not
@@ -103,8 +128,9 @@ def kalimat(text: str | None) -> str:
     if not text:
         return text or ""
     if "." in text:
-        text = _DECIMAL.sub(lambda m: m.group(0) if len(m.group(2)) == 3 and m.group(1) != "0"
-                            else f"{m.group(1)},{m.group(2)}", text)
+        text = _DECIMAL.sub(
+            lambda m: m.group(0) if len(m.group(2)) == 3 and m.group(1) != "0" else f"{m.group(1)},{m.group(2)}", text
+        )
     if "-" in text:
         text = _PERIOD.sub(lambda m: _period_in_sentence(f"{m.group(1)}-{m.group(2)}"), text)
     return text
@@ -136,24 +162,24 @@ def tanggal(d) -> str:
 def waktu(stamp, timezone: str = "Asia/Jakarta") -> str:
     """A moment in the office's time zone, labelled: '3 Desember 2026 20.44 WIB'. A stamp without a
     zone is UTC (lineage.runs, run.json); the label is the zone's own abbreviation (WIB, WITA, WIT)."""
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     if isinstance(stamp, str):
         stamp = datetime.fromisoformat(stamp)
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=tz.utc)
+        stamp = stamp.replace(tzinfo=UTC)
     local = stamp.astimezone(ZoneInfo(timezone))
     return f"{tanggal(local)} {local:%H.%M} {local.tzname()}"
 
 
 def waktu_html(stamp, timezone: str = "Asia/Jakarta") -> Markup:
     """waktu() as a <time> whose datetime attribute keeps the exact moment."""
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
     if isinstance(stamp, str):
         stamp = datetime.fromisoformat(stamp)
-    exact = (stamp if stamp.tzinfo else stamp.replace(tzinfo=tz.utc)).astimezone(tz.utc).isoformat(timespec="seconds")
+    exact = (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC).isoformat(timespec="seconds")
     return Markup(f'<time datetime="{_field(exact)}">{_field(waktu(stamp, timezone))}</time>')
 
 

@@ -14,6 +14,7 @@ unit of a large flat list, fall into groups of at most GROUP_UNITS in the order 
 
 Every number still comes from main.metrics and carries its metric_id.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,10 +24,10 @@ from markupsafe import Markup
 from reports.data import Report, Unit
 from reports.fmt import num_html, sumber_html, teks_html
 
-OFFICE_UNITS = 20      # up to this many units directly under the office: the pages look as they always did
-GROUP_UNITS = 100      # units without a parent below the office are listed on pages of this many
-STANDOUTS = 5          # best and worst units by discipline, and lowest by IKM, on the Ringkasan
-FLAGGED = 10           # units a perhatian rule flags, on the Ringkasan (the rest on their parent's page)
+OFFICE_UNITS = 20  # up to this many units directly under the office: the pages look as they always did
+GROUP_UNITS = 100  # units without a parent below the office are listed on pages of this many
+STANDOUTS = 5  # best and worst units by discipline, and lowest by IKM, on the Ringkasan
+FLAGGED = 10  # units a perhatian rule flags, on the Ringkasan (the rest on their parent's page)
 
 
 @dataclass
@@ -60,8 +61,7 @@ def top_parent(report: Report, unit: Unit) -> str | None:
     """The ancestor of `unit` directly under the office, or None for a unit directly under it."""
     office, by_slug = report.office.slug, report.unit_by_slug
     seen, current = set(), unit
-    while current.parent and current.parent != office and current.parent in by_slug \
-            and current.parent not in seen:
+    while current.parent and current.parent != office and current.parent in by_slug and current.parent not in seen:
         seen.add(current.slug)
         parent = by_slug[current.parent]
         if not parent.parent or parent.parent == office:
@@ -89,7 +89,7 @@ def groups(report: Report) -> list[Group] | None:
     out = list(by_parent.values())
     office = report.office
     for start in range(0, len(loose), GROUP_UNITS):
-        part = loose[start:start + GROUP_UNITS]
+        part = loose[start : start + GROUP_UNITS]
         suffix = f"-{start // GROUP_UNITS + 1}" if len(loose) > GROUP_UNITS else ""
         name = f"Unit langsung di bawah {office.name}" + (f" ({start + 1}–{start + len(part)})" if suffix else "")
         out.append(Group(f"{office.slug}{suffix}", name, part))
@@ -121,8 +121,9 @@ def standouts(report: Report, units: list[Unit]) -> list[tuple[Unit, list[str]]]
         for u in found:
             why.setdefault(u.slug, []).append(reason)
 
-    att = sorted([(u, m) for u in units if (m := _metric(report, "discipline_rate", u))],
-                 key=lambda x: (x[1].value, x[0].slug))
+    att = sorted(
+        [(u, m) for u in units if (m := _metric(report, "discipline_rate", u))], key=lambda x: (x[1].value, x[0].slug)
+    )
     add([u for u, _ in att[:STANDOUTS]], "disiplin terendah")
     add([u for u, _ in reversed(att[-STANDOUTS:]) if u.slug not in why], "disiplin tertinggi")
     ikm = sorted([(u, m) for u in units if (m := _metric(report, "ikm", u))], key=lambda x: (x[1].value, x[0].slug))
@@ -142,14 +143,26 @@ def group_rows(report: Report, found: list[Group]) -> tuple[list[str], list[list
         ikm = [(u, m) for u in g.units if (m := _metric(report, "ikm", u))]
         low_att = min(att, key=lambda x: x[1].value) if att else None
         low_ikm = min(ikm, key=lambda x: x[1].value) if ikm else None
-        body.append([
-            pages.link(f"{g.page}.html", g.short), count(g.units), count(flagged(report, g.units)),
-            Markup("{} {}").format(pages.link(f"unit-{low_att[0].slug}.html", teks_html(low_att[0].short, "unit")),
-                                   num_html(low_att[1]))
-            if low_att else num_html(None),
-            Markup("{} {} {}").format(pages.link(f"unit-{low_ikm[0].slug}.html", teks_html(low_ikm[0].short, "unit")),
-                                      num_html(low_ikm[1]), pages.mutu_html(low_ikm[1]))
-            if low_ikm else num_html(None)])
+        body.append(
+            [
+                pages.link(f"{g.page}.html", g.short),
+                count(g.units),
+                count(flagged(report, g.units)),
+                Markup("{} {}").format(
+                    pages.link(f"unit-{low_att[0].slug}.html", teks_html(low_att[0].short, "unit")),
+                    num_html(low_att[1]),
+                )
+                if low_att
+                else num_html(None),
+                Markup("{} {} {}").format(
+                    pages.link(f"unit-{low_ikm[0].slug}.html", teks_html(low_ikm[0].short, "unit")),
+                    num_html(low_ikm[1]),
+                    pages.mutu_html(low_ikm[1]),
+                )
+                if low_ikm
+                else num_html(None),
+            ]
+        )
     return head, body
 
 
@@ -160,7 +173,7 @@ def standout_table(report: Report, found: list[tuple[Unit, list[str]]], parent_o
     head, body, classes = pages.units_table(Scoped(report, [u for u, _ in found]))
     head = ["Mengapa ditampilkan", head[0], "Induk"] + head[1:]
     rows = []
-    for (u, why), row in zip(found, body):
+    for (u, why), row in zip(found, body, strict=True):
         g = parent_of.get(u.slug)
         rows.append([", ".join(why), row[0], pages.link(f"{g.page}.html", g.short) if g else ""] + row[1:])
     return head, rows, classes
@@ -189,10 +202,22 @@ def group_page(report: Report, group: Group, include_internal: bool) -> dict:
     head, body, classes = pages.units_table(view)
     rec_period, rec_prefix = pages.recommendation_view(report)
     rec_head, rec_rows, rec_classes = pages.recommendation_rows(view, rec_period, rec_prefix)
-    return {"page": group.page, "title": group.name, "group": group, "units_count": count(group.units),
-            "flagged_count": count(flagged(report, group.units)),
-            "units_head": head, "units_rows": body, "units_classes": classes,
-            "unit_charts": pages.unit_comparison_charts(view),
-            "rec_head": rec_head, "rec_rows": rec_rows, "rec_classes": rec_classes,
-            "rec_title": (f"Usulan {pages.period_name(rec_period)}" if rec_prefix == "rekomendasi"
-                          else "Sinyal bulan ini (bukan usulan)")}
+    return {
+        "page": group.page,
+        "title": group.name,
+        "group": group,
+        "units_count": count(group.units),
+        "flagged_count": count(flagged(report, group.units)),
+        "units_head": head,
+        "units_rows": body,
+        "units_classes": classes,
+        "unit_charts": pages.unit_comparison_charts(view),
+        "rec_head": rec_head,
+        "rec_rows": rec_rows,
+        "rec_classes": rec_classes,
+        "rec_title": (
+            f"Usulan {pages.period_name(rec_period)}"
+            if rec_prefix == "rekomendasi"
+            else "Sinyal bulan ini (bukan usulan)"
+        ),
+    }

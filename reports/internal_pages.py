@@ -6,6 +6,7 @@ recommendations with the rule and evidence. Also the named recommendation lists 
 quarantined rows. Numbers come from `metrics` (personal scopes loaded here only); evidence rows
 (dates, scan times, targets as exported) carry their source in `data-sumber`.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,17 +16,17 @@ from markupsafe import Markup
 
 from reports import charts
 from reports.data import Report, load_metrics, rows, table_exists
-from reports.fmt import (Metric, angka, bulan, num_html, periode_html, sumber_html, tanggal_html, teks_html)
+from reports.fmt import Metric, angka, bulan, num_html, periode_html, sumber_html, tanggal_html, teks_html
 from transforms.ingest.records import line_ref_sql
 from transforms.publish import periods_published_by
 
 QUARANTINE_LIMIT = 5000
-EVIDENCE_CHUNK = 1000   # ASN whose evidence rows are loaded at once (memory stays flat at 100 000 ASN)
+EVIDENCE_CHUNK = 1000  # ASN whose evidence rows are loaded at once (memory stays flat at 100 000 ASN)
 # `[reports] internal_pages`: per-ASN pages for the ASN with a finding (default), every ASN, none
 PAGE_MODES = ("temuan", "semua", "tidak")
-FINDINGS_TABLE = "ref.internal_page_findings"     # which findings give an ASN its page (data/reference)
+FINDINGS_TABLE = "ref.internal_page_findings"  # which findings give an ASN its page (data/reference)
 FINDING_OPS = (">", ">=", "<", "<=", "ada")
-RAPOR_COMMAND = "pantau rapor --nip {nip} --period {period}"   # the sheet of an ASN without a page
+RAPOR_COMMAND = "pantau rapor --nip {nip} --period {period}"  # the sheet of an ASN without a page
 
 
 def page_mode(include_internal: bool | str | None) -> str:
@@ -35,8 +36,9 @@ def page_mode(include_internal: bool | str | None) -> str:
     if not include_internal:
         return "tidak"
     if include_internal not in PAGE_MODES:
-        raise ValueError(f"{include_internal!r} bukan pilihan halaman internal: pilih salah satu dari "
-                         + ", ".join(PAGE_MODES))
+        raise ValueError(
+            f"{include_internal!r} bukan pilihan halaman internal: pilih salah satu dari " + ", ".join(PAGE_MODES)
+        )
     return include_internal
 
 
@@ -51,17 +53,26 @@ class People:
         # the month, and the quarter/semester/year it closes (SKP rows delivered per quarter)
         self.periods = periods_published_by(report.period)
         self.metrics = load_metrics(self.con, report.window, personal=True)
-        self._evidence: dict[str, dict] = {}   # nip -> its evidence rows, one chunk of ASN at a time
+        self._evidence: dict[str, dict] = {}  # nip -> its evidence rows, one chunk of ASN at a time
 
     @cached_property
     def asn(self) -> list[dict]:
         """ASN with any personal metric in the period, with roster details, by unit then name."""
-        nips = {m.scope_id for m in self.metrics.by_id.values()
-                if m.scope == "asn" and m.period in self.periods and ":" not in m.scope_id}
+        nips = {
+            m.scope_id
+            for m in self.metrics.by_id.values()
+            if m.scope == "asn" and m.period in self.periods and ":" not in m.scope_id
+        }
         if not nips or not table_exists(self.con, "staging.stg_pegawai"):
             return [{"nip": n, "nama": n, "jabatan": "", "unit_slug": "", "jenis_asn": ""} for n in sorted(nips)]
-        roster = {r["nip"]: r for r in rows(self.con, """select nip, nama, jabatan, unit_slug, jenis_asn, golongan
-                                                        from staging.stg_pegawai""")}
+        roster = {
+            r["nip"]: r
+            for r in rows(
+                self.con,
+                """select nip, nama, jabatan, unit_slug, jenis_asn, golongan
+                    from staging.stg_pegawai""",
+            )
+        }
         order = {u.slug: i for i, u in enumerate(self.report.units)}
         people = [roster.get(n, {"nip": n, "nama": n, "jabatan": "", "unit_slug": "", "jenis_asn": ""}) for n in nips]
         # the NIP last: two ASN with the same name keep one order from run to run
@@ -78,25 +89,36 @@ class People:
         parts, params = [], []
         for r in rows(self.con, f"select temuan, sumber, metrik, kondisi, ambang from {FINDINGS_TABLE}"):
             if r["kondisi"] not in FINDING_OPS:
-                raise ValueError(f"{FINDINGS_TABLE}: kondisi {r['kondisi']!r} (temuan {r['temuan']!r}) harus salah satu "
-                                 f"dari {', '.join(FINDING_OPS)}; perbaiki data/reference/internal_page_findings.csv")
+                raise ValueError(
+                    f"{FINDINGS_TABLE}: kondisi {r['kondisi']!r} (temuan {r['temuan']!r}) harus salah satu "
+                    f"dari {', '.join(FINDING_OPS)}; perbaiki data/reference/internal_page_findings.csv"
+                )
             compare = "" if r["kondisi"] == "ada" else f" and value {r['kondisi']} ?"
             if r["sumber"] == "main.metrics":
-                parts.append("select split_part(scope_id, ':', 1) as nip, ? as temuan from main.metrics where scope = 'asn' "
-                             f"and metric = ? and period in (select unnest(?)){compare}")
+                parts.append(
+                    "select split_part(scope_id, ':', 1) as nip, ? as temuan from main.metrics where scope = 'asn' "
+                    f"and metric = ? and period in (select unnest(?)){compare}"
+                )
                 params += [r["temuan"], r["metrik"], self.periods] + ([float(r["ambang"])] if compare else [])
             elif r["sumber"] == "marts.koreksi_fakta":
                 if table_exists(self.con, "marts.koreksi_fakta"):
-                    parts.append("select nip, ? as temuan from marts.koreksi_fakta "
-                                 "where coalesce(strftime(tanggal::date, '%Y-%m'), periode) in (select unnest(?))")
+                    parts.append(
+                        "select nip, ? as temuan from marts.koreksi_fakta "
+                        "where coalesce(strftime(tanggal::date, '%Y-%m'), periode) in (select unnest(?))"
+                    )
                     params += [r["temuan"], self.periods]
             else:
-                raise ValueError(f"{FINDINGS_TABLE}: sumber {r['sumber']!r} (temuan {r['temuan']!r}) harus main.metrics "
-                                 "atau marts.koreksi_fakta; perbaiki data/reference/internal_page_findings.csv")
+                raise ValueError(
+                    f"{FINDINGS_TABLE}: sumber {r['sumber']!r} (temuan {r['temuan']!r}) harus main.metrics "
+                    "atau marts.koreksi_fakta; perbaiki data/reference/internal_page_findings.csv"
+                )
         if not parts:
             return {}
-        found = self.con.execute(f"""select nip, list(distinct temuan order by temuan) from ({' union all '.join(parts)})
-                                     group by nip""", params).fetchall()
+        found = self.con.execute(
+            f"""select nip, list(distinct temuan order by temuan) from ({" union all ".join(parts)})
+                                     group by nip""",
+            params,
+        ).fetchall()
         return dict(found)
 
     @cached_property
@@ -138,17 +160,24 @@ class People:
     @cached_property
     def tables(self) -> set[str]:
         """The evidence tables present, asked once (table_exists per ASN page cost more than the page)."""
-        return {t for t in ("marts.attendance_asn_ytd", "marts.attendance_asn_day", "marts.skp_indicator_capaian",
-                            "marts.koreksi_fakta")
-                if table_exists(self.con, t)}
+        return {
+            t
+            for t in (
+                "marts.attendance_asn_ytd",
+                "marts.attendance_asn_day",
+                "marts.skp_indicator_capaian",
+                "marts.koreksi_fakta",
+            )
+            if table_exists(self.con, t)
+        }
 
     def evidence(self, nip: str) -> dict:
         """The TK dates, heavy days and indicator rows of `nip`. One query per table loads them for
         the next EVIDENCE_CHUNK ASN with a page, in page order, not one query per ASN (5 000 ASN: minutes)."""
         if nip not in self._evidence:
             start = self._asn_position.get(nip)
-            chunk = [nip] if start is None else [a["nip"] for a in self.paged[start:start + EVIDENCE_CHUNK]]
-            self._evidence = self._load_evidence(chunk)    # the previous chunk is done with
+            chunk = [nip] if start is None else [a["nip"] for a in self.paged[start : start + EVIDENCE_CHUNK]]
+            self._evidence = self._load_evidence(chunk)  # the previous chunk is done with
         return self._evidence[nip]
 
     @cached_property
@@ -156,50 +185,69 @@ class People:
         return {a["nip"]: i for i, a in enumerate(self.paged)}
 
     def _load_evidence(self, nips: list[str]) -> dict[str, dict]:
-        out = {n: {"tk_dates": None, "heavy_days": [], "late_months": [], "indicators": {}, "corrections": []}
-               for n in nips}
+        out = {
+            n: {"tk_dates": None, "heavy_days": [], "late_months": [], "indicators": {}, "corrections": []}
+            for n in nips
+        }
         if "marts.attendance_asn_ytd" in self.tables:
             for nip, dates in self.con.execute(
-                    "select nip, tk_dates_ytd from marts.attendance_asn_ytd where period = ? and nip in (select unnest(?))",
-                    [self.period, nips]).fetchall():
-                if out[nip]["tk_dates"] is None:     # the first row, as the query per ASN took
+                "select nip, tk_dates_ytd from marts.attendance_asn_ytd where period = ? and nip in (select unnest(?))",
+                [self.period, nips],
+            ).fetchall():
+                if out[nip]["tk_dates"] is None:  # the first row, as the query per ASN took
                     out[nip]["tk_dates"] = dates
         if "marts.attendance_asn_ytd" in self.tables:
             # the year's late/early minutes month by month: the late days a band counts
-            for r in rows(self.con, """select m.nip, m.period, m.late_early_minutes, y.late_minutes_ytd, y.late_days_ytd
-                                       from marts.attendance_asn_month m
-                                       join marts.attendance_asn_ytd y on y.nip = m.nip and y.period = m.period
-                                       where m.tahun = (select max(tahun) from marts.attendance_asn_month where period = ?)
-                                         and m.period <= ? and m.late_early_minutes > 0 and m.nip in (select unnest(?))
-                                       order by m.nip, m.period""", [self.period, self.period, nips]):
+            for r in rows(
+                self.con,
+                """select m.nip, m.period, m.late_early_minutes, y.late_minutes_ytd, y.late_days_ytd
+                    from marts.attendance_asn_month m
+                    join marts.attendance_asn_ytd y on y.nip = m.nip and y.period = m.period
+                    where m.tahun = (select max(tahun) from marts.attendance_asn_month where period = ?)
+                      and m.period <= ? and m.late_early_minutes > 0 and m.nip in (select unnest(?))
+                    order by m.nip, m.period""",
+                [self.period, self.period, nips],
+            ):
                 out[r["nip"]]["late_months"].append(r)
         if "marts.attendance_asn_day" in self.tables:
-            for r in rows(self.con, """select nip, tanggal, status, jam_masuk, jam_pulang, minutes_late, minutes_early, tl_code,
-                                              psw_code, source
-                                       from marts.attendance_asn_day
-                                       where period = ? and is_workday and nip in (select unnest(?))
-                                         and (is_tk or tl_code in ('TL3', 'TL4') or psw_code in ('PSW3', 'PSW4'))
-                                       order by nip, tanggal""", [self.period, nips]):
+            for r in rows(
+                self.con,
+                """select nip, tanggal, status, jam_masuk, jam_pulang, minutes_late, minutes_early, tl_code,
+                           psw_code, source
+                    from marts.attendance_asn_day
+                    where period = ? and is_workday and nip in (select unnest(?))
+                      and (is_tk or tl_code in ('TL3', 'TL4') or psw_code in ('PSW3', 'PSW4'))
+                    order by nip, tanggal""",
+                [self.period, nips],
+            ):
                 out[r["nip"]]["heavy_days"].append(r)
         if "marts.skp_indicator_capaian" in self.tables:
-            for r in rows(self.con, """select i.nip, i.periode, i.indikator, i.indikator_slug, i.aspek, i.satuan, i.arah,
-                                              i.target, i.target_min, i.target_max, i.realisasi, i.kendala, i.kendala_label,
-                                              i._file_id, i._row, f.path
-                                       from marts.skp_indicator_capaian i left join lineage.files f on f.file_id = i._file_id
-                                       where i.periode in (select unnest(?)) and i.nip in (select unnest(?))
-                                       order by i.nip, i.periode, i.indikator, i._file_id, i._row""", [self.periods, nips]):
+            for r in rows(
+                self.con,
+                """select i.nip, i.periode, i.indikator, i.indikator_slug, i.aspek, i.satuan, i.arah,
+                           i.target, i.target_min, i.target_max, i.realisasi, i.kendala, i.kendala_label,
+                           i._file_id, i._row, f.path
+                    from marts.skp_indicator_capaian i left join lineage.files f on f.file_id = i._file_id
+                    where i.periode in (select unnest(?)) and i.nip in (select unnest(?))
+                    order by i.nip, i.periode, i.indikator, i._file_id, i._row""",
+                [self.periods, nips],
+            ):
                 out[r["nip"]]["indicators"].setdefault(r["periode"], []).append(r)
         if "marts.koreksi_fakta" in self.tables:
             # the approved corrections over this ASN's month (days) and SKP periods, with both lines
-            for r in rows(self.con, """select k.nip, k.kapan, k.kolom, k.indikator, k.nilai_asli, fa.path as asli_berkas,
-                                              k.asli_row, k.nilai_baru, fk.path as koreksi_berkas, k._row as koreksi_row,
-                                              k.disetujui_oleh, k.dasar
-                                       from marts.koreksi_fakta k
-                                       left join lineage.files fa on fa.file_id = k.asli_file_id
-                                       left join lineage.files fk on fk.file_id = k._file_id
-                                       where k.nip in (select unnest(?))
-                                         and (k.kapan like ? or k.kapan in (select unnest(?)))
-                                       order by k.nip, k.kapan, k.kolom""", [nips, self.period + "-%", self.periods]):
+            for r in rows(
+                self.con,
+                """select k.nip, k.kapan, k.kolom, k.indikator, k.nilai_asli, fa.path as asli_berkas,
+                           k.asli_row, k.nilai_baru, fk.path as koreksi_berkas, k._row as koreksi_row,
+                           k.disetujui_oleh, k.dasar
+                    from marts.koreksi_fakta k
+                    left join lineage.files fa on fa.file_id = k.asli_file_id
+                    left join lineage.files fk on fk.file_id = k._file_id
+                    where k.nip in (select unnest(?))
+                      and (k.kapan like ? or k.kapan in (select unnest(?)))
+                    order by k.nip, k.kapan, k.kolom""",
+                [nips, self.period + "-%", self.periods],
+            ):
                 out[r["nip"]]["corrections"].append(r)
         return out
 
@@ -217,8 +265,9 @@ def asn_link(a: dict, people: People | None = None) -> Markup:
 
 def rapor_command(nip: str, period: str) -> Markup:
     """The command that writes the ASN's sheet: text, not a figure, although it holds the NIP."""
-    return Markup('<code class="perintah">{}</code>').format(teks_html(RAPOR_COMMAND.format(nip=nip, period=period),
-                                                                      "perintah"))
+    return Markup('<code class="perintah">{}</code>').format(
+        teks_html(RAPOR_COMMAND.format(nip=nip, period=period), "perintah")
+    )
 
 
 def index(people: People) -> dict:
@@ -231,29 +280,56 @@ def index(people: People) -> dict:
             groups.append(current)
         nip = a["nip"]
         band = people.get("discipline_band", nip)
-        rec = next((m for m in (people.get("rekomendasi", nip, q) for q in reversed(people.periods)) if m is not None),
-                   None) or people.get("sinyal", nip)
+        rec = next(
+            (m for m in (people.get("rekomendasi", nip, q) for q in reversed(people.periods)) if m is not None), None
+        ) or people.get("sinyal", nip)
         ikm = people.get("ikm", nip, scope="petugas")
-        current["rows"].append([
-            asn_link(a, people), teks_html(nip, "nip"), teks_html(a["jabatan"] or "", "jabatan"),
-            num_html(people.get("discipline_rate", nip)),
-            num_html(people.get("leave_days", nip), text=angka(v(people.get("leave_days", nip)))),
-            num_html(people.get("tl_days", nip), text=angka(v(people.get("tl_days", nip)))),
-            num_html(people.get("psw_days", nip), text=angka(v(people.get("psw_days", nip)))),
-            num_html(people.get("tk_days", nip), text=angka(v(people.get("tk_days", nip)))),
-            num_html(band, text=band_short(band)),
-            num_html(people.get("capaian_rata", nip)), num_html(people.get("predikat", nip)),
-            num_html(ikm, text=f"{angka(ikm.value, 2)} ({ikm.label})") if ikm else num_html(None),
-            num_html(rec, text=rule_titles(people, nip)) if rec else Markup('<span class="kosong">–</span>'),
-            ", ".join(people.findings.get(nip, [])) or "–", rapor_command(nip, p),
-        ])
+        current["rows"].append(
+            [
+                asn_link(a, people),
+                teks_html(nip, "nip"),
+                teks_html(a["jabatan"] or "", "jabatan"),
+                num_html(people.get("discipline_rate", nip)),
+                num_html(people.get("leave_days", nip), text=angka(v(people.get("leave_days", nip)))),
+                num_html(people.get("tl_days", nip), text=angka(v(people.get("tl_days", nip)))),
+                num_html(people.get("psw_days", nip), text=angka(v(people.get("psw_days", nip)))),
+                num_html(people.get("tk_days", nip), text=angka(v(people.get("tk_days", nip)))),
+                num_html(band, text=band_short(band)),
+                num_html(people.get("capaian_rata", nip)),
+                num_html(people.get("predikat", nip)),
+                num_html(ikm, text=f"{angka(ikm.value, 2)} ({ikm.label})") if ikm else num_html(None),
+                num_html(rec, text=rule_titles(people, nip)) if rec else Markup('<span class="kosong">–</span>'),
+                ", ".join(people.findings.get(nip, [])) or "–",
+                rapor_command(nip, p),
+            ]
+        )
         current["classes"].append("perhatian" if band is not None and band.value else "")
-    head = ["Nama", "NIP", "Jabatan", "Disiplin kehadiran", "Cuti/sakit/izin/TB", "TL", "PSW", "TK", "Pita disiplin",
-            "Capaian", "Predikat",
-            "IKM petugas", "Usulan", "Temuan", "Lembar pribadi"]
-    return {**common(people, "Internal: kinerja per ASN", "internal-index"), "groups": groups, "head": head,
-            "mode": people.mode, "n_asn": angka(len(people.asn)), "n_paged": angka(len(people.paged)),
-            "rapor_all": RAPOR_COMMAND.format(nip="NIP", period=p)}
+    head = [
+        "Nama",
+        "NIP",
+        "Jabatan",
+        "Disiplin kehadiran",
+        "Cuti/sakit/izin/TB",
+        "TL",
+        "PSW",
+        "TK",
+        "Pita disiplin",
+        "Capaian",
+        "Predikat",
+        "IKM petugas",
+        "Usulan",
+        "Temuan",
+        "Lembar pribadi",
+    ]
+    return {
+        **common(people, "Internal: kinerja per ASN", "internal-index"),
+        "groups": groups,
+        "head": head,
+        "mode": people.mode,
+        "n_asn": angka(len(people.asn)),
+        "n_paged": angka(len(people.paged)),
+        "rapor_all": RAPOR_COMMAND.format(nip="NIP", period=p),
+    }
 
 
 def band_short(band: Metric | None) -> str:
@@ -299,20 +375,35 @@ def rekomendasi(people: People) -> dict:
     for (jenis, nip, period), found in grouped.items():
         a = by_nip.get(nip, {"nip": nip, "nama": nip, "jabatan": "", "unit_slug": ""})
         unit = people.report.unit_name(a["unit_slug"])
-        rules = Markup("<br>").join(Markup('<span class="label {}">{}</span>').format(
-            jenis, titles.get(m.scope_id.split(":", 1)[1], m.scope_id)) for m in found)
-        evidence = Markup('<ul class="bukti">{}</ul>').format(Markup("").join(
-            Markup("<li>{}</li>").format(num_html(m, text=(m.label or "").replace("diusulkan ", "", 1)
-                                                  .replace("sinyal ", "", 1)))
-            for m in found))
-        lists[jenis].append((unit, a["nama"] or "", [unit, asn_link(a, people), teks_html(nip, "nip"), periode_html(period),
-                                                     rules, evidence]))
+        rules = Markup("<br>").join(
+            Markup('<span class="label {}">{}</span>').format(
+                jenis, titles.get(m.scope_id.split(":", 1)[1], m.scope_id)
+            )
+            for m in found
+        )
+        evidence = Markup('<ul class="bukti">{}</ul>').format(
+            Markup("").join(
+                Markup("<li>{}</li>").format(
+                    num_html(m, text=(m.label or "").replace("diusulkan ", "", 1).replace("sinyal ", "", 1))
+                )
+                for m in found
+            )
+        )
+        lists[jenis].append(
+            (
+                unit,
+                a["nama"] or "",
+                [unit, asn_link(a, people), teks_html(nip, "nip"), periode_html(period), rules, evidence],
+            )
+        )
     head = ["Unit", "Nama", "NIP", "Periode", "Aturan", "Syarat dan bukti"]
-    return {**common(people, "Internal: daftar usulan penghargaan dan pembinaan", "internal-rekomendasi"),
-            "head": head,
-            "penghargaan": [r for _, _, r in sorted(lists["penghargaan"], key=lambda x: (x[0], x[1]))],
-            "pembinaan": [r for _, _, r in sorted(lists["pembinaan"], key=lambda x: (x[0], x[1]))],
-            "sinyal": [r for _, _, r in sorted(lists["sinyal"], key=lambda x: (x[0], x[1]))]}
+    return {
+        **common(people, "Internal: daftar usulan penghargaan dan pembinaan", "internal-rekomendasi"),
+        "head": head,
+        "penghargaan": [r for _, _, r in sorted(lists["penghargaan"], key=lambda x: (x[0], x[1]))],
+        "pembinaan": [r for _, _, r in sorted(lists["pembinaan"], key=lambda x: (x[0], x[1]))],
+        "sinyal": [r for _, _, r in sorted(lists["sinyal"], key=lambda x: (x[0], x[1]))],
+    }
 
 
 def karantina(people: People) -> dict:
@@ -322,17 +413,31 @@ def karantina(people: People) -> dict:
     if table_exists(con, "quarantine.rows"):
         total = con.execute("""select count(*) from quarantine.rows q left join lineage.files f using (file_id)
                                where coalesce(f.status, '') <> 'superseded'""").fetchall()[0][0]
-        for r in rows(con, f"""select q.file_id, f.path, {line_ref_sql('q."row"', 'f.sheets')} as line, q.shape,
+        for r in rows(
+            con,
+            f"""select q.file_id, f.path, {line_ref_sql('q."row"', "f.sheets")} as line, q.shape,
                                       q."column", q.value, q.rule, q.message
                                from quarantine.rows q left join lineage.files f using (file_id)
                                where coalesce(f.status, '') <> 'superseded'
-                               order by f.path, q."row", q.rule limit {QUARANTINE_LIMIT}"""):
-            found.append([teks_html(r["path"] or r["file_id"], "berkas"),
-                          _row_cell(r["path"], r["line"]), r["shape"] or "", r["column"] or "",
-                          teks_html(r["value"] or "", "nilai"), teks_html(r["rule"], "aturan"),
-                          teks_html(r["message"] or "", "alasan")])
-    return {**common(people, "Internal: baris yang dikarantina", "internal-karantina"),
-            "rows": found, "total": total, "limit": QUARANTINE_LIMIT}
+                               order by f.path, q."row", q.rule limit {QUARANTINE_LIMIT}""",
+        ):
+            found.append(
+                [
+                    teks_html(r["path"] or r["file_id"], "berkas"),
+                    _row_cell(r["path"], r["line"]),
+                    r["shape"] or "",
+                    r["column"] or "",
+                    teks_html(r["value"] or "", "nilai"),
+                    teks_html(r["rule"], "aturan"),
+                    teks_html(r["message"] or "", "alasan"),
+                ]
+            )
+    return {
+        **common(people, "Internal: baris yang dikarantina", "internal-karantina"),
+        "rows": found,
+        "total": total,
+        "limit": QUARANTINE_LIMIT,
+    }
 
 
 def _row_cell(path: str | None, line: str) -> Markup:
@@ -345,21 +450,29 @@ def asn_page(people: People, a: dict) -> dict:
     p = people.period
     g = lambda metric, period=None: people.get(metric, nip, period)  # noqa: E731
     attendance = [
-        ["Hari kerja", num_html(g("workdays"))], ["Hadir (H, DL)", num_html(g("present_days"))],
-        ["Tanpa keterangan (TK)", num_html(g("tk_days"))], ["Status tidak diketahui", num_html(g("unknown_days"))],
+        ["Hari kerja", num_html(g("workdays"))],
+        ["Hadir (H, DL)", num_html(g("present_days"))],
+        ["Tanpa keterangan (TK)", num_html(g("tk_days"))],
+        ["Status tidak diketahui", num_html(g("unknown_days"))],
         ["Cuti, sakit, izin, tugas belajar (hak)", with_label(g("leave_days"))],
         ["Disiplin kehadiran (tanpa hari cuti/sakit/izin/TB)", num_html(g("discipline_rate"))],
-        ["Kehadiran fisik", num_html(g("attendance_rate"))], ["Ketepatan waktu", num_html(g("punctuality_rate"))],
+        ["Kehadiran fisik", num_html(g("attendance_rate"))],
+        ["Ketepatan waktu", num_html(g("punctuality_rate"))],
         ["Terlambat (TL)", with_label(g("tl_days"))],
         ["Pulang sebelum waktunya (PSW)", with_label(g("psw_days"))],
         ["Potongan TPP dari presensi", num_html(g("deduction_pct"))],
     ]
     band = g("discipline_band")
     discipline = {
-        "band": band, "ytd": g("tk_days_ytd"), "consecutive": g("tk_consecutive_max"),
-        "late_minutes": g("late_minutes_ytd"), "late_days": g("late_days_ytd"), "days": g("discipline_days_ytd"),
+        "band": band,
+        "ytd": g("tk_days_ytd"),
+        "consecutive": g("tk_consecutive_max"),
+        "late_minutes": g("late_minutes_ytd"),
+        "late_days": g("late_days_ytd"),
+        "days": g("discipline_days_ytd"),
         "flag": band is not None and bool(band.value),
-        "tk_dates": tk_dates(people, nip), "heavy_days": heavy_days(people, nip),
+        "tk_dates": tk_dates(people, nip),
+        "heavy_days": heavy_days(people, nip),
         "late_months": late_months(people, nip),
     }
     months = people.report.months
@@ -367,37 +480,79 @@ def asn_page(people: People, a: dict) -> dict:
     trend = None
     if any(att_series):
         cur = g("discipline_rate")
-        trend = charts.trend(f"asn-kehadiran-{nip}", Markup("Disiplin kehadiran {} pada {}").format(num_html(cur), periode_html(p)),
-                             "Disiplin kehadiran (cuti, sakit, izin, tugas belajar tidak dihitung) dan kehadiran fisik "
-                             "per bulan.", months,
-                             [("Disiplin kehadiran", att_series),
-                              ("Kehadiran fisik", [people.metrics.get("attendance_rate", "asn", nip, m) for m in months])])
+        trend = charts.trend(
+            f"asn-kehadiran-{nip}",
+            Markup("Disiplin kehadiran {} pada {}").format(num_html(cur), periode_html(p)),
+            "Disiplin kehadiran (cuti, sakit, izin, tugas belajar tidak dihitung) dan kehadiran fisik per bulan.",
+            months,
+            [
+                ("Disiplin kehadiran", att_series),
+                ("Kehadiran fisik", [people.metrics.get("attendance_rate", "asn", nip, m) for m in months]),
+            ],
+        )
     skp = []
     for period in people.periods:
         if g("capaian_rata", period) is None and g("predikat", period) is None:
             continue
-        skp.append({"period": period, "periode": periode_html(period), "capaian": g("capaian_rata", period),
-                    "missed": g("target_tidak_tercapai", period),
-                    "hasil": g("rating_hasil_kerja", period), "perilaku": g("rating_perilaku", period),
-                    "predikat": g("predikat", period), "indicators": indicators(people, nip, period)})
+        skp.append(
+            {
+                "period": period,
+                "periode": periode_html(period),
+                "capaian": g("capaian_rata", period),
+                "missed": g("target_tidak_tercapai", period),
+                "hasil": g("rating_hasil_kerja", period),
+                "perilaku": g("rating_perilaku", period),
+                "predikat": g("predikat", period),
+                "indicators": indicators(people, nip, period),
+            }
+        )
     service = []
     for period in people.periods:
         ikm = people.get("ikm", nip, period, scope="petugas")
         if ikm is not None:
-            service.append([periode_html(period), num_html(ikm), num_html(ikm, text=ikm.label or ""),
-                            num_html(people.get("responden", nip, period, scope="petugas"))])
-    corrections = [[teks_html(c["kapan"], "tanggal"), c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""),
-                    teks_html(c["nilai_asli"] if c["nilai_asli"] is not None else "tidak ada catatan", "nilai"),
-                    teks_html(f"{c['asli_berkas']}:{c['asli_row']}" if c["asli_berkas"] else "–", "berkas"),
-                    teks_html(c["nilai_baru"], "nilai"), teks_html(f"{c['koreksi_berkas']}:{c['koreksi_row']}", "berkas"),
-                    teks_html(c["disetujui_oleh"], "nip"), teks_html(c["dasar"], "dasar")]
-                   for c in people.evidence(nip)["corrections"]]
-    recs = [[Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]), periode_html(m.period),
-             num_html(m, text=m.label or "")] for m in people.rules_of(nip, signals=True)]
-    return {**common(people, f"Internal: {a['nama']}", "internal-asn"), **people.reading_aids,
-            "asn": a, "unit_name": people.unit_name(a["unit_slug"]), "nip": teks_html(nip, "nip"),
-            "attendance": attendance, "discipline": discipline, "trend": trend, "skp": skp,
-            "service": service, "recs": recs, "corrections": corrections}
+            service.append(
+                [
+                    periode_html(period),
+                    num_html(ikm),
+                    num_html(ikm, text=ikm.label or ""),
+                    num_html(people.get("responden", nip, period, scope="petugas")),
+                ]
+            )
+    corrections = [
+        [
+            teks_html(c["kapan"], "tanggal"),
+            c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""),
+            teks_html(c["nilai_asli"] if c["nilai_asli"] is not None else "tidak ada catatan", "nilai"),
+            teks_html(f"{c['asli_berkas']}:{c['asli_row']}" if c["asli_berkas"] else "–", "berkas"),
+            teks_html(c["nilai_baru"], "nilai"),
+            teks_html(f"{c['koreksi_berkas']}:{c['koreksi_row']}", "berkas"),
+            teks_html(c["disetujui_oleh"], "nip"),
+            teks_html(c["dasar"], "dasar"),
+        ]
+        for c in people.evidence(nip)["corrections"]
+    ]
+    recs = [
+        [
+            Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]),
+            periode_html(m.period),
+            num_html(m, text=m.label or ""),
+        ]
+        for m in people.rules_of(nip, signals=True)
+    ]
+    return {
+        **common(people, f"Internal: {a['nama']}", "internal-asn"),
+        **people.reading_aids,
+        "asn": a,
+        "unit_name": people.unit_name(a["unit_slug"]),
+        "nip": teks_html(nip, "nip"),
+        "attendance": attendance,
+        "discipline": discipline,
+        "trend": trend,
+        "skp": skp,
+        "service": service,
+        "recs": recs,
+        "corrections": corrections,
+    }
 
 
 def with_label(m: Metric | None) -> Markup:
@@ -418,9 +573,14 @@ def late_months(people: People, nip: str) -> list[list]:
     for r in people.evidence(nip)["late_months"]:
         src = f"marts.attendance_asn_month/{nip}/{r['period']}"
         ytd = f"marts.attendance_asn_ytd/{nip}/{r['period']}"
-        out.append([periode_html(r["period"]), sumber_html(r["late_early_minutes"], src + "/late_early_minutes"),
-                    sumber_html(r["late_minutes_ytd"], ytd + "/late_minutes_ytd"),
-                    sumber_html(r["late_days_ytd"], ytd + "/late_days_ytd")])
+        out.append(
+            [
+                periode_html(r["period"]),
+                sumber_html(r["late_early_minutes"], src + "/late_early_minutes"),
+                sumber_html(r["late_minutes_ytd"], ytd + "/late_minutes_ytd"),
+                sumber_html(r["late_days_ytd"], ytd + "/late_days_ytd"),
+            ]
+        )
     return out
 
 
@@ -429,13 +589,18 @@ def heavy_days(people: People, nip: str) -> list[list]:
     out = []
     for r in people.evidence(nip)["heavy_days"]:
         src = f"marts.attendance_asn_day/{nip}/{r['tanggal']}"
-        out.append([tanggal_html(r["tanggal"]), r["status"] or "",
-                    teks_html(r["jam_masuk"].strftime("%H.%M") if r["jam_masuk"] else "tanpa pindai", "jam"),
-                    teks_html(r["jam_pulang"].strftime("%H.%M") if r["jam_pulang"] else "tanpa pindai", "jam"),
-                    sumber_html(r["minutes_late"], src + "/minutes_late") if r["minutes_late"] else "",
-                    sumber_html(r["minutes_early"], src + "/minutes_early") if r["minutes_early"] else "",
-                    teks_html(" ".join(c for c in (r["tl_code"], r["psw_code"]) if c) or "TK", "kode"),
-                    r["source"] or ""])
+        out.append(
+            [
+                tanggal_html(r["tanggal"]),
+                r["status"] or "",
+                teks_html(r["jam_masuk"].strftime("%H.%M") if r["jam_masuk"] else "tanpa pindai", "jam"),
+                teks_html(r["jam_pulang"].strftime("%H.%M") if r["jam_pulang"] else "tanpa pindai", "jam"),
+                sumber_html(r["minutes_late"], src + "/minutes_late") if r["minutes_late"] else "",
+                sumber_html(r["minutes_early"], src + "/minutes_early") if r["minutes_early"] else "",
+                teks_html(" ".join(c for c in (r["tl_code"], r["psw_code"]) if c) or "TK", "kode"),
+                r["source"] or "",
+            ]
+        )
     return out
 
 
@@ -443,13 +608,27 @@ def indicators(people: People, nip: str, period: str) -> list[list]:
     out = []
     for r in people.evidence(nip)["indicators"].get(period, []):
         src = f"{r['path']}:{r['_row']}"
-        target = (Markup("{}–{}").format(sumber_html(r["target_min"], src, dec(r["target_min"])),
-                                          sumber_html(r["target_max"], src, dec(r["target_max"])))
-                  if r["target"] is None else sumber_html(r["target"], src, dec(r["target"])))
+        target = (
+            Markup("{}–{}").format(
+                sumber_html(r["target_min"], src, dec(r["target_min"])),
+                sumber_html(r["target_max"], src, dec(r["target_max"])),
+            )
+            if r["target"] is None
+            else sumber_html(r["target"], src, dec(r["target"]))
+        )
         m = people.metrics.get("capaian", "indikator", f"{nip}:{r['indikator_slug']}", period)
-        out.append([teks_html(r["indikator"], "indikator"), teks_html(r["satuan"] or "", "satuan"), r["arah"] or "",
-                    target, sumber_html(r["realisasi"], src, dec(r["realisasi"])), num_html(m),
-                    num_html(m, text=m.label) if m and m.label else "", teks_html(r["kendala"] or "", "kendala")])
+        out.append(
+            [
+                teks_html(r["indikator"], "indikator"),
+                teks_html(r["satuan"] or "", "satuan"),
+                r["arah"] or "",
+                target,
+                sumber_html(r["realisasi"], src, dec(r["realisasi"])),
+                num_html(m),
+                num_html(m, text=m.label) if m and m.label else "",
+                teks_html(r["kendala"] or "", "kendala"),
+            ]
+        )
     return out
 
 

@@ -18,6 +18,7 @@ number at 10-13 digits starting 08 / 62 8 / +62 8 (`(0812) 3456-7890`, `+62 (812
 a part of a longer run is found too (`NIK 6271 0112 3456 0001 2 kali`). E-mail addresses are
 masked as written and as spelt out (`eko [at] gmail [dot] com`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,8 @@ REPLACEMENT = "[nama disamarkan]"
 AFFIXES_FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "name_affixes.csv"
 
 WORD = re.compile(r"[^\W_]+")
-NAME_GAP = re.compile(r"[\s_.\-'’]+")     # between the parts of a name
-CUE_GAP = re.compile(r"[\s_.\-]+")        # between an honorific or title and the name
+NAME_GAP = re.compile(r"[\s_.\-'’]+")  # between the parts of a name
+CUE_GAP = re.compile(r"[\s_.\-]+")  # between an honorific or title and the name
 
 _FOLDED: dict[str, str] = {}
 
@@ -54,11 +55,11 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Affixes:
-    honorifics: frozenset[str]          # folded words: PAK, BU, SDRI …
-    titles: dict[str, bool]             # folded word -> written with a dot only (single letters: H.)
-    degree_after: re.Pattern            # a degree right after a name (`, S.H.`, ` sh`)
-    degree_tail: re.Pattern             # degrees at the end of a roster name
-    title_head: re.Pattern              # titles at the start of a roster name
+    honorifics: frozenset[str]  # folded words: PAK, BU, SDRI …
+    titles: dict[str, bool]  # folded word -> written with a dot only (single letters: H.)
+    degree_after: re.Pattern  # a degree right after a name (`, S.H.`, ` sh`)
+    degree_tail: re.Pattern  # degrees at the end of a roster name
+    title_head: re.Pattern  # titles at the start of a roster name
 
 
 def _degree_pattern(text: str) -> str:
@@ -158,10 +159,11 @@ class NameMasker:
                 i += 1
                 continue
             j = i + n
-            while j < len(words) and words[j][2] in self._parts \
-                    and NAME_GAP.fullmatch(text, words[j - 1][1], words[j][0]):
+            while (
+                j < len(words) and words[j][2] in self._parts and NAME_GAP.fullmatch(text, words[j - 1][1], words[j][0])
+            ):
                 j += 1
-            out += [text[last:words[i][0]], REPLACEMENT]
+            out += [text[last : words[i][0]], REPLACEMENT]
             last, i = words[j - 1][1], j
         return "".join(out) + text[last:] if out else text
 
@@ -210,10 +212,10 @@ def _mask_run(run: str) -> str:
         e, kind = found
         start, end = groups[s][0], groups[e - 1][1]
         if s == 0:
-            start = 0                      # the run's leading "+" or "("
+            start = 0  # the run's leading "+" or "("
         elif run[start - 1] == "(":
             start -= 1
-        if end < len(run) and run[end] == ")" and "(" in run[start:groups[s][0]]:
+        if end < len(run) and run[end] == ")" and "(" in run[start : groups[s][0]]:
             end += 1
         out += [run[last:start], NUMBER_LABELS[kind]]
         last, s = end, e

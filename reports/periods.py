@@ -12,6 +12,7 @@ from the warehouse. Each is written to a hidden temporary file and renamed over 
 on the output folder, so a reader sees the old catalog or the new one and two renders of different periods never
 drop each other's entry.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -36,8 +37,9 @@ FIELDS = ("metric_id", "metric", "scope", "scope_id", "period", "value", "label"
 def headline(report) -> list[dict]:
     """The office's headline figures of the report's period (reports/headline.py, headline_metrics.csv),
     as rows of main.metrics."""
-    return [{k: getattr(h.metric, k) for k in FIELDS}
-            for h in headline_rows(report.con, report.period, report.office.slug)]
+    return [
+        {k: getattr(h.metric, k) for k in FIELDS} for h in headline_rows(report.con, report.period, report.office.slug)
+    ]
 
 
 def published(out_dir: Path | str) -> list[dict]:
@@ -49,15 +51,21 @@ def published(out_dir: Path | str) -> list[dict]:
         return out
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and PERIOD_FOLDER.fullmatch(p.name)):
         if not (folder / "index.html").is_file():
-            continue            # not a period's reports: never linked
+            continue  # not a period's reports: never linked
         try:
             record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            record = {}         # rendered before run.json kept them: figures from the warehouse
-        out.append({"period": folder.name, "label": bulan(folder.name), "run_id": record.get("run_id"),
-                    "rendered_at": record.get("rendered_at"),
-                    "pages": sorted(p.name for p in folder.glob("*.html")),
-                    "headline": [Metric(**m) for m in record["headline"]] if "headline" in record else None})
+            record = {}  # rendered before run.json kept them: figures from the warehouse
+        out.append(
+            {
+                "period": folder.name,
+                "label": bulan(folder.name),
+                "run_id": record.get("run_id"),
+                "rendered_at": record.get("rendered_at"),
+                "pages": sorted(p.name for p in folder.glob("*.html")),
+                "headline": [Metric(**m) for m in record["headline"]] if "headline" in record else None,
+            }
+        )
     return out
 
 
@@ -71,8 +79,10 @@ def catalog_js(periods: list[dict]) -> bytes:
     """periods.js: the published periods, oldest first, with the pages each one holds."""
     entries = [{"period": p["period"], "label": p["label"], "pages": p["pages"]} for p in periods]
     body = json.dumps(entries, ensure_ascii=False, indent=1)
-    return (f"/* Periode yang terbit (ditulis ulang setiap render; reports/periods.py). */\n"
-            f"window.PANTAU_PERIODS = {body};\n").encode("utf-8")
+    return (
+        f"/* Periode yang terbit (ditulis ulang setiap render; reports/periods.py). */\n"
+        f"window.PANTAU_PERIODS = {body};\n"
+    ).encode()
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -97,10 +107,10 @@ def catalog_lock(out_dir: Path):
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         for stale in list(out_dir.glob(f".{CATALOG}.*.tmp")) + list(out_dir.glob(f".{INDEX}.*.tmp")):
-            stale.unlink(missing_ok=True)   # left by a writer that crashed: writers hold this lock
+            stale.unlink(missing_ok=True)  # left by a writer that crashed: writers hold this lock
         yield
     finally:
-        os.close(fd)                        # releases the lock
+        os.close(fd)  # releases the lock
 
 
 def write_catalog(out_dir: Path | str, render_index) -> list[dict]:

@@ -26,6 +26,7 @@ generations are removed by the next render of the period.
 
 Every number shown comes from `main.metrics` and carries its metric_id (reports/fmt.py, num_html).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -34,7 +35,7 @@ import json
 import os
 import shutil
 import time
-from datetime import datetime, timezone as tz
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -48,7 +49,7 @@ from reports.fmt import angka, bulan, num_html, periode_html, waktu_html
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = Path(__file__).resolve().parent / "assets"
 RUN_FILE = "run.json"
-RENAME_EXCHANGE = 2          # linux/fs.h
+RENAME_EXCHANGE = 2  # linux/fs.h
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 
 
@@ -78,8 +79,10 @@ def check_internal_root(out_dir: Path | str, internal_root: Path | str) -> None:
     """Refuse an internal root inside the public tree: copying the reports would copy named pages."""
     public, internal = Path(out_dir).resolve(), Path(internal_root).resolve()
     if internal == public or public in internal.parents:
-        raise ValueError(f"folder halaman internal {internal} berada di dalam folder laporan publik {public}; "
-                         "atur [paths] internal ke folder di luar --out (mis. reports/internal)")
+        raise ValueError(
+            f"folder halaman internal {internal} berada di dalam folder laporan publik {public}; "
+            "atur [paths] internal ke folder di luar --out (mis. reports/internal)"
+        )
 
 
 class Generation:
@@ -90,11 +93,11 @@ class Generation:
         self.target = self.root / period
         self.build = self.root / f".{period}.{os.getpid()}-{time.time_ns()}.tmp"
 
-    def __enter__(self) -> "Generation":
+    def __enter__(self) -> Generation:
         self.root.mkdir(parents=True, exist_ok=True)
         if self.private:
             os.chmod(self.root, PRIVATE_DIR)
-        for stale in self.root.glob(f".{self.period}.*.tmp"):   # left by a crashed render
+        for stale in self.root.glob(f".{self.period}.*.tmp"):  # left by a crashed render
             if not _alive(stale.name):
                 shutil.rmtree(stale, ignore_errors=True)
         self.build.mkdir(mode=PRIVATE_DIR if self.private else 0o777)
@@ -115,7 +118,8 @@ class Generation:
                 raise ReportNotPublished(
                     f"laporan periode {self.period} tidak diterbitkan ({reason}: {exc.filename or self.root}); "
                     f"folder yang sudah terbit di {self.target} tetap utuh. Kosongkan ruang disk lalu "
-                    "jalankan ulang.") from exc
+                    "jalankan ulang."
+                ) from exc
             return False
         self._swap()
         return False
@@ -135,7 +139,7 @@ class Generation:
             os.rename(self.target, old)
             os.rename(self.build, self.target)
             self.build = old
-        shutil.rmtree(self.build, ignore_errors=True)   # the previous generation, now under the hidden name
+        shutil.rmtree(self.build, ignore_errors=True)  # the previous generation, now under the hidden name
 
 
 def _alive(generation: str) -> bool:
@@ -182,45 +186,85 @@ def run_record(report: Report) -> bytes:
     """run.json: the run the folder was rendered from, when, and the office's headline figures (rows of
     main.metrics) that the period index shows."""
     run = report.run or {"run_id": report.run_id}
-    return json.dumps({"period": report.period, "run_id": run.get("run_id"),
-                       "rendered_at": datetime.now(tz.utc).isoformat(timespec="seconds"),
-                       "headline": periods.headline(report)},
-                      ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    return json.dumps(
+        {
+            "period": report.period,
+            "run_id": run.get("run_id"),
+            "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "headline": periods.headline(report),
+        },
+        ensure_ascii=False,
+        indent=1,
+        default=str,
+    ).encode("utf-8")
 
 
 def period_index(env: Environment, report: Report, listed: list[dict]) -> bytes:
     """reports/out/index.html: every published period, newest first, with its headline figures as
     published in its folder's run.json."""
+
     def by_metric(p: dict) -> dict:
-        found = p["headline"] if p["headline"] is not None else \
-            periods.warehouse_headline(report.con, report.office.slug, p["period"])
+        found = (
+            p["headline"]
+            if p["headline"] is not None
+            else periods.warehouse_headline(report.con, report.office.slug, p["period"])
+        )
         return {m.metric: m for m in found}
-    head = ["Periode", "IKM", "Disiplin kehadiran", "Ketepatan waktu", "Capaian SKP", "Keluhan",
-            "ASN perlu ditindaklanjuti", "Unit perlu perhatian", "Diterbitkan"]
+
+    head = [
+        "Periode",
+        "IKM",
+        "Disiplin kehadiran",
+        "Ketepatan waktu",
+        "Capaian SKP",
+        "Keluhan",
+        "ASN perlu ditindaklanjuti",
+        "Unit perlu perhatian",
+        "Diterbitkan",
+    ]
     body = []
     for p in reversed(listed):
         m = by_metric(p)
         ikm = m.get("ikm")
-        body.append([
-            Markup('<a href="{}/index.html"><time datetime="{}">{}</time></a>').format(p["period"], p["period"],
-                                                                                     bulan(p["period"])),
-            Markup("{} {}").format(num_html(ikm), pages.mutu_html(ikm)) if ikm else num_html(None),
-            *(num_html(m.get(k)) for k in ("discipline_rate", "punctuality_rate", "capaian_rata")),
-            *(pages.count_html(m.get(k)) for k in ("keluhan", "asn_to_follow_up", "rekomendasi_perhatian")),
-            waktu_html(p["rendered_at"], report.timezone) if p["rendered_at"] else "",
-        ])
+        body.append(
+            [
+                Markup('<a href="{}/index.html"><time datetime="{}">{}</time></a>').format(
+                    p["period"], p["period"], bulan(p["period"])
+                ),
+                Markup("{} {}").format(num_html(ikm), pages.mutu_html(ikm)) if ikm else num_html(None),
+                *(num_html(m.get(k)) for k in ("discipline_rate", "punctuality_rate", "capaian_rata")),
+                *(pages.count_html(m.get(k)) for k in ("keluhan", "asn_to_follow_up", "rekomendasi_perhatian")),
+                waktu_html(p["rendered_at"], report.timezone) if p["rendered_at"] else "",
+            ]
+        )
     latest = listed[-1]["period"] if listed else None
     html = env.get_template("periods.html.j2").render(
-        title="Laporan per periode", office=report.office, periode_teks=None, root=f"{latest}/" if latest else "",
-        internal=False, run={"run_id": None}, page="periode", nav_units=[], subtitle=None, head=head, rows=body,
-        n_periods=angka(len(listed)), latest=periode_html(latest) if latest else None,
-        latest_href=f"{latest}/index.html" if latest else None)
+        title="Laporan per periode",
+        office=report.office,
+        periode_teks=None,
+        root=f"{latest}/" if latest else "",
+        internal=False,
+        run={"run_id": None},
+        page="periode",
+        nav_units=[],
+        subtitle=None,
+        head=head,
+        rows=body,
+        n_periods=angka(len(listed)),
+        latest=periode_html(latest) if latest else None,
+        latest_href=f"{latest}/index.html" if latest else None,
+    )
     return html.encode("utf-8")
 
 
-def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | str,
-                  include_internal: bool | str = True, internal_root: Path | str | None = None,
-                  timezone: str = "Asia/Jakarta") -> Path:
+def render_period(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    out_dir: Path | str,
+    include_internal: bool | str = True,
+    internal_root: Path | str | None = None,
+    timezone: str = "Asia/Jakarta",
+) -> Path:
     """Render the reports of `period` (YYYY-MM) from the published metrics, then rewrite the period
     catalog (periods.js) and the period index beside the folders; return the period's index.html path.
     `timezone` is the office's ([run] timezone): times on the pages are shown in it, labelled (WIB)."""
@@ -238,12 +282,12 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
     record = run_record(report)
 
     def page(folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
-        charts.fit_all(context, report.chart_axes)     # every chart's axis from chart_axes.csv
-        charts.label_all(context, report.labels)       # its hover texts in the page's words (labels.csv)
+        charts.fit_all(context, report.chart_axes)  # every chart's axis from chart_axes.csv
+        charts.label_all(context, report.labels)  # its hover texts in the page's words (labels.csv)
         html = env.get_template(template).render(**{**common, **context, "root": root})
         folder.write(relative, html.encode("utf-8"))
 
-    groups = hierarchy.groups(report)      # None: an office-sized inbox, pages as they always were
+    groups = hierarchy.groups(report)  # None: an office-sized inbox, pages as they always were
     view = report
     if groups:
         view = hierarchy.Scoped(report, [u for u, _ in hierarchy.standouts(report, report.reporting_units)])
@@ -251,8 +295,14 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
 
     with Generation(out_dir, period) as public:
         write_assets(public)
-        page(public, "index.html", "index.html.j2", hierarchy.ringkasan(report, include_internal, groups) if groups
-             else pages.ringkasan(report, include_internal))
+        page(
+            public,
+            "index.html",
+            "index.html.j2",
+            hierarchy.ringkasan(report, include_internal, groups)
+            if groups
+            else pages.ringkasan(report, include_internal),
+        )
         page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(view, include_internal))
         for group in groups or []:
             page(public, f"{group.page}.html", "induk.html.j2", hierarchy.group_page(report, group, include_internal))
@@ -272,12 +322,22 @@ def render_period(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path | s
         people = internal_pages.People(report, mode)
         with Generation(internal_root, period, private=True) as private:
             page(private, "index.html", "internal/index.html.j2", internal_pages.index(people), to_public)
-            page(private, "rekomendasi.html", "internal/rekomendasi.html.j2", internal_pages.rekomendasi(people),
-                 to_public)
+            page(
+                private,
+                "rekomendasi.html",
+                "internal/rekomendasi.html.j2",
+                internal_pages.rekomendasi(people),
+                to_public,
+            )
             page(private, "karantina.html", "internal/karantina.html.j2", internal_pages.karantina(people), to_public)
-            for asn in people.paged:      # "temuan": the ASN with a finding; the others by `pantau rapor`
-                page(private, f"asn-{asn['nip']}.html", "internal/asn.html.j2",
-                     internal_pages.asn_page(people, asn), to_public)
+            for asn in people.paged:  # "temuan": the ASN with a finding; the others by `pantau rapor`
+                page(
+                    private,
+                    f"asn-{asn['nip']}.html",
+                    "internal/asn.html.j2",
+                    internal_pages.asn_page(people, asn),
+                    to_public,
+                )
             private.write(RUN_FILE, record)
     elif named.exists():
         shutil.rmtree(named)
@@ -289,5 +349,12 @@ def internal_folder(out_dir: Path | str, period: str, internal_root: Path | str 
     return Path(internal_root if internal_root is not None else default_internal_root(out_dir)) / period
 
 
-__all__ = ["render_period", "environment", "write_assets", "check_internal_root", "internal_folder",
-           "ReportNotPublished", "Markup"]
+__all__ = [
+    "render_period",
+    "environment",
+    "write_assets",
+    "check_internal_root",
+    "internal_folder",
+    "ReportNotPublished",
+    "Markup",
+]

@@ -5,6 +5,7 @@ IKM graded C/D, or discipline below the award's threshold — and the proposals 
 closes no evaluation period, the signals) counted per rule. No names; every number is a published
 metric carrying its id, like every other public page.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -13,7 +14,7 @@ from reports import pages
 from reports.data import Report
 from reports.fmt import num_html
 
-PAGE = "ringkasan-satu-halaman"          # the file name, linked from the Ringkasan
+PAGE = "ringkasan-satu-halaman"  # the file name, linked from the Ringkasan
 
 
 def slipping_units(report: Report) -> tuple[list[str], list[list]]:
@@ -23,7 +24,10 @@ def slipping_units(report: Report) -> tuple[list[str], list[list]]:
     head = ["Unit", "Disiplin kehadiran", "IKM", "Keluhan", "Mengapa"]
     body = []
     for u in report.reporting_units:
-        g = lambda metric: report.get(metric, "unit", u.slug)  # noqa: E731
+
+        def g(metric, slug=u.slug):
+            return report.get(metric, "unit", slug)
+
         attention, ikm, rate = g("rekomendasi"), g("ikm"), g("discipline_rate")
         why = []
         if attention is not None and attention.value:
@@ -33,9 +37,15 @@ def slipping_units(report: Report) -> tuple[list[str], list[list]]:
         if threshold is not None and rate is not None and rate.value is not None and rate.value < threshold:
             why.append(Markup("disiplin di bawah syarat penghargaan {}").format(pages.rule_value(threshold, " %")))
         if why:
-            body.append([pages.link(f"unit-{u.slug}.html", u.short), num_html(rate),
-                         Markup("{} {}").format(num_html(ikm), pages.mutu_html(ikm)), num_html(g("keluhan")),
-                         Markup("; ").join(why)])
+            body.append(
+                [
+                    pages.link(f"unit-{u.slug}.html", u.short),
+                    num_html(rate),
+                    Markup("{} {}").format(num_html(ikm), pages.mutu_html(ikm)),
+                    num_html(g("keluhan")),
+                    Markup("; ").join(why),
+                ]
+            )
     return head, body
 
 
@@ -52,8 +62,11 @@ def proposal_counts(report: Report) -> tuple[str, list[list]]:
             continue
         role = "usulan" if m.metric.startswith("rekomendasi") else "sinyal"
         body.append([titles.get(rid, rid), role, pages.count_html(m)])
-    title = (f"Usulan {pages.period_name(period)} (bukan keputusan)" if prefix == "rekomendasi"
-             else "Sinyal bulan ini (bukan usulan); usulan dibuat per triwulan dan akhir tahun")
+    title = (
+        f"Usulan {pages.period_name(period)} (bukan keputusan)"
+        if prefix == "rekomendasi"
+        else "Sinyal bulan ini (bukan usulan); usulan dibuat per triwulan dan akhir tahun"
+    )
     return title, body
 
 
@@ -61,8 +74,15 @@ def one_page(report: Report, include_internal: bool) -> dict:
     head, units = slipping_units(report)
     rec_title, rec_rows = proposal_counts(report)
     perh = report.office_metric("rekomendasi_perhatian")
-    return {"page": PAGE, "title": "Ringkasan satu halaman",
-            "subtitle": "untuk dicetak dan dibawa ke rapat",
-            "cards": pages.headline_cards(report, "office", report.office.slug, include_recommendations=False),
-            "units_head": head, "units_rows": units, "perh": perh,
-            "rec_title": rec_title, "rec_rows": rec_rows, "include_internal": include_internal}
+    return {
+        "page": PAGE,
+        "title": "Ringkasan satu halaman",
+        "subtitle": "untuk dicetak dan dibawa ke rapat",
+        "cards": pages.headline_cards(report, "office", report.office.slug, include_recommendations=False),
+        "units_head": head,
+        "units_rows": units,
+        "perh": perh,
+        "rec_title": rec_title,
+        "rec_rows": rec_rows,
+        "include_internal": include_internal,
+    }

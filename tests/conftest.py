@@ -1,4 +1,5 @@
 """Fixtures shared by every test: a fresh in-memory warehouse with the reference tables."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Shared test helpers: valid NIPs, a tiny roster, inboxes written inline, query rows."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,6 +18,7 @@ ROSTER = (
     f"{NIP_B},Siti Rahmah,Staf Pelayanan,Kel. Pager,PPPK,IX,{NIP_A},102\n"
     f"{NIP_C},Yohanes Nyahu,Camat,Kantor Kecamatan Rakumpit,PNS,IV/b,,103\n"
 )
+
 
 def write_inbox(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write {relative path: content} under root; str is written as UTF-8 exactly as given."""

@@ -6,6 +6,7 @@ file's sha256 in lineage.reference_tables, so a number can be traced to the vers
 that produced it. The checks between the two are Great Expectations suites
 (expectations/reference.py, whose load_reference_tables is the one to call).
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
-CHECKS_TABLE = "reference_tables.csv"   # what each table must hold: columns, keys, bands
+CHECKS_TABLE = "reference_tables.csv"  # what each table must hold: columns, keys, bands
 # plain CSV, read the same way every time: DuckDB's sniffer takes a ragged or half-quoted file for
 # another dialect and loads it quietly; `#` starts no comment here
 READ_OPTIONS = "header=true, all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, comment=''"
@@ -44,9 +45,10 @@ def read_csv_records(path: Path) -> tuple[list[str], list[dict]]:
 @dataclass
 class Staged:
     """A reference folder read into temp tables of one connection, not loaded yet."""
+
     reference_dir: Path
-    problems: list[str]                                    # what keeps it from being read
-    tables: dict[str, str] = field(default_factory=dict)   # table -> temp table holding the file, with _row
+    problems: list[str]  # what keeps it from being read
+    tables: dict[str, str] = field(default_factory=dict)  # table -> temp table holding the file, with _row
     digests: dict[str, str] = field(default_factory=dict)  # table -> sha256 of the file
 
 
@@ -74,8 +76,11 @@ def stage_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path, 
         table = f"_pantau_ref_{len(staged.tables)}"
         try:
             # all_varchar keeps codes like "01" intact; SQL models cast what they need
-            con.execute(f"create or replace temp table {table} as select (row_number() over () + 1)::bigint as _row, * "
-                        f"from read_csv(?, {READ_OPTIONS})", [str(path)])
+            con.execute(
+                f"create or replace temp table {table} as select (row_number() over () + 1)::bigint as _row, * "
+                f"from read_csv(?, {READ_OPTIONS})",
+                [str(path)],
+            )
         except (duckdb.InvalidInputException, duckdb.ConversionException):
             # the file's own fault; running out of memory or an I/O error is the machine's and is raised
             staged.problems.append(_unreadable(path))
@@ -88,7 +93,7 @@ def stage_reference_tables(con: duckdb.DuckDBPyConnection, reference_dir: Path, 
 def _unreadable(path: Path) -> str:
     """Why DuckDB could not read a table as CSV, with the first line that breaks it."""
     fix = "simpan ulang sebagai CSV UTF-8 dengan pemisah koma (,), judul kolom di baris 1"
-    line = 1   # where the record being read starts (a quoted field may span lines)
+    line = 1  # where the record being read starts (a quoted field may span lines)
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh, strict=True)
@@ -96,8 +101,10 @@ def _unreadable(path: Path) -> str:
             line = reader.line_num + 1
             for row in reader:
                 if row and len(row) != len(header or []):
-                    return (f"{path}: baris {line}: {len(row)} kolom, judul di baris 1 punya "
-                            f"{len(header or [])}; perbaiki baris itu ({fix})")
+                    return (
+                        f"{path}: baris {line}: {len(row)} kolom, judul di baris 1 punya "
+                        f"{len(header or [])}; perbaiki baris itu ({fix})"
+                    )
                 line = reader.line_num + 1
     except UnicodeDecodeError:
         return f"{path}: bukan teks UTF-8; {fix}"

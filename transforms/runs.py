@@ -5,12 +5,13 @@ transaction: flows/evaluate.py report), `blocked` at 1, `failed` at 4 or when th
 (`running` until the next run closes it); wrong usage (2) and a held warehouse (3) stop before
 a run starts and record none.
 """
+
 from __future__ import annotations
 
 import json
 import subprocess
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -20,16 +21,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def code_version() -> str:
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                             capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True, timeout=5
+        )
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
 
-def start_run(con: duckdb.DuckDBPyConnection, command: str, period: str | None, as_of: date,
-              parameters: dict, flow_run_id: str | None = None) -> str:
-    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    command: str,
+    period: str | None,
+    as_of: date,
+    parameters: dict,
+    flow_run_id: str | None = None,
+) -> str:
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
     con.execute(
         "insert into lineage.runs (run_id, flow_run_id, command, period, as_of, parameters, code_version, "
         "started_at, status) values (?, ?, ?, ?, ?, ?, ?, current_timestamp, 'running')",
@@ -45,7 +53,8 @@ def close_interrupted_runs(con: duckdb.DuckDBPyConnection) -> int:
     rows = con.execute(
         "update lineage.runs set status = 'failed', ended_at = coalesce(ended_at, current_timestamp), "
         "message = 'terputus: proses berhenti sebelum run selesai (dimatikan atau mati listrik)' "
-        "where status = 'running' returning run_id").fetchall()
+        "where status = 'running' returning run_id"
+    ).fetchall()
     return len(rows)
 
 

@@ -3,6 +3,7 @@
 Every CSV or XLSX the project writes (`pantau export`, `pantau trace --format csv`) passes its
 text cells through `neutralise`: what an office or a citizen typed is never executed.
 """
+
 from __future__ import annotations
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

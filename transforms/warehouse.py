@@ -4,6 +4,7 @@ Schemas: raw (rows as read, all text), ref (reference tables), staging (typed fa
 marts (per-ASN/unit/period facts), lineage (runs, files, reference versions),
 quarantine (rows that failed a rule, with the reason).
 """
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,8 @@ create table if not exists lineage.files (
     bytes             bigint,
     delimiter         varchar,
     header_row        integer,            -- line (CSV) or sheet row (XLSX) of the header
-    sheets            varchar[],          -- XLSX/XLS: the sheets read, in reading order (row keys: transforms/ingest/records.py)
+    sheets            varchar[],          -- XLSX/XLS: the sheets read, in reading order
+                                          -- (row keys: transforms/ingest/records.py)
     columns           json,               -- {header as written: canonical column}
     ignored_columns   json,               -- headers that matched no canonical column
     rows_read         bigint,             -- data rows (not header, not empty)
@@ -104,7 +106,8 @@ class WarehouseUnusable(Exception):
         super().__init__(
             f"gudang data {path} tidak dapat dipakai: {reason}. Periksa --warehouse atau [paths] warehouse; "
             "bila berkas itu memang gudang data yang rusak, pindahkan atau hapus dia lalu jalankan ulang "
-            "pantau backfill: run membuat gudang baru dari ekspor di inbox")
+            "pantau backfill: run membuat gudang baru dari ekspor di inbox"
+        )
 
 
 def _is_lock_conflict(exc: BaseException) -> bool:
@@ -147,7 +150,7 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
         config["memory_limit"] = os.environ[MEMORY_LIMIT_ENV]
     if os.environ.get(THREADS_ENV):
         config["threads"] = int(os.environ[THREADS_ENV])
-    if memory:   # spill under the system's temp folder, not into the working folder
+    if memory:  # spill under the system's temp folder, not into the working folder
         import tempfile
 
         config["temp_directory"] = str(Path(tempfile.gettempdir()) / f"pantau-duckdb-{os.getpid()}")
@@ -163,12 +166,12 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
                 raise _unusable(path, exc) from None
             if time.monotonic() >= deadline:
                 raise
-            time.sleep(POLL_SECONDS)   # a reader holds the file for a moment: it gives way to runs
+            time.sleep(POLL_SECONDS)  # a reader holds the file for a moment: it gives way to runs
         except (duckdb.SerializationException, duckdb.InternalException, duckdb.InvalidInputException) as exc:
             if memory:
                 raise
             raise _unusable(path, exc) from None
-    con.execute("set enable_progress_bar = false")   # it would be drawn on stdout, among the command's lines
+    con.execute("set enable_progress_bar = false")  # it would be drawn on stdout, among the command's lines
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
@@ -218,18 +221,20 @@ def open_for_reading(path: str | Path, wait_seconds: float, say=None) -> duckdb.
             except duckdb.IOException as exc:
                 if not _is_lock_conflict(exc):
                     raise
-                holder = {"description": "proses lain"}   # a run between its lock file and its connection
+                holder = {"description": "proses lain"}  # a run between its lock file and its connection
             else:
                 holder = WarehouseLock(path, "").live_holder()
                 if holder is None:
                     return con
-                con.close()   # a run took the lock meanwhile: let it have the file
+                con.close()  # a run took the lock meanwhile: let it have the file
         who = _describe(holder)
         if time.monotonic() >= deadline:
             raise WarehouseBusy(f"{who}; sudah menunggu {wait_seconds:g} detik ([warehouse] reader_wait)")
         if not told and say is not None:
-            say(f"gudang data {path} sedang ditulis oleh {who}; menunggu sampai selesai "
-                f"(paling lama {wait_seconds:g} detik, [warehouse] reader_wait)")
+            say(
+                f"gudang data {path} sedang ditulis oleh {who}; menunggu sampai selesai "
+                f"(paling lama {wait_seconds:g} detik, [warehouse] reader_wait)"
+            )
             told = True
         time.sleep(POLL_SECONDS)
 
@@ -255,16 +260,21 @@ def has_table(con: duckdb.DuckDBPyConnection, qualified: str, views: bool = True
     """Whether `schema.table` exists in the open database; `views=False` counts base tables only."""
     schema, table = qualified.split(".", 1)
     kinds = ["BASE TABLE", "VIEW"] if views else ["BASE TABLE"]
-    return bool(scalar(
-        con, "select count(*) from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ? and table_type in (select unnest(?))", [schema, table, kinds]))
+    return bool(
+        scalar(
+            con,
+            "select count(*) from information_schema.tables where table_catalog = current_database() "
+            "and table_schema = ? and table_name = ? and table_type in (select unnest(?))",
+            [schema, table, kinds],
+        )
+    )
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     """A query's rows as dicts keyed by column name (for the small results read at the edges)."""
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 class WarehouseBusy(Exception):
@@ -286,7 +296,7 @@ class WarehouseLock:
         self.description = description
         self.owned = False
 
-    def __enter__(self) -> "WarehouseLock":
+    def __enter__(self) -> WarehouseLock:
         import json
         import os
         from datetime import datetime
@@ -297,8 +307,11 @@ class WarehouseLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 holder = self._holder()
-                if holder and holder.get("pid") == os.getpid() and \
-                        holder.get("process") in (None, _process_start(os.getpid())):
+                if (
+                    holder
+                    and holder.get("pid") == os.getpid()
+                    and holder.get("process") in (None, _process_start(os.getpid()))
+                ):
                     return self  # this process holds it already (a backfill's periods)
                 if holder and _alive(holder.get("pid"), holder.get("process")):
                     raise WarehouseBusy(
@@ -307,9 +320,15 @@ class WarehouseLock:
                 self.path.unlink(missing_ok=True)  # stale: its process is gone
                 continue
             with os.fdopen(fd, "w") as fh:
-                json.dump({"pid": os.getpid(), "description": self.description,
-                           "started": datetime.now().isoformat(timespec="seconds"),
-                           "process": _process_start(os.getpid())}, fh)
+                json.dump(
+                    {
+                        "pid": os.getpid(),
+                        "description": self.description,
+                        "started": datetime.now().isoformat(timespec="seconds"),
+                        "process": _process_start(os.getpid()),
+                    },
+                    fh,
+                )
             self.owned = True
             return self
         raise WarehouseBusy(f"berkas kunci {self.path} tidak dapat dibuat")
@@ -323,8 +342,9 @@ class WarehouseLock:
         import os
 
         holder = self._holder()
-        if not holder or (holder.get("pid") == os.getpid()
-                          and holder.get("process") in (None, _process_start(os.getpid()))):
+        if not holder or (
+            holder.get("pid") == os.getpid() and holder.get("process") in (None, _process_start(os.getpid()))
+        ):
             return None
         return holder if _alive(holder.get("pid"), holder.get("process")) else None
 

@@ -1,6 +1,7 @@
 """`pantau sample --messy` through ingest and validation: every injected defect is caught
 with the right rule, nothing else is, and per file rows read = loaded + quarantined, with the
 data rows counted here from the files themselves (not by the loader)."""
+
 from __future__ import annotations
 
 import csv
@@ -8,11 +9,11 @@ import io
 import json
 
 import pytest
-from helpers import AS_OF
 
 from data.sample import generate
 from expectations.summary import file_counts
 from expectations.validate import validate_warehouse
+from helpers import AS_OF
 from transforms.ingest import ingest_inbox
 
 
@@ -22,12 +23,16 @@ def count_data_rows(path) -> int:
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        records = [[("" if v is None else str(v)) for v in row]
-                   for row in load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)]
+        records = [
+            [("" if v is None else str(v)) for v in row]
+            for row in load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)
+        ]
     else:
         text = path.read_bytes().decode("utf-8-sig")
         first = next(line for line in text.splitlines() if line.strip())
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ","))
+        records = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
+        )
     non_empty = [r for r in records if any(cell.strip() for cell in r)]
     return len(non_empty) - 1  # the header
 
@@ -56,9 +61,11 @@ def test_quarantine_is_exactly_the_injected_defects(messy_run):
     inbox, con, _ = messy_run
     manifest = json.loads((inbox / ".manifest.json").read_text())
     expected = {(d["file"], d["row"], d["rule"]) for d in manifest}
-    got = set(con.execute(
-        'select f.path, q."row", q.rule from quarantine.rows q join lineage.files f using (file_id)'
-    ).fetchall())
+    got = set(
+        con.execute(
+            'select f.path, q."row", q.rule from quarantine.rows q join lineage.files f using (file_id)'
+        ).fetchall()
+    )
     assert len(expected) >= 10
     assert got == expected
 

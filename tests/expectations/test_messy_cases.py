@@ -7,6 +7,7 @@ three-person roster (pegawai/daftar_pegawai.csv) so attendance and SKP rows can 
 Row numbers are what a person sees: the CSV line (header and blank lines counted), the
 Excel row for XLSX. One in-memory warehouse per inbox, built once for the module.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,19 +16,19 @@ from pathlib import Path
 
 import pytest
 
+from expectations.reference import load_reference_tables
 from expectations.summary import file_counts
 from expectations.validate import validate_warehouse
 from transforms.ingest import ingest_inbox
-from expectations.reference import load_reference_tables
 from transforms.warehouse import connect
 
 MESSY = Path(__file__).resolve().parent.parent / "fixtures" / "messy"
 AS_OF = date(2026, 11, 28)
 
 # the roster of every fixture inbox (pegawai/daftar_pegawai.csv)
-NIP_A = "198503122010011001"   # PIN 101
-NIP_B = "199107232019032002"   # PIN 102
-NIP_C = "197811052005011003"   # PIN 103
+NIP_A = "198503122010011001"  # PIN 101
+NIP_B = "199107232019032002"  # PIN 102
+NIP_C = "197811052005011003"  # PIN 103
 
 ROSTER = "pegawai/daftar_pegawai.csv"
 OCT_1 = date(2026, 10, 1)
@@ -49,16 +50,21 @@ class Inbox:
 
     def quarantine(self) -> set[tuple]:
         """{(path, row, column, value, rule)} of every quarantined row of the inbox."""
-        return set(self.rows(
-            'select f.path, q."row", q."column", q.value, q.rule '
-            "from quarantine.rows q join lineage.files f using (file_id)"
-        ))
+        return set(
+            self.rows(
+                'select f.path, q."row", q."column", q.value, q.rule '
+                "from quarantine.rows q join lineage.files f using (file_id)"
+            )
+        )
 
     def messages(self) -> dict[tuple, str]:
         """{(path, row, rule): message}."""
-        return {(p, r, rule): m for p, r, rule, m in self.rows(
-            'select f.path, q."row", q.rule, q.message from quarantine.rows q join lineage.files f using (file_id)'
-        )}
+        return {
+            (p, r, rule): m
+            for p, r, rule, m in self.rows(
+                'select f.path, q."row", q.rule, q.message from quarantine.rows q join lineage.files f using (file_id)'
+            )
+        }
 
     def staged(self, table: str, columns: str, path: str) -> list[tuple]:
         """Rows of staging.<table> that came from one file, ordered by their row number."""
@@ -71,7 +77,7 @@ class Inbox:
     def file(self, path: str) -> dict:
         cur = self.con.execute("select * from lineage.files where path = ?", [path])
         names = [d[0] for d in cur.description]
-        return dict(zip(names, cur.fetchone()))
+        return dict(zip(names, cur.fetchone(), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +126,7 @@ EXPECTED_COUNTS = {
     "malformed_after_quoted_newline": {ROSTER: (3, 3, 0), "skm/survei.csv": (3, 1, 2)},
 }
 
+
 def _count_cases():
     for name, files in EXPECTED_COUNTS.items():
         for path, expected in files.items():
@@ -145,24 +152,32 @@ def test_every_loaded_file_is_counted(inbox, name):
 
 # ---------------------------------------------------------------- 1. ';' + BOM + CRLF
 
+
 def test_semicolon_csv_with_bom_and_crlf_loads_clean(inbox):
     ib = inbox("bom_semicolon_crlf")
     assert {p: (r.action, r.shape) for p, r in ib.reports.items()} == {
-        ROSTER: ("loaded", "pegawai"), "presensi/rekap_oktober.csv": ("loaded", "presensi_recap"),
+        ROSTER: ("loaded", "pegawai"),
+        "presensi/rekap_oktober.csv": ("loaded", "presensi_recap"),
     }
     assert ib.quarantine() == set()
     # the BOM does not stick to the first header: 'NIP' is recognised as nip
     recap = ib.file("presensi/rekap_oktober.csv")
     assert recap["delimiter"] == ";"
     assert json.loads(recap["columns"]) == {
-        "NIP": "nip", "Tanggal": "tanggal", "Jam Masuk": "jam_masuk", "Jam Pulang": "jam_pulang", "Keterangan": "status",
+        "NIP": "nip",
+        "Tanggal": "tanggal",
+        "Jam Masuk": "jam_masuk",
+        "Jam Pulang": "jam_pulang",
+        "Keterangan": "status",
     }
     assert ib.staged("stg_pegawai", "nip, pin", ROSTER) == [(2, NIP_A, "101"), (3, NIP_B, "102"), (4, NIP_C, "103")]
     # CR does not stick to the last column: 'H\r' would not be a status code
-    assert ib.staged("stg_presensi_recap", "nip, tanggal, jam_masuk, jam_pulang, status", "presensi/rekap_oktober.csv") == [
+    assert ib.staged(
+        "stg_presensi_recap", "nip, tanggal, jam_masuk, jam_pulang, status", "presensi/rekap_oktober.csv"
+    ) == [
         (2, NIP_A, OCT_1, time(7, 25), time(16, 5), "H"),
         (3, NIP_B, OCT_1, time(7, 40), time(16, 10), "H"),
-        (4, NIP_C, date(2026, 10, 13), None, None, "S"),   # 13/10/2026 settles the file day-first
+        (4, NIP_C, date(2026, 10, 13), None, None, "S"),  # 13/10/2026 settles the file day-first
     ]
 
 
@@ -176,6 +191,7 @@ def test_semicolon_csv_with_bom_and_crlf_loads_clean(inbox):
 #   7: NIP_A, "13/10/2026", "07:29", "16:01", "H"   (was 02/10/2026; a 13 settles the text dates day-first)
 # Row 1 and row 6 have no cells. NIPs are text cells (an 18-digit number does not survive Excel).
 
+
 def test_xlsx_with_blank_first_row_reports_excel_row_numbers(inbox):
     ib = inbox("xlsx_header_row2")
     report = ib.reports["presensi/rekap.xlsx"]
@@ -183,7 +199,7 @@ def test_xlsx_with_blank_first_row_reports_excel_row_numbers(inbox):
     assert ib.file("presensi/rekap.xlsx")["header_row"] == 2
     assert ib.quarantine() == {("presensi/rekap.xlsx", 5, "status", "X", "status_unknown")}
     assert ib.staged("stg_presensi_recap", "nip, tanggal, jam_masuk, jam_pulang, status", "presensi/rekap.xlsx") == [
-        (3, NIP_A, OCT_1, time(7, 28), time(16, 2), "H"),   # date and time cells
+        (3, NIP_A, OCT_1, time(7, 28), time(16, 2), "H"),  # date and time cells
         (4, NIP_B, OCT_1, time(7, 45), time(16, 10), "H"),  # text cells
         (7, NIP_A, date(2026, 10, 13), time(7, 29), time(16, 1), "H"),
     ]
@@ -191,15 +207,22 @@ def test_xlsx_with_blank_first_row_reports_excel_row_numbers(inbox):
 
 # ---------------------------------------------------------------- 3. date formats
 
+
 def test_three_date_spellings_parse_to_one_date(inbox):
     ib = inbox("date_formats")
     assert ib.quarantine() == set()
     assert ib.rows("select _row, tanggal from raw.presensi_recap order by _row") == [
-        (2, "01/10/2026"), (3, "2026-10-01"), (4, "1 Oktober 2026"), (5, "14/10/2026"),
+        (2, "01/10/2026"),
+        (3, "2026-10-01"),
+        (4, "1 Oktober 2026"),
+        (5, "14/10/2026"),
     ]
     # 01/10/2026 is 1 October because 14/10/2026 (line 5) settles the file day-first
     assert ib.staged("stg_presensi_recap", "nip, tanggal", "presensi/rekap.csv") == [
-        (2, NIP_A, OCT_1), (3, NIP_B, OCT_1), (4, NIP_C, OCT_1), (5, NIP_A, date(2026, 10, 14)),
+        (2, NIP_A, OCT_1),
+        (3, NIP_B, OCT_1),
+        (4, NIP_C, OCT_1),
+        (5, NIP_A, date(2026, 10, 14)),
     ]
 
 
@@ -207,6 +230,7 @@ def test_three_date_spellings_parse_to_one_date(inbox):
 #
 # presensi/rekap_1-12_oktober.csv: a recap exported on 12 October (';', CRLF, dd/mm/yyyy), the
 # workdays 1-12 October of two people; no number above 12, so 05/10/2026 could be 10 May
+
 
 def test_a_recap_of_days_1_to_12_is_refused_not_read_day_first(inbox):
     ib = inbox("dates_undecided")
@@ -228,16 +252,18 @@ def test_a_recap_of_days_1_to_12_is_refused_not_read_day_first(inbox):
 
 # ---------------------------------------------------------------- 4. time formats
 
+
 def test_dot_and_colon_times_are_the_same_time_and_25_99_is_invalid(inbox):
     ib = inbox("time_formats")
     assert ib.staged("stg_presensi_recap", "jam_masuk, jam_pulang", "presensi/rekap.csv") == [
-        (2, time(7, 31), time(16, 5)),   # 07.31 / 16.05
-        (3, time(7, 31), time(16, 5)),   # 07:31 / 16:05
+        (2, time(7, 31), time(16, 5)),  # 07.31 / 16.05
+        (3, time(7, 31), time(16, 5)),  # 07:31 / 16:05
     ]
     assert ib.quarantine() == {("presensi/rekap.csv", 4, "jam_masuk", "25:99", "time_invalid")}
 
 
 # ---------------------------------------------------------------- 5. SKM labels, U8/U9 named by header
+
 
 def test_skm_label_answers_become_scores(inbox):
     ib = inbox("skm_labels_u8u9")
@@ -267,30 +293,32 @@ def test_form_export_with_u9_before_u8_is_mapped_by_header_name(inbox):
 
 # ---------------------------------------------------------------- 6. duplicated recap rows
 
+
 def test_exact_copy_quarantines_the_later_copy_and_conflicts_quarantine_the_group(inbox):
     ib = inbox("duplicate_recap")
     path = "presensi/rekap.csv"
     assert ib.quarantine() == {
-        (path, 4, "*", None, "duplicate_exact"),       # copy of line 2
-        (path, 5, "*", None, "duplicate_conflict"),    # NIP_C 2026-10-02 at 07:30 ...
-        (path, 6, "*", None, "duplicate_conflict"),    # ... and at 08:15
-        (path, 9, "*", None, "duplicate_exact"),       # line 8 written as 13/10/2026, 07.30, 'hadir'
+        (path, 4, "*", None, "duplicate_exact"),  # copy of line 2
+        (path, 5, "*", None, "duplicate_conflict"),  # NIP_C 2026-10-02 at 07:30 ...
+        (path, 6, "*", None, "duplicate_conflict"),  # ... and at 08:15
+        (path, 9, "*", None, "duplicate_exact"),  # line 8 written as 13/10/2026, 07.30, 'hadir'
     }
     assert [r[0] for r in ib.staged("stg_presensi_recap", "nip", path)] == [2, 3, 7, 8]
 
 
 # ---------------------------------------------------------------- 7. invalid NIPs
 
+
 def test_invalid_nips_get_nip_format_with_the_reason_and_unknown_nip_gets_nip_unknown(inbox):
     ib = inbox("invalid_nip")
     path = "presensi/rekap.csv"
     assert ib.quarantine() == {
-        (path, 3, "nip", "19850312201001100", "nip_format"),    # 17 digits
-        (path, 4, "nip", "19850312201001100A", "nip_format"),   # a letter
-        (path, 5, "nip", "198513122010011001", "nip_format"),   # born in month 13
-        (path, 6, "nip", "198502302010011001", "nip_format"),   # born on 30 February
-        (path, 7, "nip", "198503122010001001", "nip_format"),   # TMT month 00
-        (path, 8, "nip", "198503122010013001", "nip_format"),   # sex digit 3
+        (path, 3, "nip", "19850312201001100", "nip_format"),  # 17 digits
+        (path, 4, "nip", "19850312201001100A", "nip_format"),  # a letter
+        (path, 5, "nip", "198513122010011001", "nip_format"),  # born in month 13
+        (path, 6, "nip", "198502302010011001", "nip_format"),  # born on 30 February
+        (path, 7, "nip", "198503122010001001", "nip_format"),  # TMT month 00
+        (path, 8, "nip", "198503122010013001", "nip_format"),  # sex digit 3
         (path, 9, "nip", "199205172019032004", "nip_unknown"),  # well formed, not on the roster
     }
     messages = ib.messages()
@@ -306,6 +334,7 @@ def test_invalid_nips_get_nip_format_with_the_reason_and_unknown_nip_gets_nip_un
 
 
 # ---------------------------------------------------------------- 8. SKM scores out of range
+
 
 def test_skm_scores_outside_1_to_4_are_score_range(inbox):
     ib = inbox("skm_score_range")
@@ -326,22 +355,24 @@ def test_skm_scores_outside_1_to_4_are_score_range(inbox):
 
 # ---------------------------------------------------------------- 9. status codes
 
+
 def test_status_spellings_map_to_codes_and_unknown_status_is_quarantined(inbox):
     ib = inbox("status_codes")
     path = "presensi/rekap.csv"
     assert ib.staged("stg_presensi_recap", "status", path) == [
-        (2, "H"),    # hadir
-        (3, "S"),    # Sakit
-        (4, "DL"),   # dinas luar
-        (6, "H"),    # empty status with a check-in time
+        (2, "H"),  # hadir
+        (3, "S"),  # Sakit
+        (4, "DL"),  # dinas luar
+        (6, "H"),  # empty status with a check-in time
     ]
     assert ib.quarantine() == {
         (path, 5, "status", "X", "status_unknown"),
-        (path, 7, "status", None, "status_unknown"),   # empty status, no times
+        (path, 7, "status", None, "status_unknown"),  # empty status, no times
     }
 
 
 # ---------------------------------------------------------------- 10. future and impossible dates
+
 
 def test_future_date_and_31_february(inbox):
     ib = inbox("dates_future_invalid")
@@ -357,12 +388,13 @@ def test_future_date_and_31_february(inbox):
 
 # ---------------------------------------------------------------- 11. SKP rules
 
+
 def test_skp_rows_are_quarantined_for_the_right_rule(inbox):
     ib = inbox("skp_rules")
     path = "skp/skp_2026-10.csv"
     assert ib.quarantine() == {
         (path, 3, "arah", "atas", "direction_unknown"),
-        (path, 4, "target", None, "target_invalid"),          # no target, no range
+        (path, 4, "target", None, "target_invalid"),  # no target, no range
         (path, 5, "target", "0", "target_zero"),
         (path, 6, "target", "-5", "target_invalid"),
         (path, 7, "realisasi", "-", "realisasi_invalid"),
@@ -378,16 +410,18 @@ def test_skp_rows_are_quarantined_for_the_right_rule(inbox):
 def test_skp_range_target_and_indonesian_numbers_load(inbox):
     ib = inbox("skp_rules")
     assert ib.staged(
-        "stg_skp", "nip, periode, target_kind, target, target_min, target_max, realisasi, arah, rating_hasil_kerja",
+        "stg_skp",
+        "nip, periode, target_kind, target, target_min, target_max, realisasi, arah, rating_hasil_kerja",
         "skp/skp_2026-10.csv",
     ) == [
         (2, NIP_A, "2026-10", "tunggal", 120.0, None, None, 118.0, "naik", "sesuai"),
-        (9, NIP_A, "2026-10", "rentang", None, 1.0, 3.0, 2.0, "turun", "sesuai"),        # target_min/max only
+        (9, NIP_A, "2026-10", "rentang", None, 1.0, 3.0, 2.0, "turun", "sesuai"),  # target_min/max only
         (10, NIP_A, "2026-10", "tunggal", 1250.5, None, None, 1100.0, "naik", "sesuai"),  # '1.250,5' / '1.100'
     ]
 
 
 # ---------------------------------------------------------------- 12. blank lines, empty rows, quoted newline
+
 
 def test_blank_and_empty_lines_are_not_rows_and_later_line_numbers_stay_real(inbox):
     ib = inbox("blank_rows_quotes")
@@ -421,6 +455,7 @@ def test_quoted_newline_keeps_later_line_numbers(inbox):
 
 # ---------------------------------------------------------------- 13. file-level problems
 
+
 def test_missing_required_column_unknown_folder_and_extra_column(inbox):
     ib = inbox("file_problems")
     missing = ib.reports["presensi/rekap_tanpa_status.csv"]
@@ -431,7 +466,9 @@ def test_missing_required_column_unknown_folder_and_extra_column(inbox):
     for path in ("lainnya/catatan_rapat.csv", "BACA_SAYA.txt"):
         assert ib.reports[path].action == "ignored"
         assert "bukan folder jenis data yang dikenal" in ib.reports[path].message
-    assert ib.rows("select count(*) from lineage.files where path in ('lainnya/catatan_rapat.csv', 'BACA_SAYA.txt')") == [(0,)]
+    assert ib.rows(
+        "select count(*) from lineage.files where path in ('lainnya/catatan_rapat.csv', 'BACA_SAYA.txt')"
+    ) == [(0,)]
 
     extra = ib.reports["presensi/rekap_kolom_tambahan.csv"]
     assert extra.action == "loaded"
@@ -440,6 +477,7 @@ def test_missing_required_column_unknown_folder_and_extra_column(inbox):
 
 
 # ---------------------------------------------------------------- 14. scan log with PIN only
+
 
 def test_scan_log_pin_is_resolved_through_the_roster(inbox):
     ib = inbox("scan_pin")
@@ -454,7 +492,7 @@ def test_scan_log_pin_is_resolved_through_the_roster(inbox):
 
 
 def test_a_pin_shared_by_two_roster_rows_does_not_double_a_scan(inbox):
-    ib = inbox("scan_pin_shared")   # NIP_A and NIP_C both have PIN 101
+    ib = inbox("scan_pin_shared")  # NIP_A and NIP_C both have PIN 101
     path = "presensi/log_mesin.csv"
     assert ib.staged("stg_presensi_scan", "nip", path) == [(3, NIP_B)]
     assert ib.quarantine() == {(path, 2, "pin", "101 (mesin FP-01)", "pin_ambiguous")}
@@ -462,9 +500,10 @@ def test_a_pin_shared_by_two_roster_rows_does_not_double_a_scan(inbox):
 
 # ---------------------------------------------------------------- 15. too many fields
 
+
 def test_row_with_one_extra_field_is_row_malformed_at_its_line(inbox):
     ib = inbox("malformed_row")
-    path = "presensi/rekap_blank.csv"   # line 3 blank, line 4 has 6 fields for 5 columns
+    path = "presensi/rekap_blank.csv"  # line 3 blank, line 4 has 6 fields for 5 columns
     assert {q for q in ib.quarantine() if q[0] == path} == {
         (path, 4, None, f"{NIP_B},2026-10-02,07:30,16:00,H,lembur", "row_malformed"),
     }
@@ -473,21 +512,24 @@ def test_row_with_one_extra_field_is_row_malformed_at_its_line(inbox):
 
 def test_row_with_two_extra_fields_is_one_row_malformed(inbox):
     ib = inbox("malformed_row")
-    path = "presensi/rekap.csv"         # line 3 has 7 fields for 5 columns
+    path = "presensi/rekap.csv"  # line 3 has 7 fields for 5 columns
     assert ib.reports[path].rows_read == 3
     assert ib.rows(
         'select q."row", q.rule from quarantine.rows q join lineage.files f using (file_id) where f.path = ?', [path]
     ) == [(3, "row_malformed")]
     # DuckDB reports such a line once per extra field, in no fixed order: the reason lists them sorted
     [(message,)] = ib.rows(
-        'select q.message from quarantine.rows q join lineage.files f using (file_id) where f.path = ?', [path])
-    assert message.endswith("TOO MANY COLUMNS: Expected Number of Columns: 5 Found: 6; "
-                           "TOO MANY COLUMNS: Expected Number of Columns: 5 Found: 7")
+        "select q.message from quarantine.rows q join lineage.files f using (file_id) where f.path = ?", [path]
+    )
+    assert message.endswith(
+        "TOO MANY COLUMNS: Expected Number of Columns: 5 Found: 6; "
+        "TOO MANY COLUMNS: Expected Number of Columns: 5 Found: 7"
+    )
 
 
 def test_row_with_extra_field_after_a_quoted_newline_is_row_malformed_at_its_line(inbox):
     ib = inbox("malformed_after_quoted_newline")
-    path = "skm/survei.csv"   # record 1 spans lines 2-3; line 4 has 14 fields for 13 columns
+    path = "skm/survei.csv"  # record 1 spans lines 2-3; line 4 has 14 fields for 13 columns
     assert ib.reports[path].action == "loaded", ib.reports[path].message
     assert ib.quarantine() == {
         (path, 4, None, "2026-10-05 09:10,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,Bagus,sekali", "row_malformed"),

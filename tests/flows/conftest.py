@@ -1,4 +1,5 @@
 """One Prefect test server for the whole session, only for the tests that run flows."""
+
 from __future__ import annotations
 
 import pytest

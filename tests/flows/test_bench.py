@@ -3,26 +3,88 @@
 The timings themselves are not asserted (a noisy 2-core machine); `make bench-check` is CI's
 only timing check.
 """
+
 from __future__ import annotations
 
 from flows.bench import RESULT_MARK, _remove_warehouse, report, result_of
 
 
 def _result(**changes):
-    result = {"workload": "province", "rows": 3_000_000, "startup": 0.3, "ingest": 4.0, "validate": 10.0,
-              "transform": 16.0, "data_work": 30.0, "report": 0.5, "floor": 0.6, "ratio_floor": 50.0,
-              "pandas": 2.5, "ratio_pandas": 12.32, "e2e": 40.0, "e2e_peak_mb": 1100.0, "rows_per_s": 100_000.0,
-              "us_per_row": 10.0, "peak_mb": 950.0, "gx_start": 2.4, "published": 2_000_000}
+    result = {
+        "workload": "province",
+        "rows": 3_000_000,
+        "startup": 0.3,
+        "ingest": 4.0,
+        "validate": 10.0,
+        "transform": 16.0,
+        "data_work": 30.0,
+        "report": 0.5,
+        "floor": 0.6,
+        "ratio_floor": 50.0,
+        "pandas": 2.5,
+        "ratio_pandas": 12.32,
+        "e2e": 40.0,
+        "e2e_peak_mb": 1100.0,
+        "rows_per_s": 100_000.0,
+        "us_per_row": 10.0,
+        "peak_mb": 950.0,
+        "gx_start": 2.4,
+        "published": 2_000_000,
+    }
     return result | changes
 
 
 def test_a_row_carries_every_figure_in_the_heading_order():
     head, row, legend = report([_result()]).splitlines()
-    assert head.split() == ["workload", "rows", "start", "ingest", "valid.", "transf.", "data", "report", "floor",
-                            "x", "floor", "pandas", "x", "pandas", "e2e", "e2e/pd", "rows/s", "us/row", "peak", "MB",
-                            "e2e", "MB", "gx", "imp.", "metrics"]
-    assert row.split() == ["province", "3000000", "0.3", "4.0", "10.0", "16.0", "30.0", "0.5", "0.60", "50.0",
-                           "2.5", "12.32", "40.0", "16.00", "100000", "10.0", "950", "1100", "2.4", "2000000"]
+    assert head.split() == [
+        "workload",
+        "rows",
+        "start",
+        "ingest",
+        "valid.",
+        "transf.",
+        "data",
+        "report",
+        "floor",
+        "x",
+        "floor",
+        "pandas",
+        "x",
+        "pandas",
+        "e2e",
+        "e2e/pd",
+        "rows/s",
+        "us/row",
+        "peak",
+        "MB",
+        "e2e",
+        "MB",
+        "gx",
+        "imp.",
+        "metrics",
+    ]
+    assert row.split() == [
+        "province",
+        "3000000",
+        "0.3",
+        "4.0",
+        "10.0",
+        "16.0",
+        "30.0",
+        "0.5",
+        "0.60",
+        "50.0",
+        "2.5",
+        "12.32",
+        "40.0",
+        "16.00",
+        "100000",
+        "10.0",
+        "950",
+        "1100",
+        "2.4",
+        "2000000",
+    ]
     assert "e2e = `pantau run --period`" in legend
 
 
@@ -64,6 +126,8 @@ def test_the_public_tree_is_printed_under_the_table(tmp_path):
     assert tree["pages"] == 2 and tree["largest_page_kb"] == 2.0
     assert abs(tree["tree_mb"] - (2**20 + 3072) / 2**20) < 1e-9
     lines = report([_result(workload="province-units", **tree)]).splitlines()
-    assert lines[-1] == ("province-units: 2 public pages, largest 2 kB, public tree 1.0 MB "
-                         "(targets at province scale: <= 1,024 kB, <= 50 MB)")
-    assert len(report([_result()]).splitlines()) == 3       # a result without pages prints no such line
+    assert lines[-1] == (
+        "province-units: 2 public pages, largest 2 kB, public tree 1.0 MB "
+        "(targets at province scale: <= 1,024 kB, <= 50 MB)"
+    )
+    assert len(report([_result()]).splitlines()) == 3  # a result without pages prints no such line

@@ -1,39 +1,46 @@
 """The command line: exit codes and what an analyst reads. `validate` needs no Prefect."""
+
 from __future__ import annotations
 
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 from typer.testing import CliRunner
 
 from flows.cli import app
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 
 runner = CliRunner()
 
 
 def test_validate_lists_every_problem_and_exits_0_when_only_rows_are_quarantined(tmp_path):
-    write_inbox(tmp_path, {
-        "pegawai/p.csv": ROSTER,
-        "presensi/r.csv": (
-            "nip;tanggal;jam_masuk;jam_pulang;status\n"
-            f"{NIP_A};13/10/2026;07.31;16:00;H\n"
-            f"{NIP_B};2026-10-01;07:31;16:00;X\n"
-            f"1985031220100110;2026-10-01;07:31;16:00;H\n"
-        ),
-    })
+    write_inbox(
+        tmp_path,
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/r.csv": (
+                "nip;tanggal;jam_masuk;jam_pulang;status\n"
+                f"{NIP_A};13/10/2026;07.31;16:00;H\n"
+                f"{NIP_B};2026-10-01;07:31;16:00;X\n"
+                f"1985031220100110;2026-10-01;07:31;16:00;H\n"
+            ),
+        },
+    )
     result = runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "2026-11-28"])
     assert result.exit_code == 0, result.output
     assert "presensi/r.csv" in result.output
     assert "baris 3, kolom status = 'X'" in result.output
     assert "baris 4, kolom nip = '1985031220100110'" in result.output
     # read 3 = loaded 1 + quarantined 2
-    line = next(l for l in result.output.splitlines() if l.startswith("presensi/r.csv"))
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("presensi/r.csv"))
     assert line.split()[2:6] == ["3", "1", "2", "ya"]
 
 
 def test_validate_exits_1_naming_the_file_that_cannot_be_trusted(tmp_path):
-    write_inbox(tmp_path, {
-        "pegawai/p.csv": ROSTER,
-        "skm/s.csv": "waktu,unit_layanan,u1,u2\n2026-10-01,PATEN,4,3\n",
-    })
+    write_inbox(
+        tmp_path,
+        {
+            "pegawai/p.csv": ROSTER,
+            "skm/s.csv": "waktu,unit_layanan,u1,u2\n2026-10-01,PATEN,4,3\n",
+        },
+    )
     result = runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "2026-11-28"])
     assert result.exit_code == 1
     assert "DIHENTIKAN" in result.output
@@ -41,7 +48,9 @@ def test_validate_exits_1_naming_the_file_that_cannot_be_trusted(tmp_path):
 
 
 def test_without_a_roster_nothing_can_be_published(tmp_path):
-    write_inbox(tmp_path, {"presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n"})
+    write_inbox(
+        tmp_path, {"presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n"}
+    )
     result = runner.invoke(app, ["validate", "--inbox", str(tmp_path), "--as-of", "2026-11-28"])
     assert result.exit_code == 1
     assert "pegawai/: tidak ada daftar pegawai yang sah" in result.output
@@ -67,8 +76,21 @@ def test_run_partitioned_refuses_a_warehouse_of_single_runs(prefect_server, tmp_
     con = connect(warehouse)
     start_run(con, "run", "2026-10", AS_OF, {})
     con.close()
-    result = runner.invoke(app, ["run", "--period", "2026-10", "--partitioned", "--inbox", str(tmp_path / "inbox"),
-                                 "--warehouse", str(warehouse), "--as-of", "2026-11-28"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--period",
+            "2026-10",
+            "--partitioned",
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--warehouse",
+            str(warehouse),
+            "--as-of",
+            "2026-11-28",
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert "dipakai oleh perintah lain (run)" in result.output
 
@@ -84,14 +106,15 @@ def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tm
     from transforms.warehouse import connect
 
     wh, samples = tmp_path / "w.duckdb", PROJECT_ROOT / "data" / "samples"
-    con = connect(wh)   # a run as the flow does it, without Prefect
+    con = connect(wh)  # a run as the flow does it, without Prefect
     run_id = start_run(con, "run", "2026-10", AS_OF, {"inbox": str(samples)})
     reports, _ = ingest_step(con, samples, Settings().reference, run_id)
     validate_step(con, reports, AS_OF, run_id, period="2026-10")
     transform_step(con, "2026-10", run_id)
     finish_run(con, run_id, "success")
-    value, label = con.execute("select value, label from metrics where metric_id = ?",
-                               ["ikm/unit/kelurahan-pager/2026-10"]).fetchone()
+    value, label = con.execute(
+        "select value, label from metrics where metric_id = ?", ["ikm/unit/kelurahan-pager/2026-10"]
+    ).fetchone()
     con.close()
     metric = "ikm/unit/kelurahan-pager/2026-10"
 
@@ -103,8 +126,11 @@ def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tm
     doc = json.loads(runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "json"]).output)
     assert (doc["metric"]["value"], doc["metric"]["label"]) == (value, label) == (73.58, "C")
 
-    rows = list(csv.DictReader(io.StringIO(
-        runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "csv"]).output)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(runner.invoke(app, ["trace", metric, "--warehouse", str(wh), "--format", "csv"]).output)
+        )
+    )
     used = [r for r in rows if r["bagian"] == "dipakai"]
     assert used and {r["berkas"] for r in used} == {"skm/skm_2026-10.csv"}
 
@@ -116,12 +142,13 @@ def test_trace_prints_the_metric_in_each_format_and_exits_2_for_an_unknown_id(tm
 def test_running_out_of_memory_names_the_limit_and_exits_4(tmp_path, monkeypatch):
     from transforms.warehouse import MEMORY_LIMIT_ENV, THREADS_ENV
 
-    for name in (MEMORY_LIMIT_ENV, THREADS_ENV):   # the command sets them; restored after the test
+    for name in (MEMORY_LIMIT_ENV, THREADS_ENV):  # the command sets them; restored after the test
         monkeypatch.setenv(name, "")
     config = tmp_path / "pantau.toml"
     config.write_text('[warehouse]\nmemory_limit = "1MB"\nthreads = 1\n')
-    result = runner.invoke(app, ["validate", "--config", str(config), "--inbox", "data/samples",
-                                 "--as-of", "2026-11-28"])
+    result = runner.invoke(
+        app, ["validate", "--config", str(config), "--inbox", "data/samples", "--as-of", "2026-11-28"]
+    )
     assert result.exit_code == 4, result.output
     assert "DuckDB kehabisan memori" in result.output
     assert "memory_limit = 1MB" in result.output
@@ -139,7 +166,7 @@ def test_prefect_console_lines_leave_out_the_traceback_and_later_handlers_still_
 
     out, sent = io.StringIO(), []
 
-    class ToApi(logging.Handler):          # stands for Prefect's API handler
+    class ToApi(logging.Handler):  # stands for Prefect's API handler
         def emit(self, record):
             sent.append(logging.Formatter().format(record))
 
@@ -148,7 +175,7 @@ def test_prefect_console_lines_leave_out_the_traceback_and_later_handlers_still_
     logger = logging.getLogger("pantau.test.console")
     logger.propagate, logger.handlers = False, [console, ToApi()]
     quiet_console_tracebacks(logger)
-    quiet_console_tracebacks(logger)       # a second command in the process does not wrap it twice
+    quiet_console_tracebacks(logger)  # a second command in the process does not wrap it twice
     try:
         raise MemoryError("kehabisan memori")
     except MemoryError:

@@ -1,5 +1,6 @@
 """The command line's frame in Bahasa Indonesia: help, usage line, flags and Click's errors, as an
 analyst sees them from `pantau` (the console entry point, run as a process)."""
+
 from __future__ import annotations
 
 import os
@@ -11,15 +12,33 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGLISH_FRAME = ("Usage", "Options", "Commands", "Show this message", "Missing option", "[default:", "[required]",
-                 "Error", "Try ", "for help", "<bool>", "<str>", "<path>", "<int", "No such", "Invalid value",
-                 "Input should", "Got unexpected")
+ENGLISH_FRAME = (
+    "Usage",
+    "Options",
+    "Commands",
+    "Show this message",
+    "Missing option",
+    "[default:",
+    "[required]",
+    "Error",
+    "Try ",
+    "for help",
+    "<bool>",
+    "<str>",
+    "<path>",
+    "<int",
+    "No such",
+    "Invalid value",
+    "Input should",
+    "Got unexpected",
+)
 
 
 def pantau(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def english(text: str) -> list[str]:
@@ -44,17 +63,20 @@ def test_pantau_run_help_shows_flags_without_a_type_and_defaults_in_words():
     assert re.search(r"--period\s+<teks>", out) and "[wajib]" in out
     assert re.search(r"--inbox\s+<jalur>", out)
     assert re.search(r"--workers\s+<bilangan> \[x>=1\]", out) and "[bawaan: 2]" in out
-    assert re.search(r"--debug\s{2,}Tampilkan traceback", out)          # a flag: no <bool>
+    assert re.search(r"--debug\s{2,}Tampilkan traceback", out)  # a flag: no <bool>
     assert english(out) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["export"], "Opsi '--period' wajib diisi."),
-    (["export", "--perod", "2026-10"], "Opsi tidak dikenal: --perod (pilihan yang mungkin: --period, --pribadi)"),
-    (["expor"], "Perintah 'expor' tidak dikenal. Maksud Anda 'export' atau 'rapor'?"),
-    (["run", "--period", "2026-10", "--workers", "0"], "Nilai tidak sah untuk '--workers': harus paling sedikit 1"),
-    (["runs", "a"], "Argumen berlebih yang tidak dikenal: a"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["export"], "Opsi '--period' wajib diisi."),
+        (["export", "--perod", "2026-10"], "Opsi tidak dikenal: --perod (pilihan yang mungkin: --period, --pribadi)"),
+        (["expor"], "Perintah 'expor' tidak dikenal. Maksud Anda 'export' atau 'rapor'?"),
+        (["run", "--period", "2026-10", "--workers", "0"], "Nilai tidak sah untuk '--workers': harus paling sedikit 1"),
+        (["runs", "a"], "Argumen berlebih yang tidak dikenal: a"),
+    ],
+)
 def test_wrong_usage_is_told_in_indonesian_with_exit_2(args, message):
     result = pantau(*args)
     assert result.returncode == 2
@@ -74,5 +96,7 @@ def test_the_frame_words_are_data():
     assert words["Show this message and exit."] == "Tampilkan bantuan ini lalu keluar."
     assert len(patterns) >= 10
     assert say("Missing option '--period'.") == "Opsi '--period' wajib diisi."
-    assert say("Invalid value for '--format': 'pdf' is not one of 'csv', 'xlsx'.") == \
-        "Nilai tidak sah untuk '--format': 'pdf' bukan salah satu dari 'csv', 'xlsx'."
+    assert (
+        say("Invalid value for '--format': 'pdf' is not one of 'csv', 'xlsx'.")
+        == "Nilai tidak sah untuk '--format': 'pdf' bukan salah satu dari 'csv', 'xlsx'."
+    )

@@ -1,28 +1,33 @@
 """The Prefect flow against a real (test) Prefect server."""
-from __future__ import annotations
 
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
+from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
 
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
+
 
 def test_flow_ingests_validates_and_records_the_run(prefect_server, tmp_path):
     from flows.evaluate import evaluate_period
 
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/p.csv": ROSTER,
-        "presensi/r.csv": (
-            "nip,tanggal,jam_masuk,jam_pulang,status\n"
-            f"{NIP_A},2026-10-01,07:31,16:00,H\n"
-            f"{NIP_B},2026-10-01,07:20,16:10,H\n"
-            f"{NIP_B},2026-10-01,07:20,16:10,H\n"
-        ),
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/r.csv": (
+                "nip,tanggal,jam_masuk,jam_pulang,status\n"
+                f"{NIP_A},2026-10-01,07:31,16:00,H\n"
+                f"{NIP_B},2026-10-01,07:20,16:10,H\n"
+                f"{NIP_B},2026-10-01,07:20,16:10,H\n"
+            ),
+        },
+    )
     wh = tmp_path / "w.duckdb"
     kwargs = dict(period="2026-10", inbox=inbox, warehouse=wh, reference=None, out=tmp_path / "out", as_of=AS_OF)
     from flows.settings import Settings
+
     kwargs["reference"] = Settings().reference
 
     outcome = evaluate_period(**kwargs)
@@ -34,7 +39,9 @@ def test_flow_ingests_validates_and_records_the_run(prefect_server, tmp_path):
     assert {f["action"] for f in again.files} == {"unchanged"}
 
     con = duckdb.connect(str(wh), read_only=True)
-    runs = con.execute("select status, period, flow_run_id is not null from lineage.runs order by started_at").fetchall()
+    runs = con.execute(
+        "select status, period, flow_run_id is not null from lineage.runs order by started_at"
+    ).fetchall()
     assert runs == [("success", "2026-10", True), ("success", "2026-10", True)]
     assert con.execute("select count(*) from staging.stg_presensi_recap").fetchall() == [(2,)]
     # published: NIP_A was present on 1 of the 22 workdays of October 2026 (no record = TK)
@@ -58,9 +65,15 @@ def test_flow_ingests_validates_and_records_the_run(prefect_server, tmp_path):
     from flows.lineage_events import read_events
 
     events = [(e["job"]["name"], e["eventType"]) for e in read_events(tmp_path / "openlineage" / "events.jsonl")]
-    one_run = [("pantau.evaluate_period", "START")] + [
-        (f"pantau.{step}", kind) for step in ("ingest", "validate", "transform", "publish")
-        for kind in ("START", "COMPLETE")] + [("pantau.evaluate_period", "COMPLETE")]
+    one_run = (
+        [("pantau.evaluate_period", "START")]
+        + [
+            (f"pantau.{step}", kind)
+            for step in ("ingest", "validate", "transform", "publish")
+            for kind in ("START", "COMPLETE")
+        ]
+        + [("pantau.evaluate_period", "COMPLETE")]
+    )
     assert events == one_run * 2
 
 
@@ -68,14 +81,26 @@ def test_internal_pages_are_left_out_by_the_setting(prefect_server, tmp_path):
     from flows.evaluate import evaluate_period
     from flows.settings import Settings
 
-    inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER, "presensi/r.csv": (
-        f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n")})
-    (tmp_path / "out" / "2026-10" / "internal").mkdir(parents=True)   # left by an earlier version
-    (tmp_path / "internal" / "2026-10").mkdir(parents=True)            # left by an earlier run
-    outcome = evaluate_period(period="2026-10", inbox=inbox, warehouse=tmp_path / "w.duckdb",
-                              reference=Settings().reference, out=tmp_path / "out", as_of=AS_OF,
-                              include_internal=False, state_dir=tmp_path / "state",
-                              openlineage={"path": "ol.jsonl"})
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/r.csv": (f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n"),
+        },
+    )
+    (tmp_path / "out" / "2026-10" / "internal").mkdir(parents=True)  # left by an earlier version
+    (tmp_path / "internal" / "2026-10").mkdir(parents=True)  # left by an earlier run
+    outcome = evaluate_period(
+        period="2026-10",
+        inbox=inbox,
+        warehouse=tmp_path / "w.duckdb",
+        reference=Settings().reference,
+        out=tmp_path / "out",
+        as_of=AS_OF,
+        include_internal=False,
+        state_dir=tmp_path / "state",
+        openlineage={"path": "ol.jsonl"},
+    )
     assert Path(outcome.report).exists()
     assert not (tmp_path / "out" / "2026-10" / "internal").exists()
     assert not (tmp_path / "internal" / "2026-10").exists()
@@ -88,8 +113,14 @@ def test_flow_blocks_when_the_period_has_no_attendance(prefect_server, tmp_path)
     from flows.settings import Settings
 
     inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
-    outcome = evaluate_period(period="2026-10", inbox=inbox, warehouse=tmp_path / "w.duckdb",
-                              reference=Settings().reference, out=tmp_path / "out", as_of=AS_OF)
+    outcome = evaluate_period(
+        period="2026-10",
+        inbox=inbox,
+        warehouse=tmp_path / "w.duckdb",
+        reference=Settings().reference,
+        out=tmp_path / "out",
+        as_of=AS_OF,
+    )
     assert outcome.blocked
     assert any("tidak ada data presensi yang sah untuk periode 2026-10" in b for b in outcome.blocking)
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
@@ -100,6 +131,11 @@ def test_flow_blocks_when_the_period_has_no_attendance(prefect_server, tmp_path)
 
     events = read_events(tmp_path / "openlineage" / "events.jsonl")
     assert [(e["job"]["name"], e["eventType"]) for e in events] == [
-        ("pantau.evaluate_period", "START"), ("pantau.ingest", "START"), ("pantau.ingest", "COMPLETE"),
-        ("pantau.validate", "START"), ("pantau.validate", "FAIL"), ("pantau.evaluate_period", "FAIL")]
+        ("pantau.evaluate_period", "START"),
+        ("pantau.ingest", "START"),
+        ("pantau.ingest", "COMPLETE"),
+        ("pantau.validate", "START"),
+        ("pantau.validate", "FAIL"),
+        ("pantau.evaluate_period", "FAIL"),
+    ]
     assert "tidak ada data presensi" in events[4]["run"]["facets"]["errorMessage"]["message"]

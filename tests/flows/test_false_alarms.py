@@ -1,5 +1,6 @@
 """flows/false_alarms.py: the simulated office follows the declared distributions, and the rates it
 prints come from the project's own SQL rules (changing a rule's parameter changes the figure)."""
+
 from __future__ import annotations
 
 from flows.false_alarms import RESPONDENTS, THEMES, run, simulate
@@ -33,8 +34,11 @@ def test_the_doubled_theme_has_twice_the_complaints_after_the_window():
 
 def test_the_figures_are_the_sql_rules_own_a_rule_that_always_fires_is_measured_at_100_percent():
     # alpha 1 without correction and no minimum count: every theme with history "rises"
-    always = run(seeds=3, months=2, overrides={"keluhan_naik_alpha": "1", "keluhan_koreksi": "tanpa",
-                                               "keluhan_naik_minimum": "0"})
+    always = run(
+        seeds=3,
+        months=2,
+        overrides={"keluhan_naik_alpha": "1", "keluhan_koreksi": "tanpa", "keluhan_naik_minimum": "0"},
+    )
     assert always["stationary"]["perhatian-keluhan"] == 1.0
     default = run(seeds=3, months=2)
     assert default["unit_months"] == 6 and default["stationary"]["perhatian-keluhan"] < 0.5

@@ -1,5 +1,6 @@
 """`pantau run` starts its flow without Prefect's heartbeat thread (about 1 s joined at the end of every
 run), unless the environment asks for heartbeats."""
+
 from __future__ import annotations
 
 from prefect.settings import get_current_settings

@@ -4,6 +4,7 @@ The steps run as the flow runs them, each inside `step_events`; every event writ
 client's FileTransport is validated against the OpenLineage JSON schema (RunEvent 2-0-2) and
 every facet against the schema its `_schemaURL` names (tests/fixtures/openlineage/).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,13 +31,13 @@ STEPS = ("ingest", "validate", "transform", "publish")
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """A run of the samples with events around each step, written to a JSON-lines file."""
+    from expectations.reference import load_reference_tables
     from expectations.validate import validate_warehouse
     from flows.lineage_events import lineage_config, read_events, step_events
     from transforms.ingest import ingest_inbox
     from transforms.lineage import record_models
     from transforms.models import discover_models, install_macros, run_models
     from transforms.publish import publish
-    from expectations.reference import load_reference_tables
     from transforms.runs import finish_run, start_run
     from transforms.warehouse import connect
 
@@ -60,18 +61,27 @@ def run(tmp_path_factory):
             publish(con, PERIOD, run_id)
     finish_run(con, run_id, "success")
     events = read_events(config.path)
-    yield {"con": con, "run_id": run_id, "events": events, "config": config, "warehouse": warehouse,
-           "built": step.built}
+    yield {
+        "con": con,
+        "run_id": run_id,
+        "events": events,
+        "config": config,
+        "warehouse": warehouse,
+        "built": step.built,
+    }
     con.close()
 
 
 # ---------------------------------------------------------------- schema validation
 
+
 def _validator():
     from jsonschema import FormatChecker
     from referencing import Registry, Resource
 
-    docs = [json.loads(p.read_text()) for p in [SCHEMAS / "OpenLineage.json", *sorted((SCHEMAS / "facets").glob("*.json"))]]
+    docs = [
+        json.loads(p.read_text()) for p in [SCHEMAS / "OpenLineage.json", *sorted((SCHEMAS / "facets").glob("*.json"))]
+    ]
     registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in docs)
     return registry, {d["$id"]: d for d in docs}, FormatChecker()
 
@@ -83,8 +93,10 @@ def validate_event(event: dict) -> list[str]:
 
     registry, docs, formats = _validator()
     core_id = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
-    errors = [f"event: {e.message}" for e in Draft202012Validator(
-        docs[core_id], registry=registry, format_checker=formats).iter_errors(event)]
+    errors = [
+        f"event: {e.message}"
+        for e in Draft202012Validator(docs[core_id], registry=registry, format_checker=formats).iter_errors(event)
+    ]
 
     def facets_of(holder: dict, key: str, where: str):
         for name, facet in (holder.get(key) or {}).items():
@@ -102,8 +114,10 @@ def validate_event(event: dict) -> list[str]:
             errors.append(f"{where}: no schema kept for {url}")
             continue
         schema = {"$ref": url}
-        errors += [f"{where}: {e.message}" for e in Draft202012Validator(
-            schema, registry=registry, format_checker=formats).iter_errors(facet)]
+        errors += [
+            f"{where}: {e.message}"
+            for e in Draft202012Validator(schema, registry=registry, format_checker=formats).iter_errors(facet)
+        ]
         for key in ("_producer", "_schemaURL"):
             if not urlparse(facet.get(key, "")).scheme:
                 errors.append(f"{where}: {key} is not a URI")
@@ -175,8 +189,10 @@ def test_ingest_names_each_file_with_its_sha256_as_dataset_version(run):
     assert len([n for n in files if n.startswith(SAMPLES.resolve().as_posix())]) == len(sample_files)
     outputs = {o["name"]: o for o in event["outputs"]}
     con = run["con"]
-    assert outputs["raw.presensi_recap"]["outputFacets"]["outputStatistics"]["rowCount"] == \
-        con.execute("select count(*) from raw.presensi_recap").fetchone()[0]
+    assert (
+        outputs["raw.presensi_recap"]["outputFacets"]["outputStatistics"]["rowCount"]
+        == con.execute("select count(*) from raw.presensi_recap").fetchone()[0]
+    )
     assert [f["name"] for f in outputs["raw.presensi_recap"]["facets"]["schema"]["fields"]][:2] == ["_file_id", "_row"]
 
 
@@ -184,8 +200,9 @@ def test_validate_carries_the_great_expectations_results_as_data_quality_asserti
     con, run_id = run["con"], run["run_id"]
     event = _complete(run, "validate")
     inputs = {i["name"]: i for i in event["inputs"]}
-    assert {i for i in inputs if not i.startswith("ref.")} == \
-        {f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan", "koreksi")}
+    assert {i for i in inputs if not i.startswith("ref.")} == {
+        f"raw.{s}" for s in ("pegawai", "presensi_recap", "presensi_scan", "skp", "skm", "layanan", "koreksi")
+    }
     # the reference tables' own suites, one dataset each (expectations/reference.py)
     assert {"ref.discipline_bands", "ref.reference_tables"} <= set(inputs)
     bands = inputs["ref.discipline_bands"]["inputFacets"]["dataQualityAssertions"]["assertions"]
@@ -193,32 +210,43 @@ def test_validate_carries_the_great_expectations_results_as_data_quality_asserti
     assert all(a["success"] for a in bands)
     for shape in ("presensi_scan", "skp"):
         assertions = inputs[f"raw.{shape}"]["inputFacets"]["dataQualityAssertions"]["assertions"]
-        expected = con.execute("""
+        expected = con.execute(
+            """
             select expectation_id, bool_and(success), sum(unexpected) from lineage.validation_results
-            where run_id = ? and shape = ? group by expectation_id""", [run_id, shape]).fetchall()
-        assert {a["params"]["expectation_id"]: (a["success"], int(a["actual"])) for a in assertions} == \
-            {eid: (ok, int(n)) for eid, ok, n in expected}
+            where run_id = ? and shape = ? group by expectation_id""",
+            [run_id, shape],
+        ).fetchall()
+        assert {a["params"]["expectation_id"]: (a["success"], int(a["actual"])) for a in assertions} == {
+            eid: (ok, int(n)) for eid, ok, n in expected
+        }
         assert all(a["assertion"].startswith("expect_") for a in assertions)
     outputs = {o["name"]: o for o in event["outputs"]}
-    assert outputs["quarantine.rows"]["outputFacets"]["outputStatistics"]["rowCount"] == \
-        con.execute("select count(*) from quarantine.rows").fetchone()[0]
+    assert (
+        outputs["quarantine.rows"]["outputFacets"]["outputStatistics"]["rowCount"]
+        == con.execute("select count(*) from quarantine.rows").fetchone()[0]
+    )
 
 
 def test_a_failing_expectation_is_an_unsuccessful_assertion_with_its_count(tmp_path):
+    from expectations.reference import load_reference_tables
     from expectations.validate import validate_warehouse
     from flows.lineage_events import emit, lineage_config
     from helpers import NIP_A, NIP_B, ROSTER, write_inbox
     from transforms.ingest import ingest_inbox
-    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/pegawai.csv": ROSTER,
-        "presensi/rekap.csv": ("nip,tanggal,jam_masuk,jam_pulang,status\n"
-                               f"{NIP_A},2026-10-01,07:20,16:05,H\n"
-                               f"{NIP_B},2026-10-01,07:25,16:10,XYZ\n"
-                               f"{NIP_A},2026-10-02,07:21,16:01,ZZ\n"),
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/pegawai.csv": ROSTER,
+            "presensi/rekap.csv": (
+                "nip,tanggal,jam_masuk,jam_pulang,status\n"
+                f"{NIP_A},2026-10-01,07:20,16:05,H\n"
+                f"{NIP_B},2026-10-01,07:25,16:10,XYZ\n"
+                f"{NIP_A},2026-10-02,07:21,16:01,ZZ\n"
+            ),
+        },
+    )
     con = connect(":memory:")
     try:
         load_reference_tables(con, run_id="run-kotor")
@@ -231,7 +259,9 @@ def test_a_failing_expectation_is_an_unsuccessful_assertion_with_its_count(tmp_p
     recap = next(i for i in event["inputs"] if i["name"] == "raw.presensi_recap")
     assertions = recap["inputFacets"]["dataQualityAssertions"]["assertions"]
     failed = [a for a in assertions if not a["success"]]
-    assert [(a["name"], a["column"], a["actual"], a["severity"]) for a in failed] == [("status_unknown", "status", "2", "error")]
+    assert [(a["name"], a["column"], a["actual"], a["severity"]) for a in failed] == [
+        ("status_unknown", "status", "2", "error")
+    ]
     assert all(a["actual"] == "0" for a in assertions if a["success"])
 
 
@@ -241,13 +271,18 @@ def test_transform_outputs_carry_schema_row_count_and_column_lineage(run):
     outputs = {o["name"]: o for o in event["outputs"]}
     assert set(outputs) == set(run["built"])
     month = outputs["marts.attendance_asn_month"]
-    assert [f["name"] for f in month["facets"]["schema"]["fields"]] == \
-        [r[0] for r in con.execute("describe marts.attendance_asn_month").fetchall()]
-    assert month["outputFacets"]["outputStatistics"]["rowCount"] == \
-        con.execute("select count(*) from marts.attendance_asn_month").fetchone()[0]
+    assert [f["name"] for f in month["facets"]["schema"]["fields"]] == [
+        r[0] for r in con.execute("describe marts.attendance_asn_month").fetchall()
+    ]
+    assert (
+        month["outputFacets"]["outputStatistics"]["rowCount"]
+        == con.execute("select count(*) from marts.attendance_asn_month").fetchone()[0]
+    )
     rate = month["facets"]["columnLineage"]["fields"]["attendance_rate"]["inputFields"]
-    assert {(f["name"], f["field"]) for f in rate} >= {("marts.attendance_asn_day", "is_present"),
-                                                       ("marts.attendance_asn_day", "is_unknown")}
+    assert {(f["name"], f["field"]) for f in rate} >= {
+        ("marts.attendance_asn_day", "is_present"),
+        ("marts.attendance_asn_day", "is_unknown"),
+    }
     assert {t["subtype"] for f in rate for t in f["transformations"]} == {"AGGREGATION"}
     assert all(f["namespace"] == f"duckdb:{run['warehouse'].resolve().as_posix()}" for f in rate)
     inputs = {i["name"] for i in event["inputs"]}
@@ -260,10 +295,15 @@ def test_publish_writes_the_metrics_of_the_run(run):
     event = _complete(run, "publish")
     assert {i["name"] for i in event["inputs"]} >= {"marts.metrics_attendance", "marts.metrics_skp"}
     metrics = next(o for o in event["outputs"] if o["name"] == "main.metrics")
-    assert metrics["outputFacets"]["outputStatistics"]["rowCount"] == \
-        con.execute("select count(*) from main.metrics where run_id = ?", [run_id]).fetchone()[0] > 0
-    assert {f["name"] for f in metrics["facets"]["columnLineage"]["fields"]["value"]["inputFields"]} >= \
-        {"marts.metrics_attendance", "marts.metrics_skp"}
+    assert (
+        metrics["outputFacets"]["outputStatistics"]["rowCount"]
+        == con.execute("select count(*) from main.metrics where run_id = ?", [run_id]).fetchone()[0]
+        > 0
+    )
+    assert {f["name"] for f in metrics["facets"]["columnLineage"]["fields"]["value"]["inputFields"]} >= {
+        "marts.metrics_attendance",
+        "marts.metrics_skp",
+    }
 
 
 def test_a_failing_step_emits_fail_with_the_error_and_the_exception_goes_on(run, tmp_path):
@@ -271,8 +311,9 @@ def test_a_failing_step_emits_fail_with_the_error_and_the_exception_goes_on(run,
 
     config = lineage_config(tmp_path, environ={})
     with pytest.raises(RuntimeError, match="disk penuh"):
-        with step_events("transform", "run-gagal", config=config, con=run["con"], warehouse=run["warehouse"],
-                         period=PERIOD):
+        with step_events(
+            "transform", "run-gagal", config=config, con=run["con"], warehouse=run["warehouse"], period=PERIOD
+        ):
             raise RuntimeError("disk penuh")
     start, fail = read_events(config.path)
     assert (start["eventType"], fail["eventType"]) == ("START", "FAIL")
@@ -286,10 +327,13 @@ def test_a_failing_step_emits_fail_with_the_error_and_the_exception_goes_on(run,
     with step_events("publish", "run-diblokir", config=config, con=run["con"], period=PERIOD) as step:
         step.fail("metrics: 2 nilai di luar rentang")
     assert read_events(config.path)[-1]["eventType"] == "FAIL"
-    assert read_events(config.path)[-1]["run"]["facets"]["errorMessage"]["message"] == "metrics: 2 nilai di luar rentang"
+    assert (
+        read_events(config.path)[-1]["run"]["facets"]["errorMessage"]["message"] == "metrics: 2 nilai di luar rentang"
+    )
 
 
 # ---------------------------------------------------------------- transports and configuration
+
 
 class _Collector(BaseHTTPRequestHandler):
     received: list = []
@@ -321,7 +365,7 @@ def test_events_go_to_an_openlineage_http_endpoint_when_a_url_is_configured(run,
     ((path, auth, body),) = _Collector.received
     assert path == "/api/v1/lineage" and auth == "Bearer rahasia"
     assert body["run"]["runId"] == event["run"]["runId"] and body["eventType"] == "COMPLETE"
-    assert read_events(config.path)[-1]["run"]["runId"] == event["run"]["runId"]   # and the file still
+    assert read_events(config.path)[-1]["run"]["runId"] == event["run"]["runId"]  # and the file still
 
 
 def test_an_unreachable_endpoint_does_not_stop_the_run(tmp_path):
@@ -329,7 +373,7 @@ def test_an_unreachable_endpoint_does_not_stop_the_run(tmp_path):
 
     from flows.lineage_events import build_event, lineage_config, read_events, send
 
-    with socket.socket() as s:          # a port nobody listens on
+    with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     config = lineage_config(tmp_path, {"url": f"http://127.0.0.1:{port}", "timeout": 1, "retries": 0}, environ={})
@@ -344,12 +388,16 @@ def test_configuration_defaults_toml_section_and_environment(tmp_path):
     default = lineage_config(tmp_path, environ={})
     assert default.path == tmp_path / "openlineage" / "events.jsonl"
     assert default.url is None and default.enabled and default.namespace == "pantau-kinerja"
-    section = lineage_config(tmp_path, {"path": "ol/run.jsonl", "url": "http://marquez:5000", "namespace": "rakumpit"},
-                             environ={})
+    section = lineage_config(
+        tmp_path, {"path": "ol/run.jsonl", "url": "http://marquez:5000", "namespace": "rakumpit"}, environ={}
+    )
     assert section.path == tmp_path / "ol" / "run.jsonl" and section.url == "http://marquez:5000"
     assert section.namespace == "rakumpit"
-    env = lineage_config(tmp_path, {"url": "http://marquez:5000"},
-                         environ={"OPENLINEAGE_URL": "http://127.0.0.1:5000", "OPENLINEAGE_DISABLED": "true"})
+    env = lineage_config(
+        tmp_path,
+        {"url": "http://marquez:5000"},
+        environ={"OPENLINEAGE_URL": "http://127.0.0.1:5000", "OPENLINEAGE_DISABLED": "true"},
+    )
     assert env.url == "http://127.0.0.1:5000" and not env.enabled
     assert lineage_config(tmp_path, {"path": "off"}, environ={}).path is None
 
@@ -361,8 +409,10 @@ def test_configuration_from_the_pantau_toml_file(tmp_path, monkeypatch):
     for name in ("OPENLINEAGE_URL", "OPENLINEAGE_DISABLED", "OPENLINEAGE_NAMESPACE", "PANTAU_OPENLINEAGE_FILE"):
         monkeypatch.delenv(name, raising=False)
     toml = tmp_path / "pantau.toml"
-    toml.write_text('[paths]\nstate_dir = "state"\n\n[openlineage]\nurl = "http://localhost:5000"\n'
-                    'namespace = "kec-rakumpit"\n', encoding="utf-8")
+    toml.write_text(
+        '[paths]\nstate_dir = "state"\n\n[openlineage]\nurl = "http://localhost:5000"\nnamespace = "kec-rakumpit"\n',
+        encoding="utf-8",
+    )
     config = config_from_settings(load_settings(toml))
     assert config.url == "http://localhost:5000" and config.namespace == "kec-rakumpit"
     assert config.path == (tmp_path / "state" / "openlineage" / "events.jsonl").resolve()

@@ -8,16 +8,17 @@ refused (`nip_excel_number`, "simpan kolom NIP sebagai teks"); a day whose row w
 unknown for the ASN its NIP could be, never a TK day against them, so the published TK days and
 ASN to follow up are those of the text data for everyone still on the roster.
 """
+
 from __future__ import annotations
 
 import io
 from datetime import date, timedelta
 
 import duckdb
-from helpers import NIP_A, NIP_B, NIP_C, ROSTER
 from typer.testing import CliRunner
 
 from flows.cli import app
+from helpers import NIP_A, NIP_B, NIP_C, ROSTER
 
 runner = CliRunner()
 OFFICE = "kecamatan-rakumpit"
@@ -43,18 +44,26 @@ def xlsx(rows: list[list]) -> bytes:
 def office_inbox(root, numeric_recap=(), numeric_roster=()):
     """A roster (A and B in Kelurahan Pager, C at the kecamatan) and a recap: everyone present every
     workday but A, absent without reason (TK) on 5-7 October."""
-    cell = lambda nip, numeric: int(nip) if nip in numeric else nip   # noqa: E731 - what Excel stores
+    cell = lambda nip, numeric: int(nip) if nip in numeric else nip  # noqa: E731 - what Excel stores
     roster = [line.split(",") for line in ROSTER.splitlines()]
     recap = [["NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Status"]]
     for day in workdays():
         for nip in (NIP_A, NIP_B, NIP_C):
             tk = nip == NIP_A and day.day in (5, 6, 7)
-            recap.append([cell(nip, numeric_recap), day.isoformat(), None if tk else "07:25",
-                          None if tk else "16:05", "TK" if tk else "H"])
+            recap.append(
+                [
+                    cell(nip, numeric_recap),
+                    day.isoformat(),
+                    None if tk else "07:25",
+                    None if tk else "16:05",
+                    "TK" if tk else "H",
+                ]
+            )
     (root / "pegawai").mkdir(parents=True)
     (root / "presensi").mkdir()
     (root / "pegawai/daftar_pegawai.xlsx").write_bytes(
-        xlsx([roster[0]] + [[cell(r[0], numeric_roster), *r[1:]] for r in roster[1:]]))
+        xlsx([roster[0]] + [[cell(r[0], numeric_roster), *r[1:]] for r in roster[1:]])
+    )
     (root / "presensi/rekap_oktober.xlsx").write_bytes(xlsx(recap))
     return root
 
@@ -64,20 +73,26 @@ def published(tmp_path, name: str, **numeric) -> tuple[str, dict, list]:
     inbox = office_inbox(tmp_path / name, **numeric)
     state = tmp_path / f"state-{name}"
     config = tmp_path / f"{name}.toml"
-    config.write_text(f'[paths]\nstate_dir = "{state.as_posix()}"\nwarehouse = "{(state / "w.duckdb").as_posix()}"\n'
-                      f'out = "{(state / "out").as_posix()}"\ninternal = "{(state / "internal").as_posix()}"\n',
-                      encoding="utf-8")
-    result = runner.invoke(app, ["run", "--config", str(config), "--period", "2026-10", "--inbox", str(inbox),
-                                 "--as-of", "2026-11-28"])
+    config.write_text(
+        f'[paths]\nstate_dir = "{state.as_posix()}"\nwarehouse = "{(state / "w.duckdb").as_posix()}"\n'
+        f'out = "{(state / "out").as_posix()}"\ninternal = "{(state / "internal").as_posix()}"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["run", "--config", str(config), "--period", "2026-10", "--inbox", str(inbox), "--as-of", "2026-11-28"]
+    )
     assert result.exit_code == 0, result.output
     con = duckdb.connect(str(state / "w.duckdb"), read_only=True)
     try:
-        metrics = dict(con.execute(
-            "select metric_id, value from metrics where metric in ('tk_days', 'asn_to_follow_up', 'unknown_days')"
-        ).fetchall())
+        metrics = dict(
+            con.execute(
+                "select metric_id, value from metrics where metric in ('tk_days', 'asn_to_follow_up', 'unknown_days')"
+            ).fetchall()
+        )
         quarantine = con.execute(
-            'select f.path, q.rule, count(*) from quarantine.rows q join lineage.files f using (file_id) '
-            "group by all order by all").fetchall()
+            "select f.path, q.rule, count(*) from quarantine.rows q join lineage.files f using (file_id) "
+            "group by all order by all"
+        ).fetchall()
     finally:
         con.close()
     return result.output, metrics, quarantine

@@ -4,6 +4,7 @@ The flow test runs both flows on one generated inbox against the session's Prefe
 compares what they publish; the others run the plain functions partition by partition in this
 process (no Prefect), on tiny inline inboxes.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 
 # flows.partitioned imports Prefect: imported inside the tests, after the session's Prefect
@@ -19,16 +21,19 @@ from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 RECAP_HEADER = "nip,tanggal,jam_masuk,jam_pulang,status\n"
 
 
-@pytest.mark.parametrize("rel, key", [
-    ("presensi/rekap_kelurahan-pager_2026-10.csv", ("2026-10", "kelurahan-pager")),
-    ("presensi/scan_paten-rakumpit_2026-09.csv", ("2026-09", "paten-rakumpit")),
-    ("skm/ekspor_form_kelurahan-pager_2026-10.csv", ("2026-10", "kelurahan-pager")),
-    ("skm/skm_2026-10.csv", ("2026-10", "_semua")),
-    ("skp/skp_2026-Q3.csv", ("2026-Q3", "_semua")),
-    ("layanan/layanan_2026.csv", ("2026", "_semua")),
-    ("presensi/Rekap Oktober.xlsx", ("_", "_semua")),
-    ("pegawai/pegawai.xlsx", ("_", "_pegawai")),
-])
+@pytest.mark.parametrize(
+    "rel, key",
+    [
+        ("presensi/rekap_kelurahan-pager_2026-10.csv", ("2026-10", "kelurahan-pager")),
+        ("presensi/scan_paten-rakumpit_2026-09.csv", ("2026-09", "paten-rakumpit")),
+        ("skm/ekspor_form_kelurahan-pager_2026-10.csv", ("2026-10", "kelurahan-pager")),
+        ("skm/skm_2026-10.csv", ("2026-10", "_semua")),
+        ("skp/skp_2026-Q3.csv", ("2026-Q3", "_semua")),
+        ("layanan/layanan_2026.csv", ("2026", "_semua")),
+        ("presensi/Rekap Oktober.xlsx", ("_", "_semua")),
+        ("pegawai/pegawai.xlsx", ("_", "_pegawai")),
+    ],
+)
 def test_partition_is_the_office_and_period_in_the_file_name(rel, key):
     from flows.partitioned import partition_of
 
@@ -38,8 +43,10 @@ def test_partition_is_the_office_and_period_in_the_file_name(rel, key):
 def test_batches_hold_about_equal_bytes():
     from flows.partitioned import Partition, batches_of
 
-    parts = [Partition("2026-10", f"u{i}", [f"presensi/r_u{i}_2026-10.csv"], bytes=b)
-             for i, b in enumerate([90, 50, 40, 30, 20, 10])]
+    parts = [
+        Partition("2026-10", f"u{i}", [f"presensi/r_u{i}_2026-10.csv"], bytes=b)
+        for i, b in enumerate([90, 50, 40, 30, 20, 10])
+    ]
     loads = sorted(sum(p.bytes for p in batch) for batch in batches_of(parts, 2))
     assert loads == [120, 120]
 
@@ -51,11 +58,12 @@ def test_partitioned_flow_publishes_what_the_single_flow_publishes(prefect_serve
     from flows.settings import Settings
 
     inbox = tmp_path / "inbox"
-    generate(inbox, employees=60, months=1, messy=True)   # duplicates, bad NIPs, XLSX, label answers...
+    generate(inbox, employees=60, months=1, messy=True)  # duplicates, bad NIPs, XLSX, label answers...
     common = dict(period="2026-10", inbox=inbox, reference=Settings().reference, as_of=AS_OF)
     single = evaluate_period(warehouse=tmp_path / "single.duckdb", out=tmp_path / "out-single", **common)
-    parted = evaluate_partitioned(warehouse=tmp_path / "part" / "w.duckdb", out=tmp_path / "out-part",
-                                  workers=2, render=False, **common)
+    parted = evaluate_partitioned(
+        warehouse=tmp_path / "part" / "w.duckdb", out=tmp_path / "out-part", workers=2, render=False, **common
+    )
     assert not single.blocked and not parted.blocked
 
     one = duckdb.connect(str(tmp_path / "single.duckdb"), read_only=True)
@@ -64,22 +72,30 @@ def test_partitioned_flow_publishes_what_the_single_flow_publishes(prefect_serve
     assert two.execute(metrics).fetchall() == one.execute(metrics).fetchall()
     assert len(two.execute(metrics).fetchall()) > 1000
     # every row read is loaded or quarantined, per file and across the partitions; for the same rows
-    quarantined = ('select f.path, q."row", q.rule from quarantine.rows q join lineage.files f using (file_id) '
-                   'order by all')
+    quarantined = (
+        'select f.path, q."row", q.rule from quarantine.rows q join lineage.files f using (file_id) order by all'
+    )
     assert two.execute(quarantined).fetchall() == one.execute(quarantined).fetchall() != []
     counted = [f for f in parted.files if "rows_read" in f]
     assert counted and all(f["rows_read"] == f["rows_loaded"] + f["rows_quarantined"] for f in counted)
-    assert sum(f["rows_read"] for f in counted) == \
-        sum(f["rows_loaded"] for f in counted) + sum(f["rows_quarantined"] for f in counted)
-    assert [(f["path"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in counted] == \
-        [(f["path"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in single.files if "rows_read" in f]
+    assert sum(f["rows_read"] for f in counted) == sum(f["rows_loaded"] for f in counted) + sum(
+        f["rows_quarantined"] for f in counted
+    )
+    assert [(f["path"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in counted] == [
+        (f["path"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in single.files if "rows_read" in f
+    ]
 
     # the layout: one hive folder per (period, office), and the partitions ran in two processes
     root = tmp_path / "part" / "partitions"
-    expected = {partition_of(p.relative_to(inbox).as_posix()) for p in inbox.rglob("*") if p.is_file()
-                and not p.name.startswith(".")}
-    folders = {(d.parent.name.removeprefix("period="), d.name.removeprefix("office="))
-               for d in (root / "files").glob("period=*/office=*")}
+    expected = {
+        partition_of(p.relative_to(inbox).as_posix())
+        for p in inbox.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+    folders = {
+        (d.parent.name.removeprefix("period="), d.name.removeprefix("office="))
+        for d in (root / "files").glob("period=*/office=*")
+    }
     assert folders == expected and ("_", "_pegawai") in folders and len(folders) >= 10
     assert all((root / "files" / f"period={p}" / f"office={o}" / "part.parquet").is_file() for p, o in folders)
     recap = {d.parent.name for d in (root / "stg_presensi_recap").glob("period=*/office=*")}
@@ -98,8 +114,9 @@ def _evaluate_inline(inbox: Path, warehouse: Path, run_id: str = "r1"):
     from transforms.warehouse import connect
 
     con = connect(warehouse)
-    reports, manifests, _ = ingest_partitioned(con, inbox, Settings().reference, AS_OF,
-                                               warehouse.parent / "partitions", run_id, sequentially)
+    reports, manifests, _ = ingest_partitioned(
+        con, inbox, Settings().reference, AS_OF, warehouse.parent / "partitions", run_id, sequentially
+    )
     return con, assess_partitioned(con, reports, manifests, warehouse.parent / "partitions", "2026-10")
 
 
@@ -120,37 +137,46 @@ def test_a_rerun_keeps_file_ids_and_a_correction_supersedes(tmp_path):
     assert con.execute("select path, file_id from lineage.files order by path").fetchall() == ids
     con.close()
 
-    write_inbox(inbox, {"presensi/rekap_kelurahan-pager_2026-10.csv":
-                        RECAP_HEADER + f"{NIP_A},2026-10-01,07:45,16:00,H\n"})
+    write_inbox(
+        inbox, {"presensi/rekap_kelurahan-pager_2026-10.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,07:45,16:00,H\n"}
+    )
     con, corrected = _evaluate_inline(inbox, tmp_path / "w.duckdb", "r3")
-    assert con.execute("select status, superseded_by is not null from lineage.files "
-                       "where path = 'presensi/rekap_kelurahan-pager_2026-10.csv' order by file_id").fetchall() \
-        == [("superseded", True), ("loaded", False)]
-    assert con.execute(f"select jam_masuk::varchar from staging.stg_presensi_recap where nip = '{NIP_A}'").fetchall() \
-        == [("07:45:00",)]
+    assert con.execute(
+        "select status, superseded_by is not null from lineage.files "
+        "where path = 'presensi/rekap_kelurahan-pager_2026-10.csv' order by file_id"
+    ).fetchall() == [("superseded", True), ("loaded", False)]
+    assert con.execute(
+        f"select jam_masuk::varchar from staging.stg_presensi_recap where nip = '{NIP_A}'"
+    ).fetchall() == [("07:45:00",)]
 
 
 def test_a_file_equal_to_one_in_another_partition_is_a_duplicate(tmp_path):
     recap = RECAP_HEADER + f"{NIP_A},2026-10-01,07:31,16:00,H\n"
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/pegawai.csv": ROSTER,
-        "presensi/rekap_kelurahan-pager_2026-10.csv": recap,
-        "presensi/rekap_kelurahan-pager_2026-09.csv": recap,   # sent twice under another month's name
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/pegawai.csv": ROSTER,
+            "presensi/rekap_kelurahan-pager_2026-10.csv": recap,
+            "presensi/rekap_kelurahan-pager_2026-09.csv": recap,  # sent twice under another month's name
+        },
+    )
     con, outcome = _evaluate_inline(inbox, tmp_path / "w.duckdb")
     actions = {f["path"]: f["action"] for f in outcome.files}
-    assert actions["presensi/rekap_kelurahan-pager_2026-09.csv"] == "loaded"   # first in path order
+    assert actions["presensi/rekap_kelurahan-pager_2026-09.csv"] == "loaded"  # first in path order
     assert actions["presensi/rekap_kelurahan-pager_2026-10.csv"] == "duplicate"
     assert con.execute("select count(*) from staging.stg_presensi_recap").fetchall() == [(1,)]
 
 
 def test_an_asn_day_in_two_partitions_blocks_publishing(tmp_path):
     """Duplicate and conflict rules see one partition; a key in two partitions is not judged silently."""
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/pegawai.csv": ROSTER,
-        "presensi/rekap_kelurahan-pager_2026-10.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,07:31,16:00,H\n",
-        "presensi/rekap_kecamatan-rakumpit_2026-10.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,08:10,16:00,H\n",
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/pegawai.csv": ROSTER,
+            "presensi/rekap_kelurahan-pager_2026-10.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,07:31,16:00,H\n",
+            "presensi/rekap_kecamatan-rakumpit_2026-10.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,08:10,16:00,H\n",
+        },
+    )
     _, outcome = _evaluate_inline(inbox, tmp_path / "w.duckdb")
     assert outcome.blocked
     [message] = outcome.blocking
@@ -166,9 +192,9 @@ def test_a_warehouse_of_pantau_run_is_refused(tmp_path):
     from transforms.warehouse import connect
 
     con = connect(tmp_path / "w.duckdb")
-    check_partitioned_warehouse(con, tmp_path / "w.duckdb")   # new: fine
+    check_partitioned_warehouse(con, tmp_path / "w.duckdb")  # new: fine
     start_run(con, "run-partitioned", "2026-10", AS_OF, {})
-    check_partitioned_warehouse(con, tmp_path / "w.duckdb")   # partitioned before: fine
+    check_partitioned_warehouse(con, tmp_path / "w.duckdb")  # partitioned before: fine
     start_run(con, "run", "2026-10", AS_OF, {})
     with pytest.raises(ValueError, match=r"dipakai oleh perintah lain \(run\)"):
         check_partitioned_warehouse(con, tmp_path / "w.duckdb")
@@ -183,24 +209,36 @@ def test_a_correction_approved_two_levels_up_applies_in_a_partitioned_run_as_in_
     from flows.settings import Settings
 
     camat, lurah, staf = "197811052005011003", "198503122010011001", "199107232019032002"
-    roster = ("nip,nama,jabatan,unit_kerja,jenis_asn,golongan,nip_atasan,pin\n"
-              f"{camat},Yohanes Nyahu,Camat Rakumpit,Kantor Kecamatan Rakumpit,PNS,IV/b,,1\n"
-              f"{lurah},Agus Setiawan,Lurah Pager,Kelurahan Pager,PNS,III/d,{camat},2\n"
-              f"{staf},Siti Rahmah,Staf Pelayanan,Kelurahan Pager,PNS,III/a,{lurah},3\n")
+    roster = (
+        "nip,nama,jabatan,unit_kerja,jenis_asn,golongan,nip_atasan,pin\n"
+        f"{camat},Yohanes Nyahu,Camat Rakumpit,Kantor Kecamatan Rakumpit,PNS,IV/b,,1\n"
+        f"{lurah},Agus Setiawan,Lurah Pager,Kelurahan Pager,PNS,III/d,{camat},2\n"
+        f"{staf},Siti Rahmah,Staf Pelayanan,Kelurahan Pager,PNS,III/a,{lurah},3\n"
+    )
     days = [f"2026-10-{d:02d}" for d in (1, 2, 5, 6, 7, 8, 9)]
-    recap = RECAP_HEADER + "".join(f"{n},{d},07:20,16:30,H\n" for d in days for n in (camat, lurah)
-                                   ) + "".join(f"{staf},{d},07:20,16:30,H\n" for d in days if d != "2026-10-06")
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/pegawai.csv": roster,
-        "presensi/rekap_kelurahan-pager_2026-10.csv": recap,
-        "koreksi/koreksi_2026-10.csv": (
-            "nip,unit_layanan,tanggal,yang_dikoreksi,nilai_baru,alasan,dasar,disetujui_oleh,tanggal_persetujuan\n"
-            f"{staf},,2026-10-06,status,I,surat izin terlambat diserahkan,Surat izin 9/X/2026,{camat},2026-10-20\n"),
-    })
+    recap = (
+        RECAP_HEADER
+        + "".join(f"{n},{d},07:20,16:30,H\n" for d in days for n in (camat, lurah))
+        + "".join(f"{staf},{d},07:20,16:30,H\n" for d in days if d != "2026-10-06")
+    )
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/pegawai.csv": roster,
+            "presensi/rekap_kelurahan-pager_2026-10.csv": recap,
+            "koreksi/koreksi_2026-10.csv": (
+                "nip,unit_layanan,tanggal,yang_dikoreksi,nilai_baru,alasan,dasar,disetujui_oleh,tanggal_persetujuan\n"
+                f"{staf},,2026-10-06,status,I,surat izin terlambat diserahkan,Surat izin 9/X/2026,{camat},2026-10-20\n"
+            ),
+        },
+    )
     common = dict(period="2026-10", inbox=inbox, reference=Settings().reference, as_of=AS_OF)
-    single = evaluate_period(warehouse=tmp_path / "single.duckdb", out=tmp_path / "o1", include_internal=False, **common)
-    parted = evaluate_partitioned(warehouse=tmp_path / "part" / "w.duckdb", out=tmp_path / "o2", workers=2,
-                                  render=False, **common)
+    single = evaluate_period(
+        warehouse=tmp_path / "single.duckdb", out=tmp_path / "o1", include_internal=False, **common
+    )
+    parted = evaluate_partitioned(
+        warehouse=tmp_path / "part" / "w.duckdb", out=tmp_path / "o2", workers=2, render=False, **common
+    )
     assert not single.blocked and not parted.blocked
     one = duckdb.connect(str(tmp_path / "single.duckdb"), read_only=True)
     two = duckdb.connect(str(tmp_path / "part" / "w.duckdb"), read_only=True)

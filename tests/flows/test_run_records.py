@@ -4,6 +4,7 @@ the report after publishing fails (a full disk, simulated: the pages are written
 
 Through the real `pantau run` in this process, against the session's Prefect test server.
 """
+
 from __future__ import annotations
 
 import errno
@@ -11,13 +12,12 @@ import subprocess
 from pathlib import Path
 
 import duckdb
-from helpers import NIP_A, NIP_B, ROSTER, write_inbox
 from typer.testing import CliRunner
 
 from flows.cli import app
+from helpers import NIP_A, NIP_B, ROSTER, write_inbox
 
-RECAP = ("nip,tanggal,jam_masuk,jam_pulang,status\n"
-         f"{NIP_A},2026-10-01,07:31,16:00,H\n{NIP_B},2026-10-01,07:20,16:10,H\n")
+RECAP = f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n{NIP_B},2026-10-01,07:20,16:10,H\n"
 
 
 class Office:
@@ -30,9 +30,25 @@ class Office:
         self.config.write_text(f'[paths]\nstate_dir = "{(root / "state").as_posix()}"\n', encoding="utf-8")
 
     def run(self, inbox: Path, *extra: str):
-        return CliRunner().invoke(app, ["run", "--period", "2026-10", "--config", str(self.config),
-                                        "--inbox", str(inbox), "--warehouse", str(self.warehouse),
-                                        "--out", str(self.root / "out"), "--as-of", "2026-11-28", *extra])
+        return CliRunner().invoke(
+            app,
+            [
+                "run",
+                "--period",
+                "2026-10",
+                "--config",
+                str(self.config),
+                "--inbox",
+                str(inbox),
+                "--warehouse",
+                str(self.warehouse),
+                "--out",
+                str(self.root / "out"),
+                "--as-of",
+                "2026-11-28",
+                *extra,
+            ],
+        )
 
     def runs(self) -> list[tuple]:
         if not self.warehouse.exists():
@@ -82,15 +98,28 @@ def test_exits_2_and_3_record_no_run(prefect_server, tmp_path):
 
     bad = tmp_path / "salah.toml"
     bad.write_text('[paths]\ninbx = "x"\n', encoding="utf-8")
-    usage = CliRunner().invoke(app, ["run", "--period", "2026-10", "--config", str(bad), "--inbox", str(good),
-                                     "--warehouse", str(office.warehouse)])
+    usage = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--period",
+            "2026-10",
+            "--config",
+            str(bad),
+            "--inbox",
+            str(good),
+            "--warehouse",
+            str(office.warehouse),
+        ],
+    )
     assert usage.exit_code == 2, usage.output
-    assert office.run(good, "--partitioned").exit_code == 2   # a warehouse of single runs
+    assert office.run(good, "--partitioned").exit_code == 2  # a warehouse of single runs
 
     holder = subprocess.Popen(["sleep", "60"])
     try:
         Path(f"{office.warehouse}.lock").write_text(
-            f'{{"pid": {holder.pid}, "description": "pantau run --period 2026-09", "started": "2026-11-28T06:00:00"}}')
+            f'{{"pid": {holder.pid}, "description": "pantau run --period 2026-09", "started": "2026-11-28T06:00:00"}}'
+        )
         locked = office.run(good)
     finally:
         holder.kill()

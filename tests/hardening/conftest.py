@@ -8,18 +8,20 @@ roster of tests/helpers.py, plus whatever a small builder function writes at tes
 huge or file-system-special inputs (random bytes, a truncated XLSX, 10 MB lines, symbolic links,
 FIFOs, names that are not UTF-8) are generated into tmp_path, never committed.
 """
+
 from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pytest
-from helpers import ROSTER, write_inbox
 from typer.testing import CliRunner
+
+from helpers import ROSTER, write_inbox
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AS_OF = "2026-11-28"
@@ -31,13 +33,14 @@ PERIOD = "2026-10"
 @dataclass
 class CaseRun:
     """What `pantau validate --inbox <case>` did."""
+
     name: str
     inbox: Path
     exit_code: int
     output: str
     con: duckdb.DuckDBPyConnection
-    outcome: object                       # flows.steps.Outcome
-    reports: dict = field(default_factory=dict)   # path -> FileReport
+    outcome: object  # flows.steps.Outcome
+    reports: dict = field(default_factory=dict)  # path -> FileReport
 
     def file(self, path: str) -> dict:
         """The outcome entry of one file: action, message, warnings, counts."""
@@ -48,14 +51,20 @@ class CaseRun:
 
     def quarantine(self, path: str) -> set[tuple]:
         """{(row, column, value, rule)} quarantined from one file."""
-        return set(self.rows(
-            'select q."row", q."column", q.value, q.rule from quarantine.rows q '
-            "join lineage.files f using (file_id) where f.path = ? and f.status = 'loaded'", [path]))
+        return set(
+            self.rows(
+                'select q."row", q."column", q.value, q.rule from quarantine.rows q '
+                "join lineage.files f using (file_id) where f.path = ? and f.status = 'loaded'",
+                [path],
+            )
+        )
 
     def staged(self, table: str, columns: str, path: str) -> list[tuple]:
         return self.rows(
             f"select _row, {columns} from staging.{table} where _file_id = "
-            "(select file_id from lineage.files where path = ? and status = 'loaded') order by _row", [path])
+            "(select file_id from lineage.files where path = ? and status = 'loaded') order by _row",
+            [path],
+        )
 
     def counts(self) -> dict:
         from expectations.summary import file_counts
@@ -83,10 +92,9 @@ def run_validate(inbox: Path, state_dir: Path, settings: str = "") -> tuple[int,
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(steps, "validate_step", spy)
-        for env in (MAX_FILE_SIZE_ENV, MAX_LINE_SIZE_ENV):   # the command sets them; restored after
+        for env in (MAX_FILE_SIZE_ENV, MAX_LINE_SIZE_ENV):  # the command sets them; restored after
             mp.setenv(env, "")
-        result = CliRunner().invoke(app, ["validate", "--config", str(config), "--inbox", str(inbox),
-                                          "--as-of", AS_OF])
+        result = CliRunner().invoke(app, ["validate", "--config", str(config), "--inbox", str(inbox), "--as-of", AS_OF])
     return result.exit_code, result.output, seen
 
 
@@ -148,8 +156,8 @@ HTML_TEXT = {
 @dataclass
 class HostileOffice:
     con: duckdb.DuckDBPyConnection
-    roster: list[tuple[str, str]]          # (nip, name without titles) of everyone on the roster
-    named: list[tuple[str, str]]           # the three whose NIP and name citizens wrote down
+    roster: list[tuple[str, str]]  # (nip, name without titles) of everyone on the roster
+    named: list[tuple[str, str]]  # the three whose NIP and name citizens wrote down
     period: str = PERIOD
     respondent: tuple[str, ...] = tuple(RESPONDENT)
     html: dict = field(default_factory=lambda: dict(HTML_TEXT))
@@ -168,12 +176,13 @@ def spaced(nip: str) -> str:
 
 def survey(rows: list[tuple[str, str]]) -> str:
     """Survey rows (unit, complaint) of 14 October 2026."""
-    out = "waktu,unit_layanan,jenis_layanan,nip_petugas,usia,jenis_kelamin,pendidikan,pekerjaan," \
-          "u1,u2,u3,u4,u5,u6,u7,u8,u9,saran\n"
+    out = (
+        "waktu,unit_layanan,jenis_layanan,nip_petugas,usia,jenis_kelamin,pendidikan,pekerjaan,"
+        "u1,u2,u3,u4,u5,u6,u7,u8,u9,saran\n"
+    )
     for i, (unit, text) in enumerate(rows):
         text = text.replace('"', '""')
-        out += (f'2026-10-14 1{i}:15:00,{unit},Surat Keterangan Usaha,,34,P,SMA,Wirausaha,'
-                f'3,3,2,4,3,3,3,2,3,"{text}"\n')
+        out += f'2026-10-14 1{i}:15:00,{unit},Surat Keterangan Usaha,,34,P,SMA,Wirausaha,3,3,2,4,3,3,3,2,3,"{text}"\n'
     return out
 
 
@@ -185,28 +194,38 @@ def hostile_files(named: list[tuple[str, str]]) -> dict[str, str]:
     h = {k: v.replace('"', '""') for k, v in HTML_TEXT.items()}
     return {
         # what citizens write: an officer's name and NIP in four spellings, and their own contacts
-        "skm/survei_keluhan_tambahan.csv": survey([
-            (pager, f"antri lama sekali, petugas {name_a.lower()} NIP {spaced(nip_a)} minta uang rokok"),
-            (pager, f"antri lama, {name_b.upper()} (nip{nip_b}) tidak ada di tempat"),
-            (pager, f"antri lama, bapak {first_c}  {' '.join(rest_c)} "
-                    f"nip. {nip_c[:8]}.{nip_c[8:14]}.{nip_c[14]}.{nip_c[15:]}"),
-            (pager, "antri lama, hubungi saya 0812-3456-7890 atau +62 813 5555 1234, "
-                    "NIK 6271031203850001, email warga.kesal@contoh.id"),
-        ]),
+        "skm/survei_keluhan_tambahan.csv": survey(
+            [
+                (pager, f"antri lama sekali, petugas {name_a.lower()} NIP {spaced(nip_a)} minta uang rokok"),
+                (pager, f"antri lama, {name_b.upper()} (nip{nip_b}) tidak ada di tempat"),
+                (
+                    pager,
+                    f"antri lama, bapak {first_c}  {' '.join(rest_c)} "
+                    f"nip. {nip_c[:8]}.{nip_c[8:14]}.{nip_c[14]}.{nip_c[15:]}",
+                ),
+                (
+                    pager,
+                    "antri lama, hubungi saya 0812-3456-7890 atau +62 813 5555 1234, "
+                    "NIK 6271031203850001, email warga.kesal@contoh.id",
+                ),
+            ]
+        ),
         # what offices do: files named after the person they are about
         f"skm/Survei {name_a} {nip_a}.csv": survey([("PATEN", "antri lama di loket")]),
         f"skm/survei_{name_b.replace(' ', '_')}_{nip_b}.csv": survey([("PATEN", "antri lama, ruang panas")]),
         # markup in every other channel: roster, SKP, a quarantined value, a file name, a complaint
         "pegawai/tambahan_html.csv": (
             "nip,nama,jabatan,unit_kerja,jenis_asn,golongan\n"
-            f'{HTML_ASN_NIP},"{h["nama"]}","{h["jabatan"]}",Kelurahan Pager,PNS,III/a\n'),
+            f'{HTML_ASN_NIP},"{h["nama"]}","{h["jabatan"]}",Kelurahan Pager,PNS,III/a\n'
+        ),
         "skp/skp_html_2026-10.csv": (
             "nip,periode,rhk,indikator,aspek,satuan,target,realisasi,arah,rating_hasil_kerja,rating_perilaku,kendala\n"
             f'{HTML_ASN_NIP},2026-10,Pelayanan administrasi,"{h["indikator"]}",kuantitas,dokumen,10,5,naik,'
-            f'sesuai ekspektasi,sesuai ekspektasi,"{h["kendala"]}"\n'),
+            f'sesuai ekspektasi,sesuai ekspektasi,"{h["kendala"]}"\n'
+        ),
         "presensi/rekap_html.csv": (
-            "nip,tanggal,jam_masuk,jam_pulang,status\n"
-            f'{HTML_ASN_NIP},2026-10-01,07:30,16:00,"{h["status"]}"\n'),
+            f'nip,tanggal,jam_masuk,jam_pulang,status\n{HTML_ASN_NIP},2026-10-01,07:30,16:00,"{h["status"]}"\n'
+        ),
         HTML_TEXT["berkas"]: survey([(pager, HTML_TEXT["keluhan"])]),
     }
 
@@ -235,7 +254,9 @@ def hostile_office(tmp_path_factory) -> HostileOffice:
     assert not outcome.blocked, outcome.blocking
     assert not transform_step(con, PERIOD, run_id)["blocking"]
     finish_run(con, run_id, "success")
-    roster = [(nip, nama.split(",")[0].strip()) for nip, nama in con.execute(
-        "select nip, nama from staging.stg_pegawai order by nip").fetchall()]
+    roster = [
+        (nip, nama.split(",")[0].strip())
+        for nip, nama in con.execute("select nip, nama from staging.stg_pegawai order by nip").fetchall()
+    ]
     yield HostileOffice(con, roster, named)
     con.close()

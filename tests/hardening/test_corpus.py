@@ -15,6 +15,7 @@ Hand-made inputs are committed under tests/hardening/fixtures/<case>/. Binary, h
 file-system-special inputs are generated at test time by the builder functions below (they
 would be unreadable or too big in git, or git cannot store them).
 """
+
 from __future__ import annotations
 
 import io
@@ -25,6 +26,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+
 from helpers import NIP_A, NIP_B, NIP_C, write_inbox
 
 ROSTER = "pegawai/daftar_pegawai.csv"
@@ -35,12 +37,19 @@ TEN_MB = 10 * 1024 * 1024
 
 # ---------------------------------------------------------------- generated inputs
 
+
 def tiny_png() -> bytes:
     """A valid 1x1 PNG (what a phone photo of a form looks like to the pipeline)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def xlsx_bytes(rows: list[list], shape=None) -> bytes:
@@ -59,7 +68,8 @@ def xlsx_bytes(rows: list[list], shape=None) -> bytes:
 
 def recap_rows(n: int) -> list[list]:
     return [["NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Status"]] + [
-        [NIP_A, f"2026-10-{1 + i % 28:02d}", "07:30", "16:00", "H"] for i in range(n)]
+        [NIP_A, f"2026-10-{1 + i % 28:02d}", "07:30", "16:00", "H"] for i in range(n)
+    ]
 
 
 def binary_garbage(inbox: Path) -> None:
@@ -77,11 +87,17 @@ def truncated_xlsx(inbox: Path) -> None:
 
 def merged_header_xlsx(inbox: Path) -> None:
     """A two-row header: 'Jam' merged over Masuk/Pulang, NIP/Tanggal/Status merged down two rows."""
+
     def shape(ws):
         for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
             ws.merge_cells(cells)
-    rows = [["NIP", "Tanggal", "Jam", None, "Status"], [None, None, "Masuk", "Pulang", None],
-            [NIP_A, "2026-10-01", "07:28", "16:02", "H"], [NIP_B, "2026-10-01", "07:45", "16:10", "X"]]
+
+    rows = [
+        ["NIP", "Tanggal", "Jam", None, "Status"],
+        [None, None, "Masuk", "Pulang", None],
+        [NIP_A, "2026-10-01", "07:28", "16:02", "H"],
+        [NIP_B, "2026-10-01", "07:45", "16:10", "X"],
+    ]
     write_inbox(inbox, {"presensi/rekap.xlsx": xlsx_bytes(rows, shape)})
 
 
@@ -99,31 +115,46 @@ def one_line_10mb(inbox: Path) -> None:
 
 def long_line_after_header(inbox: Path) -> None:
     """A good row, then a 10 MB row with no newline at the end of the file."""
-    write_inbox(inbox, {"presensi/rekap_oktober.csv": (
-        RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n" + f"{NIP_B},2026-10-01,07:45,16:10,"
-        + "H" * TEN_MB)})
+    write_inbox(
+        inbox,
+        {
+            "presensi/rekap_oktober.csv": (
+                RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n" + f"{NIP_B},2026-10-01,07:45,16:10," + "H" * TEN_MB
+            )
+        },
+    )
 
 
 def long_complaint(inbox: Path) -> None:
     complaint = ("Antrean panjang, mohon ditambah loket. " * 2600)[:100_000]
-    write_inbox(inbox, {"skm/survei.csv": (
-        SKM_HEADER + "\n2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3," + f'"{complaint}"\n'
-        + "2026-10-05 09:20,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,pendek\n")})
+    write_inbox(
+        inbox,
+        {
+            "skm/survei.csv": (
+                SKM_HEADER
+                + "\n2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,"
+                + f'"{complaint}"\n'
+                + "2026-10-05 09:20,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,pendek\n"
+            )
+        },
+    )
 
 
 ASCII_ROW = "2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,ok\r\n"
-LATE_ROWS = (1 << 20) // len(ASCII_ROW) + 10     # ASCII rows before the first Windows-1252 byte
+LATE_ROWS = (1 << 20) // len(ASCII_ROW) + 10  # ASCII rows before the first Windows-1252 byte
 
 
 def late_cp1252(inbox: Path) -> None:
     """Windows-1252, but the first non-ASCII byte comes after more than 1 MB of ASCII."""
-    text = SKM_HEADER + "\r\n" + ASCII_ROW * LATE_ROWS + "2026-10-05 09:20,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,Grüße – café\r\n"
+    text = (
+        SKM_HEADER + "\r\n" + ASCII_ROW * LATE_ROWS + "2026-10-05 09:20,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,Grüße – café\r\n"
+    )
     write_inbox(inbox, {"skm/survei_besar.csv": text.encode("cp1252")})
 
 
 def non_utf8_file_name(inbox: Path) -> None:
     (inbox / "skm").mkdir(parents=True, exist_ok=True)
-    name = os.fsencode(inbox / "skm") + b"/Survei_\xd6konomi.csv"   # 'Ö' in Windows-1252, from an old ZIP
+    name = os.fsencode(inbox / "skm") + b"/Survei_\xd6konomi.csv"  # 'Ö' in Windows-1252, from an old ZIP
     with open(name, "wb") as fh:
         fh.write((SKM_HEADER + "\n2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,ok\n").encode())
 
@@ -136,8 +167,8 @@ def symlinks(inbox: Path) -> None:
     write_inbox(inbox, {"presensi/rekap_oktober.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n"})
     os.symlink(outside / "rahasia.csv", inbox / "presensi" / "tautan_keluar.csv")
     os.symlink("../../../etc/passwd", inbox / "presensi" / "passwd.csv")
-    os.symlink(outside / "presensi", inbox / "skp")                       # a whole folder outside
-    os.symlink("rekap_oktober.csv", inbox / "presensi" / "terbaru.csv")   # inside: read once, at its place
+    os.symlink(outside / "presensi", inbox / "skp")  # a whole folder outside
+    os.symlink("rekap_oktober.csv", inbox / "presensi" / "terbaru.csv")  # inside: read once, at its place
 
 
 def directory_named_like_file(inbox: Path) -> None:
@@ -146,34 +177,44 @@ def directory_named_like_file(inbox: Path) -> None:
 
 
 def fifo_and_system_files(inbox: Path) -> None:
-    write_inbox(inbox, {
-        "presensi/rekap_oktober.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n",
-        "presensi/Thumbs.db": bytes(64),
-        "presensi/desktop.ini": "[.ShellClassInfo]\n",
-        "presensi/rekap_oktober.csv:Zone.Identifier": "[ZoneTransfer]\nZoneId=3\n",
-        "presensi/~$rekap.xlsx": b"lock",
-    })
-    os.mkfifo(inbox / "presensi" / "pipa.csv")   # opening it would block the run forever
+    write_inbox(
+        inbox,
+        {
+            "presensi/rekap_oktober.csv": RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n",
+            "presensi/Thumbs.db": bytes(64),
+            "presensi/desktop.ini": "[.ShellClassInfo]\n",
+            "presensi/rekap_oktober.csv:Zone.Identifier": "[ZoneTransfer]\nZoneId=3\n",
+            "presensi/~$rekap.xlsx": b"lock",
+        },
+    )
+    os.mkfifo(inbox / "presensi" / "pipa.csv")  # opening it would block the run forever
 
 
 def wrong_formats(inbox: Path) -> None:
     import gzip
 
-    write_inbox(inbox, {
-        "presensi/rekap_lama.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048),
-        "presensi/rekap.csv.gz": gzip.compress((RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n").encode()),
-        "pegawai/simpeg_export.xls": "<html><body><table><tr><td>NIP</td><td>Nama</td></tr></table></body></html>\n",
-        "presensi/rekap_salah_nama.xlsx": RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n",
-    })
+    write_inbox(
+        inbox,
+        {
+            "presensi/rekap_lama.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048),
+            "presensi/rekap.csv.gz": gzip.compress((RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n").encode()),
+            "pegawai/simpeg_export.xls": (
+                "<html><body><table><tr><td>NIP</td><td>Nama</td></tr></table></body></html>\n"
+            ),
+            "presensi/rekap_salah_nama.xlsx": RECAP_HEADER + f"{NIP_A},2026-10-01,07:30,16:00,H\n",
+        },
+    )
 
 
 def xlsx_formulas(inbox: Path) -> None:
     """Formula-looking text cells, and one real formula that Excel never computed (no cached value)."""
+
     def shape(ws):
         for row, text in ((2, '=HYPERLINK("http://x","klik")'), (3, "+1"), (4, "-1"), (5, "@SUM(A1)")):
             ws.cell(row, 13).value = text
-            ws.cell(row, 13).data_type = "s"        # typed as text, as a form export writes it
-        ws.cell(6, 13).value = '=HYPERLINK("http://x","klik")'   # a real formula, never computed
+            ws.cell(row, 13).data_type = "s"  # typed as text, as a form export writes it
+        ws.cell(6, 13).value = '=HYPERLINK("http://x","klik")'  # a real formula, never computed
+
     row = ["2026-10-05 09:00", "PATEN", "KTP-el", 4, 4, 3, 4, 3, 3, 4, 3, 3, None]
     write_inbox(inbox, {"skm/survei.xlsx": xlsx_bytes([SKM_HEADER.split(",")] + [row] * 5, shape)})
 
@@ -237,30 +278,42 @@ EXPECTED = {
     "emoji": (0, {"skm/survei.csv": (3, 3, 0)}),
     "odd_file_name": (0, {"skm/Survei Kepuasan – Ökonomi.csv": (2, 2, 0)}),
     "non_utf8_file_name": (1, {"skm/Survei_Ökonomi.csv": ("error", "bukan UTF-8")}),
-    "symlinks": (1, {
-        "presensi/rekap_oktober.csv": (1, 1, 0),
-        "presensi/tautan_keluar.csv": ("error", "tautan simbolik ke berkas di luar inbox"),
-        "presensi/passwd.csv": ("error", "tautan simbolik ke berkas di luar inbox"),
-        "skp": ("error", "tautan simbolik ke folder di luar inbox"),
-        "presensi/terbaru.csv": ("ignored", "tautan simbolik ke presensi/rekap_oktober.csv di dalam inbox"),
-    }),
-    "directory_named_like_file": (0, {
-        "presensi/rekap_oktober.csv": (1, 1, 0),
-        "presensi/rekap_november.csv": ("ignored", "ini folder, bukan berkas"),
-    }),
-    "fifo_and_system_files": (0, {
-        "presensi/rekap_oktober.csv": (1, 1, 0),
-        "presensi/pipa.csv": ("ignored", "bukan berkas biasa"),
-        "presensi/Thumbs.db": ("ignored", "berkas sistem"),
-        "presensi/desktop.ini": ("ignored", "berkas sistem"),
-        "presensi/rekap_oktober.csv:Zone.Identifier": ("ignored", "berkas sistem"),
-    }),
-    "wrong_formats": (1, {
-        "presensi/rekap_lama.xls": ("error", "berkas XLS rusak atau bukan lembar kerja Excel 97-2003"),
-        "presensi/rekap.csv.gz": ("error", "arsip gzip"),
-        "pegawai/simpeg_export.xls": ("error", "berkas ini HTML/XML"),
-        "presensi/rekap_salah_nama.xlsx": ("error", "ganti akhiran namanya menjadi .csv"),
-    }),
+    "symlinks": (
+        1,
+        {
+            "presensi/rekap_oktober.csv": (1, 1, 0),
+            "presensi/tautan_keluar.csv": ("error", "tautan simbolik ke berkas di luar inbox"),
+            "presensi/passwd.csv": ("error", "tautan simbolik ke berkas di luar inbox"),
+            "skp": ("error", "tautan simbolik ke folder di luar inbox"),
+            "presensi/terbaru.csv": ("ignored", "tautan simbolik ke presensi/rekap_oktober.csv di dalam inbox"),
+        },
+    ),
+    "directory_named_like_file": (
+        0,
+        {
+            "presensi/rekap_oktober.csv": (1, 1, 0),
+            "presensi/rekap_november.csv": ("ignored", "ini folder, bukan berkas"),
+        },
+    ),
+    "fifo_and_system_files": (
+        0,
+        {
+            "presensi/rekap_oktober.csv": (1, 1, 0),
+            "presensi/pipa.csv": ("ignored", "bukan berkas biasa"),
+            "presensi/Thumbs.db": ("ignored", "berkas sistem"),
+            "presensi/desktop.ini": ("ignored", "berkas sistem"),
+            "presensi/rekap_oktober.csv:Zone.Identifier": ("ignored", "berkas sistem"),
+        },
+    ),
+    "wrong_formats": (
+        1,
+        {
+            "presensi/rekap_lama.xls": ("error", "berkas XLS rusak atau bukan lembar kerja Excel 97-2003"),
+            "presensi/rekap.csv.gz": ("error", "arsip gzip"),
+            "pegawai/simpeg_export.xls": ("error", "berkas ini HTML/XML"),
+            "presensi/rekap_salah_nama.xlsx": ("error", "ganti akhiran namanya menjadi .csv"),
+        },
+    ),
 }
 
 
@@ -294,12 +347,24 @@ def test_every_loaded_file_reconciles(case, name):
     assert counts[ROSTER].reconciled
     for path, c in counts.items():
         assert c.reconciled, f"{path}: {c.rows_read} read != {c.rows_loaded} loaded + {c.rows_quarantined} quarantined"
-        assert c.rows_loaded == len(case(name).staged(
-            {"pegawai": "stg_pegawai", "presensi_recap": "stg_presensi_recap", "presensi_scan": "stg_presensi_scan",
-             "skp": "stg_skp", "skm": "stg_skm", "layanan": "stg_layanan"}[c.shape], "1", path))
+        assert c.rows_loaded == len(
+            case(name).staged(
+                {
+                    "pegawai": "stg_pegawai",
+                    "presensi_recap": "stg_presensi_recap",
+                    "presensi_scan": "stg_presensi_scan",
+                    "skp": "stg_skp",
+                    "skm": "stg_skm",
+                    "layanan": "stg_layanan",
+                }[c.shape],
+                "1",
+                path,
+            )
+        )
 
 
 # ---------------------------------------------------------------- file-level errors: nothing of them is kept
+
 
 @pytest.mark.parametrize("name", [n for n, (code, _) in EXPECTED.items() if code == 1])
 def test_a_rejected_file_leaves_no_rows(case, name):
@@ -308,25 +373,28 @@ def test_a_rejected_file_leaves_no_rows(case, name):
     assert errors
     assert run.rows(
         "select count(*) from lineage.files where status = 'loaded' and path in (select unnest(?::varchar[]))",
-        [sorted(errors)]) == [(0,)]
+        [sorted(errors)],
+    ) == [(0,)]
 
 
 def test_empty_and_header_only(case):
-    assert case("empty_file").rows("select status, error from lineage.files where path = ?",
-                                   ["presensi/rekap_oktober.csv"]) == [
-        ("error", "berkas kosong (0 byte): tidak ada baris sama sekali")]
+    assert case("empty_file").rows(
+        "select status, error from lineage.files where path = ?", ["presensi/rekap_oktober.csv"]
+    ) == [("error", "berkas kosong (0 byte): tidak ada baris sama sekali")]
     header_only = case("header_only").file("presensi/rekap_oktober.csv")
     assert header_only["warnings"] == ["berkas hanya berisi judul kolom; tidak ada baris data"]
 
 
 # ---------------------------------------------------------------- encodings
 
+
 def test_cp1252_loads_with_a_warning_and_every_character_decoded(case):
     run = case("wrong_encoding_cp1252")
     raw = (run.inbox / "skm/survei_windows.csv").read_bytes()
-    assert b"caf\xe9" in raw and b"\x93antrean\x94" in raw and b"\x80" in raw   # really Windows-1252
+    assert b"caf\xe9" in raw and b"\x93antrean\x94" in raw and b"\x80" in raw  # really Windows-1252
     assert run.file("skm/survei_windows.csv")["warnings"] == [
-        "berkas bukan UTF-8; karakter non-UTF-8 dibaca sebagai Windows-1252 (Latin-1)"]
+        "berkas bukan UTF-8; karakter non-UTF-8 dibaca sebagai Windows-1252 (Latin-1)"
+    ]
     assert run.staged("stg_skm", "saran", "skm/survei_windows.csv") == [
         (2, "Pelayanan café sangat baik"),
         (3, "Grüße dari Müller – “antrean” rapi"),
@@ -352,6 +420,7 @@ def test_utf16_with_bom_and_tabs_loads(case):
 
 # ---------------------------------------------------------------- columns
 
+
 def test_missing_required_column_names_every_missing_one(case):
     message = case("missing_required_column").file("skp/skp_2026-10.csv")["message"]
     assert message.startswith("kolom wajib tidak ada: arah (judul kolom di baris 1)"), message
@@ -360,33 +429,42 @@ def test_missing_required_column_names_every_missing_one(case):
 def test_extra_unknown_columns_are_ignored_with_a_warning(case):
     run = case("extra_unknown_column")
     assert run.file("presensi/rekap_oktober.csv")["warnings"] == [
-        "kolom tidak dikenal diabaikan: Lokasi Absen, Catatan Operator"]
+        "kolom tidak dikenal diabaikan: Lokasi Absen, Catatan Operator"
+    ]
     assert run.quarantine("presensi/rekap_oktober.csv") == set()
 
 
 # ---------------------------------------------------------------- XLSX
+
 
 def test_merged_two_row_header_loads_with_sheet_rows(case):
     run = case("merged_header_xlsx")
     entry = run.file("presensi/rekap.xlsx")
     assert "judul kolom dari sel gabungan (merge) A1:A2, B1:B2, E1:E2 dipakai untuk baris judul 2" in entry["warnings"]
     assert run.rows("select header_row from lineage.files where path = 'presensi/rekap.xlsx'") == [(2,)]
-    assert run.staged("stg_presensi_recap", "nip, jam_masuk::varchar, jam_pulang::varchar, status",
-                      "presensi/rekap.xlsx") == [(3, NIP_A, "07:28:00", "16:02:00", "H")]
+    assert run.staged(
+        "stg_presensi_recap", "nip, jam_masuk::varchar, jam_pulang::varchar, status", "presensi/rekap.xlsx"
+    ) == [(3, NIP_A, "07:28:00", "16:02:00", "H")]
     assert run.quarantine("presensi/rekap.xlsx") == {(4, "status", "X", "status_unknown")}
 
 
 def test_xlsx_formulas_are_text_never_computed(case):
     run = case("xlsx_formulas")
     entry = run.file("skm/survei.xlsx")
-    assert "1 sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)" in entry["warnings"]
+    assert (
+        "1 sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)" in entry["warnings"]
+    )
     assert run.staged("stg_skm", "saran", "skm/survei.xlsx") == [
-        (2, '=HYPERLINK("http://x","klik")'), (3, "+1"), (4, "-1"), (5, "@SUM(A1)"),
+        (2, '=HYPERLINK("http://x","klik")'),
+        (3, "+1"),
+        (4, "-1"),
+        (5, "@SUM(A1)"),
         (6, '=HYPERLINK("http://x","klik")'),
     ]
 
 
 # ---------------------------------------------------------------- long lines
+
 
 def test_a_10_mb_data_line_is_one_quarantined_row(case):
     run = case("long_line_after_header")
@@ -404,11 +482,16 @@ def test_a_100k_character_complaint_loads_whole(case):
 
 # ---------------------------------------------------------------- row rules
 
+
 def test_duplicates(case):
     assert case("duplicated_rows").quarantine("presensi/rekap_oktober.csv") == {
-        (4, "*", None, "duplicate_exact"), (5, "*", None, "duplicate_exact")}
+        (4, "*", None, "duplicate_exact"),
+        (5, "*", None, "duplicate_exact"),
+    }
     assert case("conflicting_duplicates").quarantine("presensi/rekap_oktober.csv") == {
-        (3, "*", None, "duplicate_conflict"), (4, "*", None, "duplicate_conflict")}
+        (3, "*", None, "duplicate_conflict"),
+        (4, "*", None, "duplicate_conflict"),
+    }
 
 
 def test_future_dates(case):
@@ -426,15 +509,18 @@ def test_nip_with_letters(case):
         (3, "nip", "19850312201001100A", "nip_format"),
         (4, "nip", "1985O312201001100l", "nip_format"),
         (5, "nip", f"NIP {NIP_B}", "nip_format"),
-        (6, "nip", "1.98503122010011E+17", "nip_format"),   # Excel turned it into a number
-        (6, "nip", "1.98503122010011E+17", "nip_excel_number"),   # ... and says to save NIPs as text
+        (6, "nip", "1.98503122010011E+17", "nip_format"),  # Excel turned it into a number
+        (6, "nip", "1.98503122010011E+17", "nip_excel_number"),  # ... and says to save NIPs as text
     }
 
 
 def test_scores_5_and_3_comma_5(case):
     run = case("skm_scores")
     assert run.quarantine("skm/survei.csv") == {
-        (3, "u1", "5", "score_range"), (4, "u2", "3,5", "score_range"), (5, "u9", "3,5", "score_range")}
+        (3, "u1", "5", "score_range"),
+        (4, "u2", "3,5", "score_range"),
+        (5, "u9", "3,5", "score_range"),
+    }
 
 
 def test_negative_target_and_dash_realisation(case):
@@ -479,11 +565,14 @@ def test_emoji_survive(case):
 def test_file_name_with_spaces_and_non_ascii_letters(case):
     run = case("odd_file_name")
     path = "skm/Survei Kepuasan – Ökonomi.csv"
-    assert run.rows("select kind, shape, status from lineage.files where path = ?", [path]) == [("skm", "skm", "loaded")]
+    assert run.rows("select kind, shape, status from lineage.files where path = ?", [path]) == [
+        ("skm", "skm", "loaded")
+    ]
     assert run.staged("stg_skm", "saran", path) == [(2, "Ökonomi warga terbantu"), (3, None)]
 
 
 # ---------------------------------------------------------------- the file system
+
 
 def test_symlinks_out_of_the_inbox_are_never_read(case):
     run = case("symlinks")

@@ -1,6 +1,7 @@
 """Ingest when the file system or the rules change under it: files that vanish or cannot be
 read during a run, transient I/O errors, a rejected file judged again once an alias is added,
 no temporary tables or files left behind, and header detection that never skips data rows."""
+
 from __future__ import annotations
 
 import os
@@ -9,11 +10,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import NIP_A, NIP_B, ROSTER, rows, write_inbox
 
-from transforms.ingest import csv_layout, files, load
-from transforms.ingest import ingest_inbox
 from expectations.reference import load_reference_tables
+from helpers import NIP_A, NIP_B, ROSTER, rows, write_inbox
+from transforms.ingest import csv_layout, files, ingest_inbox, load
 from transforms.reference import DEFAULT_REFERENCE_DIR
 
 RECAP = f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:30,16:00,H\n"
@@ -22,7 +22,7 @@ RECAP = f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:30,16:0
 def test_a_file_that_disappears_before_it_is_read_is_an_error_and_leaves_no_version(warehouse, tmp_path):
     write_inbox(tmp_path, {"pegawai/p.csv": ROSTER, "presensi/r.csv": RECAP})
 
-    def vanish(message):   # called just before each file is read
+    def vanish(message):  # called just before each file is read
         if message == "membaca presensi/r.csv":
             (tmp_path / "presensi/r.csv").unlink()
 
@@ -65,10 +65,12 @@ def test_permission_denied_is_an_error_naming_the_cause(warehouse, tmp_path, mon
     assert rows(warehouse, "select count(*) from lineage.files") == [(0,)]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="runs as root: chmod 000 does not stop root from reading, so the real case "
-                           "cannot be produced here (test_permission_denied_is_an_error_naming_the_cause "
-                           "simulates it)")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="runs as root: chmod 000 does not stop root from reading, so the real case "
+    "cannot be produced here (test_permission_denied_is_an_error_naming_the_cause "
+    "simulates it)",
+)
 def test_chmod_000_file_is_an_error(warehouse, tmp_path):
     write_inbox(tmp_path, {"presensi/r.csv": RECAP})
     os.chmod(tmp_path / "presensi/r.csv", 0)
@@ -96,11 +98,13 @@ def test_a_transient_io_error_propagates_for_a_retry_and_leaves_no_version(wareh
 def test_a_rejected_file_is_judged_again_once_an_alias_is_added(warehouse, tmp_path):
     """docs/inbox.md: 'an office adds an alias there; no code changes'. Before the fix, the same
     file (same sha256) kept its old error forever."""
-    inbox = write_inbox(tmp_path / "inbox", {
-        "presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,kehadiran\n{NIP_A},2026-10-01,07:30,16:00,H\n"})
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {"presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,kehadiran\n{NIP_A},2026-10-01,07:30,16:00,H\n"},
+    )
     [first] = ingest_inbox(warehouse, inbox)
     assert first.action == "error" and first.message.startswith("kolom wajib tidak ada: status")
-    [again] = ingest_inbox(warehouse, inbox)          # nothing changed: same answer, no new version
+    [again] = ingest_inbox(warehouse, inbox)  # nothing changed: same answer, no new version
     assert again.action == "error" and again.message == first.message
     assert rows(warehouse, "select count(*) from lineage.files") == [(1,)]
 
@@ -121,36 +125,53 @@ def test_no_temporary_tables_or_files_are_left_behind(warehouse, tmp_path, monke
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     skm = "waktu,unit_layanan,jenis_layanan,u1,u2,u3,u4,u5,u6,u7,u8,u9,saran\n"
-    write_inbox(tmp_path / "inbox", {
-        "pegawai/p.csv": ROSTER,
-        "skm/cp1252.csv": (skm + "2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,café\n").encode("cp1252"),
-        "skm/utf16.csv": b"\xff\xfe" + (skm + "2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,\"a\nb\"\n").encode("utf-16-le"),
-        "presensi/rusak.csv": b"\x00" * 100,
-        "presensi/r.csv": RECAP + f"{NIP_B},2026-10-01,07:30,16:00,H,lebih\n",
-    })
+    write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/p.csv": ROSTER,
+            "skm/cp1252.csv": (skm + "2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,café\n").encode("cp1252"),
+            "skm/utf16.csv": b"\xff\xfe"
+            + (skm + '2026-10-05 09:00,PATEN,KTP-el,4,4,3,4,3,3,4,3,3,"a\nb"\n').encode("utf-16-le"),
+            "presensi/rusak.csv": b"\x00" * 100,
+            "presensi/r.csv": RECAP + f"{NIP_B},2026-10-01,07:30,16:00,H,lebih\n",
+        },
+    )
     reports = {r.path: r.action for r in ingest_inbox(warehouse, tmp_path / "inbox")}
-    assert reports == {"pegawai/p.csv": "loaded", "skm/cp1252.csv": "loaded", "skm/utf16.csv": "loaded",
-                       "presensi/rusak.csv": "error", "presensi/r.csv": "loaded"}
+    assert reports == {
+        "pegawai/p.csv": "loaded",
+        "skm/cp1252.csv": "loaded",
+        "skm/utf16.csv": "loaded",
+        "presensi/rusak.csv": "error",
+        "presensi/r.csv": "loaded",
+    }
     assert rows(warehouse, "select table_name from duckdb_tables() where temporary") == []
     assert list(scratch.iterdir()) == []
 
 
 def test_a_two_row_header_is_read_but_a_header_further_down_never_skips_data(warehouse, tmp_path):
-    write_inbox(tmp_path, {
-        # line 1 names nip, tanggal, status; line 2, right below, is complete: the header is line 2
-        "presensi/dua_baris.csv": ("NIP,Tanggal,Jam,,Status\nNIP,Tanggal,Masuk,Pulang,Status\n"
-                                   f"{NIP_A},2026-10-01,07:30,16:00,H\n"),
-        # line 1 lacks status; a complete header on line 3 would drop line 2's data: rejected instead
-        "presensi/dua_tabel.csv": ("nip,tanggal,jam_masuk,jam_pulang\n"
-                                   f"{NIP_A},2026-10-02,07:30,16:00\n"
-                                   "nip,tanggal,jam_masuk,jam_pulang,status\n"
-                                   f"{NIP_A},2026-10-03,07:30,16:00,H\n"),
-    })
+    write_inbox(
+        tmp_path,
+        {
+            # line 1 names nip, tanggal, status; line 2, right below, is complete: the header is line 2
+            "presensi/dua_baris.csv": (
+                f"NIP,Tanggal,Jam,,Status\nNIP,Tanggal,Masuk,Pulang,Status\n{NIP_A},2026-10-01,07:30,16:00,H\n"
+            ),
+            # line 1 lacks status; a complete header on line 3 would drop line 2's data: rejected instead
+            "presensi/dua_tabel.csv": (
+                "nip,tanggal,jam_masuk,jam_pulang\n"
+                f"{NIP_A},2026-10-02,07:30,16:00\n"
+                "nip,tanggal,jam_masuk,jam_pulang,status\n"
+                f"{NIP_A},2026-10-03,07:30,16:00,H\n"
+            ),
+        },
+    )
     reports = {r.path: r for r in ingest_inbox(warehouse, tmp_path)}
     assert (reports["presensi/dua_baris.csv"].action, reports["presensi/dua_baris.csv"].rows_read) == ("loaded", 1)
     assert rows(warehouse, "select header_row from lineage.files where path = 'presensi/dua_baris.csv'") == [(2,)]
     assert reports["presensi/dua_tabel.csv"].action == "error"
-    assert reports["presensi/dua_tabel.csv"].message.startswith("kolom wajib tidak ada: status (judul kolom di baris 1)")
+    assert reports["presensi/dua_tabel.csv"].message.startswith(
+        "kolom wajib tidak ada: status (judul kolom di baris 1)"
+    )
 
 
 def test_survey_inbox_never_follows_links(tmp_path):

@@ -18,6 +18,7 @@ it) with rebuilt marts in its write-ahead log. Each kill is checked to have come
 finished. The whole process group is killed, the temporary Prefect server with it, as a power cut
 or the OOM killer would.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,13 +34,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import AS_OF
 from typer.testing import CliRunner
+
+from helpers import AS_OF
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 PERIOD = "2026-10"
-STAGE_TIMEOUT = 300        # seconds; the temporary Prefect server alone may take up to 120 s
+STAGE_TIMEOUT = 300  # seconds; the temporary Prefect server alone may take up to 120 s
 RUN_TIMEOUT = 600
 # the transform of the samples writes ~14 MB of rebuilt marts to the write-ahead log in ~1.3 s;
 # 2 MB is a few marts in (publishing writes ~1 MB, so a late kill cannot pass for this one)
@@ -60,11 +62,12 @@ def finished(task: str, log: str) -> bool:
 @dataclass
 class Killed:
     """What a killed run left: its exit status, log, lock file and the export read right after."""
+
     returncode: int
     pid: int
     log: str
     lock: str | None
-    wal: int                      # bytes of write-ahead log left for the next opener to replay
+    wal: int  # bytes of write-ahead log left for the next opener to replay
     export: bytes | None
 
 
@@ -76,12 +79,35 @@ class PantauRun:
         self.stderr = work / f"{name}.err"
         self.warehouse = warehouse
         config = work / "pantau.toml"
-        cmd = [sys.executable, "-m", "flows.cli", "run", "--config", str(config), "--period", PERIOD,
-               "--inbox", str(inbox), "--warehouse", str(warehouse), "--out", str(work / "out"),
-               "--as-of", AS_OF.isoformat(), *extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "run",
+            "--config",
+            str(config),
+            "--period",
+            PERIOD,
+            "--inbox",
+            str(inbox),
+            "--warehouse",
+            str(warehouse),
+            "--out",
+            str(work / "out"),
+            "--as-of",
+            AS_OF.isoformat(),
+            *extra,
+        ]
         with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=pantau_env(work), stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=err, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=pantau_env(work),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
 
     def log(self) -> str:
         return self.stderr.read_text(encoding="utf-8", errors="replace")
@@ -113,7 +139,7 @@ class PantauRun:
 
     def kill(self) -> int:
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)   # pantau and the Prefect server it started
+            os.killpg(self.proc.pid, signal.SIGKILL)  # pantau and the Prefect server it started
         except ProcessLookupError:
             pass
         return self.proc.wait(timeout=60)
@@ -131,13 +157,15 @@ def pantau_env(work: Path) -> dict:
     """The user's environment without Prefect or OpenLineage settings of this test session;
     the Prefect home in the work folder; INFO logs, where the stages show."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "OPENLINEAGE_"))}
-    env.update({
-        "PREFECT_HOME": str(work / "state" / "prefect"),
-        "PREFECT_LOGGING_LEVEL": "INFO",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-    })
+    env.update(
+        {
+            "PREFECT_HOME": str(work / "state" / "prefect"),
+            "PREFECT_LOGGING_LEVEL": "INFO",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+        }
+    )
     return env
 
 
@@ -146,8 +174,20 @@ def export_csv(work: Path, warehouse: Path, name: str) -> bytes:
     from flows.cli import app
 
     target = work / f"{name}.csv"
-    result = CliRunner().invoke(app, ["export", "--config", str(work / "pantau.toml"), "--period", PERIOD,
-                                      "--warehouse", str(warehouse), "--output", str(target)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "export",
+            "--config",
+            str(work / "pantau.toml"),
+            "--period",
+            PERIOD,
+            "--warehouse",
+            str(warehouse),
+            "--output",
+            str(target),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return target.read_bytes()
 
@@ -175,14 +215,21 @@ def lock_text(warehouse: Path) -> str | None:
     return lock.read_text() if lock.exists() else None
 
 
-def kill_when(work: Path, name: str, warehouse: Path, inbox: Path, ready, what: str, settle: float = 0.0,
-              export: bool = True) -> Killed:
+def kill_when(
+    work: Path, name: str, warehouse: Path, inbox: Path, ready, what: str, settle: float = 0.0, export: bool = True
+) -> Killed:
     run = PantauRun(work, name, warehouse, inbox)
     run.wait_until(lambda: ready(run), what)
     time.sleep(settle)
     code = run.kill()
-    return Killed(code, run.proc.pid, run.log(), lock_text(warehouse), wal_bytes(warehouse),
-                  export_csv(work, warehouse, f"{name}-export") if export else None)
+    return Killed(
+        code,
+        run.proc.pid,
+        run.log(),
+        lock_text(warehouse),
+        wal_bytes(warehouse),
+        export_csv(work, warehouse, f"{name}-export") if export else None,
+    )
 
 
 def reference_digest(work: Path, inbox: Path) -> str:
@@ -210,15 +257,23 @@ def story(tmp_path_factory):
     inbox = work / "inbox"
     shutil.copytree(SAMPLES, inbox)
     # the named pages in the work folder too, not in the checkout's reports/internal
-    (work / "pantau.toml").write_text(f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\n'
-                                      f'internal = "{(work / "internal").as_posix()}"\n', encoding="utf-8")
+    (work / "pantau.toml").write_text(
+        f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\ninternal = "{(work / "internal").as_posix()}"\n',
+        encoding="utf-8",
+    )
     warehouse = work / "pantau.duckdb"
     seen: dict = {"warehouse": warehouse, "work": work}
 
     # 1. killed while the fresh warehouse is being filled: the tenth attendance file being read
-    seen["ingest"] = kill_when(work, "1-ingest", warehouse, inbox,
-                               lambda r: len(INGEST_READING.findall(r.log())) >= 10,
-                               "ingest reading the tenth attendance file", export=False)
+    seen["ingest"] = kill_when(
+        work,
+        "1-ingest",
+        warehouse,
+        inbox,
+        lambda r: len(INGEST_READING.findall(r.log())) >= 10,
+        "ingest reading the tenth attendance file",
+        export=False,
+    )
 
     # 2. a complete run: the baseline
     seen["complete"] = PantauRun(work, "2-complete", warehouse, inbox).finish()
@@ -227,16 +282,26 @@ def story(tmp_path_factory):
     seen["reference_digest"] = reference_digest(work, inbox)
 
     # 3. killed while validating (staging tables and quarantine are being rebuilt)
-    seen["validate"] = kill_when(work, "3-validate", warehouse, inbox,
-                                 lambda r: VALIDATE_CHECKING.search(r.log()) is not None,
-                                 "validate checking presensi_recap", settle=0.1)
+    seen["validate"] = kill_when(
+        work,
+        "3-validate",
+        warehouse,
+        inbox,
+        lambda r: VALIDATE_CHECKING.search(r.log()) is not None,
+        "validate checking presensi_recap",
+        settle=0.1,
+    )
 
     # 4. killed while transforming: validate finished, the transform task holds the warehouse and
     #    has rebuilt some marts (their rows are in the write-ahead log, not yet checkpointed)
-    seen["transform"] = kill_when(work, "4-transform", warehouse, inbox,
-                                  lambda r: finished("validate", r.log()) and wal_bytes(warehouse) >= TRANSFORM_WAL
-                                  and r.holds_warehouse(),
-                                  "the transform task rebuilding marts")
+    seen["transform"] = kill_when(
+        work,
+        "4-transform",
+        warehouse,
+        inbox,
+        lambda r: finished("validate", r.log()) and wal_bytes(warehouse) >= TRANSFORM_WAL and r.holds_warehouse(),
+        "the transform task rebuilding marts",
+    )
 
     # 5. the next run, with no manual step in between
     seen["recovered"] = PantauRun(work, "5-recovered", warehouse, inbox).finish()
@@ -251,8 +316,8 @@ def test_each_kill_hit_its_stage(story):
         assert killed.returncode == -signal.SIGKILL, stage
         assert not finished(stage, killed.log), f"{stage}: the stage had finished before the kill"
         assert "Traceback" not in killed.log
-    assert finished("validate", story["transform"].log)     # transform, not validate, was cut short
-    assert story["transform"].wal >= TRANSFORM_WAL          # rebuilt marts left in the log, never checkpointed
+    assert finished("validate", story["transform"].log)  # transform, not validate, was cut short
+    assert story["transform"].wal >= TRANSFORM_WAL  # rebuilt marts left in the log, never checkpointed
 
 
 def test_each_kill_left_a_stale_lock_naming_the_dead_process(story):
@@ -272,7 +337,7 @@ def test_a_run_after_a_kill_during_ingest_gives_the_numbers_of_a_never_killed_wa
 
 def test_published_metrics_are_byte_identical_after_a_kill_during_validate_or_transform(story):
     baseline = story["baseline_export"]
-    assert baseline.count(b"\n") > 1000          # the period's metrics, one line each
+    assert baseline.count(b"\n") > 1000  # the period's metrics, one line each
     for stage in ("validate", "transform"):
         assert story[stage].export == baseline, stage
 
@@ -292,16 +357,20 @@ def test_the_next_run_recovers_without_manual_steps(story):
 def test_the_recovered_warehouse_is_consistent(story):
     con = duckdb.connect(str(story["warehouse"]), read_only=True)
     try:
-        files = con.execute("select path, status, rows_read, rows_loaded, rows_quarantined from lineage.files "
-                            "where status <> 'superseded' order by path").fetchall()
+        files = con.execute(
+            "select path, status, rows_read, rows_loaded, rows_quarantined from lineage.files "
+            "where status <> 'superseded' order by path"
+        ).fetchall()
         runs = con.execute("select status, message from lineage.runs order by started_at").fetchall()
         # the files the run killed during ingest had finished stay, once: the next run went on from there
-        kept = con.execute("select count(*) from lineage.files where first_run_id = "
-                           "(select run_id from lineage.runs order by started_at limit 1)").fetchall()[0][0]
+        kept = con.execute(
+            "select count(*) from lineage.files where first_run_id = "
+            "(select run_id from lineage.runs order by started_at limit 1)"
+        ).fetchall()[0][0]
     finally:
         con.close()
     on_disk = sorted(p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*") if p.is_file())
-    assert [f[0] for f in files] == on_disk                   # each file once: none lost, none twice
+    assert [f[0] for f in files] == on_disk  # each file once: none lost, none twice
     assert all(status == "loaded" and read == loaded + quarantined for _, status, read, loaded, quarantined in files)
     assert [r[0] for r in runs][-1] == "success"
     assert [r[0] for r in runs] == ["failed", "success", "failed", "failed", "success"]
@@ -311,6 +380,7 @@ def test_the_recovered_warehouse_is_consistent(story):
 
 
 # ---------------------------------------------------------------- the lock a killed run leaves
+
 
 def write_lock(warehouse: Path, pid: int, process: str | None) -> None:
     import json

@@ -17,8 +17,10 @@ the hidden generation `.<period>.<pid>-<ns>.tmp` the render writes beside the pu
 Each kill is checked to have come before its stage ended. The whole process group is killed, the
 temporary Prefect server with it.
 """
+
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import signal
@@ -27,8 +29,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hardening.test_kill import (INGEST_READING, PERIOD, SAMPLES, TRANSFORM_WAL, PantauRun, metrics_digest,
-                       wal_bytes)
+
+from hardening.test_kill import INGEST_READING, PERIOD, SAMPLES, TRANSFORM_WAL, PantauRun, metrics_digest, wal_bytes
 
 # the plain run's kills during ingest, validate and transform are test_kill.py's story
 STAGES = {"plain": ("publish", "report"), "partitioned": ("ingest", "validate", "transform", "publish", "report")}
@@ -39,8 +41,14 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="need
 
 def small_inbox(inbox: Path) -> Path:
     """The samples' roster, September and October attendance, October's SKM and SKP, 2026 services."""
-    for pattern in ("pegawai/*", "presensi/*_2026-09.csv", "presensi/*_2026-10.csv", "skm/skm_2026-10.csv",
-                    "skp/skp_2026-10.csv", "layanan/layanan_2026.csv"):
+    for pattern in (
+        "pegawai/*",
+        "presensi/*_2026-09.csv",
+        "presensi/*_2026-10.csv",
+        "skm/skm_2026-10.csv",
+        "skp/skp_2026-10.csv",
+        "layanan/layanan_2026.csv",
+    ):
         for source in SAMPLES.glob(pattern):
             target = inbox / source.relative_to(SAMPLES)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +83,7 @@ class Watched(PantauRun):
             fh.seek(self.offset)
             lines = fh.read().split(b"\n")
         out = []
-        for line in lines[:-1]:                 # the last piece may be a line still being written
+        for line in lines[:-1]:  # the last piece may be a line still being written
             event = json.loads(line)
             out.append((event["eventType"], event["job"]["name"].removeprefix("pantau.")))
         return out
@@ -92,15 +100,18 @@ class Watched(PantauRun):
 
 def kill_point(stage: str, partitioned: bool, out: Path):
     """When the run is inside `stage`, from what it shows."""
+
     def ready(run: Watched) -> bool:
-        if stage == "ingest":   # a few files read (plain) or partitions written (partitioned), not all
-            return run.started("ingest") and (run.manifests() >= 2 if partitioned
-                                               else len(INGEST_READING.findall(run.log())) >= 5)
-        if stage == "transform":   # some marts rebuilt, in the write-ahead log
+        if stage == "ingest":  # a few files read (plain) or partitions written (partitioned), not all
+            return run.started("ingest") and (
+                run.manifests() >= 2 if partitioned else len(INGEST_READING.findall(run.log())) >= 5
+            )
+        if stage == "transform":  # some marts rebuilt, in the write-ahead log
             return run.started("transform") and wal_bytes(run.warehouse) >= TRANSFORM_WAL
-        if stage == "report":   # published, and the render writing the period's new generation
+        if stage == "report":  # published, and the render writing the period's new generation
             return run.completed("publish") and bool(generations(out))
         return run.started(stage)
+
     return ready
 
 
@@ -111,8 +122,8 @@ class Killed:
     events: list
     public: dict
     internal: dict
-    leftovers: list           # hidden generations beside the published folder after the kill
-    last_run: tuple           # (run_id, status) of the newest run, read right after the kill
+    leftovers: list  # hidden generations beside the published folder after the kill
+    last_run: tuple  # (run_id, status) of the newest run, read right after the kill
     digest: str
 
 
@@ -144,12 +155,20 @@ def story(request, tmp_path_factory):
     extra = PARTITIONED if mode == "partitioned" else ()
     work = tmp_path_factory.mktemp(f"kill-{mode}")
     inbox = small_inbox(work / "inbox")
-    (work / "pantau.toml").write_text(f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\n'
-                                      f'internal = "{(work / "internal").as_posix()}"\n', encoding="utf-8")
+    (work / "pantau.toml").write_text(
+        f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\ninternal = "{(work / "internal").as_posix()}"\n',
+        encoding="utf-8",
+    )
     warehouse = work / "pantau.duckdb"
     public, internal = work / "out" / PERIOD, work / "internal" / PERIOD
-    seen: dict = {"mode": mode, "stages": STAGES[mode], "work": work, "warehouse": warehouse,
-                  "public": public, "internal": internal}
+    seen: dict = {
+        "mode": mode,
+        "stages": STAGES[mode],
+        "work": work,
+        "warehouse": warehouse,
+        "public": public,
+        "internal": internal,
+    }
 
     seen["baseline"] = Watched(work, "0-complete", warehouse, inbox, extra).finish()
     seen["baseline_public"], seen["baseline_internal"] = tree(public), tree(internal)
@@ -161,10 +180,18 @@ def story(request, tmp_path_factory):
             cold_cache(warehouse)
         run = Watched(work, f"{n}-{stage}", warehouse, inbox, extra)
         ready = kill_point(stage, mode == "partitioned", work / "out")
-        run.wait_until(lambda: ready(run), f"the {stage} stage")
+        run.wait_until(functools.partial(ready, run), f"the {stage} stage")
         code = run.kill()
-        seen[stage] = Killed(stage, code, run.events(), tree(public), tree(internal), generations(work / "out"),
-                             last_run(warehouse), metrics_digest(warehouse))
+        seen[stage] = Killed(
+            stage,
+            code,
+            run.events(),
+            tree(public),
+            tree(internal),
+            generations(work / "out"),
+            last_run(warehouse),
+            metrics_digest(warehouse),
+        )
 
     seen["recovered"] = Watched(work, "9-recovered", warehouse, inbox, extra).finish()
     seen["recovered_digest"] = metrics_digest(warehouse)
@@ -190,21 +217,21 @@ def test_each_kill_hit_its_stage(story):
 def test_the_published_folder_is_complete_and_unchanged_after_every_kill(story):
     baseline = story["baseline_public"]
     assert {"index.html", "metodologi.html", "run.json", "plotly.min.js"} <= set(baseline)
-    assert story["baseline_internal"]            # the named pages were written too, in their own root
+    assert story["baseline_internal"]  # the named pages were written too, in their own root
     for stage in story["stages"]:
         killed: Killed = story[stage]
         assert killed.public == baseline, stage
         assert killed.internal == story["baseline_internal"], stage
         assert not [name for name in killed.public if ".tmp" in name], stage
         assert all(killed.public[n].rstrip().endswith(b"</html>") for n in killed.public if n.endswith(".html"))
-        assert killed.digest == story["baseline_digest"], stage      # published metrics as they were
+        assert killed.digest == story["baseline_digest"], stage  # published metrics as they were
 
 
 def test_no_killed_run_is_recorded_success(story):
     baseline_id = story["baseline_run"][0]
     for stage in story["stages"]:
         run_id, status = story[stage].last_run
-        assert run_id != baseline_id and status == "running", stage   # never 'success'
+        assert run_id != baseline_id and status == "running", stage  # never 'success'
     killed_ids = {story[stage].last_run[0] for stage in story["stages"]}
     statuses = {run_id: (status, message) for run_id, status, message in story["runs"]}
     assert all(statuses[r][0] == "failed" and statuses[r][1].startswith("terputus") for r in killed_ids)

@@ -9,6 +9,7 @@ ORDINARY holds complaint sentences with no name, many with words that are also n
 
 Figures:  .venv/bin/python tests/hardening/test_masking_corpus.py
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,13 +21,36 @@ from reports.masking import NameMasker, load_affixes, mask_numbers, name_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRA_NAMES = [
-    "Drs. H. Eko Susilo, M.Si.", "Indah Permatasari, S.E.", "Untung Sugiarto", "Hj. Norhayati, S.Pd.",
-    "Bayu Saputra, S.Kom.", "Dewi Lestari Ningsih", "Teguh Prasetyo, S.T.", "Ir. Mulyadi Rahman",
-    "Intan Purnama Sari", "Muhammad Rizal Fahmi, S.AP", "Yohanes Dehen, S.Hut.", "Maria Magdalena Ilun",
-    "Sri Wahyuni, A.Md.Keb.", "Agus Salim", "Nur Aini Fitriani", "Selvi Natalia Kinan, S.Sos.",
-    "Dr. Herman Sahay, M.AP.", "Budi Hartono", "Kurniawati, S.H.", "Hendrikus Lambung", "Ayu Wulandari",
-    "Syahrani Noor", "Fitriyani Damanik, S.IP.", "Benny Ma'ruf", "Lilis Suryani", "Gusti Muhammad Iqbal",
-    "Dra. Hj. Siti Rukayah, M.M.", "Wahyu Hidayat Nugroho", "Rina Marlina, S.Psi.", "Petrus Ingan",
+    "Drs. H. Eko Susilo, M.Si.",
+    "Indah Permatasari, S.E.",
+    "Untung Sugiarto",
+    "Hj. Norhayati, S.Pd.",
+    "Bayu Saputra, S.Kom.",
+    "Dewi Lestari Ningsih",
+    "Teguh Prasetyo, S.T.",
+    "Ir. Mulyadi Rahman",
+    "Intan Purnama Sari",
+    "Muhammad Rizal Fahmi, S.AP",
+    "Yohanes Dehen, S.Hut.",
+    "Maria Magdalena Ilun",
+    "Sri Wahyuni, A.Md.Keb.",
+    "Agus Salim",
+    "Nur Aini Fitriani",
+    "Selvi Natalia Kinan, S.Sos.",
+    "Dr. Herman Sahay, M.AP.",
+    "Budi Hartono",
+    "Kurniawati, S.H.",
+    "Hendrikus Lambung",
+    "Ayu Wulandari",
+    "Syahrani Noor",
+    "Fitriyani Damanik, S.IP.",
+    "Benny Ma'ruf",
+    "Lilis Suryani",
+    "Gusti Muhammad Iqbal",
+    "Dra. Hj. Siti Rukayah, M.M.",
+    "Wahyu Hidayat Nugroho",
+    "Rina Marlina, S.Psi.",
+    "Petrus Ingan",
 ]
 HONORIFICS = ["Pak", "pak", "Bapak", "bpk.", "Bu", "bu", "Ibu", "ibu", "Sdr.", "Sdri.", "mas", "mbak"]
 TEMPLATES = [
@@ -88,9 +112,14 @@ def corpus(seed: int = 17):
     """(held-out mentions, roster): each mention is (text, secrets that must not survive)."""
     rng = random.Random(seed)
     sample = _sample_roster()
-    extra = [(f"19{rng.randint(60, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-              f"20{rng.randint(0, 20):02d}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{rng.randint(1, 999):03d}", n)
-             for n in EXTRA_NAMES]
+    extra = [
+        (
+            f"19{rng.randint(60, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            f"20{rng.randint(0, 20):02d}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{rng.randint(1, 999):03d}",
+            n,
+        )
+        for n in EXTRA_NAMES
+    ]
     everyone = sample + extra
     rng.shuffle(everyone)
     held_out = everyone[: len(everyone) // 2]
@@ -106,8 +135,15 @@ def corpus(seed: int = 17):
         # title, degree), so it is mentioned only that way
         templates = TEMPLATES if len(core) > 1 else [t for t in TEMPLATES if "{h}" in t or "titled" in t]
         for template in rng.sample(templates, 4):
-            text = template.format(h=rng.choice(HONORIFICS), full=full, given=given, given_lower=given.lower(),
-                                   full_titled=name, full_upper=full.upper(), full_lower=full.lower())
+            text = template.format(
+                h=rng.choice(HONORIFICS),
+                full=full,
+                given=given,
+                given_lower=given.lower(),
+                full_titled=name,
+                full_upper=full.upper(),
+                full_lower=full.lower(),
+            )
             used = core if "{full" in template else [given]
             mentions.append((text, used))
         spelt = rng.choice(_nip_spellings(nip))
@@ -119,11 +155,24 @@ def corpus(seed: int = 17):
             g = sep.join([nik[:4], nik[4:8], nik[8:12], nik[12:]])
             mentions.append((f"NIK saya {g}, mohon dicek", [nik]))
         mentions.append((f"nik:{nik[:2]}.{nik[2:4]}.{nik[4:6]}.{nik[6:12]}.{nik[12:]}", [nik]))
-    for phone in ("(0812) 3456-7890", "0812 - 3456 - 7891", "+62 (812) 3456 7892", "0812.3456.7893",
-                  "62 813-5555-1234", "+6281355551235", "081234567896", "0852 4999 1234 (WA)"):
+    for phone in (
+        "(0812) 3456-7890",
+        "0812 - 3456 - 7891",
+        "+62 (812) 3456 7892",
+        "0812.3456.7893",
+        "62 813-5555-1234",
+        "+6281355551235",
+        "081234567896",
+        "0852 4999 1234 (WA)",
+    ):
         mentions.append((f"hubungi saya di {phone} kalau sudah jadi", [re.sub(r"\D", "", phone)]))
-    for mail in ("warga.kesal@contoh.id", "Eko.Warga@Gmail.com", "warga [at] gmail [dot] com",
-                 "warga(at)yahoo(dot)co(dot)id", "warga @ gmail . com"):
+    for mail in (
+        "warga.kesal@contoh.id",
+        "Eko.Warga@Gmail.com",
+        "warga [at] gmail [dot] com",
+        "warga(at)yahoo(dot)co(dot)id",
+        "warga @ gmail . com",
+    ):
         mentions.append((f"balas ke {mail} ya", ["warga", "Warga"]))
     return mentions, [n for _, n in everyone]
 
@@ -137,11 +186,19 @@ def _survives(masked: str, secret: str) -> bool:
 def figures() -> dict:
     mentions, roster = corpus()
     masker = NameMasker(roster)
-    leaked = [(t, masker.mask(mask_numbers(t))) for t, secrets in mentions
-              if any(_survives(masker.mask(mask_numbers(t)), s) for s in secrets)]
+    leaked = [
+        (t, masker.mask(mask_numbers(t)))
+        for t, secrets in mentions
+        if any(_survives(masker.mask(mask_numbers(t)), s) for s in secrets)
+    ]
     changed = [(t, masker.mask(mask_numbers(t))) for t in ORDINARY if masker.mask(mask_numbers(t)) != t]
-    return {"mentions": len(mentions), "masked": len(mentions) - len(leaked), "leaked": leaked,
-            "ordinary": len(ORDINARY), "ordinary_changed": changed}
+    return {
+        "mentions": len(mentions),
+        "masked": len(mentions) - len(leaked),
+        "leaked": leaked,
+        "ordinary": len(ORDINARY),
+        "ordinary_changed": changed,
+    }
 
 
 def test_every_held_out_mention_is_masked_and_no_ordinary_sentence_changes():
@@ -153,6 +210,8 @@ def test_every_held_out_mention_is_masked_and_no_ordinary_sentence_changes():
 
 if __name__ == "__main__":
     f = figures()
-    print(f"held-out mentions: {f['mentions']}, masked: {f['masked']} "
-          f"(recall {100 * f['masked'] / f['mentions']:.1f} %), leaked: {f['leaked']}")
+    print(
+        f"held-out mentions: {f['mentions']}, masked: {f['masked']} "
+        f"(recall {100 * f['masked'] / f['mentions']:.1f} %), leaked: {f['leaked']}"
+    )
     print(f"ordinary sentences: {f['ordinary']}, changed: {len(f['ordinary_changed'])} {f['ordinary_changed']}")

@@ -14,6 +14,7 @@
 - `pantau trace --format csv` prints source and quarantined values as they were typed: a known
   gap, asserted below as an expected failure until transforms/trace.py neutralises them too.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,13 +23,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 from typer.testing import CliRunner
+
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, write_inbox
 
 PERIOD = "2026-10"
 PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HOSTILE = ['=HYPERLINK("http://x","klik")', "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1",
-           "=cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://x","klik")',
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "=1+1",
+]
 COLUMNS = ["metric_id", "metric", "scope", "scope_id", "period", "value", "label", "unit", "run_id"]
 CSV_COLUMNS = ["metric_id", "nama_metrik", *COLUMNS[1:]]
 HEADLINE_SHEET = "Angka utama"
@@ -38,8 +49,19 @@ def hostile_metrics() -> list[tuple]:
     """Rows of `metrics` whose text columns start with every prefix; one negative number."""
     out = []
     for i, text in enumerate(HOSTILE):
-        out.append((f"m{i}/unit/u{i}/{PERIOD}", f"m{i}", "unit", f"u{i}", PERIOD, float(i), text,
-                    text if i % 2 else "%", "run-uji"))
+        out.append(
+            (
+                f"m{i}/unit/u{i}/{PERIOD}",
+                f"m{i}",
+                "unit",
+                f"u{i}",
+                PERIOD,
+                float(i),
+                text,
+                text if i % 2 else "%",
+                "run-uji",
+            )
+        )
     out.append((f"selisih/unit/u0/{PERIOD}", "selisih", "unit", "u0", PERIOD, -5.5, None, "-", "run-uji"))
     out.append((f"predikat/unit/u0/{PERIOD}", "predikat", "unit", "u0", PERIOD, 3.0, "Baik", "peringkat", "run-uji"))
     return out
@@ -61,8 +83,10 @@ def exported(tmp_path_factory):
     files = {}
     for fmt in ("csv", "xlsx"):
         files[fmt] = root / f"metrics.{fmt}"
-        result = CliRunner().invoke(app, ["export", "--period", PERIOD, "--format", fmt, "--warehouse", str(warehouse),
-                                          "--output", str(files[fmt])])
+        result = CliRunner().invoke(
+            app,
+            ["export", "--period", PERIOD, "--format", fmt, "--warehouse", str(warehouse), "--output", str(files[fmt])],
+        )
         assert result.exit_code == 0, result.output
         assert f"{len(hostile_metrics())} angka periode {PERIOD} ditulis" in result.output
     return files
@@ -92,8 +116,17 @@ def test_csv_export_neutralises_every_formula_prefix(exported):
 
 # the workbook's Indonesian headers (data/reference/export_columns.csv) for COLUMNS; a unit-scope
 # id is shown in the Unit column (as its slug: u0 ... are not in units.csv), the scope as its label
-XLSX_HEADERS = ["Id metrik (pantau trace)", "Metrik", "Cakupan", "Unit", "Periode", "Nilai", "Keterangan",
-                "Satuan", "Run"]
+XLSX_HEADERS = [
+    "Id metrik (pantau trace)",
+    "Metrik",
+    "Cakupan",
+    "Unit",
+    "Periode",
+    "Nilai",
+    "Keterangan",
+    "Satuan",
+    "Run",
+]
 
 
 def test_xlsx_export_has_no_formula_and_keeps_numbers(exported):
@@ -101,8 +134,8 @@ def test_xlsx_export_has_no_formula_and_keeps_numbers(exported):
 
     wb = load_workbook(exported["xlsx"])
     rows, cells = [], []
-    assert wb.sheetnames[0] == HEADLINE_SHEET   # empty here: the warehouse has no ref.headline_metrics
-    for ws in wb.worksheets[1:]:   # one sheet per metric family
+    assert wb.sheetnames[0] == HEADLINE_SHEET  # empty here: the warehouse has no ref.headline_metrics
+    for ws in wb.worksheets[1:]:  # one sheet per metric family
         header, *body = list(ws.iter_rows())
         index = [[c.value for c in header].index(h) for h in XLSX_HEADERS]
         rows += [[row[i].value for i in index] for row in body]
@@ -113,7 +146,7 @@ def test_xlsx_export_has_no_formula_and_keeps_numbers(exported):
     assert sorted(rows) == want
     for row, value in cells:
         for cell in row:
-            assert cell.data_type != "f", (cell.coordinate, cell.value)      # never stored as a formula
+            assert cell.data_type != "f", (cell.coordinate, cell.value)  # never stored as a formula
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(PREFIXES + ("\n",)), (cell.coordinate, cell.value)
         assert value.data_type == "n" and isinstance(value.value, (int, float))  # a number, -5.5 included
@@ -126,13 +159,18 @@ def test_trace_csv_neutralises_what_offices_and_citizens_typed(tmp_path):
     from transforms.trace import trace_command_output
     from transforms.warehouse import connect
 
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/p.csv": ROSTER,
-        "presensi/r.csv": ("nip,tanggal,jam_masuk,jam_pulang,status\n"
-                           f"{NIP_A},2026-10-01,07:30,16:00,H\n"
-                           f'{NIP_B},2026-10-01,07:30,16:00,"=HYPERLINK(""http://x"",""klik"")"\n'
-                           f"{NIP_B},2026-10-02,07:30,16:00,H\n"),
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/r.csv": (
+                "nip,tanggal,jam_masuk,jam_pulang,status\n"
+                f"{NIP_A},2026-10-01,07:30,16:00,H\n"
+                f'{NIP_B},2026-10-01,07:30,16:00,"=HYPERLINK(""http://x"",""klik"")"\n'
+                f"{NIP_B},2026-10-02,07:30,16:00,H\n"
+            ),
+        },
+    )
     con = connect(tmp_path / "w.duckdb")
     run_id = start_run(con, "run", PERIOD, AS_OF, {})
     reports, _ = ingest_step(con, inbox, Settings().reference, run_id)
@@ -142,13 +180,13 @@ def test_trace_csv_neutralises_what_offices_and_citizens_typed(tmp_path):
     text = trace_command_output(con, f"attendance_rate/unit/kelurahan-pager/{PERIOD}", "csv")
     con.close()
     cells = [c for row in csv.reader(text.splitlines()) for c in row]
-    assert "'=HYPERLINK(\"http://x\",\"klik\")" in cells          # the quarantined status, shown as text
+    assert '\'=HYPERLINK("http://x","klik")' in cells  # the quarantined status, shown as text
     assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
 
 
 # ---------------------------------------------------------------- HTML in a real browser
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))   # the Chromium driver
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))  # the Chromium driver
 from chromium import Chromium, find_chromium  # noqa: E402
 
 # what the page holds once loaded and its charts drawn: whether anything typed ran, every inline
@@ -172,12 +210,21 @@ def hostile_pages(hostile_office, tmp_path_factory):
     from reports.render import render_period
 
     root = tmp_path_factory.mktemp("laporan")
-    folder = render_period(hostile_office.con, hostile_office.period, root / "out",
-                           internal_root=root / "internal").parent
-    named = f"../../internal/{hostile_office.period}/"     # the named pages, from the public folder
-    names = ["index.html", "unit-kelurahan-pager.html", "rekomendasi.html", "kualitas-data.html", "metodologi.html",
-             f"{named}index.html", f"{named}rekomendasi.html", f"{named}karantina.html",
-             f"{named}asn-{hostile_office.html_nip}.html"]
+    folder = render_period(
+        hostile_office.con, hostile_office.period, root / "out", internal_root=root / "internal"
+    ).parent
+    named = f"../../internal/{hostile_office.period}/"  # the named pages, from the public folder
+    names = [
+        "index.html",
+        "unit-kelurahan-pager.html",
+        "rekomendasi.html",
+        "kualitas-data.html",
+        "metodologi.html",
+        f"{named}index.html",
+        f"{named}rekomendasi.html",
+        f"{named}karantina.html",
+        f"{named}asn-{hostile_office.html_nip}.html",
+    ]
     seen = {}
     with Chromium() as browser:
         for name in names:
@@ -188,8 +235,10 @@ def hostile_pages(hostile_office, tmp_path_factory):
     return seen
 
 
-@pytest.mark.skipif(find_chromium() is None and os.environ.get("CI", "").lower() not in ("1", "true"),
-                    reason="chromium tidak terpasang; pasang dengan: apt-get install -y chromium (make test melakukannya)")
+@pytest.mark.skipif(
+    find_chromium() is None and os.environ.get("CI", "").lower() not in ("1", "true"),
+    reason="chromium tidak terpasang; pasang dengan: apt-get install -y chromium (make test melakukannya)",
+)
 def test_nothing_typed_into_an_export_runs_in_a_browser(hostile_pages, hostile_office):
     for name, page in hostile_pages.items():
         assert page["pwned"] is None, name
@@ -202,9 +251,18 @@ def test_nothing_typed_into_an_export_runs_in_a_browser(hostile_pages, hostile_o
     # makes 'onerror window __pwned' a name, so a citizen's text repeating it is masked there)
     from reports.masking import NameMasker, mask_numbers
 
-    masker = NameMasker([r[0] for r in hostile_office.con.execute(
-        "select distinct nama from staging.stg_pegawai where nama is not null").fetchall()])
+    masker = NameMasker(
+        [
+            r[0]
+            for r in hostile_office.con.execute(
+                "select distinct nama from staging.stg_pegawai where nama is not null"
+            ).fetchall()
+        ]
+    )
     shown = "\n".join(page["text"] for page in hostile_pages.values())
-    missing = [k for k, text in hostile_office.html.items()
-               if text.replace("\n", " ") not in shown and masker.mask(mask_numbers(text)).replace("\n", " ") not in shown]
+    missing = [
+        k
+        for k, text in hostile_office.html.items()
+        if text.replace("\n", " ") not in shown and masker.mask(mask_numbers(text)).replace("\n", " ") not in shown
+    ]
     assert missing == [], missing

@@ -1,6 +1,7 @@
 """What reaches the Prefect UI shows as typed: the run's markdown artifact escapes every file name,
 shape, rule and message (flows/console.py md, markdown_summary). The artifact is read back through a
 CommonMark renderer (markdown-it-py, with raw HTML on and GFM tables), as a markdown viewer shows it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,13 +40,16 @@ def test_file_names_in_the_run_artifact_are_text_not_links(case_runner):
     assert all(row.count("<td") == 5 for row in rows if "<td" in row), rows
 
 
-
 def test_the_headline_artifact_shows_names_paths_and_messages_as_typed():
     from flows.console import run_markdown
     from flows.steps import Outcome
 
-    outcome = Outcome(files=[{"path": LINK, "action": "error", "periods": []}], blocking=[f"{IMAGE}: kolom wajib tidak ada"],
-                      headline=[("IKM *kantor*", "77,85 (B)")], report="/laporan/[x](javascript:y)/index.html")
+    outcome = Outcome(
+        files=[{"path": LINK, "action": "error", "periods": []}],
+        blocking=[f"{IMAGE}: kolom wajib tidak ada"],
+        headline=[("IKM *kantor*", "77,85 (B)")],
+        report="/laporan/[x](javascript:y)/index.html",
+    )
     html = rendered(run_markdown(outcome, "2026-10"))
     assert "<a " not in html and "<img" not in html and "<em>" not in html
     assert "&lt;img src=x onerror=alert(2)&gt; *tebal* | sel.csv: kolom wajib tidak ada" in html
@@ -55,7 +59,9 @@ def test_the_headline_artifact_shows_names_paths_and_messages_as_typed():
 def test_md_escapes_markdown_and_html_in_any_text():
     from flows.console import md
 
-    assert rendered(md("[a](javascript:x) ![i](y) <b>b</b> _e_ `c` # h")) == \
-        "<p>[a](javascript:x) ![i](y) &lt;b&gt;b&lt;/b&gt; _e_ `c` # h</p>\n"
+    assert (
+        rendered(md("[a](javascript:x) ![i](y) <b>b</b> _e_ `c` # h"))
+        == "<p>[a](javascript:x) ![i](y) &lt;b&gt;b&lt;/b&gt; _e_ `c` # h</p>\n"
+    )
     assert rendered(md("https://contoh.id/www.x")) == "<p>https://contoh.id/www.x</p>\n"
     assert md("baris\nbaru") == "baris baru"

@@ -12,6 +12,7 @@ folder holds an ASN's NIP (however it is spelled) or name, nor what a respondent
 themselves, even when a citizen writes them into a complaint or an office names a file after a
 person.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,15 +21,27 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import rows, write_inbox
 
+from helpers import rows, write_inbox
 from transforms.ingest import load_personal_columns, personal_column
 
 FORM = "skm/survei_google_form.csv"
 # what the respondents of tests/hardening/fixtures/personal_data wrote about themselves
-SECRETS = ["081234567890", "812-9876-5432", "0813 5555 1234", "6271031203850001", "6271034508900002",
-           "6271030101700003", "Budi Santoso", "Siti Aminah", "Tjilik Riwut", "Gg. Damai", "budi.santoso@contoh.id",
-           "siti@contoh.id", "yohanes@contoh.id"]
+SECRETS = [
+    "081234567890",
+    "812-9876-5432",
+    "0813 5555 1234",
+    "6271031203850001",
+    "6271034508900002",
+    "6271030101700003",
+    "Budi Santoso",
+    "Siti Aminah",
+    "Tjilik Riwut",
+    "Gg. Damai",
+    "budi.santoso@contoh.id",
+    "siti@contoh.id",
+    "yohanes@contoh.id",
+]
 DROPPED = "Nama Responden, No. HP / WhatsApp, NIK, Alamat, Alamat email"
 
 
@@ -53,7 +66,8 @@ def test_personal_columns_are_dropped_with_a_warning_naming_them(form):
     entry = form.file(FORM)
     assert entry["action"] == "loaded"
     assert entry["warnings"] == [
-        f"kolom data pribadi dibuang: {DROPPED} (isinya tidak dibaca ke gudang data; responden survei tidak boleh dikenali)",
+        f"kolom data pribadi dibuang: {DROPPED} (isinya tidak dibaca ke gudang data; "
+        "responden survei tidak boleh dikenali)",
         "kolom tidak dikenal diabaikan: Kode Formulir",
     ]
     assert f"{FORM}: kolom data pribadi dibuang: {DROPPED}" in form.output
@@ -72,29 +86,58 @@ def test_the_rest_of_the_form_loads_and_counts_reconcile(form):
 def test_a_malformed_line_of_such_a_form_is_quarantined_without_its_text(form):
     # line 4 has one field more than the header: its raw text would carry the phone number and NIK
     assert form.quarantine(FORM) == {
-        (4, None, "(isi baris tidak disimpan: berkas memuat kolom data pribadi)", "row_malformed")}
+        (4, None, "(isi baris tidak disimpan: berkas memuat kolom data pribadi)", "row_malformed")
+    }
 
 
 def test_no_table_holds_any_personal_value(form):
     raw = (form.inbox / FORM).read_text(encoding="utf-8")
-    assert all(s in raw for s in SECRETS)   # the secrets are really in the export
+    assert all(s in raw for s in SECRETS)  # the secrets are really in the export
     assert leaks(form.con, SECRETS) == []
 
 
 def test_an_xlsx_form_and_a_file_warehouse_leak_nothing(tmp_path):
     from openpyxl import Workbook
 
+    from expectations.reference import load_reference_tables
     from expectations.validate import validate_warehouse
     from transforms.ingest import ingest_inbox
-    from expectations.reference import load_reference_tables
     from transforms.warehouse import connect
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["Timestamp", "Unit Layanan", "Nomor WA aktif", "Jenis Layanan", *[f"U{i}" for i in range(1, 10)],
-               "Nama lengkap (opsional)", "E-mail", "Saran"])
-    ws.append(["2026-10-05 09:00", "PATEN", "6281399990000", "KTP-el", 4, 4, 3, 4, 3, 3, 4, 3, 3,
-               "Rina Marlina", "rina@contoh.id", "Terima kasih"])
+    ws.append(
+        [
+            "Timestamp",
+            "Unit Layanan",
+            "Nomor WA aktif",
+            "Jenis Layanan",
+            *[f"U{i}" for i in range(1, 10)],
+            "Nama lengkap (opsional)",
+            "E-mail",
+            "Saran",
+        ]
+    )
+    ws.append(
+        [
+            "2026-10-05 09:00",
+            "PATEN",
+            "6281399990000",
+            "KTP-el",
+            4,
+            4,
+            3,
+            4,
+            3,
+            3,
+            4,
+            3,
+            3,
+            "Rina Marlina",
+            "rina@contoh.id",
+            "Terima kasih",
+        ]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     inbox = write_inbox(tmp_path / "inbox", {"skm/form.xlsx": buf.getvalue()})
@@ -118,16 +161,41 @@ def test_the_list_is_data_and_matches_headers_as_forms_write_them(warehouse):
     assert {"nama", "telepon", "nik", "alamat", "email"} <= kinds
     rules = load_personal_columns(warehouse)["skm"]
     spelled = {
-        "Nama": "nama", "nama_responden": "nama", "Nama Responden": "nama", "No HP": "telepon", "no_hp": "telepon",
-        "Telepon": "telepon", "HP": "telepon", "WhatsApp": "telepon", "WA": "telepon", "No. WA": "telepon",
-        "Nomor HP/WhatsApp (aktif)": "telepon", "NIK": "nik", "No. KTP": "nik", "Alamat": "alamat",
-        "Alamat Rumah": "alamat", "Email": "email", "E-mail": "email", "Alamat email": "alamat",
+        "Nama": "nama",
+        "nama_responden": "nama",
+        "Nama Responden": "nama",
+        "No HP": "telepon",
+        "no_hp": "telepon",
+        "Telepon": "telepon",
+        "HP": "telepon",
+        "WhatsApp": "telepon",
+        "WA": "telepon",
+        "No. WA": "telepon",
+        "Nomor HP/WhatsApp (aktif)": "telepon",
+        "NIK": "nik",
+        "No. KTP": "nik",
+        "Alamat": "alamat",
+        "Alamat Rumah": "alamat",
+        "Email": "email",
+        "E-mail": "email",
+        "Alamat email": "alamat",
     }
     assert {h: personal_column(h, rules) for h in spelled} == spelled
     # survey columns and near misses are not personal data
-    for header in ("Waktu", "Unit Layanan", "Jenis Layanan", "Usia", "Pendidikan", "Pekerjaan", "Saran",
-                   "Penanganan Pengaduan, Saran dan Masukan", "Sarana dan Prasarana", "Kode Formulir",
-                   "Waktu Penyelesaian", "Kehadiran"):
+    for header in (
+        "Waktu",
+        "Unit Layanan",
+        "Jenis Layanan",
+        "Usia",
+        "Pendidikan",
+        "Pekerjaan",
+        "Saran",
+        "Penanganan Pengaduan, Saran dan Masukan",
+        "Sarana dan Prasarana",
+        "Kode Formulir",
+        "Waktu Penyelesaian",
+        "Kehadiran",
+    ):
         assert personal_column(header, rules) is None, header
 
 
@@ -142,14 +210,16 @@ def test_without_the_reference_table_the_project_list_still_applies(tmp_path):
 
 # ---------------------------------------------------------------- reports for a wide audience
 
+
 @pytest.fixture(scope="module")
 def public_reports(hostile_office, tmp_path_factory):
     """The hostile sample office (conftest.py) rendered with the internal pages switched off:
     (report folder, roster, what a respondent wrote about themselves)."""
     from reports.render import render_period
 
-    index = render_period(hostile_office.con, hostile_office.period, tmp_path_factory.mktemp("publik") / "out",
-                          include_internal=False)
+    index = render_period(
+        hostile_office.con, hostile_office.period, tmp_path_factory.mktemp("publik") / "out", include_internal=False
+    )
     return index.parent, hostile_office.roster, hostile_office.respondent
 
 
@@ -163,8 +233,14 @@ def test_public_reports_hold_no_nip_name_or_respondent_contact_in_any_file(publi
 
     folder, roster, respondent = public_reports
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    assert {p.name for p in files} >= {"index.html", "kualitas-data.html", "unit-kelurahan-pager.html",
-                                       "plotly.min.js", "pantau.js", "pantau.css"}
+    assert {p.name for p in files} >= {
+        "index.html",
+        "kualitas-data.html",
+        "unit-kelurahan-pager.html",
+        "plotly.min.js",
+        "pantau.js",
+        "pantau.css",
+    }
     assert not (folder / "internal").exists()
     nips = {nip for nip, _ in roster}
 
@@ -175,7 +251,7 @@ def test_public_reports_hold_no_nip_name_or_respondent_contact_in_any_file(publi
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".html":
-            text = unescape(text)       # a name is searched as the reader sees it
+            text = unescape(text)  # a name is searched as the reader sees it
         runs = digit_runs(text)
         assert not [n for n in nips if any(n in r for r in runs)], f"{path.name} shows a NIP"
         assert not [name for name in names if name in words(text)], f"{path.name} shows a name"
@@ -193,8 +269,10 @@ def test_what_was_written_is_shown_masked_not_dropped(public_reports):
     assert "antri lama sekali, petugas [nama disamarkan] NIP [NIP disamarkan] minta uang rokok" in pager
     assert "antri lama, [nama disamarkan] (nip[NIP disamarkan]) tidak ada di tempat" in pager
     assert "antri lama, bapak [nama disamarkan] nip. [NIP disamarkan]" in pager
-    assert ("antri lama, hubungi saya [nomor disamarkan] atau [nomor disamarkan], NIK [NIK disamarkan], "
-            "email [email disamarkan]") in pager
+    assert (
+        "antri lama, hubungi saya [nomor disamarkan] atau [nomor disamarkan], NIK [NIK disamarkan], "
+        "email [email disamarkan]"
+    ) in pager
     quality = unescape((folder / "kualitas-data.html").read_text(encoding="utf-8"))
     assert "skm/Survei [nama disamarkan] [NIP disamarkan].csv" in quality
     assert "skm/survei_[nama disamarkan]_[NIP disamarkan].csv" in quality
@@ -206,8 +284,12 @@ def test_masking_leaves_ordinary_numbers_alone():
     from reports.pages import mask_personal
 
     report = SimpleNamespace(roster_names=["Hadi Pranoto, S.H.", "Ani"])
-    ordinary = ("buka jam 08.00, tutup 15.30; antri 2 jam pada 14-10-2026 10:15; biaya Rp 50.000; "
-                "Ani-mator datang; nomor antrean 0123; KK 12 orang")
+    ordinary = (
+        "buka jam 08.00, tutup 15.30; antri 2 jam pada 14-10-2026 10:15; biaya Rp 50.000; "
+        "Ani-mator datang; nomor antrean 0123; KK 12 orang"
+    )
     assert mask_personal(ordinary, report) == ordinary
-    assert mask_personal("pak HADI   PRANOTO sh, nip 19841205-200604-1-001", report) == \
-        "pak [nama disamarkan] sh, nip [NIP disamarkan]"
+    assert (
+        mask_personal("pak HADI   PRANOTO sh, nip 19841205-200604-1-001", report)
+        == "pak [nama disamarkan] sh, nip [NIP disamarkan]"
+    )

@@ -10,6 +10,7 @@
 The office is the hostile sample office of conftest.py (sample roster plus names and NIPs that citizens
 and file names carry).
 """
+
 from __future__ import annotations
 
 import errno
@@ -65,13 +66,16 @@ def published(hostile_office, tmp_path_factory):
 # --- personal data ------------------------------------------------------------------------------
 def test_named_pages_are_written_to_their_own_owner_only_root(published, hostile_office):
     named = published / "pribadi" / hostile_office.period
-    assert {"index.html", "rekomendasi.html", "karantina.html", f"asn-{hostile_office.html_nip}.html"} <= \
-        {p.name for p in named.iterdir()}
+    assert {"index.html", "rekomendasi.html", "karantina.html", f"asn-{hostile_office.html_nip}.html"} <= {
+        p.name for p in named.iterdir()
+    }
     assert stat.S_IMODE((published / "pribadi").stat().st_mode) == 0o700
     assert stat.S_IMODE(named.stat().st_mode) == 0o700
     assert {stat.S_IMODE(p.stat().st_mode) for p in named.iterdir()} == {0o600}
-    assert json.loads((named / "run.json").read_text())["run_id"] == \
-        json.loads((published / "out" / hostile_office.period / "run.json").read_text())["run_id"]
+    assert (
+        json.loads((named / "run.json").read_text())["run_id"]
+        == json.loads((published / "out" / hostile_office.period / "run.json").read_text())["run_id"]
+    )
     # the named pages use the public folder's bundle and CSS, and link back to the public pages
     index = (named / "index.html").read_text(encoding="utf-8")
     assert f'<script src="../../out/{hostile_office.period}/plotly.min.js"></script>' in index
@@ -83,12 +87,13 @@ def test_the_public_tree_names_no_asn_and_links_no_internal_page(published, host
     """Every file under --out, hidden ones included, read as a reader sees it."""
     files = [p for p in (published / "out").rglob("*") if p.is_file()]
     assert len(files) > 10 and not [p for p in (published / "out").rglob("*") if "internal" in p.name]
-    roster = [(nip, nama) for nip, nama in hostile_office.con.execute(
-        "select nip, nama from staging.stg_pegawai").fetchall()]
+    roster = [
+        (nip, nama) for nip, nama in hostile_office.con.execute("select nip, nama from staging.stg_pegawai").fetchall()
+    ]
     assert len(roster) > 50
     nips = {nip for nip, _ in roster}
     parts = set().union(*(name_parts(nama) for _, nama in roster))
-    assert {"eko", "susilo", "andrie", "tuah"} <= parts       # the titled names of the sample roster
+    assert {"eko", "susilo", "andrie", "tuah"} <= parts  # the titled names of the sample roster
 
     def mentions(path: Path) -> list[tuple[str, str]]:
         text = unescape(path.read_text(encoding="utf-8", errors="replace"))
@@ -99,7 +104,7 @@ def test_the_public_tree_names_no_asn_and_links_no_internal_page(published, host
     found = []
     for path in files:
         if path.name == "plotly.min.js":
-            continue          # plotly's own bundle, byte for byte the installed package's
+            continue  # plotly's own bundle, byte for byte the installed package's
         found += mentions(path)
         text = path.read_text(encoding="utf-8", errors="replace")
         assert "internal/" not in text and "pribadi" not in text, path.name
@@ -125,8 +130,20 @@ def test_pantau_run_with_an_internal_root_inside_out_exits_2(tmp_path):
     (tmp_path / "inbox").mkdir()
     config = tmp_path / "pantau.toml"
     config.write_text('[paths]\nout = "laporan"\ninternal = "laporan/internal"\n', encoding="utf-8")
-    result = CliRunner().invoke(app, ["run", "--period", "2026-10", "--config", str(config),
-                                      "--inbox", str(tmp_path / "inbox"), "--warehouse", str(tmp_path / "w.duckdb")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--period",
+            "2026-10",
+            "--config",
+            str(config),
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert "di dalam folder laporan publik" in result.output and str(tmp_path / "laporan") in result.output
     assert not (tmp_path / "w.duckdb").exists()
@@ -188,24 +205,37 @@ render.render_period(con, period, Path(out), internal_root=Path(internal))
 
 
 def _render(office_copy: Path, root: Path, period: str, stage: str = "none", at: int = 0) -> int:
-    return subprocess.run([sys.executable, "-c", KILLER, str(office_copy), str(root / "out"), str(root / "pribadi"),
-                           period, stage, str(at)], cwd=ROOT, capture_output=True, text=True).returncode
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            str(office_copy),
+            str(root / "out"),
+            str(root / "pribadi"),
+            period,
+            stage,
+            str(at),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).returncode
 
 
-@pytest.mark.parametrize("stage, at", [("public", 1), ("public", 5), ("swap", 0), ("exchanged", 0),
-                                       ("private", 3)])
+@pytest.mark.parametrize("stage, at", [("public", 1), ("public", 5), ("swap", 0), ("exchanged", 0), ("private", 3)])
 def test_a_render_killed_at_any_stage_leaves_a_complete_folder(office_copy, hostile_office, tmp_path, stage, at):
     period = hostile_office.period
     assert _render(office_copy, tmp_path, period) == 0
     folder = tmp_path / "out" / period
-    (folder / "lama.txt").write_text("generasi sebelumnya")      # marks the previous folder
+    (folder / "lama.txt").write_text("generasi sebelumnya")  # marks the previous folder
     before = published_tree(folder)
 
-    assert _render(office_copy, tmp_path, period, stage, at) == -9          # SIGKILL
+    assert _render(office_copy, tmp_path, period, stage, at) == -9  # SIGKILL
     after = published_tree(folder)
-    if stage in ("exchanged", "private"):            # the new folder was swapped in whole
+    if stage in ("exchanged", "private"):  # the new folder was swapped in whole
         assert "lama.txt" not in after and set(after) == set(before) - {"lama.txt"}
-    else:                                            # the previous folder, untouched
+    else:  # the previous folder, untouched
         assert after == before
     assert not [n for n in after if n.endswith(".tmp")]
     assert all(after[n].rstrip().endswith(b"</html>") for n in after if n.endswith(".html"))
@@ -230,7 +260,7 @@ def test_a_full_disk_leaves_the_previous_folder_and_raises(hostile_office, tmp_p
 
     def fills_up(self, relative, content):
         written["n"] += 1
-        if written["n"] == 4:                       # a page half written, then no space left
+        if written["n"] == 4:  # a page half written, then no space left
             (self.build / relative).write_bytes(content[:100])
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.build / relative))
         write(self, relative, content)
@@ -247,8 +277,8 @@ def test_a_generation_of_a_render_still_running_is_left_alone(hostile_office, tm
     from reports.render import render_period
 
     period = hostile_office.period
-    running = tmp_path / "out" / f".{period}.{os.getppid()}-1.tmp"     # another live process's render
-    dead = tmp_path / "out" / f".{period}.{2 ** 22 + 7}-1.tmp"           # above any pid this machine gives
+    running = tmp_path / "out" / f".{period}.{os.getppid()}-1.tmp"  # another live process's render
+    dead = tmp_path / "out" / f".{period}.{2**22 + 7}-1.tmp"  # above any pid this machine gives
     for folder in (running, dead):
         folder.mkdir(parents=True)
     render_period(hostile_office.con, period, tmp_path / "out")

@@ -7,20 +7,20 @@ DuckDB lets one process write or several read a file, never both; a reader that 
 would stop the run's next task from opening it (issue: "the run dies with exit 3"). All processes
 here are real commands (subprocesses), as users start them.
 """
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import AS_OF
-from hardening.test_kill import RUN_TIMEOUT, PantauRun, pantau_env
 
 from flows.settings import PROJECT_ROOT
+from hardening.test_kill import RUN_TIMEOUT, PantauRun, pantau_env
+from helpers import AS_OF
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 PERIOD = "2026-10"
@@ -49,8 +49,11 @@ def published_warehouse(work: Path) -> Path:
 
 def reader(work: Path, config: Path, warehouse: Path, i: int) -> list[str]:
     kind = ("trace", "export", "runs")[i % 3]
-    args = {"trace": ["trace", METRIC], "export": ["export", "--period", PERIOD, "--output", str(work / f"e{i}.csv")],
-            "runs": ["runs"]}[kind]
+    args = {
+        "trace": ["trace", METRIC],
+        "export": ["export", "--period", PERIOD, "--output", str(work / f"e{i}.csv")],
+        "runs": ["runs"],
+    }[kind]
     return [sys.executable, "-m", "flows.cli", *args, "--config", str(config), "--warehouse", str(warehouse)]
 
 
@@ -60,8 +63,9 @@ def keep_reading(work: Path, config: Path, warehouse: Path, run: PantauRun, seen
     while True:
         alive = run.proc.poll() is None
         cmd = reader(work, config, warehouse, i)
-        done = subprocess.run(cmd, cwd=PROJECT_ROOT, env=pantau_env(work), capture_output=True, text=True,
-                              timeout=RUN_TIMEOUT)
+        done = subprocess.run(
+            cmd, cwd=PROJECT_ROOT, env=pantau_env(work), capture_output=True, text=True, timeout=RUN_TIMEOUT
+        )
         seen.append((cmd[3], done.returncode, done.stdout, done.stderr, alive))
         i += 3
         if not alive:
@@ -73,15 +77,17 @@ def test_readers_in_a_loop_during_a_run_never_break_it(tmp_path):
     warehouse = published_warehouse(work)
     state = f'[paths]\nstate_dir = "{(work / "state").as_posix()}"\n'
     (work / "pantau.toml").write_text(state, encoding="utf-8")
-    patient = work / "sabar.toml"          # the default wait: for the whole run
+    patient = work / "sabar.toml"  # the default wait: for the whole run
     patient.write_text(state, encoding="utf-8")
-    hasty = work / "buru-buru.toml"        # gives up after 1 s: the busy exit
+    hasty = work / "buru-buru.toml"  # gives up after 1 s: the busy exit
     hasty.write_text(state + "[warehouse]\nreader_wait = 1\n", encoding="utf-8")
 
     run = PantauRun(work, "run", warehouse, SAMPLES)
     seen: list[tuple] = []
-    threads = [threading.Thread(target=keep_reading, args=(work, cfg, warehouse, run, seen, k))
-               for k, cfg in ((0, hasty), (1, patient))]
+    threads = [
+        threading.Thread(target=keep_reading, args=(work, cfg, warehouse, run, seen, k))
+        for k, cfg in ((0, hasty), (1, patient))
+    ]
     for t in threads:
         t.start()
     code, output = run.finish()
@@ -100,17 +106,24 @@ def test_readers_in_a_loop_during_a_run_never_break_it(tmp_path):
     for err in busy:
         assert f"gudang data {warehouse} sedang dipakai oleh run lain: pantau run --period {PERIOD} (PID" in err
         assert "sudah menunggu 1 detik ([warehouse] reader_wait)" in err
-    for kind, out, err in waited:
-        assert (f"gudang data {warehouse} sedang ditulis oleh pantau run --period {PERIOD} (PID {run.proc.pid}"
-                in err.replace("\n", " "))
+    for _kind, _out, err in waited:
+        assert (
+            f"gudang data {warehouse} sedang ditulis oleh pantau run --period {PERIOD} (PID {run.proc.pid}"
+            in err.replace("\n", " ")
+        )
     for kind, rc, out, err, _ in seen:
         if rc == 0:
-            assert {"trace": f"Metrik    {METRIC}\n", "export": f"angka periode {PERIOD} ditulis ke",
-                    "runs": "run_id"}[kind] in out, (kind, out[:300], err[-300:])
+            assert {"trace": f"Metrik    {METRIC}\n", "export": f"angka periode {PERIOD} ditulis ke", "runs": "run_id"}[
+                kind
+            ] in out, (kind, out[:300], err[-300:])
     con = duckdb.connect(str(warehouse), read_only=True)
-    assert [s for (s,) in con.execute("select status from lineage.runs order by started_at").fetchall()] == \
-        ["success", "success"]
+    assert [s for (s,) in con.execute("select status from lineage.runs order by started_at").fetchall()] == [
+        "success",
+        "success",
+    ]
     con.close()
     assert not Path(f"{warehouse}.lock").exists()
-    print(f"{len(seen)} readers ({len(during)} while the run lived): {codes.count(0)} exit 0 "
-          f"({len(waited)} after waiting), {codes.count(3)} exit 3")
+    print(
+        f"{len(seen)} readers ({len(during)} while the run lived): {codes.count(0)} exit 0 "
+        f"({len(waited)} after waiting), {codes.count(3)} exit 3"
+    )

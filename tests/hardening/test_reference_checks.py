@@ -1,6 +1,7 @@
 """Reference tables are checked when loaded: a broken copy of data/reference (the [paths] reference
 setting points at it) stops `pantau run` / `pantau validate` with exit 1, naming the file, the row
 and what to fix; nothing is computed from it."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import run_records
 
 from expectations.reference import check_reference_dir
+from helpers import run_records
 from transforms.reference import DEFAULT_REFERENCE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,10 +30,17 @@ def _broken(tmp_path: Path, table: str, old: str, new: str) -> Path:
 
 def _pantau(tmp_path: Path, ref: Path, *args: str) -> subprocess.CompletedProcess:
     config = tmp_path / "pantau.toml"
-    config.write_text(f'[paths]\ninbox = "{ROOT / "data/samples"}"\nwarehouse = "{tmp_path / "w.duckdb"}"\n'
-                      f'out = "{tmp_path / "out"}"\nreference = "{ref}"\nstate_dir = "{tmp_path / "state"}"\n')
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args, "--config", str(config)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    config.write_text(
+        f'[paths]\ninbox = "{ROOT / "data/samples"}"\nwarehouse = "{tmp_path / "w.duckdb"}"\n'
+        f'out = "{tmp_path / "out"}"\nreference = "{ref}"\nstate_dir = "{tmp_path / "state"}"\n'
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args, "--config", str(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_the_project_tables_pass():
@@ -43,8 +51,10 @@ def test_a_gap_in_a_band_table_stops_the_run(tmp_path):
     ref = _broken(tmp_path, "discipline_bands", "PNS,4,6,2", "PNS,5,6,2")
     result = _pantau(tmp_path, ref, "run", "--period", "2026-10")
     assert result.returncode == 1, result.stderr[-2000:]
-    assert (f"{ref}/discipline_bands.csv: baris 3: hari_dari = 5 berlubang setelah baris 2 (hari_sampai = 3) "
-            "(kelompok PNS); pita harus bersambung: hari_dari seharusnya 4 (resolusi 1)") in result.stderr
+    assert (
+        f"{ref}/discipline_bands.csv: baris 3: hari_dari = 5 berlubang setelah baris 2 (hari_sampai = 3) "
+        "(kelompok PNS); pita harus bersambung: hari_dari seharusnya 4 (resolusi 1)"
+    ) in result.stderr
     assert "galat internal" not in result.stderr
     assert not (tmp_path / "out" / "2026-10").exists()
     # recorded like any run stopped by its inputs: blocked, with the problem
@@ -53,19 +63,42 @@ def test_a_gap_in_a_band_table_stops_the_run(tmp_path):
 
 
 CASES = [
-    ("overlap", "ikm_categories", "76.61,88.30", "76.50,88.30",
-     "ikm_categories.csv: baris 4: konversi_bawah = 76.50 tumpang tindih dengan baris 3 (konversi_atas = 76.60); "
-     "pita harus bersambung: konversi_bawah seharusnya 76.61 (resolusi 0.01)"),
-    ("half-open overlap", "attendance_rate_bands", "cukup,disiplin kehadiran 90 - < 95%,90,95",
-     "cukup,disiplin kehadiran 90 - < 95%,90,96",
-     "attendance_rate_bands.csv: baris 2: persen_dari = 95 tumpang tindih dengan baris 3 (persen_sampai = 96)"),
-    ("semicolon", "lateness_bands", "jenis_asn,jenis,kode,menit_dari,menit_sampai,potongan_persen,sumber",
-     "jenis_asn;jenis;kode;menit_dari;menit_sampai;potongan_persen;sumber",
-     "lateness_bands.csv: baris 1 dipisah titik koma (;); simpan ulang sebagai CSV dengan pemisah koma (,)"),
-    ("missing column", "age_bands", "kode,label,usia_min,usia_maks,urutan", "kode,label,usia_dari,usia_maks,urutan",
-     "age_bands.csv: kolom wajib tidak ada: usia_min (baris 1); tambahkan kolom itu"),
-    ("duplicate key", "capaian_suggest_bands", "sesuai,90,110", "di_atas,90,110",
-     "capaian_suggest_bands.csv: baris 3: kunci rating = di_atas sudah ada di baris 2"),
+    (
+        "overlap",
+        "ikm_categories",
+        "76.61,88.30",
+        "76.50,88.30",
+        "ikm_categories.csv: baris 4: konversi_bawah = 76.50 tumpang tindih dengan baris 3 (konversi_atas = 76.60); "
+        "pita harus bersambung: konversi_bawah seharusnya 76.61 (resolusi 0.01)",
+    ),
+    (
+        "half-open overlap",
+        "attendance_rate_bands",
+        "cukup,disiplin kehadiran 90 - < 95%,90,95",
+        "cukup,disiplin kehadiran 90 - < 95%,90,96",
+        "attendance_rate_bands.csv: baris 2: persen_dari = 95 tumpang tindih dengan baris 3 (persen_sampai = 96)",
+    ),
+    (
+        "semicolon",
+        "lateness_bands",
+        "jenis_asn,jenis,kode,menit_dari,menit_sampai,potongan_persen,sumber",
+        "jenis_asn;jenis;kode;menit_dari;menit_sampai;potongan_persen;sumber",
+        "lateness_bands.csv: baris 1 dipisah titik koma (;); simpan ulang sebagai CSV dengan pemisah koma (,)",
+    ),
+    (
+        "missing column",
+        "age_bands",
+        "kode,label,usia_min,usia_maks,urutan",
+        "kode,label,usia_dari,usia_maks,urutan",
+        "age_bands.csv: kolom wajib tidak ada: usia_min (baris 1); tambahkan kolom itu",
+    ),
+    (
+        "duplicate key",
+        "capaian_suggest_bands",
+        "sesuai,90,110",
+        "di_atas,90,110",
+        "capaian_suggest_bands.csv: baris 3: kunci rating = di_atas sudah ada di baris 2",
+    ),
 ]
 
 
@@ -84,11 +117,14 @@ def test_a_missing_table_stops_validate(tmp_path):
     (ref / "lateness_bands.csv").unlink()
     result = _pantau(tmp_path, ref, "validate")
     assert result.returncode == 1, result.stderr[-2000:]
-    assert (f"{ref}/lateness_bands.csv: tabel referensi tidak ada; salin dari data/reference/lateness_bands.csv "
-            "lalu sesuaikan") in result.stderr
+    assert (
+        f"{ref}/lateness_bands.csv: tabel referensi tidak ada; salin dari data/reference/lateness_bands.csv "
+        "lalu sesuaikan"
+    ) in result.stderr
 
 
 # --- the checks are Great Expectations results ---------------------------------------------------
+
 
 def _load(ref: Path, run_id: str = "run-ref"):
     """load_reference_tables on a fresh warehouse; (connection, the error it raised or None)."""
@@ -106,9 +142,12 @@ def _load(ref: Path, run_id: str = "run-ref"):
 
 def _results(con, shape: str) -> dict[str, tuple]:
     """{rule: (expectation types, success of all, unexpected rows)} of one reference suite."""
-    found = con.execute("""
+    found = con.execute(
+        """
         select rule, list(distinct expectation order by expectation), bool_and(success), sum(unexpected)
-        from lineage.validation_results where shape = ? group by rule""", [shape]).fetchall()
+        from lineage.validation_results where shape = ? group by rule""",
+        [shape],
+    ).fetchall()
     return {rule: (types, ok, n) for rule, types, ok, n in found}
 
 
@@ -121,8 +160,12 @@ def test_each_reference_table_has_a_gx_suite_whose_results_are_recorded_beside_t
     assert error is None
     with open(DEFAULT_REFERENCE_DIR / "reference_tables.csv", encoding="utf-8") as fh:
         tables = [r["tabel"] for r in csv.DictReader(fh)]
-    shapes = {s for (s,) in con.execute(
-        "select distinct shape from lineage.validation_results where run_id = 'run-ref'").fetchall()}
+    shapes = {
+        s
+        for (s,) in con.execute(
+            "select distinct shape from lineage.validation_results where run_id = 'run-ref'"
+        ).fetchall()
+    }
     assert shapes == {f"ref.{t}" for t in tables}
     assert _results(con, "ref.discipline_bands") == {
         "ref_kolom_wajib": (["expect_table_columns_to_match_set"], True, 0),
@@ -133,11 +176,13 @@ def test_each_reference_table_has_a_gx_suite_whose_results_are_recorded_beside_t
     }
     assert _results(con, "ref.capaian_suggest_bands")["ref_kunci_unik"][0] == ["expect_column_values_to_be_unique"]
     # every row of the table is counted, as for an input file
-    assert con.execute("select distinct element_count from lineage.validation_results "
-                       "where shape = 'ref.discipline_bands'").fetchall() == [(18,)]
+    assert con.execute(
+        "select distinct element_count from lineage.validation_results where shape = 'ref.discipline_bands'"
+    ).fetchall() == [(18,)]
     # the suites are hashed into lineage: the JSON GX ran, its sha256, generated from reference_tables.csv
-    suites = con.execute("select suite, kind, sha256, definition, source from lineage.suites "
-                         "where run_id = 'run-ref' order by suite").fetchall()
+    suites = con.execute(
+        "select suite, kind, sha256, definition, source from lineage.suites where run_id = 'run-ref' order by suite"
+    ).fetchall()
     assert [s[0] for s in suites] == sorted(f"ref.{t}" for t in tables)
     for name, kind, sha, definition, source in suites:
         assert kind == "referensi" and source.endswith("reference_tables.csv")
@@ -158,16 +203,41 @@ def test_a_gap_fails_the_gx_contiguity_expectation_and_is_recorded(tmp_path):
 
 
 NEW_CASES = [
-    ("not a number", "discipline_bands", "PNS,4,6,2,", "PNS,4,6,dua,",
-     "discipline_bands.csv: baris 3: urutan harus angka (titik sebagai desimal), tertulis 'dua'"),
-    ("band ends below its start", "age_bands", "30-39,30-39 tahun,30,39", "30-39,30-39 tahun,30,29",
-     "age_bands.csv: baris 4: usia_maks = 29 lebih kecil dari usia_min = 30; tukar atau perbaiki"),
-    ("ragged row", "age_bands", "40-49,40-49 tahun,40,49,4", "40-49,40-49 tahun,40,49,4,lebih",
-     "age_bands.csv: baris 5: 6 kolom, judul di baris 1 punya 5; perbaiki baris itu"),
-    ("unclosed quote", "age_bands", "40-49,40-49 tahun", '40-49,"40-49 tahun',
-     "age_bands.csv: baris 5: tanda kutip tidak tertutup atau salah tempat"),
-    ("rules table without a column", "reference_tables", "tabel,kolom_wajib,kunci,", "tabel,wajib,kunci,",
-     "reference_tables.csv: kolom wajib tidak ada: kolom_wajib (baris 1); tambahkan kolom itu"),
+    (
+        "not a number",
+        "discipline_bands",
+        "PNS,4,6,2,",
+        "PNS,4,6,dua,",
+        "discipline_bands.csv: baris 3: urutan harus angka (titik sebagai desimal), tertulis 'dua'",
+    ),
+    (
+        "band ends below its start",
+        "age_bands",
+        "30-39,30-39 tahun,30,39",
+        "30-39,30-39 tahun,30,29",
+        "age_bands.csv: baris 4: usia_maks = 29 lebih kecil dari usia_min = 30; tukar atau perbaiki",
+    ),
+    (
+        "ragged row",
+        "age_bands",
+        "40-49,40-49 tahun,40,49,4",
+        "40-49,40-49 tahun,40,49,4,lebih",
+        "age_bands.csv: baris 5: 6 kolom, judul di baris 1 punya 5; perbaiki baris itu",
+    ),
+    (
+        "unclosed quote",
+        "age_bands",
+        "40-49,40-49 tahun",
+        '40-49,"40-49 tahun',
+        "age_bands.csv: baris 5: tanda kutip tidak tertutup atau salah tempat",
+    ),
+    (
+        "rules table without a column",
+        "reference_tables",
+        "tabel,kolom_wajib,kunci,",
+        "tabel,wajib,kunci,",
+        "reference_tables.csv: kolom wajib tidak ada: kolom_wajib (baris 1); tambahkan kolom itu",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ wrong usage, through the real `pantau` commands (in-process, as a user types the
 None of these starts Prefect: each mistake is caught before a run would begin, and no run is
 recorded (the warehouse is not even created).
 """
+
 from __future__ import annotations
 
 import os
@@ -13,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 import typer
-from helpers import ROSTER, write_inbox
 from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.settings import KEYS, PROJECT_ROOT, Settings, load_settings
+from helpers import ROSTER, write_inbox
 
 runner = CliRunner()
 
@@ -39,15 +40,22 @@ def one_line(output: str) -> str:
 
 # ---------------------------------------------------------------- the settings file
 
-@pytest.mark.parametrize("text, message", [
-    ('[paths]\ninbx = "x"\n', "kunci tidak dikenal [paths] inbx — maksud Anda inbox?"),
-    ('[pahts]\ninbox = "x"\n', "bagian tidak dikenal [pahts] — maksud Anda [paths]?"),
-    ('[paths]\ntimezone = "Asia/Jakarta"\n', "kunci tidak dikenal [paths] timezone — maksud Anda [run] timezone?"),
-    ('[warehouse]\nmemory_limt = "1GB"\n', "kunci tidak dikenal [warehouse] memory_limt — maksud Anda memory_limit?"),
-    ('inbox = "x"\n', "kunci di luar bagian: inbox — maksud Anda [paths] inbox?"),
-    ('[reports]\ninternal = "ya"\n', "[reports] internal harus true atau false, bukan 'ya'"),
-    ('[warehouse]\nthreads = 0\n', "[warehouse] threads harus bilangan bulat ≥ 1, bukan 0"),
-])
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[paths]\ninbx = "x"\n', "kunci tidak dikenal [paths] inbx — maksud Anda inbox?"),
+        ('[pahts]\ninbox = "x"\n', "bagian tidak dikenal [pahts] — maksud Anda [paths]?"),
+        ('[paths]\ntimezone = "Asia/Jakarta"\n', "kunci tidak dikenal [paths] timezone — maksud Anda [run] timezone?"),
+        (
+            '[warehouse]\nmemory_limt = "1GB"\n',
+            "kunci tidak dikenal [warehouse] memory_limt — maksud Anda memory_limit?",
+        ),
+        ('inbox = "x"\n', "kunci di luar bagian: inbox — maksud Anda [paths] inbox?"),
+        ('[reports]\ninternal = "ya"\n', "[reports] internal harus true atau false, bukan 'ya'"),
+        ("[warehouse]\nthreads = 0\n", "[warehouse] threads harus bilangan bulat ≥ 1, bukan 0"),
+    ],
+)
 def test_an_unknown_or_wrong_key_stops_the_command_naming_the_nearest_known_one(tmp_path, text, message):
     inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
     wh = tmp_path / "w.duckdb"
@@ -59,17 +67,24 @@ def test_an_unknown_or_wrong_key_stops_the_command_naming_the_nearest_known_one(
 
 
 def test_every_declared_key_is_accepted_and_reaches_the_settings(tmp_path):
-    path = config(tmp_path, '[paths]\ninbox = "kotak"\nwarehouse = "g.duckdb"\n'
-                            '[warehouse]\nreader_wait = 5\nwriter_wait = 7\nthreads = 2\n'
-                            '[run]\ntimezone = "Asia/Makassar"\ncron = "30 7 1-5 * mon-fri"\nas_of = 2026-11-28\n'
-                            '[reports]\ninternal = false\n[openlineage]\npath = "off"\n'
-                            '[ingest]\nmax_line_size = "8MB"\n'
-                            '[koreksi]\npenyetuju_kepegawaian = ["198503122010011001"]\n'
-                            '[validate]\nwatch_interval = 0.5\n')
+    path = config(
+        tmp_path,
+        '[paths]\ninbox = "kotak"\nwarehouse = "g.duckdb"\n'
+        "[warehouse]\nreader_wait = 5\nwriter_wait = 7\nthreads = 2\n"
+        '[run]\ntimezone = "Asia/Makassar"\ncron = "30 7 1-5 * mon-fri"\nas_of = 2026-11-28\n'
+        '[reports]\ninternal = false\n[openlineage]\npath = "off"\n'
+        '[ingest]\nmax_line_size = "8MB"\n'
+        '[koreksi]\npenyetuju_kepegawaian = ["198503122010011001"]\n'
+        "[validate]\nwatch_interval = 0.5\n",
+    )
     settings = load_settings(path)
     assert (settings.inbox, settings.warehouse) == (tmp_path / "kotak", tmp_path / "g.duckdb")
     assert (settings.reader_wait, settings.writer_wait, settings.threads) == (5.0, 7.0, 2)
-    assert (settings.timezone, settings.cron, str(settings.as_of)) == ("Asia/Makassar", "30 7 1-5 * mon-fri", "2026-11-28")
+    assert (settings.timezone, settings.cron, str(settings.as_of)) == (
+        "Asia/Makassar",
+        "30 7 1-5 * mon-fri",
+        "2026-11-28",
+    )
     assert settings.include_internal is False and settings.section("openlineage") == {"path": "off"}
     assert settings.max_line_size == "8MB"
     assert settings.section("koreksi") == {"penyetuju_kepegawaian": ["198503122010011001"]}
@@ -77,18 +92,29 @@ def test_every_declared_key_is_accepted_and_reaches_the_settings(tmp_path):
     assert set(KEYS) == {"paths", "warehouse", "run", "reports", "openlineage", "ingest", "koreksi", "validate"}
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[run]\ntimezone = "Mars/Olympus"\n', "[run] timezone 'Mars/Olympus' bukan zona waktu IANA"),
-    ('[run]\ntimezone = "Asia/Jakrta"\n', "[run] timezone 'Asia/Jakrta' bukan zona waktu IANA — maksud Anda Asia/Jakarta?"),
-    ('[run]\ncron = "0 6 2 *"\n', "[run] cron '0 6 2 *' bukan jadwal cron: perlu 5 bagian"),
-    ('[run]\ncron = "0 25 2 * *"\n', "[run] cron '0 25 2 * *' bukan jadwal cron: bagian jam '25' harus di antara 0 dan 23"),
-    ('[run]\ncron = "0 6 2 * senin"\n', "bagian hari 'senin' harus di antara 0 dan 7"),
-    ('[run]\ncron = "*/0 6 2 * *"\n', "bagian menit '*/0'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[run]\ntimezone = "Mars/Olympus"\n', "[run] timezone 'Mars/Olympus' bukan zona waktu IANA"),
+        (
+            '[run]\ntimezone = "Asia/Jakrta"\n',
+            "[run] timezone 'Asia/Jakrta' bukan zona waktu IANA — maksud Anda Asia/Jakarta?",
+        ),
+        ('[run]\ncron = "0 6 2 *"\n', "[run] cron '0 6 2 *' bukan jadwal cron: perlu 5 bagian"),
+        (
+            '[run]\ncron = "0 25 2 * *"\n',
+            "[run] cron '0 25 2 * *' bukan jadwal cron: bagian jam '25' harus di antara 0 dan 23",
+        ),
+        ('[run]\ncron = "0 6 2 * senin"\n', "bagian hari 'senin' harus di antara 0 dan 7"),
+        ('[run]\ncron = "*/0 6 2 * *"\n', "bagian menit '*/0'"),
+    ],
+)
 def test_a_bad_time_zone_or_cron_is_wrong_usage_not_an_internal_error(tmp_path, text, message):
     inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
-    for args in (["validate", "--inbox", inbox, "--as-of", "2026-11-28"],
-                 ["serve", "--inbox", inbox, "--warehouse", tmp_path / "w.duckdb"]):
+    for args in (
+        ["validate", "--inbox", inbox, "--as-of", "2026-11-28"],
+        ["serve", "--inbox", inbox, "--warehouse", tmp_path / "w.duckdb"],
+    ):
         result = pantau(*args, "--config", config(tmp_path, text))
         assert result.exit_code == 2, result.output
         assert message in one_line(result.output) and "galat internal" not in result.output
@@ -98,15 +124,20 @@ def test_a_bad_time_zone_or_cron_is_wrong_usage_not_an_internal_error(tmp_path, 
 
 # ---------------------------------------------------------------- no inbox, no run
 
-@pytest.mark.parametrize("command", [["validate"], ["run", "--period", "2026-10"],
-                                     ["backfill", "--from", "2026-09", "--to", "2026-10"], ["serve"]])
+
+@pytest.mark.parametrize(
+    "command",
+    [["validate"], ["run", "--period", "2026-10"], ["backfill", "--from", "2026-09", "--to", "2026-10"], ["serve"]],
+)
 def test_without_an_inbox_nothing_runs_and_the_message_says_how_to_give_one(tmp_path, command):
     wh = tmp_path / "w.duckdb"
     args = command + (["--warehouse", wh] if command[0] != "validate" else [])
     result = pantau(*args)
     assert result.exit_code == 2, result.output
-    assert ("galat: tidak ada inbox: sebutkan folder ekspor dengan --inbox FOLDER atau [paths] inbox di berkas "
-            "pengaturan (--config); untuk contoh data: --inbox data/samples") in result.output
+    assert (
+        "galat: tidak ada inbox: sebutkan folder ekspor dengan --inbox FOLDER atau [paths] inbox di berkas "
+        "pengaturan (--config); untuk contoh data: --inbox data/samples"
+    ) in result.output
     # a settings file without [paths] inbox does not fall back to the samples either
     assert pantau(*args, "--config", config(tmp_path, '[run]\ntimezone = "Asia/Jakarta"\n')).exit_code == 2
     assert not wh.exists()
@@ -121,14 +152,17 @@ def test_the_inbox_comes_from_the_settings_file_when_no_option_names_it(tmp_path
 
 
 def test_validate_of_a_missing_inbox_is_wrong_usage_like_run(tmp_path):
-    for args in (["validate", "--inbox", "/nope"], ["run", "--period", "2026-10", "--inbox", "/nope",
-                                                   "--warehouse", tmp_path / "w.duckdb"]):
+    for args in (
+        ["validate", "--inbox", "/nope"],
+        ["run", "--period", "2026-10", "--inbox", "/nope", "--warehouse", tmp_path / "w.duckdb"],
+    ):
         result = pantau(*args)
         assert result.exit_code == 2, result.output
         assert "galat: folder inbox tidak ada: /nope (periksa --inbox atau [paths] inbox)" in result.output
 
 
 # ---------------------------------------------------------------- defaults shown, one warehouse
+
 
 def test_help_of_every_command_shows_the_default_of_every_option():
     group = typer.main.get_command(app)
@@ -161,19 +195,25 @@ def test_make_demo_writes_the_warehouse_every_command_reads():
 
 # ---------------------------------------------------------------- periods and warehouse files
 
-@pytest.mark.parametrize("period, message", [
-    ("0000-01", "periode '0000-01' tidak sah: tahun harus di antara 2000 dan 2099"),
-    ("9999-12", "periode '9999-12' tidak sah: tahun harus di antara 2000 dan 2099"),
-    ("2026-10\n", "periode '2026-10\\n' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10"),
-    ("2026-13", "periode '2026-13' tidak sah: tulis sebagai YYYY-MM"),
-    ("२०२६-10", "periode '२०२६-10' tidak sah: tulis sebagai YYYY-MM"),
-])
+
+@pytest.mark.parametrize(
+    "period, message",
+    [
+        ("0000-01", "periode '0000-01' tidak sah: tahun harus di antara 2000 dan 2099"),
+        ("9999-12", "periode '9999-12' tidak sah: tahun harus di antara 2000 dan 2099"),
+        ("2026-10\n", "periode '2026-10\\n' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10"),
+        ("2026-13", "periode '2026-13' tidak sah: tulis sebagai YYYY-MM"),
+        ("२०२६-10", "periode '२०२६-10' tidak sah: tulis sebagai YYYY-MM"),
+    ],
+)
 def test_an_impossible_period_is_wrong_usage_in_every_command(tmp_path, period, message):
     inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
     wh = tmp_path / "w.duckdb"
-    for args in (["run", "--period", period, "--inbox", inbox, "--warehouse", wh],
-                 ["backfill", "--from", "2026-01", "--to", period, "--inbox", inbox, "--warehouse", wh],
-                 ["export", "--period", period, "--warehouse", wh]):
+    for args in (
+        ["run", "--period", period, "--inbox", inbox, "--warehouse", wh],
+        ["backfill", "--from", "2026-01", "--to", period, "--inbox", inbox, "--warehouse", wh],
+        ["export", "--period", period, "--warehouse", wh],
+    ):
         result = pantau(*args)
         assert result.exit_code == 2, result.output
         assert f"galat: {message}" in result.output
@@ -190,12 +230,15 @@ def truncated_warehouse(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind, reason", [
-    ("folder", "ini folder, bukan berkas DuckDB"),
-    ("random", "isinya bukan gudang data DuckDB (berkas lain atau data acak)"),
-    ("truncated", "berkas DuckDB rusak atau terpotong"),
-    ("under a file", "{tmp}/berkas.txt adalah berkas, bukan folder"),
-])
+@pytest.mark.parametrize(
+    "kind, reason",
+    [
+        ("folder", "ini folder, bukan berkas DuckDB"),
+        ("random", "isinya bukan gudang data DuckDB (berkas lain atau data acak)"),
+        ("truncated", "berkas DuckDB rusak atau terpotong"),
+        ("under a file", "{tmp}/berkas.txt adalah berkas, bukan folder"),
+    ],
+)
 def test_a_warehouse_that_is_not_one_is_named_and_is_wrong_usage(tmp_path, kind, reason):
     wh = tmp_path / "gudang.duckdb"
     reason = reason.format(tmp=tmp_path)
@@ -210,15 +253,19 @@ def test_a_warehouse_that_is_not_one_is_named_and_is_wrong_usage(tmp_path, kind,
         truncated_warehouse(wh)
     before = sorted(p.name for p in tmp_path.iterdir())
     inbox = write_inbox(tmp_path / "inbox", {"pegawai/p.csv": ROSTER})
-    for args in (["run", "--period", "2026-10", "--inbox", inbox], ["backfill", "--from", "2026-10", "--to", "2026-10",
-                                                                   "--inbox", inbox],
-                 ["serve", "--inbox", inbox], ["runs"], ["export", "--period", "2026-10"],
-                 ["trace", "ikm/unit/kelurahan-pager/2026-10"]):
+    for args in (
+        ["run", "--period", "2026-10", "--inbox", inbox],
+        ["backfill", "--from", "2026-10", "--to", "2026-10", "--inbox", inbox],
+        ["serve", "--inbox", inbox],
+        ["runs"],
+        ["export", "--period", "2026-10"],
+        ["trace", "ikm/unit/kelurahan-pager/2026-10"],
+    ):
         result = pantau(*args, "--warehouse", wh)
         assert result.exit_code == 2, (args, result.output)
         assert f"galat: gudang data {wh} tidak dapat dipakai: {reason}. Periksa --warehouse" in one_line(result.output)
         assert "IO Error" not in result.output and "galat internal" not in result.output
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "inbox") == before   # nothing written beside it
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "inbox") == before  # nothing written beside it
 
 
 def test_an_out_folder_that_is_a_file_or_an_export_target_that_is_a_folder_is_wrong_usage(tmp_path):
@@ -228,8 +275,10 @@ def test_an_out_folder_that_is_a_file_or_an_export_target_that_is_a_folder_is_wr
     for args in (["run", "--period", "2026-10"], ["backfill", "--from", "2026-10", "--to", "2026-10"], ["serve"]):
         result = pantau(*args, "--inbox", inbox, "--warehouse", wh, "--out", tmp_path / "laporan" / "out")
         assert result.exit_code == 2, result.output
-        assert (f"galat: folder laporan {tmp_path / 'laporan' / 'out'} tidak dapat dibuat: {tmp_path / 'laporan'} "
-                "adalah berkas, bukan folder") in one_line(result.output)
+        assert (
+            f"galat: folder laporan {tmp_path / 'laporan' / 'out'} tidak dapat dibuat: {tmp_path / 'laporan'} "
+            "adalah berkas, bukan folder"
+        ) in one_line(result.output)
     assert not wh.exists()
 
     from transforms.publish import METRICS_DDL

@@ -4,6 +4,7 @@ No extra package: Chromium reads protocol messages on fd 3 and writes them on fd
 object ended by a NUL byte. Used by the browser tests and to take the documentation screenshots.
 Debian's `chromium` package provides the browser (`apt-get install -y chromium`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,9 +19,18 @@ import time
 from pathlib import Path
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--disable-sync",
-    "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
     # nothing may leave the machine: every host name resolves to nothing
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--allow-file-access-from-files",
@@ -49,6 +59,7 @@ class Chromium:
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         args = [exe, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"]
+
         def onto_3_and_4() -> None:
             # in the child: our pipe ends become fds 3 and 4, as --remote-debugging-pipe expects;
             # first lifted above 9 so that moving one cannot overwrite the other
@@ -58,8 +69,14 @@ class Chromium:
             os.dup2(high_w, 4)
 
         # close_fds=False: the fds made in onto_3_and_4 must survive; Python's own fds are not inheritable
-        self.proc = subprocess.Popen(args, preexec_fn=onto_3_and_4, close_fds=False, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            args,
+            preexec_fn=onto_3_and_4,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_child_r)
         os.close(from_child_w)
         self._next_id = 0
@@ -93,8 +110,9 @@ class Chromium:
                         self.events.append(message)
                     self._cond.notify_all()
 
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float | None = None) -> dict:
+    def send(
+        self, method: str, params: dict | None = None, session: str | None = None, timeout: float | None = None
+    ) -> dict:
         with self._lock:
             self._next_id += 1
             msg_id = self._next_id
@@ -114,8 +132,7 @@ class Chromium:
             raise ChromiumError(f"{method}: {response['error']}")
         return response.get("result", {})
 
-    def wait_event(self, method: str, session: str | None = None, since: int = 0,
-                   timeout: float | None = None) -> dict:
+    def wait_event(self, method: str, session: str | None = None, since: int = 0, timeout: float | None = None) -> dict:
         deadline = time.monotonic() + (timeout or self.timeout)
         with self._cond:
             while True:
@@ -128,14 +145,17 @@ class Chromium:
                 self._cond.wait(left)
 
     # --- pages -------------------------------------------------------------------------------
-    def open(self, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> "Page":
+    def open(self, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         page = Page(self, target, session)
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=session)
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session=session)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+            session=session,
+        )
         mark = len(self.events)
         self.send("Page.navigate", {"url": url}, session=session)
         self.wait_event("Page.loadEventFired", session=session, since=mark)
@@ -162,7 +182,7 @@ class Chromium:
                     pass
             shutil.rmtree(self.profile, ignore_errors=True)
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -177,8 +197,12 @@ class Page:
         self.first_event = 0
 
     def evaluate(self, expression: str, timeout: float | None = None):
-        result = self.browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                        "awaitPromise": True}, session=self.session, timeout=timeout)
+        result = self.browser.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+            timeout=timeout,
+        )
         if "exceptionDetails" in result:
             raise ChromiumError(f"JavaScript gagal: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -192,8 +216,11 @@ class Page:
         return False
 
     def events(self, method: str) -> list[dict]:
-        return [e for e in self.browser.events[self.first_event:]
-                if e.get("sessionId") == self.session and e.get("method") == method]
+        return [
+            e
+            for e in self.browser.events[self.first_event :]
+            if e.get("sessionId") == self.session and e.get("method") == method
+        ]
 
     def console_errors(self) -> list[str]:
         errors = []
@@ -213,18 +240,33 @@ class Page:
     def screenshot(self, path: Path, width: int = 1280, height: int | None = None, y: int = 0) -> Path:
         if height is None:
             height = int(self.evaluate("document.documentElement.scrollHeight"))
-        data = self.browser.send("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1}}, session=self.session)["data"]
+        data = self.browser.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1},
+            },
+            session=self.session,
+        )["data"]
         Path(path).write_bytes(base64.b64decode(data))
         return Path(path)
 
     def pdf(self, path: Path) -> Path:
         """Print the page as the browser's print dialog would (A4 from the page's @page rule, print
         CSS, backgrounds off, no header/footer of the browser's own)."""
-        data = self.browser.send("Page.printToPDF", {
-            "preferCSSPageSize": True, "printBackground": False, "displayHeaderFooter": False,
-            "paperWidth": 8.27, "paperHeight": 11.69}, session=self.session, timeout=60)["data"]
+        data = self.browser.send(
+            "Page.printToPDF",
+            {
+                "preferCSSPageSize": True,
+                "printBackground": False,
+                "displayHeaderFooter": False,
+                "paperWidth": 8.27,
+                "paperHeight": 11.69,
+            },
+            session=self.session,
+            timeout=60,
+        )["data"]
         Path(path).write_bytes(base64.b64decode(data))
         return Path(path)
 

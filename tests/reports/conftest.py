@@ -4,19 +4,20 @@ Built once per session: the committed sample exports (plus one survey response w
 hostile HTML) are ingested, validated and transformed like `pantau run` does, then every month of
 the last year is published, so the trends have twelve points.
 """
+
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # pagecheck, chromium, sample_reports
 
-from helpers import AS_OF  # noqa: E402
 from sample_reports import PERIOD, SAMPLES, _hostile_survey  # noqa: E402,F401
+
+from helpers import AS_OF  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +54,7 @@ def rendered(sample_warehouse, tmp_path_factory):
     from reports.render import render_period
 
     con, _ = sample_warehouse
-    out = tmp_path_factory.mktemp("laporan-render") / "out"   # named pages: beside it, in internal/
+    out = tmp_path_factory.mktemp("laporan-render") / "out"  # named pages: beside it, in internal/
     index = render_period(con, PERIOD, out)
     return index.parent
 

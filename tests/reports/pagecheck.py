@@ -5,6 +5,7 @@ title. It must carry the metric it comes from (an ancestor with `data-metric-id`
 not a published figure: `data-sumber` (a count from lineage or a source row), `data-teks` (text that
 happens to hold digits: a NIP, a file name, a citizen's words) or a <time> (a date or a period).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,8 @@ MARKS = ("data-metric-id", "data-sumber", "data-teks")
 class Node:
     tag: str
     attrs: dict
-    parent: "Node | None" = None
-    children: list = field(default_factory=list)   # Node or str
+    parent: Node | None = None
+    children: list = field(default_factory=list)  # Node or str
 
     def classes(self) -> set[str]:
         return set((self.attrs.get("class") or "").split())
@@ -117,8 +118,11 @@ def metric_ids_in(html: str) -> set[str]:
 
 def chart_specs(html: str) -> dict[str, dict]:
     root = parse(html)
-    return {n.attrs["id"]: json.loads(n.text()) for n in root.iter()
-            if n.tag == "script" and n.attrs.get("type") == "application/json"}
+    return {
+        n.attrs["id"]: json.loads(n.text())
+        for n in root.iter()
+        if n.tag == "script" and n.attrs.get("type") == "application/json"
+    }
 
 
 def points_without_ids(html: str) -> list[str]:

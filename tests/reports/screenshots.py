@@ -6,6 +6,7 @@ Desktop pages at 1366 px, the Ringkasan on a phone (390 px, mobile emulation), a
 summary as printed: Chromium's print-to-PDF (A4, the page's print CSS), its first page rendered
 by poppler's pdftoppm. Same browser and driver as the browser tests (chromium.py).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -26,7 +27,10 @@ def take(folder: Path, target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     with Chromium() as browser:
-        for page_name, shot in (("index.html", "ringkasan.png"), ("unit-kelurahan-pager.html", "unit-kelurahan-pager.png")):
+        for page_name, shot in (
+            ("index.html", "ringkasan.png"),
+            ("unit-kelurahan-pager.html", "unit-kelurahan-pager.png"),
+        ):
             page = browser.open((folder / page_name).as_uri(), width=DESKTOP, height=HEIGHT)
             page.wait_for(CHARTS_DRAWN, timeout=30)
             written.append(page.screenshot(target / shot, width=DESKTOP, height=HEIGHT))
@@ -41,8 +45,22 @@ def take(folder: Path, target: Path) -> list[Path]:
             page.wait_for(CHARTS_DRAWN, timeout=30)
             page.pdf(pdf)
             page.close()
-            subprocess.run(["pdftoppm", "-r", str(PRINT_DPI), "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                            str(target / "ringkasan-satu-halaman-cetak")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    str(PRINT_DPI),
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf),
+                    str(target / "ringkasan-satu-halaman-cetak"),
+                ],
+                check=True,
+            )
             written.append(target / "ringkasan-satu-halaman-cetak.png")
     return written
 

@@ -1,5 +1,6 @@
 """The attendance texts of the pages, from hand-built metrics: rankings use the discipline rate,
 leave is shown beside it (valid-reason days are rights; PP 94/2021 counts only days without one)."""
+
 from __future__ import annotations
 
 import html
@@ -22,8 +23,10 @@ def report(warehouse):
     warehouse.execute(METRICS_DDL)
     p, q = "2026-10", "2026-09"
     facts = [
-        metric("discipline_rate", "office", OFFICE, p, 97.5), metric("discipline_rate", "office", OFFICE, q, 96.0),
-        metric("attendance_rate", "office", OFFICE, p, 88.0), metric("leave_days", "office", OFFICE, p, 36, unit="hari"),
+        metric("discipline_rate", "office", OFFICE, p, 97.5),
+        metric("discipline_rate", "office", OFFICE, q, 96.0),
+        metric("attendance_rate", "office", OFFICE, p, 88.0),
+        metric("leave_days", "office", OFFICE, p, 36, unit="hari"),
         # Panjehang: lowest presence (22 days tugas belajar) but full discipline
         metric("attendance_rate", "unit", "kelurahan-panjehang", p, 77.27),
         metric("discipline_rate", "unit", "kelurahan-panjehang", p, 100.0),
@@ -49,10 +52,12 @@ def test_ringkasan_finding_ranks_units_by_discipline_and_shows_leave_beside_it(r
     first = text(findings(report)[0])
     # lowest two by discipline: Pager 93,00 % then Gaung Baru 96,50 % (its 14 leave days beside);
     # Panjehang (presence 77,27 %, all of its absence leave) is not named; below the award's 95 %: Pager
-    assert first == ("Disiplin kehadiran kantor naik menjadi 97,50 % (bulan sebelumnya 96,00 %). Cuti, sakit, izin dan "
-                     "tugas belajar (36 hari) adalah hak dan tidak mengurangi angka ini; kehadiran fisik 88,00 %. "
-                     "Terendah: Kantor Kelurahan Pager 93,00 %, Kantor Kelurahan Gaung Baru 96,50 % (cuti/sakit/izin/"
-                     "tugas belajar 14 hari, tidak dihitung). Di bawah syarat penghargaan 95 %: Kel. Pager.")
+    assert first == (
+        "Disiplin kehadiran kantor naik menjadi 97,50 % (bulan sebelumnya 96,00 %). Cuti, sakit, izin dan "
+        "tugas belajar (36 hari) adalah hak dan tidak mengurangi angka ini; kehadiran fisik 88,00 %. "
+        "Terendah: Kantor Kelurahan Pager 93,00 %, Kantor Kelurahan Gaung Baru 96,50 % (cuti/sakit/izin/"
+        "tugas belajar 14 hari, tidak dihitung). Di bawah syarat penghargaan 95 %: Kel. Pager."
+    )
 
 
 def test_unit_bars_title_names_the_lowest_discipline_rate(report):
@@ -60,4 +65,4 @@ def test_unit_bars_title_names_the_lowest_discipline_rate(report):
 
     bars = unit_comparison_charts(report)[0]
     assert text(bars.title) == "Disiplin kehadiran terendah di Kel. Pager: 93,00 %"
-    assert bars.data[0]["y"] == ["Kel. Panjehang", "Kel. Gaung Baru", "Kel. Pager"]   # top = lowest
+    assert bars.data[0]["y"] == ["Kel. Panjehang", "Kel. Gaung Baru", "Kel. Pager"]  # top = lowest

@@ -9,18 +9,19 @@ Chromium comes from Debian: `apt-get install -y chromium` (the Makefile's test t
 when missing). Without it these tests are skipped, saying so — except in CI (CI=true), where a
 missing browser fails them.
 """
+
 from __future__ import annotations
 
 import os
 
 import pytest
-
 from chromium import Chromium, find_chromium
 from sample_reports import HOSTILE_TEXT, HOSTILE_UNIT, PERIOD
 
 pytestmark = pytest.mark.skipif(
     find_chromium() is None and os.environ.get("CI", "").lower() not in ("1", "true"),
-    reason="chromium tidak terpasang; pasang dengan: apt-get install -y chromium (make test melakukannya)")
+    reason="chromium tidak terpasang; pasang dengan: apt-get install -y chromium (make test melakukannya)",
+)
 
 CHARTS_DRAWN = "[...document.querySelectorAll('[data-figure]')].every(d => d.querySelector('svg.main-svg'))"
 
@@ -59,7 +60,8 @@ INSPECT = r"""
   }
   const quotes = [...document.querySelectorAll('blockquote.keluhan')].map(b => b.textContent);
   return {unmarked, ids, tooltips, charts, quotes, pwned: window.__pwned === undefined ? null : window.__pwned,
-          injected: document.querySelectorAll('blockquote.keluhan script, blockquote.keluhan img, blockquote.keluhan b').length,
+          injected: document.querySelectorAll(
+            'blockquote.keluhan script, blockquote.keluhan img, blockquote.keluhan b').length,
           banner: (document.querySelector('body > *') || {}).className || ''};
 })()
 """
@@ -69,12 +71,18 @@ def _pages(rendered, sample_warehouse) -> list[str]:
     con, _ = sample_warehouse
     public = sorted(p.name for p in rendered.glob("*.html"))
     # the internal pages, and the ASN pages of someone in a discipline band and of every award candidate
-    nips = {r[0] for r in con.execute(
-        "select scope_id from metrics where period = ? and ((metric = 'discipline_band' and value > 0) "
-        "or (metric = 'rekomendasi' and scope = 'asn' and label like 'penghargaan%'))", [PERIOD]).fetchall()}
-    named = f"../../internal/{PERIOD}/"     # the named pages' own root, beside out/
-    internal = [f"{named}index.html", f"{named}rekomendasi.html", f"{named}karantina.html"] + \
-        [f"{named}asn-{n}.html" for n in sorted(nips)]
+    nips = {
+        r[0]
+        for r in con.execute(
+            "select scope_id from metrics where period = ? and ((metric = 'discipline_band' and value > 0) "
+            "or (metric = 'rekomendasi' and scope = 'asn' and label like 'penghargaan%'))",
+            [PERIOD],
+        ).fetchall()
+    }
+    named = f"../../internal/{PERIOD}/"  # the named pages' own root, beside out/
+    internal = [f"{named}index.html", f"{named}rekomendasi.html", f"{named}karantina.html"] + [
+        f"{named}asn-{n}.html" for n in sorted(nips)
+    ]
     return public + internal
 
 
@@ -153,7 +161,9 @@ def test_the_checks_catch_a_bad_page(tmp_path):
     page_file.write_text(
         '<!DOCTYPE html><html><head><script src="https://cdn.plot.ly/plotly-2.0.0.min.js"></script></head>'
         '<body><table><tr><td>82,31</td><td><span data-metric-id="ikm/unit/x/2026-10">77,00</span></td></tr></table>'
-        '<script>console.error("rusak")</script></body></html>', encoding="utf-8")
+        '<script>console.error("rusak")</script></body></html>',
+        encoding="utf-8",
+    )
     with Chromium() as browser:
         page = browser.open(page_file.as_uri())
         found = page.evaluate(INSPECT)

@@ -5,6 +5,7 @@ proposal in the published tables; "semua" for every ASN; "tidak" none. The inter
 ASN with the `pantau rapor` command of their sheet either way, and no public page links the
 internal root.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from sample_reports import PERIOD
 
 
@@ -31,8 +31,13 @@ def temuan(sample_warehouse, tmp_path_factory):
 
 
 def all_asn(con) -> set[str]:
-    return {r[0] for r in con.execute("select distinct scope_id from main.metrics where scope = 'asn' and period = ? "
-                                      "and scope_id not like '%:%'", [PERIOD]).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "select distinct scope_id from main.metrics where scope = 'asn' and period = ? and scope_id not like '%:%'",
+            [PERIOD],
+        ).fetchall()
+    }
 
 
 def with_finding(con) -> set[str]:
@@ -42,20 +47,29 @@ def with_finding(con) -> set[str]:
     from transforms.publish import periods_published_by
 
     periods = periods_published_by(PERIOD)
-    found = {r[0] for r in con.execute(
-        """select distinct split_part(scope_id, ':', 1) from main.metrics
+    found = {
+        r[0]
+        for r in con.execute(
+            """select distinct split_part(scope_id, ':', 1) from main.metrics
            where scope = 'asn' and period in (select unnest(?))
              and (metric in ('rekomendasi_aturan', 'sinyal_aturan') or (metric = 'discipline_band' and value > 0)
                   or (metric = 'tk_days' and value > 0) or (metric = 'capaian_rata' and value < 90))""",
-        [periods]).fetchall()}
-    corrected = {r[0] for r in con.execute(
-        "select distinct nip from marts.koreksi_fakta "
-        "where coalesce(strftime(tanggal::date, '%Y-%m'), periode) in (select unnest(?))", [periods]).fetchall()}
+            [periods],
+        ).fetchall()
+    }
+    corrected = {
+        r[0]
+        for r in con.execute(
+            "select distinct nip from marts.koreksi_fakta "
+            "where coalesce(strftime(tanggal::date, '%Y-%m'), periode) in (select unnest(?))",
+            [periods],
+        ).fetchall()
+    }
     return found | corrected
 
 
 def paged(folder: Path) -> set[str]:
-    return {p.name[len("asn-"):-len(".html")] for p in folder.glob("asn-*.html")}
+    return {p.name[len("asn-") : -len(".html")] for p in folder.glob("asn-*.html")}
 
 
 def test_the_default_writes_pages_exactly_for_the_asn_with_a_finding(sample_warehouse, temuan):
@@ -66,9 +80,14 @@ def test_the_default_writes_pages_exactly_for_the_asn_with_a_finding(sample_ware
     assert 0 < len(expected & everyone) < len(everyone)
     assert sorted(paged(temuan[1])) == sorted(expected & everyone)
     # a proposal of the month is one of the findings: every named proposal links to a written page
-    proposed = {r[0] for r in con.execute("select distinct split_part(scope_id, ':', 1) from main.metrics "
-                                          "where metric = 'rekomendasi_aturan' and scope = 'asn' and period = ?",
-                                          [PERIOD]).fetchall()}
+    proposed = {
+        r[0]
+        for r in con.execute(
+            "select distinct split_part(scope_id, ':', 1) from main.metrics "
+            "where metric = 'rekomendasi_aturan' and scope = 'asn' and period = ?",
+            [PERIOD],
+        ).fetchall()
+    }
     assert proposed and proposed <= paged(temuan[1])
     listed = (temuan[1] / "rekomendasi.html").read_text(encoding="utf-8")
     assert set(re.findall(r'href="asn-(\d+)\.html"', listed)) <= paged(temuan[1])
@@ -116,6 +135,7 @@ def test_the_setting_reads_temuan_by_default_and_internal_false_as_tidak(tmp_pat
     assert settings('[reports]\ninternal_pages = "semua"\n').include_internal == "semua"
     assert settings('[reports]\ninternal_pages = "tidak"\n').include_internal is False
     assert settings('[reports]\ninternal = false\ninternal_pages = "semua"\n').include_internal is False
-    with pytest.raises(ValueError, match='bukan pilihan halaman internal: pilih salah satu dari "temuan", "semua", '
-                                         '"tidak"'):
+    with pytest.raises(
+        ValueError, match='bukan pilihan halaman internal: pilih salah satu dari "temuan", "semua", "tidak"'
+    ):
         settings('[reports]\ninternal_pages = "sebagian"\n')

@@ -9,6 +9,7 @@ media at the A4 content width): an element past the page box or a scroll box cli
 page holding only the footer shows as a PDF page whose words are all the footer's. Without Chromium or poppler
 these tests are skipped, saying so — except in CI (CI=true), where they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,16 +18,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from chromium import Chromium, find_chromium
 from pagecheck import chart_specs, parse
 from sample_reports import HOSTILE_UNIT, PERIOD
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
-needs_browser = pytest.mark.skipif(find_chromium() is None and not IN_CI,
-                                   reason="chromium tidak terpasang; pasang dengan: apt-get install -y chromium")
-needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None and not IN_CI,
-                                   reason="pdftoppm tidak terpasang; pasang dengan: apt-get install -y poppler-utils")
+needs_browser = pytest.mark.skipif(
+    find_chromium() is None and not IN_CI, reason="chromium tidak terpasang; pasang dengan: apt-get install -y chromium"
+)
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None and not IN_CI,
+    reason="pdftoppm tidak terpasang; pasang dengan: apt-get install -y poppler-utils",
+)
 
 SUMMARY = "ringkasan-satu-halaman.html"
 PRINTED = ["index.html", f"unit-{HOSTILE_UNIT}.html", SUMMARY]
@@ -43,7 +46,8 @@ PAPER_LAYOUT = r"""
   const width = document.documentElement.clientWidth;
   const wide = [...document.body.querySelectorAll('table, figure, .plot, .kartu, svg.main-svg, main, footer')]
       .filter(el => !el.closest('#js-plotly-tester') && el.getBoundingClientRect().right > width + 1)
-      .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && el.className.baseVal === undefined ? '.' + el.className : ''));
+      .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                 + (el.className && el.className.baseVal === undefined ? '.' + el.className : ''));
   const clipped = [...document.querySelectorAll('*')].filter(el => {
       const o = getComputedStyle(el).overflowX;
       return (o === 'auto' || o === 'scroll' || o === 'hidden') && el.scrollWidth > el.clientWidth + 1
@@ -62,8 +66,12 @@ def pdf_pages(pdf: Path, folder: Path) -> list[dict]:
     images = sorted(folder.glob(f"{pdf.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     out = []
     for number, image in enumerate(images, start=1):
-        text = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
-                              check=True, capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         out.append({"image": image, "words": text.split()})
     return out
 
@@ -145,8 +153,11 @@ def test_the_ringkasan_prints_its_unit_table_whole(printed, sample_warehouse):
     words = " ".join(w for page in printed["index.html"]["pages"] for w in page["words"])
     for head in ("Keluhan", "Tindak", "lanjut", "Aturan", "perhatian"):
         assert head in words
-    rules = con.execute("select count(*) from metrics where metric = 'rekomendasi_aturan' and scope = 'unit' "
-                        "and scope_id = ? and period = ?", [f"{HOSTILE_UNIT}:perhatian-ikm", PERIOD]).fetchone()[0]
+    rules = con.execute(
+        "select count(*) from metrics where metric = 'rekomendasi_aturan' and scope = 'unit' "
+        "and scope_id = ? and period = ?",
+        [f"{HOSTILE_UNIT}:perhatian-ikm", PERIOD],
+    ).fetchone()[0]
     assert rules == 1 and "IKM mutu C/D" in words
 
 
@@ -159,13 +170,18 @@ def test_the_one_page_summary_prints_on_one_sheet_with_the_headline_figures(prin
     pages = printed[SUMMARY]["pages"]
     assert len(pages) == 1
     words = " ".join(pages[0]["words"])
-    ikm, rate, perh = [con.execute("select value from metrics where metric_id = ?", [i]).fetchone()[0] for i in (
-        f"ikm/office/kecamatan-rakumpit/{PERIOD}", f"discipline_rate/office/kecamatan-rakumpit/{PERIOD}",
-        f"rekomendasi_perhatian/office/kecamatan-rakumpit/{PERIOD}")]
+    ikm, rate, perh = [
+        con.execute("select value from metrics where metric_id = ?", [i]).fetchone()[0]
+        for i in (
+            f"ikm/office/kecamatan-rakumpit/{PERIOD}",
+            f"discipline_rate/office/kecamatan-rakumpit/{PERIOD}",
+            f"rekomendasi_perhatian/office/kecamatan-rakumpit/{PERIOD}",
+        )
+    ]
     assert angka(ikm, 2) in words and angka(rate, 2) in words
     assert f"Unit perlu perhatian: {angka(perh)}" in words
     assert "Unit yang perlu ditanyakan" in words and "Kel. Pager" in words
-    assert "Sinyal bulan ini" in words      # October closes no evaluation period: the month's signals
+    assert "Sinyal bulan ini" in words  # October closes no evaluation period: the month's signals
 
 
 @needs_browser
@@ -176,10 +192,12 @@ def test_the_print_checks_catch_a_cut_table_and_a_footer_alone(tmp_path):
     page_file = tmp_path / "buruk.html"
     footer = "Semua angka berasal dari tabel metrics di gudang data."
     page_file.write_text(
-        '<!DOCTYPE html><html><head><style>@page { size: A4; margin: 12mm; }</style></head><body>'
+        "<!DOCTYPE html><html><head><style>@page { size: A4; margin: 12mm; }</style></head><body>"
         '<table style="width: 1400px"><tr>' + "".join(f"<td>kolom {i}</td>" for i in range(14)) + "</tr></table>"
         '<div style="overflow-x: auto"><table style="width: 900px"><tr><td>terpotong</td></tr></table></div>'
-        f'<footer style="break-before: page">{footer}</footer></body></html>', encoding="utf-8")
+        f'<footer style="break-before: page">{footer}</footer></body></html>',
+        encoding="utf-8",
+    )
     with Chromium() as browser:
         found_footer = print_page(browser, page_file.as_uri(), tmp_path / "buruk.pdf")
         layout = paper_layout(browser, page_file.as_uri())
@@ -207,7 +225,8 @@ OVERFLOW = r"""
     if (el.closest('#js-plotly-tester')) continue;
     const r = el.getBoundingClientRect();
     if ((r.width || r.height) && (r.right > vw + 1 || r.left < -1) && !inScroller(el))
-      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').trim().slice(0, 40));
+      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' '
+                + (el.textContent || '').trim().slice(0, 40));
   }
   const tables = [...document.querySelectorAll('.tabel-scroll')].map(s => ({
       section: (s.closest('section[aria-labelledby]') || {id: ''}).getAttribute?.('aria-labelledby') || '',
@@ -216,8 +235,14 @@ OVERFLOW = r"""
   return {vw, page: document.documentElement.scrollWidth, wide, tables, plots};
 })()
 """
-SCREEN_PAGES = ["index.html", f"unit-{HOSTILE_UNIT}.html", SUMMARY, "rekomendasi.html", "kualitas-data.html",
-                "metodologi.html"]
+SCREEN_PAGES = [
+    "index.html",
+    f"unit-{HOSTILE_UNIT}.html",
+    SUMMARY,
+    "rekomendasi.html",
+    "kualitas-data.html",
+    "metodologi.html",
+]
 
 
 @pytest.fixture(scope="module")
@@ -253,10 +278,13 @@ def test_at_1366_px_the_unit_and_recommendation_tables_show_all_their_columns(sc
 @needs_browser
 def test_the_viewport_check_catches_a_wide_element(tmp_path):
     page_file = tmp_path / "lebar.html"
-    page_file.write_text('<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head>'
-                         '<body><div style="width: 900px">lebar</div><div class="tabel-scroll" '
-                         'style="overflow-x: auto"><table style="width: 900px"><tr><td>x</td></tr></table></div>'
-                         '</body></html>', encoding="utf-8")
+    page_file.write_text(
+        '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head>'
+        '<body><div style="width: 900px">lebar</div><div class="tabel-scroll" '
+        'style="overflow-x: auto"><table style="width: 900px"><tr><td>x</td></tr></table></div>'
+        "</body></html>",
+        encoding="utf-8",
+    )
     with Chromium() as browser:
         page = browser.open(page_file.as_uri(), width=360, height=800, mobile=True)
         found = page.evaluate(OVERFLOW)
@@ -276,7 +304,7 @@ def values(figure: dict, key: str) -> list[float]:
 
 def test_unit_bars_of_ikm_attendance_and_shares_start_at_zero(rendered):
     index = figures(rendered, "index.html")
-    assert index["unit-ikm"]["layout"]["xaxis"]["range"] == [0, 100]        # chart_axes.csv: ikm 0–100
+    assert index["unit-ikm"]["layout"]["xaxis"]["range"] == [0, 100]  # chart_axes.csv: ikm 0–100
     assert index["unit-kehadiran"]["layout"]["xaxis"]["range"] == [0, 100]
     assert index["kendala"]["layout"]["xaxis"]["range"] == [0, 100]
     unit = figures(rendered, f"unit-{HOSTILE_UNIT}.html")
@@ -292,12 +320,12 @@ def test_trend_axes_span_at_least_the_minimum_and_say_their_range(rendered):
     for chart_id in ("tren-kehadiran", "tren-capaian", "tren-ikm"):
         low, high = index[chart_id]["layout"]["yaxis"]["range"]
         shown = values(index[chart_id], "y")
-        assert high - low >= 20, chart_id                         # rentang_minimum 20 in chart_axes.csv
+        assert high - low >= 20, chart_id  # rentang_minimum 20 in chart_axes.csv
         assert low <= min(shown) and max(shown) <= high, chart_id
     low, high = index["tren-capaian"]["layout"]["yaxis"]["range"]
-    assert low <= 90 and high >= 110                            # not 99–101,5 % as before
+    assert low <= 90 and high >= 110  # not 99–101,5 % as before
     low, high = index["tren-kehadiran"]["layout"]["yaxis"]["range"]
-    assert high <= 101 and high - low < 25                       # a rate's axis ends near 100 %
+    assert high <= 101 and high - low < 25  # a rate's axis ends near 100 %
     root = parse(html)
     notes = [n.text() for n in root.iter() if n.attrs.get("data-sumber") == "ref.chart_axes"]
     assert any(t.startswith("Sumbu tegak 80–100 %, tidak mulai dari 0") for t in notes), notes
@@ -320,18 +348,27 @@ def test_fit_axes_widens_a_zoomed_trend_and_keeps_bars_from_zero():
     bars = charts.bars("b", "t", "", [("Kel. Pager", ikm)], "IKM", x_range=[63, 100])
     charts.fit_axes(bars, axes)
     assert bars.layout["xaxis"]["range"] == [0, 100]
-    other = charts.bars("k", "t", "", [("x", Metric("keluhan/unit/u/2026-10", "keluhan", "unit", "u", "2026-10",
-                                                    5, None, "keluhan"))], "Keluhan")
+    other = charts.bars(
+        "k",
+        "t",
+        "",
+        [("x", Metric("keluhan/unit/u/2026-10", "keluhan", "unit", "u", "2026-10", 5, None, "keluhan"))],
+        "Keluhan",
+    )
     charts.fit_axes(other, axes)
-    assert "range" not in other.layout["xaxis"]         # a metric without a row keeps plotly's range
+    assert "range" not in other.layout["xaxis"]  # a metric without a row keeps plotly's range
 
 
 def test_an_ikm_change_within_its_uncertainty_is_headed_stable(rendered, sample_warehouse):
     """The heading says "stabil — perubahan dalam batas ketidakpastian" first; never "turun" above
     "masih dalam batas ketidakpastian"."""
     con, _ = sample_warehouse
-    within = dict(con.execute("select scope_id, value from metrics where metric = 'ikm_perubahan_dalam_ketidakpastian' "
-                              "and period = ?", [PERIOD]).fetchall())
+    within = dict(
+        con.execute(
+            "select scope_id, value from metrics where metric = 'ikm_perubahan_dalam_ketidakpastian' and period = ?",
+            [PERIOD],
+        ).fetchall()
+    )
     assert within["kecamatan-rakumpit"] == 1 and 0 in within.values()
     checked = 0
     for path in sorted(rendered.glob("*.html")):

@@ -6,6 +6,7 @@ The sample office's koreksi/ file corrects 1 October 2026 of NIP 199705262024031
 (the recap's line 244) to I, approved by the ASN's superior 198610182014061001 (the koreksi file's
 line 3, Surat Izin Nomor 998/10/2026); the superior's own superior is the camat.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from chromium import find_chromium
 from sample_reports import PERIOD
 
@@ -50,15 +50,18 @@ def test_the_sheet_shows_the_published_numbers_and_the_correction(sheet):
     assert stat.S_IMODE(html.stat().st_mode) == 0o600
     assert stat.S_IMODE(html.parent.stat().st_mode) == 0o700
     text = text_of(html)
-    published = dict(con.execute("select metric, value from main.metrics where scope = 'asn' and scope_id = ? "
-                                 "and period = ?", [ASN, PERIOD]).fetchall())
+    published = dict(
+        con.execute(
+            "select metric, value from main.metrics where scope = 'asn' and scope_id = ? and period = ?", [ASN, PERIOD]
+        ).fetchall()
+    )
     # the corrected day is leave (I), not TK: 0 TK days, 1 leave day, as published
     assert published["tk_days"] == 0 and published["leave_days"] == 1
     assert "Tanpa keterangan (TK) 0 hari" in text
     assert "Cuti, sakit, izin, tugas belajar (hak) 1 hari (I 1" in text
     # the correction: original TK with its recap line, new I with the koreksi line, approver, document
     row = re.search(r"2026-10-01 status TK (\S+) I (\S+) (.+?) Surat Izin Nomor 998/10/2026", text)
-    assert row, text[text.find("Koreksi yang diterapkan"):][:600]
+    assert row, text[text.find("Koreksi yang diterapkan") :][:600]
     assert row.group(1).endswith(".csv:244") and row.group(2) == "koreksi/koreksi_2026-10.csv:3"
     assert f"({SUPERIOR})" in row.group(3)
     # the rule beside the numbers and the sources of the SKP rows as text
@@ -68,7 +71,7 @@ def test_the_sheet_shows_the_published_numbers_and_the_correction(sheet):
 
 def test_how_to_object_names_the_row_and_the_approvers(sheet):
     text = text_of(sheet["html"])
-    part = text[text.find("Cara mengajukan keberatan"):]
+    part = text[text.find("Cara mengajukan keberatan") :]
     # a filled koreksi/ row: this ASN, approved by the nearest superior
     assert f"nip {ASN}" in part and f"disetujui_oleh {SUPERIOR}" in part
     # the chain up the roster: superior (1), then the camat (2); never the ASN
@@ -100,9 +103,10 @@ def test_the_sheet_prints_to_pdf(sheet):
     assert 1 <= pages <= 6
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "DATA PRIBADI" in text and ASN in text and "Cara mengajukan keberatan" in text
-    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    assert len(last.split()) > 10      # no page holding only the footer
+    last = subprocess.run(
+        ["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert len(last.split()) > 10  # no page holding only the footer
 
 
 def test_the_command_refuses_unknown_nips_and_an_internal_root_inside_out(sample_warehouse, tmp_path):
@@ -114,9 +118,27 @@ def test_the_command_refuses_unknown_nips_and_an_internal_root_inside_out(sample
 
     def rapor(*args: str, internal: Path) -> subprocess.CompletedProcess:
         config.write_text(f'[paths]\ninternal = "{internal}"\n', encoding="utf-8")
-        return subprocess.run([sys.executable, "-m", "flows.cli", "rapor", "--period", PERIOD, "--warehouse",
-                               str(copy), "--out", str(tmp_path / "out"), "--config", str(config), *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flows.cli",
+                "rapor",
+                "--period",
+                PERIOD,
+                "--warehouse",
+                str(copy),
+                "--out",
+                str(tmp_path / "out"),
+                "--config",
+                str(config),
+                *args,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     done = rapor("--nip", ASN, internal=tmp_path / "internal")
     assert done.returncode == 0, done.stderr
@@ -135,9 +157,12 @@ def test_the_internal_asn_page_lists_the_corrections_applied(rendered):
     internal = rendered.parent.parent / "internal" / PERIOD
     paten = "199209182024051001"
     text = text_of(internal / f"asn-{paten}.html")
-    block = text[text.find("Koreksi yang diterapkan"):text.find("Penilaian layanan oleh warga")]
-    assert re.search(r"2026-10-14 status tidak ada catatan – H koreksi/koreksi_2026-10\.csv:2 198801202009071001 "
-                     r"Berita Acara Kerusakan Mesin Presensi Nomor 800/58/BA/10/2026", block), block
+    block = text[text.find("Koreksi yang diterapkan") : text.find("Penilaian layanan oleh warga")]
+    assert re.search(
+        r"2026-10-14 status tidak ada catatan – H koreksi/koreksi_2026-10\.csv:2 198801202009071001 "
+        r"Berita Acara Kerusakan Mesin Presensi Nomor 800/58/BA/10/2026",
+        block,
+    ), block
     # an ASN with no correction says so
     other = text_of(internal / f"asn-{CAMAT}.html")
     assert "Tidak ada koreksi yang disetujui untuk ASN ini pada periode ini." in other

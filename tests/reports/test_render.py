@@ -1,13 +1,13 @@
 """The reports of the sample office: pages, offline assets, traceable numbers, privacy, escaping."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-
-from sample_reports import HOSTILE_TEXT, HOSTILE_UNIT, PERIOD
 from pagecheck import metric_ids_in, points_without_ids, unmarked_numbers
+from sample_reports import HOSTILE_TEXT, HOSTILE_UNIT, PERIOD
 
 INTERNAL_MARK = "INTERNAL — memuat data pribadi"
 
@@ -54,13 +54,22 @@ def test_render_writes_every_page_and_one_local_plotly(rendered, sample_warehous
     con, _ = sample_warehouse
     names = {p.name for p in pages(rendered, internal=False)}
     assert {"index.html", "rekomendasi.html", "kualitas-data.html", "metodologi.html"} <= names
-    units = {r[0] for r in con.execute(
-        "select distinct split_part(scope_id, ':', 1) from metrics where scope = 'unit' and period = ?", [PERIOD]).fetchall()}
+    units = {
+        r[0]
+        for r in con.execute(
+            "select distinct split_part(scope_id, ':', 1) from metrics where scope = 'unit' and period = ?", [PERIOD]
+        ).fetchall()
+    }
     assert {f"unit-{u}.html" for u in units} <= names
     internal = {p.name for p in pages(rendered, internal=True)}
     assert {"index.html", "rekomendasi.html", "karantina.html"} <= internal
-    nips = {r[0] for r in con.execute("select distinct scope_id from metrics where scope = 'asn' and period = ? "
-                                      "and scope_id not like '%:%'", [PERIOD]).fetchall()}
+    nips = {
+        r[0]
+        for r in con.execute(
+            "select distinct scope_id from metrics where scope = 'asn' and period = ? and scope_id not like '%:%'",
+            [PERIOD],
+        ).fetchall()
+    }
     assert {f"asn-{n}.html" for n in nips} <= internal
     # one plotly bundle, beside the public pages; the internal pages use it (and the CSS) from there
     bundles = list(rendered.parent.parent.rglob("plotly*.js"))
@@ -102,21 +111,39 @@ def test_every_number_shown_carries_its_metric_id(rendered, kind):
 
 
 def test_the_check_fails_a_page_without_ids():
-    html = ('<table><tr><td>82,31</td><td><span data-metric-id="ikm/unit/x/2026-10">82,31</span></td></tr></table>'
-            '<div class="headline">Kehadiran 93,30 %</div><figure><figcaption><h3>naik 5</h3></figcaption></figure>')
+    html = (
+        '<table><tr><td>82,31</td><td><span data-metric-id="ikm/unit/x/2026-10">82,31</span></td></tr></table>'
+        '<div class="headline">Kehadiran 93,30 %</div><figure><figcaption><h3>naik 5</h3></figcaption></figure>'
+    )
     assert unmarked_numbers(html) == ["82,31", "Kehadiran 93,30 %", "naik 5"]
-    chart = ('<script type="application/json" id="fig-x">{"data": [{"name": "a", "y": [1, 2], '
-             '"customdata": ["m/office/x/2026-10", null]}], "layout": {}}</script>')
+    chart = (
+        '<script type="application/json" id="fig-x">{"data": [{"name": "a", "y": [1, 2], '
+        '"customdata": ["m/office/x/2026-10", null]}], "layout": {}}</script>'
+    )
     assert points_without_ids(chart) == ["fig-x/a[1]"]
 
 
 def test_index_leads_with_the_findings_and_headline_figures(rendered):
     html = (rendered / "index.html").read_text(encoding="utf-8")
-    for heading in ("Sekilas", "Angka utama", "Tren 12 bulan", "Perbandingan unit", "Suara warga",
-                    "Mengapa target tidak tercapai", "Rekomendasi per unit"):
+    for heading in (
+        "Sekilas",
+        "Angka utama",
+        "Tren 12 bulan",
+        "Perbandingan unit",
+        "Suara warga",
+        "Mengapa target tidak tercapai",
+        "Rekomendasi per unit",
+    ):
         assert heading in html
-    for metric in ("ikm/office/", "attendance_rate/office/", "capaian_rata/office/", "predikat_sangat_baik/office/",
-                   "asn_to_follow_up/office/", "keluhan_naik/office-tema/", "sinyal_penghargaan/unit/"):
+    for metric in (
+        "ikm/office/",
+        "attendance_rate/office/",
+        "capaian_rata/office/",
+        "predikat_sangat_baik/office/",
+        "asn_to_follow_up/office/",
+        "keluhan_naik/office-tema/",
+        "sinyal_penghargaan/unit/",
+    ):
         assert f'data-metric-id="{metric}' in html, metric
     # change from the previous period: the previous value is shown with its own id
     assert 'data-metric-id="attendance_rate/office/kecamatan-rakumpit/2026-09"' in html
@@ -127,12 +154,15 @@ def test_index_leads_with_the_findings_and_headline_figures(rendered):
 
 def test_sekilas_gives_the_reasons_of_perhatian_units_and_no_indikasi_signal(rendered, sample_warehouse):
     con, _ = sample_warehouse
-    perhatian, indikasi = (con.execute(f"select value from metrics where metric = '{m}' and scope = 'office' "
-                                       "and period = ?", [PERIOD]).fetchone()[0]
-                           for m in ("rekomendasi_perhatian", "rekomendasi_indikasi"))
-    assert indikasi > 0   # the samples have small-sample C/D unsur: the case this checks
+    perhatian, indikasi = (
+        con.execute(
+            f"select value from metrics where metric = '{m}' and scope = 'office' and period = ?", [PERIOD]
+        ).fetchone()[0]
+        for m in ("rekomendasi_perhatian", "rekomendasi_indikasi")
+    )
+    assert indikasi > 0  # the samples have small-sample C/D unsur: the case this checks
     html = (rendered / "index.html").read_text(encoding="utf-8")
-    sekilas = re.sub(r"<[^>]+>", "", html[html.index("Sekilas"):html.index("Angka utama")])
+    sekilas = re.sub(r"<[^>]+>", "", html[html.index("Sekilas") : html.index("Angka utama")])
     reasons = re.search(r"unit perlu perhatian( \(([^)]*)\))?\.", sekilas)
     assert reasons is not None
     assert perhatian < 8 and f"{int(perhatian)} unit perlu perhatian" in sekilas
@@ -145,9 +175,11 @@ def test_the_predikat_card_says_the_pola_is_not_assessed_without_an_organisation
     # the shipped predikat_organisasi.csv is empty: SE MenPANRB 3/2023's pola is read for the
     # organisation's own predikat, so nothing is checked and nothing is flagged
     html = (rendered / "index.html").read_text(encoding="utf-8")
-    assert ('data-metric-id="pola_distribusi/office/kecamatan-rakumpit/2026-10" title="pola_distribusi/office/'
-            'kecamatan-rakumpit/2026-10 · Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai">'
-            'pola distribusi tidak dinilai: predikat organisasi belum ditetapkan</span> (informatif)') in html
+    assert (
+        'data-metric-id="pola_distribusi/office/kecamatan-rakumpit/2026-10" title="pola_distribusi/office/'
+        'kecamatan-rakumpit/2026-10 · Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai">'
+        "pola distribusi tidak dinilai: predikat organisasi belum ditetapkan</span> (informatif)"
+    ) in html
     assert "tidak sesuai pola distribusi" not in html
 
 
@@ -163,10 +195,11 @@ def test_citizen_html_shows_as_text(rendered):
     html = (rendered / f"unit-{HOSTILE_UNIT}.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
     assert "<script>window.__pwned" not in html
-    assert '<img src=x onerror' not in html and "<b>tebal</b>" not in html
+    assert "<img src=x onerror" not in html and "<b>tebal</b>" not in html
     assert "&lt;b&gt;tebal&lt;/b&gt;" in html
     # the escaped text is the citizen's, unchanged (names and NIPs apart)
     from html import unescape
+
     assert HOSTILE_TEXT in unescape(html)
 
 
@@ -195,9 +228,12 @@ def test_internal_pages_are_marked_at_the_top(rendered):
 
 def test_internal_asn_page_shows_the_days_behind_a_discipline_band(rendered, sample_warehouse):
     con, _ = sample_warehouse
-    found = con.execute("select b.scope_id from metrics b join metrics t on t.metric_id = replace(b.metric_id, "
-                        "'discipline_band/', 'tk_days_ytd/') where b.metric = 'discipline_band' and b.value > 0 "
-                        "and t.value > 0 and b.period = ? order by 1 limit 1", [PERIOD]).fetchall()
+    found = con.execute(
+        "select b.scope_id from metrics b join metrics t on t.metric_id = replace(b.metric_id, "
+        "'discipline_band/', 'tk_days_ytd/') where b.metric = 'discipline_band' and b.value > 0 "
+        "and t.value > 0 and b.period = ? order by 1 limit 1",
+        [PERIOD],
+    ).fetchall()
     assert found, "the sample office has an ASN in a discipline band"
     nip = found[0][0]
     html = (internal_of(rendered) / f"asn-{nip}.html").read_text(encoding="utf-8")
@@ -209,8 +245,10 @@ def test_internal_asn_page_shows_the_days_behind_a_discipline_band(rendered, sam
 
 def test_internal_asn_page_lists_the_late_minutes_a_band_counts(rendered, sample_warehouse):
     con, _ = sample_warehouse
-    found = con.execute("select scope_id from metrics where metric = 'late_days_ytd' and value > 0 and period = ? "
-                        "order by 1 limit 1", [PERIOD]).fetchall()
+    found = con.execute(
+        "select scope_id from metrics where metric = 'late_days_ytd' and value > 0 and period = ? order by 1 limit 1",
+        [PERIOD],
+    ).fetchall()
     assert found, "the sample office has an ASN whose late minutes reach a day"
     nip = found[0][0]
     html = (internal_of(rendered) / f"asn-{nip}.html").read_text(encoding="utf-8")
@@ -245,15 +283,21 @@ def test_quality_and_method_pages(rendered, sample_warehouse):
     for file_id, path in files:
         assert f'data-sumber="lineage.files/{file_id}/rows_read"' in quality, path
     # each reference table's GX suite, as the run ran it, beside the files
-    suites = con.execute("select suite, sha256 from lineage.suites where kind = 'referensi' and run_id = "
-                         "(select max(run_id) from metrics where period = ?)", [PERIOD]).fetchall()
+    suites = con.execute(
+        "select suite, sha256 from lineage.suites where kind = 'referensi' and run_id = "
+        "(select max(run_id) from metrics where period = ?)",
+        [PERIOD],
+    ).fetchall()
     assert "ref.discipline_bands" in {s for s, _ in suites}
     for suite, sha in suites:
         assert f'data-sumber="lineage.validation_results/{suite}"' in quality and sha[:12] in quality, suite
     assert "column_pair_values_to_be_equal" in quality
     method = (rendered / "metodologi.html").read_text(encoding="utf-8")
-    versions = con.execute("select name, sha256 from lineage.reference_tables where run_id = "
-                           "(select max(run_id) from metrics where period = ?)", [PERIOD]).fetchall()
+    versions = con.execute(
+        "select name, sha256 from lineage.reference_tables where run_id = "
+        "(select max(run_id) from metrics where period = ?)",
+        [PERIOD],
+    ).fetchall()
     assert versions
     for name, sha in versions:
         assert sha in method, name
@@ -303,7 +347,8 @@ def test_a_period_without_survey_or_skp_still_renders(sample_warehouse, tmp_path
     con.execute("begin transaction")
     try:
         con.execute("""delete from main.metrics where metric in (select distinct metric from main.metrics
-                       where metric like 'ikm%' or metric like 'nrr%' or metric like 'keluhan%' or metric like 'responden%'
+                       where metric like 'ikm%' or metric like 'nrr%' or metric like 'keluhan%'
+                          or metric like 'responden%'
                           or metric like 'capaian%' or metric like 'predikat%' or metric like 'kendala%'
                           or metric in ('min_sample', 'sampel_cukup', 'pujian', 'populasi', 'prioritas_perbaikan',
                                         'target_tidak_tercapai'))""")

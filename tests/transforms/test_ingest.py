@@ -1,4 +1,5 @@
 """Ingest: identification by folder and headers, hashing, row numbers, versions of a file."""
+
 from __future__ import annotations
 
 from helpers import NIP_A, NIP_B, ROSTER, rows, write_inbox
@@ -12,16 +13,20 @@ def test_header_normalisation_ignores_case_spacing_and_punctuation():
 
 
 def test_presensi_folder_holds_recaps_and_scan_logs_told_apart_by_headers(warehouse, tmp_path):
-    write_inbox(tmp_path, {
-        "pegawai/p.csv": ROSTER,
-        "presensi/a.csv": f"NIP;Tanggal;Jam Masuk;Jam Pulang;Status\n{NIP_A};2026-10-01;07:20;16:05;H\n",
-        "presensi/b.csv": "PIN,Waktu,IO,Mesin\n102,2026-10-01 07:25:00,0,FP-01\n",
-    })
+    write_inbox(
+        tmp_path,
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/a.csv": f"NIP;Tanggal;Jam Masuk;Jam Pulang;Status\n{NIP_A};2026-10-01;07:20;16:05;H\n",
+            "presensi/b.csv": "PIN,Waktu,IO,Mesin\n102,2026-10-01 07:25:00,0,FP-01\n",
+        },
+    )
     reports = {r.path: r for r in ingest_inbox(warehouse, tmp_path)}
     assert reports["presensi/a.csv"].shape == "presensi_recap"
     assert reports["presensi/b.csv"].shape == "presensi_scan"
     assert rows(warehouse, "select _row, nip, tanggal, jam_masuk from raw.presensi_recap") == [
-        (2, NIP_A, "2026-10-01", "07:20")]
+        (2, NIP_A, "2026-10-01", "07:20")
+    ]
     assert rows(warehouse, "select _row, pin, waktu from raw.presensi_scan") == [(2, "102", "2026-10-01 07:25:00")]
 
 
@@ -42,7 +47,9 @@ def test_corrected_file_supersedes_the_earlier_version_and_lineage_keeps_both(wa
     [report] = ingest_inbox(warehouse, tmp_path)
     assert report.action == "loaded" and report.superseded == 1
     assert rows(warehouse, "select file_id, status, superseded_by from lineage.files order by file_id") == [
-        (1, "superseded", 2), (2, "loaded", None)]
+        (1, "superseded", 2),
+        (2, "loaded", None),
+    ]
     assert rows(warehouse, "select distinct _file_id from raw.pegawai") == [(2,)]
     assert rows(warehouse, f"select nama from raw.pegawai where nip = '{NIP_A}'") == [("Agus Setiawan, S.Sos.",)]
 
@@ -77,7 +84,10 @@ def test_row_numbers_are_the_lines_a_person_sees(warehouse, tmp_path):
     [report] = ingest_inbox(warehouse, tmp_path)
     assert report.rows_read == 3 and report.rows_empty == 1
     assert rows(warehouse, "select _row, nip, tanggal from raw.presensi_recap order by _row") == [
-        (3, NIP_A, "2026-10-01"), (5, NIP_B, "2026-10-01"), (7, NIP_B, "2026-10-02")]
+        (3, NIP_A, "2026-10-01"),
+        (5, NIP_B, "2026-10-01"),
+        (7, NIP_B, "2026-10-02"),
+    ]
 
 
 def test_dotfiles_are_skipped_and_unknown_folders_reported(warehouse, tmp_path):

@@ -6,16 +6,17 @@ the second pass replays every file. Every raw, lineage, staging and quarantine t
 reports and the validation totals must be the same rows (staging tables built in parallel are
 compared as multisets, as two fresh passes give them in any order).
 """
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
-from helpers import AS_OF, NIP_A, ROSTER, write_inbox
 
 from expectations.validate import validate_warehouse
 from flows.steps import ingest_step
+from helpers import AS_OF, NIP_A, ROSTER, write_inbox
 from transforms.ingest.replay import IngestCache
 from transforms.warehouse import connect
 
@@ -34,13 +35,21 @@ def passed(inbox: Path, cache: IngestCache | None, reference: Path = REFERENCE) 
         tables = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
             "where table_type = 'BASE TABLE' and table_catalog = 'memory' "
-            "and table_schema in ('raw', 'lineage', 'staging', 'quarantine') and table_name <> 'suites'").fetchall()
+            "and table_schema in ('raw', 'lineage', 'staging', 'quarantine') and table_name <> 'suites'"
+        ).fetchall()
         for (table,) in tables:
-            columns = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
-                "and table_catalog = 'memory' order by ordinal_position", [table]).fetchall() if c not in TIMESTAMPS]
-            rows = con.execute(f"select {', '.join(repr(c).replace(chr(39), chr(34)) for c in columns)} "
-                               f"from {table} order by rowid").fetchall()
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema || '.' || table_name = ? "
+                    "and table_catalog = 'memory' order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if c not in TIMESTAMPS
+            ]
+            rows = con.execute(
+                f"select {', '.join(repr(c).replace(chr(39), chr(34)) for c in columns)} from {table} order by rowid"
+            ).fetchall()
             found[table] = sorted(rows, key=lambda r: tuple(map(str, r))) if table.startswith("staging.") else rows
         return found
     finally:
@@ -60,21 +69,26 @@ def test_a_replayed_inbox_leaves_the_tables_a_fresh_read_leaves(name):
 
 
 def test_a_changed_file_is_read_again_and_the_others_are_replayed(tmp_path, monkeypatch):
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/p.csv": ROSTER,
-        "presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,X\n",
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/r.csv": f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,X\n",
+        },
+    )
     cache = IngestCache()
     first = passed(inbox, cache)
     assert [r[-1] for r in first["quarantine.rows"]] != [] and first["raw.presensi_recap"][0][-1] == "X"
     (inbox / "presensi" / "r.csv").write_text(
-        f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n", encoding="utf-8")
+        f"nip,tanggal,jam_masuk,jam_pulang,status\n{NIP_A},2026-10-01,07:31,16:00,H\n", encoding="utf-8"
+    )
     import transforms.ingest.load as load
+
     read = []
     real = load.load_csv
     monkeypatch.setattr(load, "load_csv", lambda con, path, *a: read.append(path.name) or real(con, path, *a))
     second = passed(inbox, cache)
-    assert read == ["r.csv"]                      # the roster was replayed, the fix read
+    assert read == ["r.csv"]  # the roster was replayed, the fix read
     assert second["raw.presensi_recap"][0][-1] == "H"
     assert second == passed(inbox, None)
 
@@ -86,8 +100,9 @@ def test_other_reference_tables_make_every_file_read_again(tmp_path, monkeypatch
     cache = IngestCache()
     passed(inbox, cache, reference)
     aliases = reference / "column_aliases.csv"
-    aliases.write_text(aliases.read_text(encoding="utf-8") + "\n", encoding="utf-8")   # same rows, new sha256
+    aliases.write_text(aliases.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same rows, new sha256
     import transforms.ingest.load as load
+
     read = []
     real = load.load_csv
     monkeypatch.setattr(load, "load_csv", lambda con, path, *a: read.append(path.name) or real(con, path, *a))

@@ -5,6 +5,7 @@ that change only when their own period is run.
 The multi-year inbox comes from the sample generator (data/sample.py, 10 ASN, 28 months ending
 2026-03), so a run of 2025-12 has facts before (2023-12) and after (2026) its window.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,11 +14,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import AS_OF, NIP_A, NIP_B, ROSTER, run_period, write_inbox
 
 from data.sample import generate
 from flows.settings import Settings
 from flows.steps import build_step, ingest_step, validate_step
+from helpers import AS_OF, NIP_A, NIP_B, ROSTER, run_period, write_inbox
 from transforms.publish import COLUMNS, metric_models, periods_published_by
 from transforms.warehouse import connect
 
@@ -51,15 +52,19 @@ def built(validated, tmp_path: Path, name: str, period: str | None) -> Path:
 def table_rows(con, table: str, period_column: str, periods: list[str]) -> list[tuple]:
     """The rows of `periods`, doubles rounded to 9 places: the marts' standard deviations and
     means are summed in parallel, and two full builds differ in their last bits already."""
-    cols = con.execute("select column_name, data_type from duckdb_columns() where database_name = current_database() "
-                       "and schema_name || '.' || table_name = ? order by column_index", [table]).fetchall()
+    cols = con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = current_database() "
+        "and schema_name || '.' || table_name = ? order by column_index",
+        [table],
+    ).fetchall()
     select = ", ".join(f'round("{c}", 9)' if t == "DOUBLE" else f'"{c}"' for c, t in cols)
-    return sorted(con.execute(f"select {select} from {table} where {period_column} in (select unnest(?))",
-                              [periods]).fetchall(), key=repr)
+    return sorted(
+        con.execute(f"select {select} from {table} where {period_column} in (select unnest(?))", [periods]).fetchall(),
+        key=repr,
+    )
 
 
-def test_a_one_period_build_gives_the_full_historys_rows_for_that_period_and_reads_only_its_years(
-        validated, tmp_path):
+def test_a_one_period_build_gives_the_full_historys_rows_for_that_period_and_reads_only_its_years(validated, tmp_path):
     full = duckdb.connect(str(built(validated, tmp_path, "full", None)), read_only=True)
     window = duckdb.connect(str(built(validated, tmp_path, "window", PERIOD)), read_only=True)
     periods = periods_published_by(PERIOD)
@@ -69,10 +74,11 @@ def test_a_one_period_build_gives_the_full_historys_rows_for_that_period_and_rea
         assert rows, model
         assert table_rows(window, model, "period", periods) == rows, model
     compared = 0
-    for (table, column) in full.execute(
-            "select schema_name || '.' || table_name, column_name from duckdb_columns() "
-            "where database_name = current_database() and schema_name = 'marts' "
-            "and column_name in ('period', 'periode') order by 1").fetchall():
+    for table, column in full.execute(
+        "select schema_name || '.' || table_name, column_name from duckdb_columns() "
+        "where database_name = current_database() and schema_name = 'marts' "
+        "and column_name in ('period', 'periode') order by 1"
+    ).fetchall():
         assert table_rows(window, table, column, periods) == table_rows(full, table, column, periods), table
         compared += 1
     assert compared >= 25
@@ -85,8 +91,7 @@ def test_a_one_period_build_gives_the_full_historys_rows_for_that_period_and_rea
     assert window.execute(ytd).fetchall() == full.execute(ytd).fetchall()
 
 
-def test_a_rebuild_keeps_unchanged_marts_and_a_roster_only_change_rebuilds_what_reads_the_roster(
-        validated, tmp_path):
+def test_a_rebuild_keeps_unchanged_marts_and_a_roster_only_change_rebuilds_what_reads_the_roster(validated, tmp_path):
     wh = tmp_path / "w.duckdb"
     shutil.copy(validated[0], wh)
     inbox = tmp_path / "inbox"
@@ -94,9 +99,12 @@ def test_a_rebuild_keeps_unchanged_marts_and_a_roster_only_change_rebuilds_what_
     con = connect(wh)
     build_step(con, "b1", PERIOD)
     build_step(con, "b2", PERIOD)
-    rebuilt = dict(con.execute("select model, rebuilt from lineage.build_cache where run_id = 'b2' "
-                               "and row_count is not null").fetchall())
-    assert len(rebuilt) > 25 and not any(rebuilt.values())   # nothing changed: every table kept (views are redefined)
+    rebuilt = dict(
+        con.execute(
+            "select model, rebuilt from lineage.build_cache where run_id = 'b2' and row_count is not null"
+        ).fetchall()
+    )
+    assert len(rebuilt) > 25 and not any(rebuilt.values())  # nothing changed: every table kept (views are redefined)
     # the roster only: one ASN moves to another jabatan
     roster = inbox / "pegawai" / "pegawai.csv"
     with roster.open(encoding="utf-8", newline="") as f:
@@ -112,23 +120,40 @@ def test_a_rebuild_keeps_unchanged_marts_and_a_roster_only_change_rebuilds_what_
     validate_step(con, reports, AS_OF, "b3", period=PERIOD)
     build_step(con, "b3", PERIOD)
     rebuilt = dict(con.execute("select model, rebuilt from lineage.build_cache where run_id = 'b3'").fetchall())
-    for model in ("marts.attendance_asn_month", "marts.attendance_asn_day", "marts.skp_asn_period",
-                  "marts.rekomendasi_asn_fakta", "marts.skp_kepala_unit"):
-        assert rebuilt[model], model                       # read stg_pegawai, directly or through a mart
+    for model in (
+        "marts.attendance_asn_month",
+        "marts.attendance_asn_day",
+        "marts.skp_asn_period",
+        "marts.rekomendasi_asn_fakta",
+        "marts.skp_kepala_unit",
+    ):
+        assert rebuilt[model], model  # read stg_pegawai, directly or through a mart
     for model in ("marts.skm_complaints", "marts.attendance_calendar", "marts.skm_unsur_scores"):
-        assert not rebuilt[model], model                   # read no roster
-    key = con.execute("select inputs->>'$.\"staging.stg_pegawai\"' from lineage.build_cache "
-                      "where run_id = ? and model = 'marts.attendance_asn_month'", ["b3"]).fetchall()[0][0]
-    assert key and key != con.execute("select inputs->>'$.\"staging.stg_pegawai\"' from lineage.build_cache "
-                                      "where run_id = 'b2' and model = 'marts.attendance_asn_month'").fetchall()[0][0]
-    assert con.execute("select jabatan from staging.stg_pegawai where nip = ?", [nip]).fetchall()[0][0] \
+        assert not rebuilt[model], model  # read no roster
+    key = con.execute(
+        "select inputs->>'$.\"staging.stg_pegawai\"' from lineage.build_cache "
+        "where run_id = ? and model = 'marts.attendance_asn_month'",
+        ["b3"],
+    ).fetchall()[0][0]
+    assert (
+        key
+        and key
+        != con.execute(
+            "select inputs->>'$.\"staging.stg_pegawai\"' from lineage.build_cache "
+            "where run_id = 'b2' and model = 'marts.attendance_asn_month'"
+        ).fetchall()[0][0]
+    )
+    assert (
+        con.execute("select jabatan from staging.stg_pegawai where nip = ?", [nip]).fetchall()[0][0]
         == "Analis Kebijakan Ahli Muda"
+    )
     con.close()
 
 
 def _recap(days, masuk="07:20"):
     return "nip,tanggal,jam_masuk,jam_pulang,status\n" + "".join(
-        f"{nip},{d},{masuk},16:40,H\n" for nip in (NIP_A, NIP_B) for d in days)
+        f"{nip},{d},{masuk},16:40,H\n" for nip in (NIP_A, NIP_B) for d in days
+    )
 
 
 def _published(wh: Path, period: str) -> list[tuple]:
@@ -140,19 +165,27 @@ def _published(wh: Path, period: str) -> list[tuple]:
 
 
 def test_running_october_after_a_september_file_changed_leaves_septembers_numbers_and_names_it_stale(tmp_path):
-    inbox = write_inbox(tmp_path / "inbox", {
-        "pegawai/p.csv": ROSTER,
-        "presensi/2026-09.csv": _recap(["2026-09-01", "2026-09-02"]),
-        "presensi/2026-10.csv": _recap(["2026-10-01"]),
-    })
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "pegawai/p.csv": ROSTER,
+            "presensi/2026-09.csv": _recap(["2026-09-01", "2026-09-02"]),
+            "presensi/2026-10.csv": _recap(["2026-10-01"]),
+        },
+    )
     wh = tmp_path / "w.duckdb"
     run_period(wh, inbox, "2026-09", "r1")
     run_period(wh, inbox, "2026-10", "r2")
     september = _published(wh, "2026-09")
     assert september
     # September's export is corrected (NIP_A came late on the 2nd) while October is run
-    write_inbox(inbox, {"presensi/2026-09.csv": _recap(["2026-09-01"])
-                        + f"{NIP_A},2026-09-02,08:45,16:40,H\n{NIP_B},2026-09-02,07:20,16:40,H\n"})
+    write_inbox(
+        inbox,
+        {
+            "presensi/2026-09.csv": _recap(["2026-09-01"])
+            + f"{NIP_A},2026-09-02,08:45,16:40,H\n{NIP_B},2026-09-02,07:20,16:40,H\n"
+        },
+    )
     outcome = run_period(wh, inbox, "2026-10", "r3")
     assert outcome.stale_periods == ["2026-09"]
     assert any("jalankan ulang: pantau run --period 2026-09" in w for w in outcome.warnings)
@@ -160,7 +193,6 @@ def test_running_october_after_a_september_file_changed_leaves_septembers_number
     # running September itself publishes the corrected numbers
     run_period(wh, inbox, "2026-09", "r4")
     assert _published(wh, "2026-09") != september
-
 
 
 def test_trace_says_when_the_marts_no_longer_hold_a_periods_rows(validated, tmp_path):

@@ -4,6 +4,7 @@ Each trace test recomputes the published value from the traced rows with plain P
 here (the rules as the regulations state them, restated in docs/), never with the model's SQL, and checks that the
 traced file lines really are those lines of the sample files.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,24 +25,34 @@ REFERENCE = ROOT / "data" / "reference"
 PERIOD = "2026-10"
 FLOW_RUN_ID = "6f1c2a9e-0d3b-4f7a-9c55-2b7e8d1a4c10"
 
-PREDIKAT_MATRIX = {   # PermenPANRB 6/2022: (hasil kerja, perilaku) -> predikat
-    ("di_atas", "di_atas"): "sangat_baik", ("di_atas", "sesuai"): "baik", ("di_atas", "di_bawah"): "kurang",
-    ("sesuai", "di_atas"): "baik", ("sesuai", "sesuai"): "baik", ("sesuai", "di_bawah"): "kurang",
-    ("di_bawah", "di_atas"): "butuh_perbaikan", ("di_bawah", "sesuai"): "butuh_perbaikan",
+PREDIKAT_MATRIX = {  # PermenPANRB 6/2022: (hasil kerja, perilaku) -> predikat
+    ("di_atas", "di_atas"): "sangat_baik",
+    ("di_atas", "sesuai"): "baik",
+    ("di_atas", "di_bawah"): "kurang",
+    ("sesuai", "di_atas"): "baik",
+    ("sesuai", "sesuai"): "baik",
+    ("sesuai", "di_bawah"): "kurang",
+    ("di_bawah", "di_atas"): "butuh_perbaikan",
+    ("di_bawah", "sesuai"): "butuh_perbaikan",
     ("di_bawah", "di_bawah"): "sangat_kurang",
 }
-PREDIKAT_RANK = {"sangat_baik": (5, "Sangat Baik"), "baik": (4, "Baik"), "butuh_perbaikan": (3, "Butuh Perbaikan"),
-                 "kurang": (2, "Kurang/Misconduct"), "sangat_kurang": (1, "Sangat Kurang")}
+PREDIKAT_RANK = {
+    "sangat_baik": (5, "Sangat Baik"),
+    "baik": (4, "Baik"),
+    "butuh_perbaikan": (3, "Butuh Perbaikan"),
+    "kurang": (2, "Kurang/Misconduct"),
+    "sangat_kurang": (1, "Sangat Kurang"),
+}
 
 
 def run_period(con, inbox: Path, command: str = "run") -> str:
     """One run as the flow does it: reference tables, ingest, validate, marts, lineage, publish."""
+    from expectations.reference import load_reference_tables
     from expectations.validate import validate_warehouse
     from transforms.ingest import ingest_inbox
     from transforms.lineage import record_models
     from transforms.models import discover_models, install_macros, run_models
     from transforms.publish import publish
-    from expectations.reference import load_reference_tables
     from transforms.runs import finish_run, start_run
 
     run_id = start_run(con, command, PERIOD, AS_OF, {"inbox": str(inbox)}, flow_run_id=FLOW_RUN_ID)
@@ -64,6 +75,7 @@ def sample():
     run_id = run_period(con, SAMPLES)
     # and September, whose run publishes 2026-Q3: the individual proposals of the quarter
     from transforms.publish import publish
+
     publish(con, "2026-09", run_id)
     yield con, run_id
     con.close()
@@ -102,16 +114,20 @@ def published(con, metric_id: str):
 
 # ---------------------------------------------------------------- attendance
 
+
 def test_attendance_rate_of_an_asn_month_is_recomputed_from_its_traced_days(sample):
     from transforms.trace import trace
 
     con, run_id = sample
     # an ASN whose days come from a daily recap, with a rate below 100 %
-    nip, value = con.execute("""
+    nip, value = con.execute(
+        """
         select m.scope_id, m.value from main.metrics m
         where m.metric = 'attendance_rate' and m.scope = 'asn' and m.period = ? and m.value between 1 and 99.99
           and m.scope_id in (select nip from marts.attendance_asn_day where period = ? and source = 'rekap')
-        order by m.value, m.scope_id limit 1""", [PERIOD, PERIOD]).fetchone()
+        order by m.value, m.scope_id limit 1""",
+        [PERIOD, PERIOD],
+    ).fetchone()
     t = trace(con, f"attendance_rate/asn/{nip}/{PERIOD}")
 
     assert t["metric"]["value"] == value and t["metric"]["run_id"] == run_id
@@ -141,7 +157,7 @@ def test_unit_attendance_rate_pools_the_traced_days_of_its_asn(sample):
     from transforms.trace import trace
 
     con, _ = sample
-    unit = "kelurahan-pager"   # scan logs and keterangan recaps both feed it
+    unit = "kelurahan-pager"  # scan logs and keterangan recaps both feed it
     t = trace(con, f"attendance_rate/unit/{unit}/{PERIOD}")
     statuses = [day_status(r) for r in t["rows"]]
     present = sum(s in ("H", "DL") for s in statuses)
@@ -150,8 +166,11 @@ def test_unit_attendance_rate_pools_the_traced_days_of_its_asn(sample):
     assert published(con, f"attendance_rate/unit/{unit}/{PERIOD}")[0] == pytest.approx(100 * present / known)
     # the office figure pools the units' traced rows
     office = trace(con, f"attendance_rate/office/kecamatan-rakumpit/{PERIOD}")
-    pooled = 100 * sum(r["present_days"] for r in office["rows"]) / sum(
-        r["workdays"] - r["unknown_days"] for r in office["rows"])
+    pooled = (
+        100
+        * sum(r["present_days"] for r in office["rows"])
+        / sum(r["workdays"] - r["unknown_days"] for r in office["rows"])
+    )
     assert office["metric"]["value"] == pytest.approx(pooled)
     assert f"attendance_rate/unit/{unit}/{PERIOD}" in {r["metric_id"] for r in office["rows"]}
 
@@ -160,12 +179,15 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_and_late_days(sample):
     from transforms.trace import trace
 
     con, run_id = sample
-    metric_id, value, label = con.execute("""
+    metric_id, value, label = con.execute(
+        """
         select metric_id, value, label from main.metrics
         where metric = 'discipline_band' and period = ? and value > 0
           and replace(metric_id, 'discipline_band/', 'tk_days_ytd/') in (
               select metric_id from main.metrics where metric = 'tk_days_ytd' and value > 0)
-        order by metric_id limit 1""", [PERIOD]).fetchone()
+        order by metric_id limit 1""",
+        [PERIOD],
+    ).fetchone()
     nip = metric_id.split("/")[2]
     t = trace(con, metric_id)
 
@@ -174,7 +196,7 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_and_late_days(sample):
     assert days and all(r["status"] == "TK" for r in days)
     assert all(r["status"] == "H" and r["late_early_minutes"] > 0 for r in rows_ if not r["is_tk"])
     assert all(date(2026, 1, 1) <= r["tanggal"] <= date(2026, 10, 31) and workday(r["tanggal"]) for r in rows_)
-    for r in days:   # a TK from a recap line says TK there; a TK without any line is a workday with no record
+    for r in days:  # a TK from a recap line says TK there; a TK without any line is a workday with no record
         if r["evidence"]:
             assert all(e["values"]["status"] == "TK" for e in r["evidence"])
             assert all(nip in file_line(e["path"], e["line"]) for e in r["evidence"])
@@ -190,8 +212,9 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_and_late_days(sample):
     (jenis,) = {r["jenis_asn"] for r in days}
     with open(REFERENCE / "discipline_bands.csv", encoding="utf-8") as fh:
         bands = [b for b in csv.DictReader(fh) if b["jenis_asn"] == jenis]
-    band = next(b for b in bands
-                if int(b["hari_dari"]) <= counted <= (int(b["hari_sampai"]) if b["hari_sampai"] else 10**9))
+    band = next(
+        b for b in bands if int(b["hari_dari"]) <= counted <= (int(b["hari_sampai"]) if b["hari_sampai"] else 10**9)
+    )
     assert value == int(band["urutan"])
     assert band["sanksi"] in label
     # the rule's version: discipline_bands as loaded for this run, hash as on disk
@@ -202,24 +225,28 @@ def test_discipline_band_is_recomputed_from_the_traced_tk_and_late_days(sample):
 
 # ---------------------------------------------------------------- SKP
 
+
 def test_predikat_is_recomputed_from_the_two_ratings_on_the_traced_skp_rows(sample):
     from transforms.trace import trace
 
     con, _ = sample
     # an ASN rated by the superior, with a predikat other than the common Baik
-    metric_id = con.execute("""
+    metric_id = con.execute(
+        """
         select 'predikat/asn/' || nip || '/' || periode from marts.skp_asn_period
         where periode = ? and rating_hasil_kerja_source = 'atasan' and predikat not in ('baik')
-        order by predikat, nip limit 1""", [PERIOD]).fetchone()[0]
+        order by predikat, nip limit 1""",
+        [PERIOD],
+    ).fetchone()[0]
     nip = metric_id.split("/")[2]
     t = trace(con, metric_id)
 
     rows = t["rows"]
     assert rows and all(r["nip"] == nip for r in rows)
     values = [e["values"] for r in rows for e in r["evidence"]]
-    assert len(values) == len(rows)      # one SKP line per indicator
+    assert len(values) == len(rows)  # one SKP line per indicator
     pairs = {(v["rating_hasil_kerja"], v["rating_perilaku"]) for v in values}
-    assert len(pairs) == 1               # the pair repeats on every row of the ASN-period
+    assert len(pairs) == 1  # the pair repeats on every row of the ASN-period
     rank, label = PREDIKAT_RANK[PREDIKAT_MATRIX[pairs.pop()]]
     assert (t["metric"]["value"], t["metric"]["label"]) == (rank, label)
     for r in rows:
@@ -234,17 +261,19 @@ def test_capaian_of_one_indicator_is_recomputed_from_its_skp_row(sample):
     con, _ = sample
     checked = 0
     for arah in ("naik", "turun"):
-        metric_id = con.execute("""
+        metric_id = con.execute(
+            """
             select 'capaian/indikator/' || nip || ':' || indikator_slug || '/' || periode
             from marts.skp_indicator_capaian
             where periode = ? and arah = ? and target_kind = 'tunggal' order by nip, indikator_slug limit 1""",
-                                [PERIOD, arah]).fetchone()[0]
+            [PERIOD, arah],
+        ).fetchone()[0]
         t = trace(con, metric_id)
         (row,) = t["rows"]
         (e,) = row["evidence"]
         v = e["values"]
         ratio = v["realisasi"] / v["target"]
-        expected = 100 * ratio if arah == "naik" else max(0.0, 100 * (2 - ratio))   # PermenPANRB 8/2021
+        expected = 100 * ratio if arah == "naik" else max(0.0, 100 * (2 - ratio))  # PermenPANRB 8/2021
         assert t["metric"]["value"] == pytest.approx(round(expected, 2), abs=0.006)
         assert v["indikator"] in file_line(e["path"], e["line"])
         checked += 1
@@ -253,6 +282,7 @@ def test_capaian_of_one_indicator_is_recomputed_from_its_skp_row(sample):
 
 # ---------------------------------------------------------------- SKM
 
+
 def test_ikm_is_recomputed_from_the_traced_survey_responses(sample):
     from transforms.models import discover_models
     from transforms.trace import trace
@@ -260,10 +290,13 @@ def test_ikm_is_recomputed_from_the_traced_survey_responses(sample):
     if "marts.metrics_skm" not in discover_models():
         pytest.skip("marts.metrics_skm does not exist yet: no IKM is published")
     con, _ = sample
-    row = con.execute("""
+    row = con.execute(
+        """
         select metric_id, value, label from main.metrics
         where metric = 'ikm' and scope = 'unit' and period = ? and value is not null
-        order by metric_id limit 1""", [PERIOD]).fetchone()
+        order by metric_id limit 1""",
+        [PERIOD],
+    ).fetchone()
     assert row, "metrics_skm publishes no ikm/unit/... for the sample month"
     metric_id, value, label = row
     t = trace(con, metric_id)
@@ -280,6 +313,7 @@ def test_ikm_is_recomputed_from_the_traced_survey_responses(sample):
 
 
 # ---------------------------------------------------------------- every metric, formats, lineage
+
 
 def test_every_published_metric_kind_traces_to_a_definition_sql_and_rows(sample):
     from transforms.trace import trace
@@ -310,8 +344,10 @@ def test_counts_of_other_metric_kinds_are_recomputed_from_their_traced_rows(samp
     con, _ = sample
 
     def example(where: str, params=()):
-        row = con.execute(f"select metric_id from main.metrics where period = ? and {where} "
-                          "order by value desc, metric_id limit 1", [PERIOD, *params]).fetchone()
+        row = con.execute(
+            f"select metric_id from main.metrics where period = ? and {where} order by value desc, metric_id limit 1",
+            [PERIOD, *params],
+        ).fetchone()
         assert row, where
         return trace(con, row[0])
 
@@ -325,7 +361,11 @@ def test_counts_of_other_metric_kinds_are_recomputed_from_their_traced_rows(samp
     assert t["metric"]["value"] == len(t["rows"])
 
     t = example("metric = 'responden' and scope = 'unit'")
-    assert t["metric"]["value"] == len(t["rows"]) == len({(e["file_id"], e["line"]) for r in t["rows"] for e in r["evidence"]})
+    assert (
+        t["metric"]["value"]
+        == len(t["rows"])
+        == len({(e["file_id"], e["line"]) for r in t["rows"] for e in r["evidence"]})
+    )
 
     t = example("metric = 'nrr' and scope = 'unit-unsur'")
     unsur = t["metric"]["scope_id"].split(":")[1].lower()
@@ -352,8 +392,10 @@ def test_counts_of_other_metric_kinds_are_recomputed_from_their_traced_rows(samp
     t = example("metric = 'sinyal_penghargaan' and scope = 'unit' and value > 0")
     assert t["metric"]["value"] == len({r["nip"] for r in t["rows"]})
     assert all(r["jenis"] == "penghargaan" and r["peran"] == "sinyal" for r in t["rows"])
-    row = con.execute("select metric_id from main.metrics where period = '2026-Q3' and metric = 'rekomendasi_pembinaan' "
-                      "and scope = 'unit' and value > 0 order by value desc, metric_id limit 1").fetchone()
+    row = con.execute(
+        "select metric_id from main.metrics where period = '2026-Q3' and metric = 'rekomendasi_pembinaan' "
+        "and scope = 'unit' and value > 0 order by value desc, metric_id limit 1"
+    ).fetchone()
     t = trace(con, row[0])
     assert t["metric"]["value"] == len({r["nip"] for r in t["rows"]})
     assert all(r["jenis"] == "pembinaan" and r["peran"] == "usulan" for r in t["rows"])
@@ -372,9 +414,11 @@ def test_definitions_cover_every_metric_name_written_in_the_metrics_marts():
     names = {d["metric"] for d in defs}
     literal = set(re.findall(r"select\s+'([a-z_]+)'", sql_text))
     assert {"attendance_rate", "discipline_band", "predikat", "capaian"} <= literal
-    missing = {m for m in literal
-               if not any(fnmatchcase(m, n) for n in names)
-               and not (m.endswith("_") and any(n.startswith(m) for n in names))}
+    missing = {
+        m
+        for m in literal
+        if not any(fnmatchcase(m, n) for n in names) and not (m.endswith("_") and any(n.startswith(m) for n in names))
+    }
     assert not missing, "add these to data/reference/metric_definitions.csv"
     for d in defs:
         assert d["definisi"] and d["rumus"] and d["regulasi"] and d["keluarga"], d["metric"]
@@ -384,11 +428,22 @@ def test_trace_formats_table_json_csv(sample):
     from transforms.trace import TraceError, trace_command_output
 
     con, run_id = sample
-    metric_id = con.execute("select metric_id from main.metrics where metric = 'tk_days' and scope = 'asn' "
-                            "and value > 0 and period = ? order by metric_id limit 1", [PERIOD]).fetchone()[0]
+    metric_id = con.execute(
+        "select metric_id from main.metrics where metric = 'tk_days' and scope = 'asn' "
+        "and value > 0 and period = ? order by metric_id limit 1",
+        [PERIOD],
+    ).fetchone()[0]
     table = trace_command_output(con, metric_id, "table")
-    for heading in ("Definisi", "Riwayat nilai", "Run", "Tabel referensi", "Model SQL", "Berkas sumber",
-                    "Baris yang dipakai", "Baris yang dikecualikan"):
+    for heading in (
+        "Definisi",
+        "Riwayat nilai",
+        "Run",
+        "Tabel referensi",
+        "Model SQL",
+        "Berkas sumber",
+        "Baris yang dipakai",
+        "Baris yang dikecualikan",
+    ):
         assert heading in table
     assert FLOW_RUN_ID in table and "marts.attendance_asn_day" in table
 
@@ -410,8 +465,10 @@ def test_trace_formats_table_json_csv(sample):
     assert all(r["sumber.nip"] == metric_id.split("/")[2] for r in with_file if r.get("sumber.nip"))
 
     # a family whose rows name finer metrics keeps them apart from the traced id
-    predikat_id = con.execute("select metric_id from main.metrics where metric = 'predikat' and period = ? "
-                              "order by metric_id limit 1", [PERIOD]).fetchone()[0]
+    predikat_id = con.execute(
+        "select metric_id from main.metrics where metric = 'predikat' and period = ? order by metric_id limit 1",
+        [PERIOD],
+    ).fetchone()[0]
     lines = list(csv.DictReader(trace_command_output(con, predikat_id, "csv").splitlines()))
     assert lines and all(r["metric_id"] == predikat_id for r in lines)
     assert all(r["metric_id_rinci"].startswith("capaian/indikator/") for r in lines)
@@ -427,24 +484,37 @@ def test_models_are_recorded_with_sql_hash_inputs_and_column_lineage(sample):
 
     con, run_id = sample
     models = discover_models()
-    recorded = {r[0]: r for r in con.execute(
-        "select model, sha256, inputs, outputs, lineage_errors, row_count from lineage.models where run_id = ?",
-        [run_id]).fetchall()}
+    recorded = {
+        r[0]: r
+        for r in con.execute(
+            "select model, sha256, inputs, outputs, lineage_errors, row_count from lineage.models where run_id = ?",
+            [run_id],
+        ).fetchall()
+    }
     assert set(recorded) == {n for n in models if n.startswith("marts.")}
     model, sha, inputs, outputs, errors, rows = recorded["marts.attendance_asn_month"]
     assert sha == hashlib.sha256(models[model].path.read_text(encoding="utf-8").encode()).hexdigest()
-    assert set(json.loads(inputs)) == {"marts.attendance_asn_day", "marts.attendance_calendar",
-                                       "staging.stg_pegawai", "ref.attendance_parameters", "ref.attendance_status"}
+    assert set(json.loads(inputs)) == {
+        "marts.attendance_asn_day",
+        "marts.attendance_calendar",
+        "staging.stg_pegawai",
+        "ref.attendance_parameters",
+        "ref.attendance_status",
+    }
     assert json.loads(outputs) == [model] and errors == 0
     assert rows == con.execute(f"select count(*) from {model}").fetchone()[0]
     inputs, kind = con.execute(
         "select inputs, transformation from lineage.model_columns where run_id = ? and model = ? "
-        "and column_name = 'attendance_rate'", [run_id, model]).fetchone()
+        "and column_name = 'attendance_rate'",
+        [run_id, model],
+    ).fetchone()
     assert {"table": "marts.attendance_asn_day", "column": "is_present"} in json.loads(inputs)
     assert kind == "AGGREGATION"
     inputs, kind = con.execute(
         "select inputs, transformation from lineage.model_columns where run_id = ? and model = ? "
-        "and column_name = 'nip'", [run_id, model]).fetchone()
+        "and column_name = 'nip'",
+        [run_id, model],
+    ).fetchone()
     assert json.loads(inputs) == [{"table": "staging.stg_pegawai", "column": "nip"}] and kind == "IDENTITY"
 
 
@@ -482,7 +552,9 @@ def test_a_recommendation_traces_to_the_facts_its_rule_tested(sample):
     # 2026-10 closes no evaluation period: the award rule gives a signal (sinyal/asn/...), traced alike
     metric_id = con.execute(
         "select metric_id from main.metrics where metric = 'sinyal' and scope = 'asn' "
-        "and period = ? and label like 'sinyal penghargaan%' order by metric_id limit 1", [PERIOD]).fetchone()[0]
+        "and period = ? and label like 'sinyal penghargaan%' order by metric_id limit 1",
+        [PERIOD],
+    ).fetchone()[0]
     t = trace(con, metric_id)
     assert t["family"] == "rekomendasi_asn" and t["definition"]["metric"] == "sinyal"
     facts = {r["kriteria"]: r for r in t["rows"]}
@@ -503,11 +575,14 @@ def test_a_metric_without_a_definition_falls_back_on_the_numbers_of_its_scope(sa
     from transforms.trace import trace
 
     con, _ = sample
-    nip = con.execute("select scope_id from main.metrics where metric = 'predikat' and period = ? "
-                      "order by scope_id limit 1", [PERIOD]).fetchone()[0]
+    nip = con.execute(
+        "select scope_id from main.metrics where metric = 'predikat' and period = ? order by scope_id limit 1", [PERIOD]
+    ).fetchone()[0]
     metric_id = f"rekomendasi_uji/asn/{nip}/{PERIOD}"
-    con.execute("insert into main.metrics values (?, 'rekomendasi_uji', 'asn', ?, ?, 1, 'aturan baru', "
-                "'aturan', 'run-uji')", [metric_id, nip, PERIOD])
+    con.execute(
+        "insert into main.metrics values (?, 'rekomendasi_uji', 'asn', ?, ?, 1, 'aturan baru', 'aturan', 'run-uji')",
+        [metric_id, nip, PERIOD],
+    )
     try:
         t = trace(con, metric_id)
     finally:
@@ -521,6 +596,7 @@ def test_a_metric_without_a_definition_falls_back_on_the_numbers_of_its_scope(sa
 
 # ---------------------------------------------------------------- a corrected export
 
+
 def test_a_corrected_row_shows_the_new_file_version_and_the_quarantined_line(tmp_path):
     from transforms.trace import trace
     from transforms.warehouse import connect
@@ -533,10 +609,14 @@ def test_a_corrected_row_shows_the_new_file_version_and_the_quarantined_line(tmp
         lines = original.splitlines(keepends=True)
         # a present day (H) of an ASN who was also away (S, I, C, TK) that month: make its status
         # unreadable, so the day becomes unknown and the rate changes
-        away = {line.split(",")[0] for line in lines[1:]
-                if line.rstrip("\r\n").rsplit(",", 1)[-1] in ("S", "I", "C", "TK")}
-        n = next(i for i, line in enumerate(lines[1:], start=2)
-                 if line.split(",")[0] in away and line.rstrip("\r\n").endswith(",H"))
+        away = {
+            line.split(",")[0] for line in lines[1:] if line.rstrip("\r\n").rsplit(",", 1)[-1] in ("S", "I", "C", "TK")
+        }
+        n = next(
+            i
+            for i, line in enumerate(lines[1:], start=2)
+            if line.split(",")[0] in away and line.rstrip("\r\n").endswith(",H")
+        )
         nip, day = lines[n - 1].split(",")[:2]
         lines[n - 1] = lines[n - 1].rstrip("\r\n")[:-1] + "X\n"
         inbox = tmp_path / "inbox"
@@ -586,7 +666,9 @@ def test_column_lineage_is_cached_by_sql_and_schema(tmp_path, monkeypatch):
     assert first["nip"]["inputs"] == [{"table": "staging.stg_x", "column": "nip"}]
     assert (tmp_path / "column-lineage" / "k1.json").exists()
     # a second call reads the file: a planted entry proves the derivation was not repeated
-    (tmp_path / "column-lineage" / "k1.json").write_text('{"nip": {"inputs": [], "transformation": "X", "error": null}}')
+    (tmp_path / "column-lineage" / "k1.json").write_text(
+        '{"nip": {"inputs": [], "transformation": "X", "error": null}}'
+    )
     assert lineage.cached_column_lineage(sql, schema, "k1")["nip"]["transformation"] == "X"
     # an unreadable cache entry is derived again, not an error
     (tmp_path / "column-lineage" / "k2.json").write_text("{not json")
@@ -625,14 +707,20 @@ def test_a_day_read_from_a_workbook_s_second_sheet_is_traced_to_that_sheet_and_r
         metric_id = f"tk_days/asn/{NIP_A}/{PERIOD}"
         # October's 22 workdays: present on the 1st and the 16th, TK on the 19th and on every day with no record
         assert published(con, metric_id)[0] == 20
-        cited = [(e["path"], e["sheet"], e["line"], e["values"]["status"])
-                 for r in trace(con, metric_id)["rows"] for e in r["evidence"]]
+        cited = [
+            (e["path"], e["sheet"], e["line"], e["values"]["status"])
+            for r in trace(con, metric_id)["rows"]
+            for e in r["evidence"]
+        ]
         assert ("presensi/rekap.xlsx", "16-31 Okt", 3, "TK") in cited
         assert ("presensi/rekap.xlsx", "1-15 Okt", 2, "H") in cited
         assert "presensi/rekap.xlsx:'16-31 Okt'!3" in trace_command_output(con, metric_id, "table")
         lines = list(csv.DictReader(trace_command_output(con, metric_id, "csv").splitlines()))
         # a workday with no record has no source line: its row says so instead of a blank
         assert {r["baris"] for r in lines if r["berkas"] != NO_SOURCE_LINE} == {
-            "'1-15 Okt'!2", "'16-31 Okt'!2", "'16-31 Okt'!3"}
+            "'1-15 Okt'!2",
+            "'16-31 Okt'!2",
+            "'16-31 Okt'!3",
+        }
     finally:
         con.close()

@@ -5,6 +5,7 @@ beyond chance; every unit that serves the public surveys at least once a calenda
 Given staging rows (survey responses, service counts, attendance days) -> expected rules, worked out
 by hand. Rules: PermenPANRB 14/2017, Krejcie & Morgan (1970); docs/ikm.md explains them.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,15 +25,23 @@ def skm(warehouse):
 
 
 def response(score: int, tanggal="2026-10-05", unit=UNIT, saran=None) -> dict:
-    row = {"tanggal": tanggal, "waktu": f"{tanggal} 09:00", "unit_slug": unit, "jenis_layanan": "Surat Keterangan",
-           "saran": saran}
+    row = {
+        "tanggal": tanggal,
+        "waktu": f"{tanggal} 09:00",
+        "unit_slug": unit,
+        "jenis_layanan": "Surat Keterangan",
+        "saran": saran,
+    }
     row.update({f"u{k}": score for k in range(1, 10)})
     return row
 
 
 def unit_rules(con, period="2026-10", unit=UNIT):
-    return rows(con, "select aturan, jenis from marts.rekomendasi_unit where unit_slug = ? and period = ? "
-                     "order by aturan", [unit, period])
+    return rows(
+        con,
+        "select aturan, jenis from marts.rekomendasi_unit where unit_slug = ? and period = ? order by aturan",
+        [unit, period],
+    )
 
 
 def metric(con, metric_id):
@@ -49,15 +58,18 @@ NEAR_B_SD = math.sqrt((10 * (4 - 58 / 19) ** 2 + 9 * (2 - 58 / 19) ** 2) / 18)
 
 # ---------------------------------------------------------------- IKM and unsur: evidence or indikasi
 
+
 def test_a_c_grade_from_a_sample_reaching_the_krejcie_morgan_minimum_asks_for_attention(skm):
     # N = 20 people served -> table minimum 19; 19 respondents reach it. The grade counts even though
     # the interval (FPC √(1/19): margin 1.96·25·1.0260/√19·0.2294 = 2.65, up to 78.97) reaches B.
     given(skm, "staging.stg_skm", NEAR_B)
     given(skm, "staging.stg_layanan", [{"unit_slug": UNIT, "periode": "2026-10", "jumlah_layanan": 20}])
     build(skm, "marts.metrics_rekomendasi")
-    assert rows(skm, "select ikm_converted::double, mutu, min_sample, sample_adequate, ikm_ci_high::double "
-                     "from marts.skm_ikm_precision where scope = 'unit' and period = '2026-10'") == [
-        (76.32, "C", 19, True, round(76.32 + 1.96 * 25 * NEAR_B_SD / math.sqrt(19) * math.sqrt(1 / 19), 2))]
+    assert rows(
+        skm,
+        "select ikm_converted::double, mutu, min_sample, sample_adequate, ikm_ci_high::double "
+        "from marts.skm_ikm_precision where scope = 'unit' and period = '2026-10'",
+    ) == [(76.32, "C", 19, True, round(76.32 + 1.96 * 25 * NEAR_B_SD / math.sqrt(19) * math.sqrt(1 / 19), 2))]
     assert unit_rules(skm) == [("perhatian-ikm", "perhatian"), ("perhatian-unsur", "perhatian")]
     assert metric(skm, f"rekomendasi/unit/{UNIT}/2026-10") == 2.0
     assert metric(skm, f"rekomendasi_indikasi/unit/{UNIT}/2026-10") == 0.0
@@ -69,11 +81,14 @@ def test_a_c_grade_from_a_small_sample_whose_interval_reaches_b_is_an_indikasi(s
     # each unsur: 2.7729·25·1.0260/√19 = 16.32 -> up to 92.64: indikasi for all nine.
     given(skm, "staging.stg_skm", NEAR_B)
     build(skm, "marts.metrics_rekomendasi")
-    assert rows(skm, "select ikm_ci_high::double from marts.skm_ikm_precision where scope = 'unit' "
-                     "and period = '2026-10'") == [(round(76.32 + 1.96 * 25 * NEAR_B_SD / math.sqrt(19), 2),)]
-    assert rows(skm, "select count(*), min(nrr_ci_high)::double from marts.skm_unsur_precision "
-                     "where scope = 'unit' and period = '2026-10' and cd_indikasi") == [
-        (9, round(76.32 + 2.7729 * 25 * NEAR_B_SD / math.sqrt(19), 2))]
+    assert rows(
+        skm, "select ikm_ci_high::double from marts.skm_ikm_precision where scope = 'unit' and period = '2026-10'"
+    ) == [(round(76.32 + 1.96 * 25 * NEAR_B_SD / math.sqrt(19), 2),)]
+    assert rows(
+        skm,
+        "select count(*), min(nrr_ci_high)::double from marts.skm_unsur_precision "
+        "where scope = 'unit' and period = '2026-10' and cd_indikasi",
+    ) == [(9, round(76.32 + 2.7729 * 25 * NEAR_B_SD / math.sqrt(19), 2))]
     assert unit_rules(skm) == [("indikasi-ikm", "indikasi"), ("indikasi-unsur", "indikasi")]
     # an indikasi is a signal: the unit is not counted as needing attention
     assert metric(skm, f"rekomendasi/unit/{UNIT}/2026-10") == 0.0
@@ -82,8 +97,11 @@ def test_a_c_grade_from_a_small_sample_whose_interval_reaches_b_is_an_indikasi(s
     # Pager's indikasi, and the seven other units that serve the public and have no survey this year
     # (October: "belum disurvei")
     assert metric(skm, f"rekomendasi_indikasi/office/{OFFICE}/2026-10") == 8.0
-    label = rows(skm, "select label from marts.metrics_rekomendasi where metric_id = ?",
-                 [f"rekomendasi_aturan/unit/{UNIT}:indikasi-ikm/2026-10"])[0][0]
+    label = rows(
+        skm,
+        "select label from marts.metrics_rekomendasi where metric_id = ?",
+        [f"rekomendasi_aturan/unit/{UNIT}:indikasi-ikm/2026-10"],
+    )[0][0]
     assert label.startswith("indikasi: IKM bermutu C atau D")
 
 
@@ -94,11 +112,16 @@ def test_a_small_sample_whose_interval_lies_inside_c_d_asks_for_attention(skm):
     given(skm, "staging.stg_skm", [response(2) for _ in range(10)] + [response(3) for _ in range(10)])
     build(skm, "marts.metrics_rekomendasi")
     sd = math.sqrt(20 * 0.25 / 19)
-    assert rows(skm, "select ikm_converted::double, mutu, ikm_ci_high::double from marts.skm_ikm_precision "
-                     "where scope = 'unit' and period = '2026-10'") == [
-        (62.5, "D", round(62.5 + 1.96 * 25 * sd / math.sqrt(20), 2))]
-    assert rows(skm, "select count(*) from marts.skm_unsur_precision where scope = 'unit' "
-                     "and period = '2026-10' and cd_terbukti and ci_inside_cd") == [(9,)]
+    assert rows(
+        skm,
+        "select ikm_converted::double, mutu, ikm_ci_high::double from marts.skm_ikm_precision "
+        "where scope = 'unit' and period = '2026-10'",
+    ) == [(62.5, "D", round(62.5 + 1.96 * 25 * sd / math.sqrt(20), 2))]
+    assert rows(
+        skm,
+        "select count(*) from marts.skm_unsur_precision where scope = 'unit' "
+        "and period = '2026-10' and cd_terbukti and ci_inside_cd",
+    ) == [(9,)]
     assert unit_rules(skm) == [("perhatian-ikm", "perhatian"), ("perhatian-unsur", "perhatian")]
 
 
@@ -112,6 +135,7 @@ def test_the_76_61_case_asks_for_nothing(skm):
 
 # ---------------------------------------------------------------- complaint themes
 
+
 def months_of_complaints(counts: dict[str, int], respondents=10) -> list[dict]:
     out = []
     for month, k in counts.items():
@@ -120,15 +144,19 @@ def months_of_complaints(counts: dict[str, int], respondents=10) -> list[dict]:
     return out
 
 
-SIX_MONTHS = [f"2026-{m:02d}" for m in range(4, 10)]     # the default window: six previous months
+SIX_MONTHS = [f"2026-{m:02d}" for m in range(4, 10)]  # the default window: six previous months
 
 
 def test_one_complaint_after_six_months_without_is_not_a_unit_rule(skm):
     given(skm, "staging.stg_skm", months_of_complaints({**{m: 0 for m in SIX_MONTHS}, "2026-10": 1}))
     build(skm, "marts.metrics_rekomendasi")
     assert ("perhatian-keluhan", "perhatian") not in unit_rules(skm)
-    assert rows(skm, "select nilai from marts.rekomendasi_unit_fakta where unit_slug = ? and period = '2026-10' "
-                     "and kriteria = 'tema_keluhan_naik'", [UNIT]) == [(0.0,)]
+    assert rows(
+        skm,
+        "select nilai from marts.rekomendasi_unit_fakta where unit_slug = ? and period = '2026-10' "
+        "and kriteria = 'tema_keluhan_naik'",
+        [UNIT],
+    ) == [(0.0,)]
 
 
 def test_a_theme_rising_beyond_chance_asks_for_attention_with_its_test_as_evidence(skm):
@@ -138,13 +166,19 @@ def test_a_theme_rising_beyond_chance_asks_for_attention_with_its_test_as_eviden
     given(skm, "staging.stg_skm", months_of_complaints({**{m: 1 for m in SIX_MONTHS}, "2026-10": 8}))
     build(skm, "marts.metrics_rekomendasi")
     assert ("perhatian-keluhan", "perhatian") in unit_rules(skm)
-    bukti = rows(skm, "select bukti from marts.rekomendasi_unit where unit_slug = ? and period = '2026-10' "
-                      "and aturan = 'perhatian-keluhan'", [UNIT])[0][0]
-    assert bukti == ("Waktu tunggu dan penyelesaian 8 keluhan dari 10 responden "
-                     "(periode sebelumnya 6 dari 60; p = 0,0001)")
+    bukti = rows(
+        skm,
+        "select bukti from marts.rekomendasi_unit where unit_slug = ? and period = '2026-10' "
+        "and aturan = 'perhatian-keluhan'",
+        [UNIT],
+    )[0][0]
+    assert bukti == (
+        "Waktu tunggu dan penyelesaian 8 keluhan dari 10 responden (periode sebelumnya 6 dari 60; p = 0,0001)"
+    )
 
 
 # ---------------------------------------------------------------- once a year (PermenPANRB 14/2017)
+
 
 def attendance_days(year: int, months) -> list[dict]:
     """One attendance day (the 10th, H) in each month: the office's data covers those months."""
@@ -157,9 +191,9 @@ def test_a_unit_with_no_survey_in_a_covered_year_is_flagged_at_december(skm):
     given(skm, "staging.stg_skm", [response(3, "2026-03-12") for _ in range(5)])
     build(skm, "marts.metrics_rekomendasi")
     assert unit_rules(skm, "2026-12", "kelurahan-bukit-sua") == [("perhatian-survei", "perhatian")]
-    assert rows(skm, "select bukti from marts.rekomendasi_unit where unit_slug = 'kelurahan-bukit-sua' "
-                     "and period = '2026-12'") == [
-        ("tidak ada survei kepuasan masyarakat sepanjang 2026 (data kantor mencakup 12 bulan)",)]
+    assert rows(
+        skm, "select bukti from marts.rekomendasi_unit where unit_slug = 'kelurahan-bukit-sua' and period = '2026-12'"
+    ) == [("tidak ada survei kepuasan masyarakat sepanjang 2026 (data kantor mencakup 12 bulan)",)]
     # a survey in March is enough for the year: no flag, no signal
     assert unit_rules(skm, "2026-12", UNIT) == []
     assert unit_rules(skm, "2026-10", UNIT) == []
@@ -172,9 +206,12 @@ def test_a_year_not_fully_covered_by_data_is_not_flagged_only_signalled(skm):
     # attendance from February only (the office started sending in February): 2026 is not covered
     given(skm, "staging.stg_presensi_recap", attendance_days(2026, range(2, 13)))
     build(skm, "marts.metrics_rekomendasi")
-    assert rows(skm, "select months_with_data, year_covered, tidak_disurvei, belum_disurvei "
-                     "from marts.skm_survey_compliance where unit_slug = 'kelurahan-bukit-sua' "
-                     "and period = '2026-12'") == [(11, False, False, True)]
+    assert rows(
+        skm,
+        "select months_with_data, year_covered, tidak_disurvei, belum_disurvei "
+        "from marts.skm_survey_compliance where unit_slug = 'kelurahan-bukit-sua' "
+        "and period = '2026-12'",
+    ) == [(11, False, False, True)]
     assert unit_rules(skm, "2026-12", "kelurahan-bukit-sua") == [("indikasi-survei", "indikasi")]
 
 
@@ -192,5 +229,6 @@ def test_a_unit_that_does_not_serve_the_public_is_never_checked(skm):
     given(skm, "staging.stg_presensi_recap", attendance_days(2026, range(1, 13)))
     build(skm, "marts.metrics_rekomendasi")
     assert rows(skm, "select count(*) from marts.skm_survey_compliance where unit_slug = ?", [OFFICE]) == [(0,)]
-    assert rows(skm, "select count(*) from marts.rekomendasi_unit where period = '2026-12' "
-                     "and aturan = 'perhatian-survei'") == [(8,)]
+    assert rows(
+        skm, "select count(*) from marts.rekomendasi_unit where period = '2026-12' and aturan = 'perhatian-survei'"
+    ) == [(8,)]
