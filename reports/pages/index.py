@@ -11,7 +11,7 @@ from reports.pages.cards import headline_cards
 from reports.pages.legend import reading_aids
 from reports.pages.parts import PREDIKAT, count_html, link, mutu_html, period_name, unit_leave_html, value, word_direction
 from reports.pages.rules import recommendation_rows, recommendation_view, rule_titles
-from reports.pages.sections import _thin_interval_traces, complaint_section, ikm_bands, ikm_title, kendala_chart
+from reports.pages.sections import thin_interval_traces, complaint_section, ikm_bands, ikm_title, kendala_chart
 from reports.pages.sekilas import findings
 
 
@@ -89,7 +89,7 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
                          unit_text="", percent=False, bands=ikm_bands(report))
         if change is not None and change.label:
             c.notes.append(kalimat(change.label))
-        _thin_interval_traces(c)
+        thin_interval_traces(c)
         out.append(c)
     keluhan = report.series("keluhan", "office", o)
     if any(keluhan):

@@ -16,7 +16,7 @@ def ikm_bands(report: Report) -> list[tuple[float, float, str, str]]:
 
 
 
-def _thin_interval_traces(c: charts.Chart) -> None:
+def thin_interval_traces(c: charts.Chart) -> None:
     """The interval bounds as thin dotted grey lines, the IKM itself bold."""
     for trace in c.data[1:]:
         trace["line"] = {"color": charts.GREY, "width": 1, "dash": "dot"}
