@@ -126,47 +126,62 @@ def units_table(report: Report) -> tuple[list[str], list[list], list[str]]:
 
 
 def unit_comparison_charts(report: Report) -> list[charts.Chart]:
+    """The units side by side: discipline, IKM and predikat (each where some unit has data)."""
+    found = (unit_attendance_chart(report), unit_ikm_chart(report), unit_predikat_chart(report))
+    return [c for c in found if c is not None]
+
+
+def unit_attendance_chart(report: Report) -> charts.Chart | None:
+    """Discipline per unit, lowest first, red below the award's threshold, leave days beside."""
+    att = [(u, report.get("discipline_rate", "unit", u.slug)) for u in report.reporting_units]
+    att_sorted = sorted([(u, m) for u, m in att if m is not None and m.value is not None], key=lambda x: x[1].value)
+    if not att_sorted:
+        return None
+    lowest, lowest_rate = att_sorted[0]
+    threshold = report.attendance_award_threshold
+    title = Markup("Disiplin kehadiran terendah di {}: {}{}").format(
+        lowest.short, num_html(lowest_rate), unit_leave_html(report.get("leave_days", "unit", lowest.slug)))
+    colour = lambda m: charts.OKABE_ITO["merah"] if threshold and m and m.value is not None and m.value < threshold \
+        else charts.OKABE_ITO["biru"]  # noqa: E731
+    leave = [count_html(report.get("leave_days", "unit", u.slug)) for u, _ in att_sorted]
+    return charts.bars("unit-kehadiran", title, "Disiplin kehadiran per unit pada periode ini: hari hadir dibagi "
+                       "hari kerja yang wajib dihadiri (cuti, sakit, izin dan tugas belajar adalah hak dan tidak "
+                       "dihitung; jumlahnya di kolom samping); warna jingga tua = di bawah syarat penghargaan.",
+                       [(u.short, m) for u, m in att_sorted], "Disiplin kehadiran", colour_of=colour,
+                       reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
+                       extra_columns=[("Cuti/sakit/izin/TB (hari)", leave)])
+
+
+def unit_ikm_chart(report: Report) -> charts.Chart | None:
+    """IKM per unit, lowest first, coloured by mutu."""
+    ikm = [(u.short, report.get("ikm", "unit", u.slug)) for u in report.reporting_units]
+    ikm_sorted = sorted([(u, m) for u, m in ikm if m is not None and m.value is not None], key=lambda x: x[1].value)
+    if not ikm_sorted:
+        return None
+    lowest, lowest_ikm = ikm_sorted[0]
+    title = Markup("IKM terendah di {}: {} (mutu {})").format(lowest, num_html(lowest_ikm), mutu_html(lowest_ikm))
+    colour = lambda m: charts.MUTU_BANDS.get(m.label, charts.GREY) if m else charts.GREY  # noqa: E731
+    mutu_cells = [mutu_html(m) for _, m in ikm_sorted]
+    return charts.bars("unit-ikm", title, "IKM terkonversi per unit; warna = mutu (A biru tua, B biru muda, "
+                       "C jingga, D jingga tua).", ikm_sorted, "IKM", unit_text="", percent=False,
+                       colour_of=colour, extra_columns=[("Mutu", mutu_cells)])
+
+
+def unit_predikat_chart(report: Report) -> charts.Chart | None:
+    """ASN per predikat per unit (stacked); the title names the office's predikat other than Baik."""
     units = report.reporting_units
-    out = []
-    att = [(u, report.get("discipline_rate", "unit", u.slug)) for u in units]
-    att_sorted = sorted([x for x in att if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
-    if att_sorted:
-        lowest = att_sorted[0]
-        threshold = report.attendance_award_threshold
-        title = Markup("Disiplin kehadiran terendah di {}: {}{}").format(
-            lowest[0].short, num_html(lowest[1]), unit_leave_html(report.get("leave_days", "unit", lowest[0].slug)))
-        colour = lambda m: charts.OKABE_ITO["merah"] if threshold and m and m.value is not None and m.value < threshold \
-            else charts.OKABE_ITO["biru"]  # noqa: E731
-        leave = [count_html(report.get("leave_days", "unit", u.slug)) for u, _ in att_sorted]
-        out.append(charts.bars("unit-kehadiran", title, "Disiplin kehadiran per unit pada periode ini: hari hadir dibagi "
-                               "hari kerja yang wajib dihadiri (cuti, sakit, izin dan tugas belajar adalah hak dan tidak "
-                               "dihitung; jumlahnya di kolom samping); warna jingga tua = di bawah syarat penghargaan.",
-                               [(u.short, m) for u, m in att_sorted], "Disiplin kehadiran", colour_of=colour,
-                               reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
-                               extra_columns=[("Cuti/sakit/izin/TB (hari)", leave)]))
-    ikm = [(u.short, report.get("ikm", "unit", u.slug)) for u in units]
-    ikm_sorted = sorted([x for x in ikm if x[1] is not None and x[1].value is not None], key=lambda x: x[1].value)
-    if ikm_sorted:
-        lowest = ikm_sorted[0]
-        title = Markup("IKM terendah di {}: {} (mutu {})").format(lowest[0], num_html(lowest[1]), mutu_html(lowest[1]))
-        colour = lambda m: charts.MUTU_BANDS.get(m.label, charts.GREY) if m else charts.GREY  # noqa: E731
-        mutu_cells = [mutu_html(m) for _, m in ikm_sorted]
-        out.append(charts.bars("unit-ikm", title, "IKM terkonversi per unit; warna = mutu (A biru tua, B biru muda, "
-                               "C jingga, D jingga tua).", ikm_sorted, "IKM", unit_text="", percent=False,
-                               colour_of=colour, extra_columns=[("Mutu", mutu_cells)]))
     series = []
     for code, label in PREDIKAT:
         series.append((label, charts.PREDIKAT_COLOURS[code],
                        [report.get(f"predikat_{code}", "unit", u.slug) for u in units]))
-    if any(m for _, _, ms in series for m in ms):
-        parts = [Markup("{} {}").format(label, count_html(report.office_metric(f"predikat_{code}")))
-                 for code, label in PREDIKAT if code != "baik" and value(report.office_metric(f"predikat_{code}"))]
-        title = Markup("Predikat kinerja per unit: {}").format(Markup(", ").join(parts) if parts else "semua Baik")
-        out.append(charts.stacked_bars("unit-predikat", title, "Jumlah ASN per predikat (PermenPANRB 6/2022) pada periode "
-                                       "ini; ASN yang menilai per triwulan muncul di bulan penutup triwulan.",
-                                       [u.short for u in units], series))
-    return out
-
+    if not any(m for _, _, ms in series for m in ms):
+        return None
+    parts = [Markup("{} {}").format(label, count_html(report.office_metric(f"predikat_{code}")))
+             for code, label in PREDIKAT if code != "baik" and value(report.office_metric(f"predikat_{code}"))]
+    title = Markup("Predikat kinerja per unit: {}").format(Markup(", ").join(parts) if parts else "semua Baik")
+    return charts.stacked_bars("unit-predikat", title, "Jumlah ASN per predikat (PermenPANRB 6/2022) pada periode "
+                               "ini; ASN yang menilai per triwulan muncul di bulan penutup triwulan.",
+                               [u.short for u in units], series)
 
 
 def office_theme_trend(report: Report) -> charts.Chart | None:
