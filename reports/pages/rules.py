@@ -67,17 +67,8 @@ def recommendation_rows(report: Report, period: str | None = None, prefix: str =
     """Per unit: ASN proposed (prefix 'rekomendasi') or signalled ('sinyal') in the period, per rule; a
     rule that proposes where the others signal (the PP 94/2021 flags in a month) is marked '(usulan)'."""
     period = period or report.period
-    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
-    rule_ids = [rid for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")
-                if rid != "penghargaan"]
-    office = report.office.slug
-    rule_ids = [rid for rid in rule_ids if rule_metric(report, "office", office, rid, period) is not None] or rule_ids
-    proposes = {rid: report.get("rekomendasi_asn_aturan", "office", f"{office}:{rid}", period) is not None
-                for rid in rule_ids}
-    names = ["Calon penghargaan", "Calon pembinaan"] if prefix == "rekomendasi" else \
-        ["Sinyal penghargaan", "Sinyal pembinaan"]
-    head = ["Unit"] + names + [f"· {titles[rid]}" + (" (usulan)" if prefix == "sinyal" and proposes[rid] else "")
-                               for rid in rule_ids] + (["Perhatian unit"] if attention else [])
+    rule_ids = table_rules(report, period)
+    head = ["Unit"] + recommendation_head(report, period, prefix, rule_ids) + (["Perhatian unit"] if attention else [])
     body, classes = [], []
     for u in report.reporting_units:
         g = lambda metric, sid=u.slug: report.get(metric, "unit", sid, period)  # noqa: E731
@@ -92,6 +83,26 @@ def recommendation_rows(report: Report, period: str | None = None, prefix: str =
         classes.append("perhatian" if unit_attention is not None and unit_attention.value else "")
     return head, body, classes
 
+
+def table_rules(report: Report, period: str) -> list[str]:
+    """The ASN rules (the award aside) the office's counts name in the period, or all of them when none does."""
+    rule_ids = [rid for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")
+                if rid != "penghargaan"]
+    office = report.office.slug
+    return [rid for rid in rule_ids if rule_metric(report, "office", office, rid, period) is not None] or rule_ids
+
+
+def recommendation_head(report: Report, period: str, prefix: str, rule_ids: list[str]) -> list[str]:
+    """The count columns' heads: award, pembinaan, then one per rule ('(usulan)' on a signals table where
+    the rule proposes)."""
+    titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
+    office = report.office.slug
+    proposes = {rid: report.get("rekomendasi_asn_aturan", "office", f"{office}:{rid}", period) is not None
+                for rid in rule_ids}
+    names = ["Calon penghargaan", "Calon pembinaan"] if prefix == "rekomendasi" else \
+        ["Sinyal penghargaan", "Sinyal pembinaan"]
+    return names + [f"· {titles[rid]}" + (" (usulan)" if prefix == "sinyal" and proposes[rid] else "")
+                    for rid in rule_ids]
 
 
 def recommendation_view(report: Report) -> tuple[str, str]:
