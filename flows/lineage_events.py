@@ -30,9 +30,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from flows.lineage_datasets import STEPS, DatasetSpec, step_datasets, warehouse_namespace
+from flows.settings import events_file_off, openlineage_section, truthy
+from transforms.warehouse import has_table, records
+
 log = logging.getLogger(__name__)
 
-STEPS = ("run", "ingest", "validate", "transform", "publish")
 EVENT_TYPES = ("START", "COMPLETE", "FAIL", "ABORT", "OTHER")
 FLOW_JOB = "pantau.evaluate_period"
 RUN_NAMESPACE = uuid.UUID("7f1d3a52-5b0c-4e4e-9a55-70616e746175")   # uuid5 namespace for run ids
@@ -80,39 +83,31 @@ def lineage_config(state_dir: Path | str, section: dict | None = None, environ: 
     Keys of the section: enabled, path (relative to state_dir), url, endpoint, api_key, namespace,
     timeout. Environment: OPENLINEAGE_URL, OPENLINEAGE_ENDPOINT, OPENLINEAGE_API_KEY,
     OPENLINEAGE_NAMESPACE, OPENLINEAGE_DISABLED=true, PANTAU_OPENLINEAGE_FILE.
+    The section's values are read by flows/settings.py (KEYS["openlineage"]).
     """
-    section = dict(section or {})
+    section = openlineage_section(section)
     env = os.environ if environ is None else environ
-    state_dir = Path(state_dir)
     path_value = env.get("PANTAU_OPENLINEAGE_FILE") or section.get("path")
     path = Path(path_value) if path_value else Path("openlineage") / "events.jsonl"
     if not path.is_absolute():
-        path = state_dir / path
-    if str(section.get("path", "")).strip().lower() in ("none", "off", "false"):
+        path = Path(state_dir) / path
+    if events_file_off(section.get("path", "")):   # no file, whatever the environment says
         path = None
-    enabled = _truthy(section.get("enabled", True)) and not _truthy(env.get("OPENLINEAGE_DISABLED", False))
     return LineageConfig(
         path=path,
         url=env.get("OPENLINEAGE_URL") or section.get("url") or None,
         endpoint=env.get("OPENLINEAGE_ENDPOINT") or section.get("endpoint") or "api/v1/lineage",
         api_key=env.get("OPENLINEAGE_API_KEY") or section.get("api_key") or None,
         namespace=env.get("OPENLINEAGE_NAMESPACE") or section.get("namespace") or "pantau-kinerja",
-        timeout=float(section.get("timeout", 5.0)),
-        retries=int(section.get("retries", 2)),
-        enabled=enabled,
+        timeout=section.get("timeout", 5.0),
+        retries=section.get("retries", 2),
+        enabled=section.get("enabled", True) and not truthy(env.get("OPENLINEAGE_DISABLED", False)),
     )
 
 
 def config_from_settings(settings) -> LineageConfig:
     """From flows.settings.Settings: state_dir and the `[openlineage]` section of the TOML file."""
-    extra = getattr(settings, "extra", {}) or {}
-    return lineage_config(settings.state_dir, extra.get("openlineage") if isinstance(extra, dict) else None)
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("1", "true", "yes", "ya", "on")
+    return lineage_config(settings.state_dir, settings.section("openlineage"))
 
 
 # ---------------------------------------------------------------- ids and names
@@ -133,206 +128,6 @@ def parent_run_id(run_id: str, flow_run_id: str | None) -> str:
         except ValueError:
             pass
     return step_run_id(run_id, "run")
-
-
-def warehouse_namespace(warehouse: str | Path | None) -> str:
-    if warehouse is None or str(warehouse) == ":memory:":
-        return "duckdb:memory"
-    return f"duckdb:{Path(warehouse).resolve().as_posix()}"
-
-
-# ---------------------------------------------------------------- datasets from the warehouse
-
-def _has_table(con, qualified: str) -> bool:
-    schema, table = qualified.split(".", 1)
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ?", [schema, table]).fetchall()[0][0])
-
-
-def _columns(con, qualified: str) -> list[tuple[str, str]]:
-    schema, table = qualified.split(".", 1)
-    return con.execute(
-        "select column_name, data_type from information_schema.columns where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()
-
-
-def _count(con, sql: str, params: list | None = None) -> int | None:
-    try:
-        return int(con.execute(sql, params or []).fetchall()[0][0])
-    except Exception:
-        return None
-
-
-@dataclass
-class DatasetSpec:
-    """A dataset before it becomes an OpenLineage Input/OutputDataset."""
-    namespace: str
-    name: str
-    kind: str = "table"                    # table | file
-    version: str | None = None             # sha256 of a file
-    schema: list[tuple[str, str]] | None = None
-    row_count: int | None = None
-    column_lineage: dict | None = None     # {column: [(namespace, table, column, subtype)]}
-    assertions: list[dict] | None = None   # dataQualityAssertions
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-def _table(con, namespace: str, qualified: str, *, row_count: bool = False) -> DatasetSpec:
-    spec = DatasetSpec(namespace, qualified)
-    if con is not None and _has_table(con, qualified):
-        spec.schema = _columns(con, qualified)
-        if row_count:
-            spec.row_count = _count(con, f"select count(*) from {qualified}")
-    return spec
-
-
-def _inbox_dir(con, run_id: str) -> Path | None:
-    if not _has_table(con, "lineage.runs"):
-        return None
-    row = con.execute("select parameters from lineage.runs where run_id = ?", [run_id]).fetchall()
-    if row and row[0][0]:
-        try:
-            inbox = json.loads(row[0][0]).get("inbox")
-            return Path(inbox).resolve() if inbox else None
-        except (ValueError, AttributeError):
-            return None
-    return None
-
-
-def step_datasets(con, step: str, run_id: str, *, warehouse: str | Path | None = None,
-                  built: list[str] | None = None, inbox: str | Path | None = None,
-                  final: bool = True) -> tuple[list[DatasetSpec], list[DatasetSpec]]:
-    """(inputs, outputs) of a step, read from the warehouse's lineage tables for the run.
-
-    `final` is False for START events: outputs are named, their facets (schema, counts,
-    lineage) left out because they are not written yet.
-    """
-    ns = warehouse_namespace(warehouse)
-    if con is None or step == "run":
-        return [], []
-    inputs: list[DatasetSpec] = []
-    outputs: list[DatasetSpec] = []
-    if step == "ingest":
-        inbox_dir = Path(inbox).resolve() if inbox else _inbox_dir(con, run_id)
-        shapes: set[str] = set()
-        if _has_table(con, "lineage.files"):
-            for path, sha, shape in con.execute(
-                    "select path, sha256, shape from lineage.files where last_run_id = ? and status = 'loaded' "
-                    "order by path", [run_id]).fetchall():
-                full = (inbox_dir / path).as_posix() if inbox_dir else path
-                inputs.append(DatasetSpec("file", full, kind="file", version=sha))
-                if shape:
-                    shapes.add(shape)
-        refs = []
-        if _has_table(con, "lineage.reference_tables"):
-            refs = con.execute(
-                "select name, path, sha256 from lineage.reference_tables where run_id = ? order by name",
-                [run_id]).fetchall()
-        for name, path, sha in refs:
-            inputs.append(DatasetSpec("file", Path(path).resolve().as_posix(), kind="file", version=sha))
-        outputs += [_table(con, ns, f"raw.{s}", row_count=final) if final else DatasetSpec(ns, f"raw.{s}")
-                    for s in sorted(shapes)]
-        outputs += [_table(con, ns, f"ref.{n}", row_count=final) if final else DatasetSpec(ns, f"ref.{n}")
-                    for n, _, _ in refs]
-    elif step == "validate":
-        results: dict[str, list[dict]] = {}
-        if _has_table(con, "lineage.validation_results"):
-            rows = con.execute("""
-                select shape, expectation_id, any_value(expectation), any_value(rule), any_value("column"),
-                       any_value(severity), sum(element_count), sum(unexpected), bool_and(success), count(*)
-                from lineage.validation_results where run_id = ?
-                group by shape, expectation_id order by shape, any_value(rule), expectation_id""",
-                               [run_id]).fetchall()
-            for shape, eid, expectation, rule, column, severity, elements, unexpected, success, files in rows:
-                results.setdefault(shape, []).append({
-                    "assertion": expectation, "name": rule or expectation, "success": bool(success),
-                    "column": column, "severity": "error" if severity == "critical" else "warn",
-                    "expected": "0", "actual": str(int(unexpected or 0)),
-                    "params": {"expectation_id": eid, "rows_checked": int(elements or 0), "files": int(files)},
-                })
-        for shape in sorted(results):
-            # reference suites (expectations/reference.py) are recorded as shape ref.<table>
-            spec = _table(con, ns, shape if shape.startswith("ref.") else f"raw.{shape}")
-            spec.assertions = results[shape]
-            inputs.append(spec)
-            if shape.startswith("ref."):
-                continue
-            stg = f"staging.stg_{shape}"
-            outputs.append(_table(con, ns, stg, row_count=True) if final else DatasetSpec(ns, stg))
-        for name in ("quarantine.rows", "quarantine.warnings", "lineage.validation_results"):
-            outputs.append(_table(con, ns, name, row_count=True) if final else DatasetSpec(ns, name))
-    elif step == "transform":
-        from transforms.models import discover_models
-
-        models = discover_models()
-        names = list(built or [])
-        if not names and _has_table(con, "lineage.models"):
-            names = [r[0] for r in con.execute(
-                "select model from lineage.models where run_id = ? order by model", [run_id]).fetchall()]
-        if not names:
-            names = [n for n in models if n.startswith("marts.")]
-        names = [n for n in names if n in models]
-        reads = sorted({r for n in names for r in models[n].reads} - set(names))
-        inputs += [_table(con, ns, r) for r in reads]
-        lineage_cols = _recorded_lineage(con, run_id, names) if final else {}
-        rows = _recorded_rows(con, run_id, names) if final else {}
-        for n in names:
-            if not final:
-                outputs.append(DatasetSpec(ns, n))
-                continue
-            spec = _table(con, ns, n)
-            spec.row_count = rows.get(n)
-            spec.column_lineage = {
-                col: [(ns, i["table"], i["column"], subtype) for i in inputs_]
-                for col, (inputs_, subtype) in lineage_cols.get(n, {}).items() if inputs_
-            } or None
-            outputs.append(spec)
-    elif step == "publish":
-        from transforms.publish import metric_models
-
-        sources = metric_models()
-        inputs += [_table(con, ns, m) for m in sources]
-        metrics = _table(con, ns, "main.metrics")
-        history = _table(con, ns, "lineage.metric_history")
-        if final:
-            metrics.row_count = _count(con, "select count(*) from main.metrics where run_id = ?", [run_id]) \
-                if _has_table(con, "main.metrics") else None
-            history.row_count = _count(con, "select count(*) from lineage.metric_history where run_id = ?", [run_id]) \
-                if _has_table(con, "lineage.metric_history") else None
-            columns = [c for c, _ in (metrics.schema or [])]
-            metrics.column_lineage = {
-                c: [(ns, m, c, "IDENTITY") for m in sources] for c in columns if c != "run_id"
-            } or None
-            history.column_lineage = {
-                c: [(ns, "main.metrics", c, "IDENTITY")] for c in columns
-            } or None
-        outputs += [metrics, history]
-    else:
-        raise ValueError(f"langkah '{step}' tidak dikenal; pilih salah satu: {', '.join(STEPS)}")
-    return inputs, outputs
-
-
-def _recorded_lineage(con, run_id: str, names: list[str]) -> dict[str, dict[str, tuple[list, str]]]:
-    if not names or not _has_table(con, "lineage.model_columns"):
-        return {}
-    out: dict[str, dict[str, tuple[list, str]]] = {}
-    for model, column, inputs, transformation in con.execute(
-            "select model, column_name, inputs, transformation from lineage.model_columns "
-            "where run_id = ? and list_contains(?, model) order by model, ordinal", [run_id, names]).fetchall():
-        parsed = json.loads(inputs) if isinstance(inputs, str) else (inputs or [])
-        out.setdefault(model, {})[column] = (parsed, transformation or "TRANSFORMATION")
-    return out
-
-
-def _recorded_rows(con, run_id: str, names: list[str]) -> dict[str, int | None]:
-    if not names or not _has_table(con, "lineage.models"):
-        return {}
-    return dict(con.execute(
-        "select model, row_count from lineage.models where run_id = ? and list_contains(?, model)",
-        [run_id, names]).fetchall())
 
 
 # ---------------------------------------------------------------- events
@@ -537,13 +332,12 @@ def emit(step: str, event_type: str, run_id: str, *, config: LineageConfig, con=
                                               final=event_type != "START")
             inputs = auto_in if inputs is None else inputs
             outputs = auto_out if outputs is None else outputs
-        if con is not None and _has_table(con, "lineage.runs"):
-            row = con.execute("select code_version, flow_run_id, period from lineage.runs where run_id = ?",
-                              [run_id]).fetchall()
-            if row:
-                code_version = row[0][0]
-                flow_run_id = flow_run_id or row[0][1] or None
-                period = period or row[0][2]
+        if con is not None and has_table(con, "lineage.runs"):
+            for run in records(con, "select code_version, flow_run_id, period from lineage.runs where run_id = ?",
+                               [run_id])[:1]:
+                code_version = run["code_version"]
+                flow_run_id = flow_run_id or run["flow_run_id"] or None
+                period = period or run["period"]
     except Exception as exc:  # a lineage query that breaks must not break the step
         log.warning("OpenLineage: dataset %s tidak dapat dibaca: %s", step, exc)
         inputs, outputs = inputs or [], outputs or []
@@ -598,4 +392,5 @@ def read_events(path: str | Path) -> list[dict]:
 
 
 __all__ = ["LineageConfig", "lineage_config", "config_from_settings", "emit", "step_events", "build_event",
-           "step_datasets", "send", "read_events", "step_run_id", "parent_run_id", "STEPS", "PRODUCER"]
+           "step_datasets", "send", "read_events", "step_run_id", "parent_run_id", "STEPS", "PRODUCER",
+           "DatasetSpec", "warehouse_namespace"]

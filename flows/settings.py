@@ -174,6 +174,38 @@ def _as_is(value, config: Path):
     return value
 
 
+# [openlineage]: the values lineage_config (flows/lineage_events.py) builds its configuration from.
+# Each reader also takes its own output: the section travels to the flow as a parameter and is
+# read again there (openlineage_section).
+_OFF = ("none", "off", "false")
+
+
+def truthy(value, config: Path | None = None) -> bool:
+    """true/false, or text like "ya", "1", "on" (anything else is false)."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "ya", "on")
+
+
+def events_file_off(value) -> bool:
+    """`[openlineage] path = "off"` (or "none", "false"): no events file; kept as written."""
+    return str(value).strip().lower() in _OFF
+
+
+def _number(value, config: Path | None = None) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"harus angka, bukan {value!r}") from None
+
+
+def _whole_number(value, config: Path | None = None) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"harus bilangan bulat, bukan {value!r}") from None
+
+
 # ---------------------------------------------------------------- the keys the file may hold
 # [section] key -> reader. Adding a key is one line here (and a row in docs/configuration.md).
 # Every key is in settings.section(name); a key of FIELD_SECTIONS named like a Settings field
@@ -187,8 +219,8 @@ KEYS: dict[str, dict[str, Callable]] = {
     "reports": {"internal": _bool, "internal_pages": _internal_pages},
     "validate": {"watch_interval": _seconds},
     "koreksi": {"penyetuju_kepegawaian": _nip_list},
-    "openlineage": dict.fromkeys(("enabled", "path", "url", "endpoint", "api_key", "namespace", "timeout",
-                                  "retries"), _as_is),
+    "openlineage": {"enabled": truthy, "path": _as_is, "url": _as_is, "endpoint": _as_is, "api_key": _as_is,
+                    "namespace": _as_is, "timeout": _number, "retries": _whole_number},
 }
 FIELD_SECTIONS = ("paths", "warehouse", "run", "ingest")
 FIELD_NAMES = {("paths", "internal"): "internal_root"}   # a key whose Settings field is named otherwise
@@ -232,6 +264,13 @@ def read_file(config: Path) -> dict:
             except ValueError as exc:
                 raise ValueError(f"[{section}] {key} {exc}") from None
     return checked
+
+
+def openlineage_section(section: dict | None) -> dict:
+    """`[openlineage]` as its readers give it: the section of a Settings, or a dict given to a
+    flow or a test; keys it does not know are left out."""
+    readers = KEYS["openlineage"]
+    return {key: readers[key](value, None) for key, value in (section or {}).items() if key in readers}
 
 
 def load_settings(config: Path | None = None, **overrides) -> Settings:
