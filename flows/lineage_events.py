@@ -17,6 +17,7 @@ them to an OpenLineage endpoint such as Marquez when a URL is configured. Sendin
 run: a transport error is logged and the run goes on. No Prefect here: the flow calls these
 functions (see docs/lineage.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,12 @@ import logging
 import os
 import traceback
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from flows.lineage_datasets import STEPS, DatasetSpec, step_datasets, warehouse_namespace
 from flows.settings import events_file_off, openlineage_section, truthy
@@ -38,14 +40,16 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("START", "COMPLETE", "FAIL", "ABORT", "OTHER")
 FLOW_JOB = "pantau.evaluate_period"
-RUN_NAMESPACE = uuid.UUID("7f1d3a52-5b0c-4e4e-9a55-70616e746175")   # uuid5 namespace for run ids
+RUN_NAMESPACE = uuid.UUID("7f1d3a52-5b0c-4e4e-9a55-70616e746175")  # uuid5 namespace for run ids
 
 STEP_DESCRIPTIONS = {
     "run": "Evaluasi satu periode: ingest, validasi, transformasi, terbit metrik, laporan.",
-    "ingest": "Membaca ekspor di inbox dan tabel referensi; setiap berkas di-hash (sha256) dan barisnya dimuat ke raw.*.",
+    "ingest": "Membaca ekspor di inbox dan tabel referensi; setiap berkas di-hash (sha256) "
+    "dan barisnya dimuat ke raw.*.",
     "validate": "Memeriksa setiap baris dengan suite Great Expectations; baris gagal dikarantina dengan alasannya.",
     "transform": "Membangun mart (SQL di transforms/marts/) dari staging dan tabel referensi.",
-    "publish": "Menerbitkan metrik periode ke tabel metrics dalam satu transaksi; nilai lama tetap di lineage.metric_history.",
+    "publish": "Menerbitkan metrik periode ke tabel metrics dalam satu transaksi; "
+    "nilai lama tetap di lineage.metric_history.",
 }
 
 
@@ -63,10 +67,12 @@ PRODUCER = f"urn:pantau-kinerja:{_version()}"
 
 # ---------------------------------------------------------------- configuration
 
+
 @dataclass(frozen=True)
 class LineageConfig:
     """Where events go. `path`: a JSON-lines file (None: no file). `url`: an OpenLineage HTTP
     endpoint's base URL, e.g. Marquez at http://localhost:5000 (None: not sent)."""
+
     path: Path | None
     url: str | None = None
     endpoint: str = "api/v1/lineage"
@@ -91,7 +97,7 @@ def lineage_config(state_dir: Path | str, section: dict | None = None, environ: 
     path = Path(path_value) if path_value else Path("openlineage") / "events.jsonl"
     if not path.is_absolute():
         path = Path(state_dir) / path
-    if events_file_off(section.get("path", "")):   # no file, whatever the environment says
+    if events_file_off(section.get("path", "")):  # no file, whatever the environment says
         path = None
     return LineageConfig(
         path=path,
@@ -111,6 +117,7 @@ def config_from_settings(settings) -> LineageConfig:
 
 
 # ---------------------------------------------------------------- ids and names
+
 
 def step_run_id(run_id: str, step: str) -> str:
     """The OpenLineage run id (a UUID) of one step of a pantau run: stable, so START and
@@ -132,39 +139,55 @@ def parent_run_id(run_id: str, flow_run_id: str | None) -> str:
 
 # ---------------------------------------------------------------- events
 
+
 def _facet_kwargs() -> dict:
     return {"producer": PRODUCER}
 
 
 def _dataset_facets(spec: DatasetSpec) -> dict:
-    from openlineage.client.generated import (column_lineage_dataset, datasource_dataset, dataset_version_dataset,
-                                              schema_dataset)
+    from openlineage.client.generated import (
+        column_lineage_dataset,
+        dataset_version_dataset,
+        datasource_dataset,
+        schema_dataset,
+    )
 
     facets: dict[str, Any] = {}
     if spec.kind == "file":
-        uri = spec.name if "://" in spec.name else f"file://{spec.name if spec.name.startswith('/') else '/' + spec.name}"
+        uri = (
+            spec.name if "://" in spec.name else f"file://{spec.name if spec.name.startswith('/') else '/' + spec.name}"
+        )
         facets["dataSource"] = datasource_dataset.DatasourceDatasetFacet(name="file", uri=uri, **_facet_kwargs())
     else:
         facets["dataSource"] = datasource_dataset.DatasourceDatasetFacet(
-            name=spec.namespace, uri=spec.namespace, **_facet_kwargs())
+            name=spec.namespace, uri=spec.namespace, **_facet_kwargs()
+        )
     if spec.version:
         facets["version"] = dataset_version_dataset.DatasetVersionDatasetFacet(
-            datasetVersion=spec.version, **_facet_kwargs())
+            datasetVersion=spec.version, **_facet_kwargs()
+        )
     if spec.schema:
         facets["schema"] = schema_dataset.SchemaDatasetFacet(
-            fields=[schema_dataset.SchemaDatasetFacetFields(name=c, type=t) for c, t in spec.schema],
-            **_facet_kwargs())
+            fields=[schema_dataset.SchemaDatasetFacetFields(name=c, type=t) for c, t in spec.schema], **_facet_kwargs()
+        )
     if spec.column_lineage:
         facets["columnLineage"] = column_lineage_dataset.ColumnLineageDatasetFacet(
             fields={
-                col: column_lineage_dataset.Fields(inputFields=[
-                    column_lineage_dataset.InputField(
-                        namespace=ns, name=table, field=column,
-                        transformations=[column_lineage_dataset.Transformation(type="DIRECT", subtype=subtype)],
-                    ) for ns, table, column, subtype in sources
-                ]) for col, sources in spec.column_lineage.items()
+                col: column_lineage_dataset.Fields(
+                    inputFields=[
+                        column_lineage_dataset.InputField(
+                            namespace=ns,
+                            name=table,
+                            field=column,
+                            transformations=[column_lineage_dataset.Transformation(type="DIRECT", subtype=subtype)],
+                        )
+                        for ns, table, column, subtype in sources
+                    ]
+                )
+                for col, sources in spec.column_lineage.items()
             },
-            **_facet_kwargs())
+            **_facet_kwargs(),
+        )
     return facets
 
 
@@ -176,9 +199,11 @@ def _input(spec: DatasetSpec):
     if spec.assertions:
         input_facets["dataQualityAssertions"] = dq.DataQualityAssertionsDatasetFacet(
             assertions=[dq.Assertion(**{k: v for k, v in a.items() if v is not None}) for a in spec.assertions],
-            **_facet_kwargs())
-    return InputDataset(namespace=spec.namespace, name=spec.name, facets=_dataset_facets(spec),
-                        inputFacets=input_facets or None)
+            **_facet_kwargs(),
+        )
+    return InputDataset(
+        namespace=spec.namespace, name=spec.name, facets=_dataset_facets(spec), inputFacets=input_facets or None
+    )
 
 
 def _output(spec: DatasetSpec):
@@ -188,9 +213,11 @@ def _output(spec: DatasetSpec):
     output_facets = {}
     if spec.row_count is not None:
         output_facets["outputStatistics"] = stats.OutputStatisticsOutputDatasetFacet(
-            rowCount=int(spec.row_count), **_facet_kwargs())
-    return OutputDataset(namespace=spec.namespace, name=spec.name, facets=_dataset_facets(spec),
-                         outputFacets=output_facets or None)
+            rowCount=int(spec.row_count), **_facet_kwargs()
+        )
+    return OutputDataset(
+        namespace=spec.namespace, name=spec.name, facets=_dataset_facets(spec), outputFacets=output_facets or None
+    )
 
 
 def _nominal_time(period: str | None) -> tuple[str, str] | None:
@@ -204,15 +231,32 @@ def _nominal_time(period: str | None) -> tuple[str, str] | None:
     return f"{start.isoformat()}T00:00:00+07:00", f"{end.isoformat()}T00:00:00+07:00"
 
 
-def build_event(step: str, event_type: str, run_id: str, *, namespace: str = "pantau-kinerja",
-                inputs: list[DatasetSpec] | None = None, outputs: list[DatasetSpec] | None = None,
-                period: str | None = None, flow_run_id: str | None = None, code_version: str | None = None,
-                error: BaseException | str | None = None, event_time: datetime | None = None):
+def build_event(
+    step: str,
+    event_type: str,
+    run_id: str,
+    *,
+    namespace: str = "pantau-kinerja",
+    inputs: list[DatasetSpec] | None = None,
+    outputs: list[DatasetSpec] | None = None,
+    period: str | None = None,
+    flow_run_id: str | None = None,
+    code_version: str | None = None,
+    error: BaseException | str | None = None,
+    event_time: datetime | None = None,
+):
     """One OpenLineage RunEvent (the client's object) for a step of a pantau run."""
     from openlineage.client.constants import __version__ as client_version
     from openlineage.client.event_v2 import Job, Run, RunEvent, RunState
-    from openlineage.client.generated import (documentation_job, error_message_run, job_type_job, nominal_time_run,
-                                              parent_run, processing_engine_run, tags_run)
+    from openlineage.client.generated import (
+        documentation_job,
+        error_message_run,
+        job_type_job,
+        nominal_time_run,
+        parent_run,
+        processing_engine_run,
+        tags_run,
+    )
 
     if step not in STEPS:
         raise ValueError(f"langkah '{step}' tidak dikenal; pilih salah satu: {', '.join(STEPS)}")
@@ -220,22 +264,31 @@ def build_event(step: str, event_type: str, run_id: str, *, namespace: str = "pa
         raise ValueError(f"eventType '{event_type}' tidak dikenal; pilih salah satu: {', '.join(EVENT_TYPES)}")
     run_facets: dict[str, Any] = {
         "processing_engine": processing_engine_run.ProcessingEngineRunFacet(
-            version=code_version or _version(), name="pantau-kinerja", openlineageAdapterVersion=client_version,
-            **_facet_kwargs()),
-        "tags": tags_run.TagsRunFacet(tags=[
-            tags_run.TagsRunFacetFields(key=k, value=str(v), source="PANTAU")
-            for k, v in (("pantau_run_id", run_id), ("period", period), ("prefect_flow_run_id", flow_run_id)) if v
-        ], **_facet_kwargs()),
+            version=code_version or _version(),
+            name="pantau-kinerja",
+            openlineageAdapterVersion=client_version,
+            **_facet_kwargs(),
+        ),
+        "tags": tags_run.TagsRunFacet(
+            tags=[
+                tags_run.TagsRunFacetFields(key=k, value=str(v), source="PANTAU")
+                for k, v in (("pantau_run_id", run_id), ("period", period), ("prefect_flow_run_id", flow_run_id))
+                if v
+            ],
+            **_facet_kwargs(),
+        ),
     }
     if step != "run":
         run_facets["parent"] = parent_run.ParentRunFacet(
             run=parent_run.Run(runId=parent_run_id(run_id, flow_run_id)),
             job=parent_run.Job(namespace=namespace, name=FLOW_JOB),
-            **_facet_kwargs())
+            **_facet_kwargs(),
+        )
     nominal = _nominal_time(period)
     if nominal:
         run_facets["nominalTime"] = nominal_time_run.NominalTimeRunFacet(
-            nominalStartTime=nominal[0], nominalEndTime=nominal[1], **_facet_kwargs())
+            nominalStartTime=nominal[0], nominalEndTime=nominal[1], **_facet_kwargs()
+        )
     if error is not None:
         if isinstance(error, BaseException):
             message = f"{type(error).__name__}: {error}"
@@ -243,20 +296,23 @@ def build_event(step: str, event_type: str, run_id: str, *, namespace: str = "pa
         else:
             message, stack = str(error), None
         run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
-            message=message[:2000], programmingLanguage="python", stackTrace=stack, **_facet_kwargs())
+            message=message[:2000], programmingLanguage="python", stackTrace=stack, **_facet_kwargs()
+        )
     job_facets = {
         "jobType": job_type_job.JobTypeJobFacet(
-            processingType="BATCH", integration="PANTAU", jobType="DAG" if step == "run" else "TASK",
-            **_facet_kwargs()),
+            processingType="BATCH", integration="PANTAU", jobType="DAG" if step == "run" else "TASK", **_facet_kwargs()
+        ),
         "documentation": documentation_job.DocumentationJobFacet(
-            description=STEP_DESCRIPTIONS[step], **_facet_kwargs()),
+            description=STEP_DESCRIPTIONS[step], **_facet_kwargs()
+        ),
     }
-    when = (event_time or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    when = (event_time or datetime.now(UTC)).astimezone(UTC)
     return RunEvent(
         eventType=RunState[event_type],
         eventTime=when.isoformat().replace("+00:00", "Z"),
-        run=Run(runId=parent_run_id(run_id, flow_run_id) if step == "run" else step_run_id(run_id, step),
-                facets=run_facets),
+        run=Run(
+            runId=parent_run_id(run_id, flow_run_id) if step == "run" else step_run_id(run_id, step), facets=run_facets
+        ),
         job=Job(namespace=namespace, name=FLOW_JOB if step == "run" else f"pantau.{step}", facets=job_facets),
         inputs=[_input(s) for s in (inputs or [])],
         outputs=[_output(s) for s in (outputs or [])],
@@ -286,13 +342,22 @@ def _clients(config: LineageConfig) -> list:
         from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
 
         http = HttpConfig(
-            url=config.url, endpoint=config.endpoint, timeout=config.timeout,
+            url=config.url,
+            endpoint=config.endpoint,
+            timeout=config.timeout,
             auth=ApiKeyTokenProvider({"apiKey": config.api_key}) if config.api_key else TokenProvider({}),
-            retry={"total": config.retries, "connect": config.retries, "read": config.retries,
-                   "backoff_factor": 0.3, "status_forcelist": [500, 502, 503, 504],
-                   "allowed_methods": ["HEAD", "POST"]},
+            retry={
+                "total": config.retries,
+                "connect": config.retries,
+                "read": config.retries,
+                "backoff_factor": 0.3,
+                "status_forcelist": [500, 502, 503, 504],
+                "allowed_methods": ["HEAD", "POST"],
+            },
         )
-        clients.append(("http", OpenLineageClient(transport=HttpTransport(http), config={"transport": {"type": "http"}})))
+        clients.append(
+            ("http", OpenLineageClient(transport=HttpTransport(http), config={"transport": {"type": "http"}}))
+        )
     _CLIENTS[key] = clients
     return clients
 
@@ -312,11 +377,23 @@ def send(event, config: LineageConfig) -> list[str]:
     return problems
 
 
-def emit(step: str, event_type: str, run_id: str, *, config: LineageConfig, con=None,
-         warehouse: str | Path | None = None, inputs: list[DatasetSpec] | None = None,
-         outputs: list[DatasetSpec] | None = None, built: list[str] | None = None,
-         inbox: str | Path | None = None, period: str | None = None, flow_run_id: str | None = None,
-         error: BaseException | str | None = None, event_time: datetime | None = None) -> dict:
+def emit(
+    step: str,
+    event_type: str,
+    run_id: str,
+    *,
+    config: LineageConfig,
+    con=None,
+    warehouse: str | Path | None = None,
+    inputs: list[DatasetSpec] | None = None,
+    outputs: list[DatasetSpec] | None = None,
+    built: list[str] | None = None,
+    inbox: str | Path | None = None,
+    period: str | None = None,
+    flow_run_id: str | None = None,
+    error: BaseException | str | None = None,
+    event_time: datetime | None = None,
+) -> dict:
     """Build and send the event of one step; returns it as a dict (what was written).
 
     With `con` (an open warehouse) and no explicit inputs/outputs, the datasets and their facets
@@ -328,22 +405,34 @@ def emit(step: str, event_type: str, run_id: str, *, config: LineageConfig, con=
     code_version = None
     try:
         if con is not None and (inputs is None or outputs is None):
-            auto_in, auto_out = step_datasets(con, step, run_id, warehouse=warehouse, built=built, inbox=inbox,
-                                              final=event_type != "START")
+            auto_in, auto_out = step_datasets(
+                con, step, run_id, warehouse=warehouse, built=built, inbox=inbox, final=event_type != "START"
+            )
             inputs = auto_in if inputs is None else inputs
             outputs = auto_out if outputs is None else outputs
         if con is not None and has_table(con, "lineage.runs"):
-            for run in records(con, "select code_version, flow_run_id, period from lineage.runs where run_id = ?",
-                               [run_id])[:1]:
+            for run in records(
+                con, "select code_version, flow_run_id, period from lineage.runs where run_id = ?", [run_id]
+            )[:1]:
                 code_version = run["code_version"]
                 flow_run_id = flow_run_id or run["flow_run_id"] or None
                 period = period or run["period"]
     except Exception as exc:  # a lineage query that breaks must not break the step
         log.warning("OpenLineage: dataset %s tidak dapat dibaca: %s", step, exc)
         inputs, outputs = inputs or [], outputs or []
-    event = build_event(step, event_type, run_id, namespace=config.namespace, inputs=inputs, outputs=outputs,
-                        period=period, flow_run_id=flow_run_id, code_version=code_version, error=error,
-                        event_time=event_time)
+    event = build_event(
+        step,
+        event_type,
+        run_id,
+        namespace=config.namespace,
+        inputs=inputs,
+        outputs=outputs,
+        period=period,
+        flow_run_id=flow_run_id,
+        code_version=code_version,
+        error=error,
+        event_time=event_time,
+    )
     send(event, config)
     return Serde.to_dict(event)
 
@@ -362,9 +451,17 @@ class StepEvents:
 
 
 @contextmanager
-def step_events(step: str, run_id: str, *, config: LineageConfig, con=None, warehouse: str | Path | None = None,
-                period: str | None = None, flow_run_id: str | None = None,
-                inbox: str | Path | None = None) -> Iterator[StepEvents]:
+def step_events(
+    step: str,
+    run_id: str,
+    *,
+    config: LineageConfig,
+    con=None,
+    warehouse: str | Path | None = None,
+    period: str | None = None,
+    flow_run_id: str | None = None,
+    inbox: str | Path | None = None,
+) -> Iterator[StepEvents]:
     """START on entry; COMPLETE on a normal exit (datasets read then, when they exist), FAIL on
     an exception (re-raised) or after `fail()`."""
     state = StepEvents()
@@ -391,6 +488,20 @@ def read_events(path: str | Path) -> list[dict]:
     return events
 
 
-__all__ = ["LineageConfig", "lineage_config", "config_from_settings", "emit", "step_events", "build_event",
-           "step_datasets", "send", "read_events", "step_run_id", "parent_run_id", "STEPS", "PRODUCER",
-           "DatasetSpec", "warehouse_namespace"]
+__all__ = [
+    "LineageConfig",
+    "lineage_config",
+    "config_from_settings",
+    "emit",
+    "step_events",
+    "build_event",
+    "step_datasets",
+    "send",
+    "read_events",
+    "step_run_id",
+    "parent_run_id",
+    "STEPS",
+    "PRODUCER",
+    "DatasetSpec",
+    "warehouse_namespace",
+]

@@ -4,43 +4,49 @@ Every key the file may hold is declared once, in KEYS; an unknown section or key
 naming the nearest known one. There is no default inbox: a run reads the exports it is told to
 read (`--inbox` or `[paths] inbox`). See docs/configuration.md and pantau.example.toml.
 """
+
 from __future__ import annotations
 
 import difflib
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from transforms.ingest.limits import (DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_SIZE, MAX_FILE_SIZE_ENV,
-                                      MAX_LINE_SIZE_ENV, parse_size)
+from transforms.ingest.limits import (
+    DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_MAX_LINE_SIZE,
+    MAX_FILE_SIZE_ENV,
+    MAX_LINE_SIZE_ENV,
+    parse_size,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Settings:
-    inbox: Path | None = None                            # no default: --inbox or [paths] inbox
+    inbox: Path | None = None  # no default: --inbox or [paths] inbox
     warehouse: Path = PROJECT_ROOT / ".pantau" / "pantau.duckdb"
     out: Path = PROJECT_ROOT / "reports" / "out"
-    internal_root: Path = PROJECT_ROOT / "reports" / "internal"   # [paths] internal: named pages, outside out
+    internal_root: Path = PROJECT_ROOT / "reports" / "internal"  # [paths] internal: named pages, outside out
     reference: Path = PROJECT_ROOT / "data" / "reference"
-    state_dir: Path = PROJECT_ROOT / ".pantau"          # Prefect home, logs
+    state_dir: Path = PROJECT_ROOT / ".pantau"  # Prefect home, logs
     timezone: str = "Asia/Jakarta"
-    cron: str = "0 6 2 * *"                              # `pantau serve`: 06:00 on the 2nd, WIB
-    as_of: date | None = None                            # "today" for future-date checks; None = today
-    memory_limit: str = "600MB"                          # [warehouse] DuckDB's limit; beyond it, it spills to disk
-    threads: int | None = None                           # [warehouse] DuckDB threads; None = one per core
-    reader_wait: float = 600.0                           # [warehouse] s trace/export/runs wait for a run to finish
-    writer_wait: float = 60.0                            # [warehouse] s a run waits for a reader to let go
-    max_file_size: str = DEFAULT_MAX_FILE_SIZE           # [ingest] a CSV larger than this is refused unread
-    max_line_size: str = DEFAULT_MAX_LINE_SIZE           # [ingest] a CSV line longer than this refuses the file
-    xlsx_max_part: str = "200MB"                         # [ingest] largest sheet or shared-strings part of an XLSX, unpacked
-    extra: dict = field(default_factory=dict)            # every section as read (values checked by KEYS)
+    cron: str = "0 6 2 * *"  # `pantau serve`: 06:00 on the 2nd, WIB
+    as_of: date | None = None  # "today" for future-date checks; None = today
+    memory_limit: str = "600MB"  # [warehouse] DuckDB's limit; beyond it, it spills to disk
+    threads: int | None = None  # [warehouse] DuckDB threads; None = one per core
+    reader_wait: float = 600.0  # [warehouse] s trace/export/runs wait for a run to finish
+    writer_wait: float = 60.0  # [warehouse] s a run waits for a reader to let go
+    max_file_size: str = DEFAULT_MAX_FILE_SIZE  # [ingest] a CSV larger than this is refused unread
+    max_line_size: str = DEFAULT_MAX_LINE_SIZE  # [ingest] a CSV line longer than this refuses the file
+    xlsx_max_part: str = "200MB"  # [ingest] largest sheet or shared-strings part of an XLSX, unpacked
+    extra: dict = field(default_factory=dict)  # every section as read (values checked by KEYS)
 
     def today(self) -> date:
         return self.as_of or datetime.now(ZoneInfo(self.timezone)).date()
@@ -65,6 +71,7 @@ class Settings:
 # ---------------------------------------------------------------- how each value is read
 # A reader takes (value, the settings file) and returns the value to keep, or raises ValueError
 # with what is wrong in Bahasa Indonesia (the key is added by load_settings).
+
 
 def _path(value, config: Path) -> Path:
     if not isinstance(value, str) or not value.strip():
@@ -112,8 +119,9 @@ def _timezone(value, config: Path) -> str:
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         near = difflib.get_close_matches(str(value), sorted(available_timezones()), n=1)
         hint = f" — maksud Anda {near[0]}?" if near else ""
-        raise ValueError(f"{value!r} bukan zona waktu IANA{hint} (WIB: Asia/Jakarta, WITA: Asia/Makassar, "
-                         "WIT: Asia/Jayapura)") from None
+        raise ValueError(
+            f"{value!r} bukan zona waktu IANA{hint} (WIB: Asia/Jakarta, WITA: Asia/Makassar, WIT: Asia/Jayapura)"
+        ) from None
 
 
 # minute, hour, day of month, month, day of week: the five fields of a cron line
@@ -129,20 +137,25 @@ def _cron(value, config: Path) -> str:
         return text
     parts = text.split()
     if len(parts) != 5:
-        raise ValueError(f"{value!r} bukan jadwal cron: perlu 5 bagian (menit jam tanggal bulan hari), "
-                         "misalnya \"0 6 2 * *\"")
-    for i, (part, (name, low, high)) in enumerate(zip(parts, _CRON_FIELDS)):
+        raise ValueError(
+            f'{value!r} bukan jadwal cron: perlu 5 bagian (menit jam tanggal bulan hari), misalnya "0 6 2 * *"'
+        )
+    for i, (part, (name, low, high)) in enumerate(zip(parts, _CRON_FIELDS, strict=True)):
         for item in part.split(","):
             m = _CRON_PART.match(item.lower())
             numbers = [] if not m else [x for x in (m.group(2), m.group(3)) if x]
             try:
-                values = [_CRON_NAMES[i].index(x) + (i == 3) if i in _CRON_NAMES and x in _CRON_NAMES[i]
-                          else int(x) for x in numbers]
+                values = [
+                    _CRON_NAMES[i].index(x) + (i == 3) if i in _CRON_NAMES and x in _CRON_NAMES[i] else int(x)
+                    for x in numbers
+                ]
             except ValueError:
                 values = None
             if not m or values is None or any(not low <= v <= high for v in values) or m.group(4) == "0":
-                raise ValueError(f"{value!r} bukan jadwal cron: bagian {name} '{part}' harus di antara "
-                                 f"{low} dan {high}, misalnya \"0 6 2 * *\"")
+                raise ValueError(
+                    f"{value!r} bukan jadwal cron: bagian {name} '{part}' harus di antara "
+                    f'{low} dan {high}, misalnya "0 6 2 * *"'
+                )
     return text
 
 
@@ -165,8 +178,10 @@ def _internal_pages(value, config: Path) -> str:
     from reports.internal_pages import PAGE_MODES
 
     if value not in PAGE_MODES:
-        raise ValueError(f"{value!r} bukan pilihan halaman internal: pilih salah satu dari "
-                         + ", ".join(f'"{m}"' for m in PAGE_MODES))
+        raise ValueError(
+            f"{value!r} bukan pilihan halaman internal: pilih salah satu dari "
+            + ", ".join(f'"{m}"' for m in PAGE_MODES)
+        )
     return value
 
 
@@ -211,19 +226,33 @@ def _whole_number(value, config: Path | None = None) -> int:
 # Every key is in settings.section(name); a key of FIELD_SECTIONS named like a Settings field
 # also sets that field (FIELD_NAMES when the field is named otherwise: `[paths] internal` sets Settings.internal_root).
 KEYS: dict[str, dict[str, Callable]] = {
-    "paths": {"inbox": _path, "warehouse": _path, "out": _path, "internal": _path, "reference": _path,
-              "state_dir": _path},
+    "paths": {
+        "inbox": _path,
+        "warehouse": _path,
+        "out": _path,
+        "internal": _path,
+        "reference": _path,
+        "state_dir": _path,
+    },
     "warehouse": {"memory_limit": _text, "threads": _positive_int, "reader_wait": _seconds, "writer_wait": _seconds},
     "run": {"timezone": _timezone, "cron": _cron, "as_of": _date},
     "ingest": {"max_file_size": _size, "max_line_size": _size, "xlsx_max_part": _size},
     "reports": {"internal": _bool, "internal_pages": _internal_pages},
     "validate": {"watch_interval": _seconds},
     "koreksi": {"penyetuju_kepegawaian": _nip_list},
-    "openlineage": {"enabled": truthy, "path": _as_is, "url": _as_is, "endpoint": _as_is, "api_key": _as_is,
-                    "namespace": _as_is, "timeout": _number, "retries": _whole_number},
+    "openlineage": {
+        "enabled": truthy,
+        "path": _as_is,
+        "url": _as_is,
+        "endpoint": _as_is,
+        "api_key": _as_is,
+        "namespace": _as_is,
+        "timeout": _number,
+        "retries": _whole_number,
+    },
 }
 FIELD_SECTIONS = ("paths", "warehouse", "run", "ingest")
-FIELD_NAMES = {("paths", "internal"): "internal_root"}   # a key whose Settings field is named otherwise
+FIELD_NAMES = {("paths", "internal"): "internal_root"}  # a key whose Settings field is named otherwise
 PATH_KEYS = tuple(FIELD_NAMES.get(("paths", k), k) for k in KEYS["paths"])
 
 
@@ -248,11 +277,16 @@ def read_file(config: Path) -> dict:
     for section, body in doc.items():
         if section not in KEYS:
             if not isinstance(body, dict):
-                raise ValueError(f"kunci di luar bagian: {section}{_nearest(section, None)} "
-                                 "(setiap kunci ada di bawah [bagian]-nya, lihat docs/configuration.md)")
+                raise ValueError(
+                    f"kunci di luar bagian: {section}{_nearest(section, None)} "
+                    "(setiap kunci ada di bawah [bagian]-nya, lihat docs/configuration.md)"
+                )
             near = difflib.get_close_matches(section, KEYS, n=1)
-            raise ValueError(f"bagian tidak dikenal [{section}]" + (f" — maksud Anda [{near[0]}]?" if near else "")
-                             + f" (bagian yang dikenal: {', '.join(f'[{s}]' for s in KEYS)})")
+            raise ValueError(
+                f"bagian tidak dikenal [{section}]"
+                + (f" — maksud Anda [{near[0]}]?" if near else "")
+                + f" (bagian yang dikenal: {', '.join(f'[{s}]' for s in KEYS)})"
+            )
         if not isinstance(body, dict):
             raise ValueError(f"[{section}] harus berupa bagian (section) TOML")
         checked[section] = {}
@@ -280,8 +314,12 @@ def load_settings(config: Path | None = None, **overrides) -> Settings:
         config = Path(config)
         doc = read_file(config)
         names = {f.name for f in fields(Settings)} - {"extra"}
-        values = {FIELD_NAMES.get((section, key), key): value for section in FIELD_SECTIONS
-                  for key, value in doc.get(section, {}).items() if FIELD_NAMES.get((section, key), key) in names}
+        values = {
+            FIELD_NAMES.get((section, key), key): value
+            for section in FIELD_SECTIONS
+            for key, value in doc.get(section, {}).items()
+            if FIELD_NAMES.get((section, key), key) in names
+        }
         settings = replace(settings, extra=doc, **values)
     clean = {k: (Path(v) if k in PATH_KEYS else v) for k, v in overrides.items() if v is not None}
     if "cron" in clean:
@@ -306,25 +344,27 @@ def duckdb_environment(settings: Settings) -> None:
 
     from transforms.warehouse import MEMORY_LIMIT_ENV, THREADS_ENV, WRITER_WAIT_ENV
 
-    try:   # a bad value is a settings error now, not a failure inside a run
-        duckdb.connect(config={"memory_limit": str(settings.memory_limit or "1GB"),
-                               "threads": int(settings.threads or 1)}).close()
+    try:  # a bad value is a settings error now, not a failure inside a run
+        duckdb.connect(
+            config={"memory_limit": str(settings.memory_limit or "1GB"), "threads": int(settings.threads or 1)}
+        ).close()
     except (duckdb.Error, ValueError, TypeError) as exc:
-        raise ValueError(f"[warehouse] memory_limit / threads tidak sah "
-                         f"({settings.memory_limit!r}, {settings.threads!r}): {exc}") from None
+        raise ValueError(
+            f"[warehouse] memory_limit / threads tidak sah ({settings.memory_limit!r}, {settings.threads!r}): {exc}"
+        ) from None
     if settings.memory_limit:
         os.environ[MEMORY_LIMIT_ENV] = str(settings.memory_limit)
     if settings.threads:
         os.environ[THREADS_ENV] = str(int(settings.threads))
     os.environ[WRITER_WAIT_ENV] = str(settings.writer_wait)
     for key, env in (("max_file_size", MAX_FILE_SIZE_ENV), ("max_line_size", MAX_LINE_SIZE_ENV)):
-        try:   # the CSV reader's limits reach every process the same way
+        try:  # the CSV reader's limits reach every process the same way
             os.environ[env] = str(parse_size(getattr(settings, key)))
         except ValueError as exc:
             raise ValueError(f"[ingest] {key}: {exc}") from None
     from transforms.ingest.xlsx import XLSX_MAX_PART_ENV
 
-    try:   # a bad value is a settings error now; the reader names the limit as written
+    try:  # a bad value is a settings error now; the reader names the limit as written
         parse_size(settings.xlsx_max_part)
     except ValueError as exc:
         raise ValueError(f"[ingest] xlsx_max_part tidak sah: {exc}") from None

@@ -46,7 +46,7 @@ class Group:
 
 
 class Scoped:
-    """A Report seen through some of its units: the page builders of reports/pages.py iterate
+    """A Report seen through some of its units: the page builders of reports/pages/ iterate
     `reporting_units`, so a Scoped report gives them a parent's units or the standouts."""
 
     def __init__(self, report: Report, units: list[Unit]):
@@ -167,7 +167,7 @@ def group_rows(report: Report, found: list[Group]) -> tuple[list[str], list[list
 
 
 def standout_table(report: Report, found: list[tuple[Unit, list[str]]], parent_of: dict[str, Group]):
-    """The units table of reports/pages.py for the standouts, with their group and why they stand out."""
+    """The units table of reports/pages/ for the standouts, with their group and why they stand out."""
     from reports import pages
 
     head, body, classes = pages.units_table(Scoped(report, [u for u, _ in found]))

@@ -24,17 +24,18 @@ the evidence are in transforms/trace_rows.py; `as_table`, `as_json` and `as_csv`
 (transforms/trace_format.py) format a trace; `trace_command_output` is what
 `pantau trace METRIC_ID --format ...` prints.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -43,10 +44,16 @@ from transforms.lineage import model_chain, recorded_models, reference_versions
 from transforms.models import discover_models
 from transforms.reference import DEFAULT_REFERENCE_DIR
 from transforms.run_window import window_note
-from transforms.trace_format import (DRILL_DOWN_SHOWN, FORMATTERS, NO_LINE, NO_SOURCE_LINE, as_csv, as_json,
-                                     as_table)
-from transforms.trace_rows import (QUERIES_FILE, STAGING_BY_SHAPE, file_versions, load_queries, locate_excluded,
-                                   named_records, resolve_evidence)
+from transforms.trace_format import DRILL_DOWN_SHOWN, FORMATTERS, NO_LINE, NO_SOURCE_LINE, as_csv, as_json, as_table
+from transforms.trace_rows import (
+    QUERIES_FILE,
+    STAGING_BY_SHAPE,
+    file_versions,
+    load_queries,
+    locate_excluded,
+    named_records,
+    resolve_evidence,
+)
 from transforms.warehouse import has_table
 
 DEFINITIONS_FILE = DEFAULT_REFERENCE_DIR / "metric_definitions.csv"
@@ -100,15 +107,16 @@ FALLBACK_FAMILIES: list[tuple[str, str, str]] = [
 ]
 
 
-
 class TraceError(LookupError):
     """The metric cannot be traced (unknown id, no metrics published yet)."""
 
 
 # ---------------------------------------------------------------- small helpers
 
+
 def period_window(period: str) -> tuple[date | None, date | None]:
     """First day of the period and the day after its last: 2026-10, 2026-Q3, 2026-S1, 2026."""
+
     def first(year: int, month: int) -> date:
         return date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
@@ -127,8 +135,8 @@ def period_window(period: str) -> tuple[date | None, date | None]:
     return None, None
 
 
-
 # ---------------------------------------------------------------- definitions
+
 
 def definitions(con: duckdb.DuckDBPyConnection | None = None) -> list[dict]:
     """The metric definitions: ref.metric_definitions as loaded for the run, else the CSV file."""
@@ -142,7 +150,9 @@ def find_definition(defs: list[dict], metric: str, scope: str) -> dict | None:
     exact = [d for d in defs if d.get("metric") == metric and d.get("scope") == scope]
     if exact:
         return exact[0]
-    patterned = [d for d in defs if fnmatchcase(metric, d.get("metric") or "") and fnmatchcase(scope, d.get("scope") or "")]
+    patterned = [
+        d for d in defs if fnmatchcase(metric, d.get("metric") or "") and fnmatchcase(scope, d.get("scope") or "")
+    ]
     return patterned[0] if patterned else None
 
 
@@ -157,19 +167,21 @@ def choose_family(definition: dict | None, metric: str, scope: str) -> str:
 
 # ---------------------------------------------------------------- the trace, step by step
 
+
 @dataclass
 class _Trace:
     """A trace being gathered: what the steps read (the warehouse, the metric, the parameters
     of the named queries, its definition) and the result they fill."""
+
     con: duckdb.DuckDBPyConnection
     metric_id: str
     metric: dict
-    params: dict                 # the $parameters of trace_queries.sql (query_params)
+    params: dict  # the $parameters of trace_queries.sql (query_params)
     definition: dict | None
     limit: int | None
     result: dict
-    cited: set[int] = field(default_factory=set)               # file_ids listed under "Berkas sumber"
-    lines_used: dict[int, int] = field(default_factory=dict)    # file_id -> lines behind the number
+    cited: set[int] = field(default_factory=set)  # file_ids listed under "Berkas sumber"
+    lines_used: dict[int, int] = field(default_factory=dict)  # file_id -> lines behind the number
 
     @property
     def notes(self) -> list[str]:
@@ -226,8 +238,11 @@ def _find_metric(con: duckdb.DuckDBPyConnection, metric_id: str, notes: list[str
         return rows[0]
     hist = []
     if has_table(con, "lineage.metric_history"):
-        hist = named_records(con, "select * from lineage.metric_history where metric_id = $id order by rowid desc limit 1",
-                             {"id": metric_id})
+        hist = named_records(
+            con,
+            "select * from lineage.metric_history where metric_id = $id order by rowid desc limit 1",
+            {"id": metric_id},
+        )
     if not hist:
         raise TraceError(_unknown_message(con, metric_id))
     notes.append("metrik ini tidak lagi diterbitkan; yang ditampilkan nilai terakhirnya di lineage.metric_history")
@@ -244,10 +259,19 @@ def query_params(metric_id: str, metric: dict) -> dict:
     composite = re.fullmatch(r"(\w+)-(unsur|tema)", scope)
     base_scope, base_id = (composite.group(1), key) if composite else (scope, scope_id)
     return {
-        "metric_id": metric_id, "metric": name, "scope": scope, "scope_id": scope_id, "period": period,
-        "key": key, "sub": sub or None, "year": start.year if start else None,
-        "period_start": start, "period_end": end, "year_start": date(start.year, 1, 1) if start else None,
-        "base_scope": base_scope, "base_id": base_id,
+        "metric_id": metric_id,
+        "metric": name,
+        "scope": scope,
+        "scope_id": scope_id,
+        "period": period,
+        "key": key,
+        "sub": sub or None,
+        "year": start.year if start else None,
+        "period_start": start,
+        "period_end": end,
+        "year_start": date(start.year, 1, 1) if start else None,
+        "base_scope": base_scope,
+        "base_id": base_id,
     }
 
 
@@ -257,8 +281,10 @@ def _definition(con: duckdb.DuckDBPyConnection, name: str, scope: str, notes: li
     if definition is None:
         definition = find_definition(definitions(None), name, scope)
         if definition is not None and has_table(con, "ref.metric_definitions"):
-            notes.append("definisi diambil dari data/reference/metric_definitions.csv saat ini: "
-                         "versi yang dimuat untuk run ini belum memuatnya")
+            notes.append(
+                "definisi diambil dari data/reference/metric_definitions.csv saat ini: "
+                "versi yang dimuat untuk run ini belum memuatnya"
+            )
     if definition is None:
         notes.append(f"tidak ada definisi untuk {name} ({scope}) di data/reference/metric_definitions.csv")
     return definition
@@ -279,7 +305,9 @@ def _reference_step(t: _Trace) -> None:
     if has_table(t.con, "lineage.reference_tables"):
         t.result["reference_tables"] = reference_versions(t.con, t.run_id, sorted(ref_names))
         if any(not r["for_run"] for r in t.result["reference_tables"]):
-            t.notes.append("sebagian tabel referensi tidak tercatat untuk run ini; yang ditampilkan versi terakhir yang dimuat")
+            t.notes.append(
+                "sebagian tabel referensi tidak tercatat untuk run ini; yang ditampilkan versi terakhir yang dimuat"
+            )
 
 
 def _rows_step(t: _Trace) -> None:
@@ -302,7 +330,7 @@ def _rows_step(t: _Trace) -> None:
             t.result["rows_total"] = len(recs)
             if t.limit is not None and len(recs) > t.limit:
                 t.notes.append(f"{len(recs)} baris; yang ditampilkan {t.limit} pertama")
-                recs = recs[:t.limit]
+                recs = recs[: t.limit]
         t.result[part] = recs
 
 
@@ -353,19 +381,27 @@ def _corrections_step(t: _Trace) -> None:
     start, end = t.params["period_start"], t.params["period_end"]
     if t.params["base_scope"] == "asn" and start is not None:
         first = date(start.year, 1, 1) if t.metric["metric"].endswith("_ytd") else start
-        t.result["corrections"] = corrections_for(t.con, t.run_id, t.params["base_id"], t.metric["period"],
-                                                  first.isoformat(), end.isoformat())
+        t.result["corrections"] = corrections_for(
+            t.con, t.run_id, t.params["base_id"], t.metric["period"], first.isoformat(), end.isoformat()
+        )
 
 
 # what `trace` does after finding the metric and its definition, in order: rows before their
 # evidence, evidence and quarantined rows before the files they cite
 TRACE_STEPS: tuple[Callable[[_Trace], None], ...] = (
-    _models_step, _reference_step, _rows_step, _evidence_step, _excluded_step, _files_step, _drill_down_step,
+    _models_step,
+    _reference_step,
+    _rows_step,
+    _evidence_step,
+    _excluded_step,
+    _files_step,
+    _drill_down_step,
     _corrections_step,
 )
 
 
 # ---------------------------------------------------------------- what the steps read
+
 
 def _unknown_message(con: duckdb.DuckDBPyConnection, metric_id: str) -> str:
     parts = metric_id.split("/")
@@ -373,14 +409,19 @@ def _unknown_message(con: duckdb.DuckDBPyConnection, metric_id: str) -> str:
     if len(parts) == 4:
         # the same metric and scope in the period, then the metric in the period, then the metric
         for pattern in (f"{parts[0]}/{parts[1]}/%/{parts[3]}", f"{parts[0]}/%/{parts[3]}", f"{parts[0]}/%"):
-            similar = [r[0] for r in con.execute(
-                "select metric_id from main.metrics where metric_id like ? order by metric_id limit 3",
-                [pattern]).fetchall()]
+            similar = [
+                r[0]
+                for r in con.execute(
+                    "select metric_id from main.metrics where metric_id like ? order by metric_id limit 3", [pattern]
+                ).fetchall()
+            ]
             if similar:
                 break
     hint = "; contoh yang ada: " + ", ".join(similar) if similar else ""
-    return (f"metric_id '{metric_id}' tidak ditemukan di metrics (bentuknya metrik/scope/scope_id/periode, "
-            f"mis. attendance_rate/unit/kelurahan-pager/2026-10){hint}")
+    return (
+        f"metric_id '{metric_id}' tidak ditemukan di metrics (bentuknya metrik/scope/scope_id/periode, "
+        f"mis. attendance_rate/unit/kelurahan-pager/2026-10){hint}"
+    )
 
 
 def _history(con: duckdb.DuckDBPyConnection, metric_id: str) -> list[dict]:
@@ -390,9 +431,10 @@ def _history(con: duckdb.DuckDBPyConnection, metric_id: str) -> list[dict]:
     sql = (
         "select h.run_id, r.started_at, r.status, h.value, h.label from lineage.metric_history h "
         "left join lineage.runs r on r.run_id = h.run_id where h.metric_id = $id order by h.rowid"
-        if join else
-        "select h.run_id, null as started_at, null as status, h.value, h.label from lineage.metric_history h "
-        "where h.metric_id = $id order by h.rowid")
+        if join
+        else "select h.run_id, null as started_at, null as status, h.value, h.label from lineage.metric_history h "
+        "where h.metric_id = $id order by h.rowid"
+    )
     return named_records(con, sql, {"id": metric_id})
 
 
@@ -476,6 +518,7 @@ def _models(con: duckdb.DuckDBPyConnection, run_id: str, targets: list[str], not
 
 # ---------------------------------------------------------------- the command
 
+
 def trace_command_output(con: duckdb.DuckDBPyConnection, metric_id: str, fmt: str = "table") -> str:
     """What `pantau trace METRIC_ID --format table|json|csv` prints; raises TraceError for an
     unknown metric and ValueError for an unknown format."""
@@ -485,7 +528,26 @@ def trace_command_output(con: duckdb.DuckDBPyConnection, metric_id: str, fmt: st
     return FORMATTERS[fmt](result)
 
 
-__all__ = ["trace", "as_table", "as_json", "as_csv", "trace_command_output", "TraceError", "FAMILIES",
-           "load_queries", "period_window", "definitions", "NO_SOURCE_LINE", "NO_LINE", "DRILL_DOWN_SHOWN",
-           "QUERIES_FILE", "STAGING_BY_SHAPE", "resolve_evidence", "file_versions", "find_definition",
-           "choose_family", "query_params", "TRACE_STEPS"]
+__all__ = [
+    "trace",
+    "as_table",
+    "as_json",
+    "as_csv",
+    "trace_command_output",
+    "TraceError",
+    "FAMILIES",
+    "load_queries",
+    "period_window",
+    "definitions",
+    "NO_SOURCE_LINE",
+    "NO_LINE",
+    "DRILL_DOWN_SHOWN",
+    "QUERIES_FILE",
+    "STAGING_BY_SHAPE",
+    "resolve_evidence",
+    "file_versions",
+    "find_definition",
+    "choose_family",
+    "query_params",
+    "TRACE_STEPS",
+]

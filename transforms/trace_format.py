@@ -3,6 +3,7 @@
 `as_table` is a list of sections (TABLE_SECTIONS), each a function from the trace to its lines;
 `as_json` is the trace with dates as ISO text; `as_csv` is one line per source line.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,11 +14,11 @@ from decimal import Decimal
 
 from transforms.ingest.records import sheet_label
 
-DRILL_DOWN_SHOWN = 10        # `pantau trace` commands listed under "Telusuri lebih lanjut"
+DRILL_DOWN_SHOWN = 10  # `pantau trace` commands listed under "Telusuri lebih lanjut"
 # the csv's file column of a fact with no line behind it (a workday with no record is TK; a
 # recommendation's fact is another metric, traced by metric_id_rinci)
 NO_SOURCE_LINE, NO_LINE = "(tanpa baris sumber)", "(tidak ada)"
-SOURCES_LISTED = 3   # a row with more source lines shows them counted per file
+SOURCES_LISTED = 3  # a row with more source lines shows them counted per file
 
 
 def _plain(value):
@@ -44,6 +45,7 @@ def as_json(result: dict) -> str:
 
 # ---------------------------------------------------------------- plain text tables
 
+
 def _cell(value, width: int = 40) -> str:
     if value is None:
         return ""
@@ -62,9 +64,9 @@ def _grid(headers: list[str], rows: list[list], width: int = 40, wide: tuple[str
     limits = [10_000 if h in wide else width for h in headers]
     cells = [[_cell(v, limits[i]) for i, v in enumerate(row)] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
     out = ["  " + line, "  " + "  ".join("-" * w for w in widths)]
-    out += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    out += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in cells]
     return out
 
 
@@ -82,12 +84,15 @@ def _sources(evidence: list[dict] | None) -> str:
 
 # ---------------------------------------------------------------- the sections of the table
 
+
 def _metric_lines(result: dict) -> list[str]:
     m = result["metric"]
     unit = f" {m['unit']}" if m.get("unit") else ""
-    return [f"Metrik    {result['metric_id']}",
-            f"  nilai   {_cell(m.get('value'))}{unit}" + (f"   label: {m['label']}" if m.get("label") else ""),
-            f"  run     {m['run_id']}"]
+    return [
+        f"Metrik    {result['metric_id']}",
+        f"  nilai   {_cell(m.get('value'))}{unit}" + (f"   label: {m['label']}" if m.get("label") else ""),
+        f"  run     {m['run_id']}",
+    ]
 
 
 def _definition_lines(result: dict) -> list[str]:
@@ -106,12 +111,22 @@ def _history_lines(result: dict) -> list[str]:
         return []
     return ["", "Riwayat nilai"] + _grid(
         ["run", "mulai", "status", "nilai", "label"],
-        [[h["run_id"], h["started_at"], h["status"], h["value"], h["label"]] for h in result["history"]], 60)
+        [[h["run_id"], h["started_at"], h["status"], h["value"], h["label"]] for h in result["history"]],
+        60,
+    )
 
 
-RUN_FIELDS = (("run_id", "run_id"), ("flow_run_id", "Prefect flow run"), ("command", "perintah"),
-              ("period", "periode"), ("as_of", "as_of"), ("code_version", "versi kode"),
-              ("started_at", "mulai"), ("ended_at", "selesai"), ("status", "status"))
+RUN_FIELDS = (
+    ("run_id", "run_id"),
+    ("flow_run_id", "Prefect flow run"),
+    ("command", "perintah"),
+    ("period", "periode"),
+    ("as_of", "as_of"),
+    ("code_version", "versi kode"),
+    ("started_at", "mulai"),
+    ("ended_at", "selesai"),
+    ("status", "status"),
+)
 
 
 def _run_lines(result: dict) -> list[str]:
@@ -128,24 +143,57 @@ def _run_lines(result: dict) -> list[str]:
 def _reference_lines(result: dict) -> list[str]:
     return ["", "Tabel referensi (versi yang dipakai run ini)"] + _grid(
         ["tabel", "sha256", "baris", "run"],
-        [[t["name"], t["sha256"], t["rows"], t["run_id"] if t["for_run"] else f"{t['run_id']} (terakhir)"]
-         for t in result["reference_tables"]], 64)
+        [
+            [t["name"], t["sha256"], t["rows"], t["run_id"] if t["for_run"] else f"{t['run_id']} (terakhir)"]
+            for t in result["reference_tables"]
+        ],
+        64,
+    )
 
 
 def _model_lines(result: dict) -> list[str]:
     return ["", "Model SQL, dari sumber ke metrik"] + _grid(
         ["#", "model", "jenis", "sha256", "membaca sumber"],
-        [[i, e["model"], e["materialized"], e["sha256"][:16], ", ".join(e["sources"])]
-         for i, e in enumerate(result["models"], start=1)], 70)
+        [
+            [i, e["model"], e["materialized"], e["sha256"][:16], ", ".join(e["sources"])]
+            for i, e in enumerate(result["models"], start=1)
+        ],
+        70,
+    )
 
 
 def _file_lines(result: dict) -> list[str]:
     out = ["", "Berkas sumber (baris dipakai: baris berkas yang masuk ke angka ini)"]
-    out += _grid(["file_id", "berkas", "sha256", "status", "diganti oleh", "dibaca", "dimuat", "karantina",
-                  "baris dipakai", "run pertama"],
-                 [[f["file_id"], f["path"], f["sha256"][:16], f["status"], f["superseded_by"], f["rows_read"],
-                   f["rows_loaded"], f["rows_quarantined"], f.get("lines_used", 0), f["first_run_id"]]
-                  for f in result["files"]], 60)
+    out += _grid(
+        [
+            "file_id",
+            "berkas",
+            "sha256",
+            "status",
+            "diganti oleh",
+            "dibaca",
+            "dimuat",
+            "karantina",
+            "baris dipakai",
+            "run pertama",
+        ],
+        [
+            [
+                f["file_id"],
+                f["path"],
+                f["sha256"][:16],
+                f["status"],
+                f["superseded_by"],
+                f["rows_read"],
+                f["rows_loaded"],
+                f["rows_quarantined"],
+                f.get("lines_used", 0),
+                f["first_run_id"],
+            ]
+            for f in result["files"]
+        ],
+        60,
+    )
     if not result["files"]:
         out.append("  (tidak ada baris berkas di balik angka ini; lihat baris yang dipakai di bawah)")
     return out
@@ -155,10 +203,13 @@ def _record_grid(recs: list[dict]) -> list[str]:
     """Rows as a table; their evidence as one column of file:line."""
     headers = [k for k in recs[0] if k != "evidence"]
     has_evidence = any("evidence" in rec for rec in recs)
-    rows = [[rec.get(h) for h in headers] + ([_sources(rec.get("evidence"))] if has_evidence else [])
-            for rec in recs]
-    return _grid(headers + (["sumber (berkas:baris)"] if has_evidence else []), rows, 48,
-                 wide=("sumber (berkas:baris)", "metric_id"))
+    rows = [[rec.get(h) for h in headers] + ([_sources(rec.get("evidence"))] if has_evidence else []) for rec in recs]
+    return _grid(
+        headers + (["sumber (berkas:baris)"] if has_evidence else []),
+        rows,
+        48,
+        wide=("sumber (berkas:baris)", "metric_id"),
+    )
 
 
 def _summary_lines(result: dict) -> list[str]:
@@ -182,9 +233,11 @@ def _row_lines(result: dict) -> list[str]:
 def _excluded_lines(result: dict) -> list[str]:
     out = ["", f"Baris yang dikecualikan (karantina) ({len(result['excluded'])})"]
     if result["excluded"]:
-        out += _grid(["berkas", "baris", "aturan", "kolom", "nilai", "pesan"],
-                     [[x["path"], _where(x), x["rule"], x["column"], x["value"], x["message"]]
-                      for x in result["excluded"]], 60)
+        out += _grid(
+            ["berkas", "baris", "aturan", "kolom", "nilai", "pesan"],
+            [[x["path"], _where(x), x["rule"], x["column"], x["value"], x["message"]] for x in result["excluded"]],
+            60,
+        )
     return out
 
 
@@ -195,8 +248,10 @@ def _drill_down_lines(result: dict) -> list[str]:
     out = ["", f"Telusuri lebih lanjut ({len(drill)}): angka di balik tiap baris yang dipakai"]
     out += [f"  pantau trace {d}" for d in drill[:DRILL_DOWN_SHOWN]]
     if len(drill) > DRILL_DOWN_SHOWN:
-        out.append(f"  ... dan {len(drill) - DRILL_DOWN_SHOWN} lain (kolom metric_id di atas; --format csv: "
-                   "kolom metric_id_rinci)")
+        out.append(
+            f"  ... dan {len(drill) - DRILL_DOWN_SHOWN} lain (kolom metric_id di atas; --format csv: "
+            "kolom metric_id_rinci)"
+        )
     return out
 
 
@@ -205,12 +260,33 @@ def _correction_lines(result: dict) -> list[str]:
     if not corrections:
         return []
     return ["", f"Koreksi yang diterapkan ({len(corrections)})"] + _grid(
-        ["tanggal/periode", "kolom", "nilai asli", "sumber asli", "nilai baru", "baris koreksi",
-         "disetujui oleh", "wewenang", "dasar"],
-        [[c["kapan"], c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""), c["nilai_asli"],
-          f"{c['asli_berkas']}:{c['asli_baris']}" if c["asli_berkas"] else "(tidak ada catatan)",
-          c["nilai_baru"], f"{c['koreksi_berkas']}:{c['koreksi_baris']}", c["disetujui_oleh"],
-          c["wewenang"], c["dasar"]] for c in corrections], 60)
+        [
+            "tanggal/periode",
+            "kolom",
+            "nilai asli",
+            "sumber asli",
+            "nilai baru",
+            "baris koreksi",
+            "disetujui oleh",
+            "wewenang",
+            "dasar",
+        ],
+        [
+            [
+                c["kapan"],
+                c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""),
+                c["nilai_asli"],
+                f"{c['asli_berkas']}:{c['asli_baris']}" if c["asli_berkas"] else "(tidak ada catatan)",
+                c["nilai_baru"],
+                f"{c['koreksi_berkas']}:{c['koreksi_baris']}",
+                c["disetujui_oleh"],
+                c["wewenang"],
+                c["dasar"],
+            ]
+            for c in corrections
+        ],
+        60,
+    )
 
 
 def _note_lines(result: dict) -> list[str]:
@@ -218,9 +294,21 @@ def _note_lines(result: dict) -> list[str]:
 
 
 # the table's sections, top to bottom; each returns its lines (a blank line first, but the metric's)
-TABLE_SECTIONS = (_metric_lines, _definition_lines, _history_lines, _run_lines, _reference_lines, _model_lines,
-                  _file_lines, _summary_lines, _row_lines, _excluded_lines, _drill_down_lines, _correction_lines,
-                  _note_lines)
+TABLE_SECTIONS = (
+    _metric_lines,
+    _definition_lines,
+    _history_lines,
+    _run_lines,
+    _reference_lines,
+    _model_lines,
+    _file_lines,
+    _summary_lines,
+    _row_lines,
+    _excluded_lines,
+    _drill_down_lines,
+    _correction_lines,
+    _note_lines,
+)
 
 
 def as_table(result: dict) -> str:
@@ -229,6 +317,7 @@ def as_table(result: dict) -> str:
 
 # ---------------------------------------------------------------- csv
 
+
 def as_csv(result: dict) -> str:
     """One line per source line: the contributing rows (bagian 'dipakai', one line per line of
     evidence; a fact without a source line, e.g. a workday with no record, says so in the file
@@ -236,9 +325,17 @@ def as_csv(result: dict) -> str:
     and the quarantined rows of the scope (bagian 'dikecualikan'). A row's own finer metric id
     is in `metric_id_rinci`; staged values of the line are `sumber.<column>`."""
     lines = _used_lines(result["rows"]) + [
-        {"bagian": "dikecualikan", "berkas": x["path"], "baris": _where(x),
-         "aturan": x["rule"], "kolom": x["column"], "nilai": x["value"], "pesan": x["message"]}
-        for x in result["excluded"]]
+        {
+            "bagian": "dikecualikan",
+            "berkas": x["path"],
+            "baris": _where(x),
+            "aturan": x["rule"],
+            "kolom": x["column"],
+            "nilai": x["value"],
+            "pesan": x["message"],
+        }
+        for x in result["excluded"]
+    ]
     header = ["metric_id", "run_id", "value"]
     for line in lines:
         for k in line:
@@ -249,8 +346,17 @@ def as_csv(result: dict) -> str:
     writer.writeheader()
     m = result["metric"]
     for line in lines:
-        writer.writerow({k: _csv_value(v) for k, v in
-                         {"metric_id": result["metric_id"], "run_id": m["run_id"], "value": m.get("value"), **line}.items()})
+        writer.writerow(
+            {
+                k: _csv_value(v)
+                for k, v in {
+                    "metric_id": result["metric_id"],
+                    "run_id": m["run_id"],
+                    "value": m.get("value"),
+                    **line,
+                }.items()
+            }
+        )
     return buf.getvalue()
 
 
@@ -260,10 +366,14 @@ def _used_lines(rows: list[dict]) -> list[dict]:
     for rec in rows:
         # a row's own metric_id (the finer metric to trace next) must not hide the traced one
         base = {("metric_id_rinci" if k == "metric_id" else k): v for k, v in rec.items() if k != "evidence"}
-        for e in (rec.get("evidence") or [None]):
-            line = {"bagian": "dipakai", "berkas": e["path"] if e else NO_SOURCE_LINE,
-                    "baris": _where(e) if e else NO_LINE,
-                    "sha256": e and e["sha256"], **base}
+        for e in rec.get("evidence") or [None]:
+            line = {
+                "bagian": "dipakai",
+                "berkas": e["path"] if e else NO_SOURCE_LINE,
+                "baris": _where(e) if e else NO_LINE,
+                "sha256": e and e["sha256"],
+                **base,
+            }
             for k, v in ((e or {}).get("values") or {}).items():
                 line[f"sumber.{k}"] = v
             lines.append(line)

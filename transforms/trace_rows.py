@@ -5,6 +5,7 @@ and file lines of the evidence they cite, and every version of the files involve
 it uses. `resolve_evidence` turns (file_id, row) pairs into the file, line (or sheet row) and
 staged values a person can check; `file_versions` lists the files with their other versions.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,6 +31,7 @@ STAGING_BY_SHAPE = {
 
 
 # ---------------------------------------------------------------- named queries
+
 
 @lru_cache(maxsize=1)
 def load_queries(path: Path = QUERIES_FILE) -> dict[str, str]:
@@ -69,6 +71,7 @@ def named_records(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> lis
 
 # ---------------------------------------------------------------- evidence and files
 
+
 def located(row: int, sheets: list[str] | None) -> dict:
     """{"line": the CSV line or the row on its sheet, "sheet": the workbook sheet or None} of a row key."""
     sheet, line = locate(row, sheets)
@@ -80,9 +83,13 @@ def resolve_evidence(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]
     if not pairs:
         return {}
     file_ids = sorted({f for f, _ in pairs})
-    files = {r[0]: r for r in con.execute(
-        "select file_id, path, shape, sha256, status, sheets from lineage.files where list_contains(?, file_id)",
-        [file_ids]).fetchall()}
+    files = {
+        r[0]: r
+        for r in con.execute(
+            "select file_id, path, shape, sha256, status, sheets from lineage.files where list_contains(?, file_id)",
+            [file_ids],
+        ).fetchall()
+    }
     by_shape: dict[str, list[tuple[int, int]]] = {}
     for f, r in pairs:
         shape = files[f][2] if f in files else None
@@ -94,8 +101,11 @@ def resolve_evidence(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]
         for f, r in items:
             info = files.get(f)
             out[(f, r)] = {
-                "file_id": f, "path": info[1] if info else None, **located(r, info[5] if info else None),
-                "sha256": info[3] if info else None, "table": table if shape else None,
+                "file_id": f,
+                "path": info[1] if info else None,
+                **located(r, info[5] if info else None),
+                "sha256": info[3] if info else None,
+                "table": table if shape else None,
                 "values": values.get((f, r)),
             }
     return out
@@ -104,10 +114,12 @@ def resolve_evidence(con: duckdb.DuckDBPyConnection, pairs: set[tuple[int, int]]
 def _staged_values(con: duckdb.DuckDBPyConnection, table: str, items: list[tuple[int, int]]) -> dict:
     """{(file_id, row): the staged columns of that line} for the lines of one staged table."""
     values: dict[tuple[int, int], dict] = {}
-    for rec in records(con,
-                       f"select s.* from {table} s join (select unnest($f) as f, unnest($r) as r) k "
-                       "on s._file_id = k.f and s._row = k.r",
-                       {"f": [f for f, _ in items], "r": [r for _, r in items]}):
+    for rec in records(
+        con,
+        f"select s.* from {table} s join (select unnest($f) as f, unnest($r) as r) k "
+        "on s._file_id = k.f and s._row = k.r",
+        {"f": [f for f, _ in items], "r": [r for _, r in items]},
+    ):
         key = (rec.pop("_file_id"), rec.pop("_row"))
         values[key] = rec
     return values
@@ -115,9 +127,13 @@ def _staged_values(con: duckdb.DuckDBPyConnection, table: str, items: list[tuple
 
 def locate_excluded(con: duckdb.DuckDBPyConnection, excluded: list[dict]) -> None:
     """Give each quarantined row its file's path and its line (or sheet and row), in place."""
-    paths = {f: (path, sheets) for f, path, sheets in con.execute(
-        "select file_id, path, sheets from lineage.files where list_contains(?, file_id)",
-        [sorted({x["file_id"] for x in excluded})]).fetchall()}
+    paths = {
+        f: (path, sheets)
+        for f, path, sheets in con.execute(
+            "select file_id, path, sheets from lineage.files where list_contains(?, file_id)",
+            [sorted({x["file_id"] for x in excluded})],
+        ).fetchall()
+    }
     for x in excluded:
         path, sheets = paths.get(x["file_id"], (None, None))
         x["path"] = path
@@ -128,10 +144,14 @@ def file_versions(con: duckdb.DuckDBPyConnection, file_ids: set[int]) -> list[di
     """The files named, and every other version of the same paths (superseded or newer)."""
     if not file_ids:
         return []
-    return named_records(con, """
+    return named_records(
+        con,
+        """
         select f.file_id, f.path, f.kind, f.shape, f.format, f.sha256, f.bytes, f.rows_read, f.rows_loaded,
                f.rows_quarantined, f.status, f.superseded_by, f.first_run_id, f.last_run_id, f.registered_at,
                list_contains($ids, f.file_id) as cited
         from lineage.files f
         where f.path in (select path from lineage.files where list_contains($ids, file_id))
-        order by f.path, f.file_id""", {"ids": sorted(file_ids)})
+        order by f.path, f.file_id""",
+        {"ids": sorted(file_ids)},
+    )

@@ -1,5 +1,6 @@
 """The Ringkasan page (index.html): the office's trends, the units table and comparison charts,
 the complaint themes over the window."""
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -9,9 +10,18 @@ from reports.data import Report
 from reports.fmt import Metric, angka, kalimat, num_html, periode_html
 from reports.pages.cards import headline_cards
 from reports.pages.legend import reading_aids
-from reports.pages.parts import PREDIKAT, count_html, link, mutu_html, period_name, unit_leave_html, value, word_direction
+from reports.pages.parts import (
+    PREDIKAT,
+    count_html,
+    link,
+    mutu_html,
+    period_name,
+    unit_leave_html,
+    value,
+    word_direction,
+)
 from reports.pages.rules import recommendation_rows, recommendation_view, rule_titles
-from reports.pages.sections import thin_interval_traces, complaint_section, ikm_bands, ikm_title, kendala_chart
+from reports.pages.sections import complaint_section, ikm_bands, ikm_title, kendala_chart, thin_interval_traces
 from reports.pages.sekilas import findings
 
 
@@ -25,9 +35,15 @@ def ringkasan(report: Report, include_internal: bool) -> dict:
     for u in report.reporting_units:
         found = sorted(by_unit.get(u.slug, []), key=lambda m: -(m.value or 0))
         if found:
-            unit_rising.append([link(f"unit-{u.slug}.html#keluhan", u.short), Markup("; ").join(
-                Markup("{} {}").format((m.label or "").split(":")[0], num_html(m, text=f"({angka(m.value)})"))
-                for m in found)])
+            unit_rising.append(
+                [
+                    link(f"unit-{u.slug}.html#keluhan", u.short),
+                    Markup("; ").join(
+                        Markup("{} {}").format((m.label or "").split(":")[0], num_html(m, text=f"({angka(m.value)})"))
+                        for m in found
+                    ),
+                ]
+            )
     theme_trend = office_theme_trend(report)
     units_head, units_body, units_classes = units_table(report)
     rec_period, rec_prefix = recommendation_view(report)
@@ -35,20 +51,26 @@ def ringkasan(report: Report, include_internal: bool) -> dict:
     kendala = kendala_chart(report, "office", o, "kendala")
     return {
         **reading_aids(report),
-        "page": "index", "title": "Ringkasan kinerja ASN",
+        "page": "index",
+        "title": "Ringkasan kinerja ASN",
         "cards": headline_cards(report, "office", o),
         "findings": findings(report),
         "trends": office_trend_charts(report),
-        "units_head": units_head, "units_rows": units_body, "units_classes": units_classes,
+        "units_head": units_head,
+        "units_rows": units_body,
+        "units_classes": units_classes,
         "unit_charts": unit_comparison_charts(report),
-        "complaint_charts": rising_charts, "theme_trend": theme_trend,
+        "complaint_charts": rising_charts,
+        "theme_trend": theme_trend,
         "unit_rising": unit_rising,
         "kendala": kendala,
-        "rec_head": rec_head, "rec_rows": rec_body, "rec_classes": rec_classes,
-        "rec_title": (f"Usulan {period_name(rec_period)}" if rec_prefix == "rekomendasi"
-                      else "Sinyal bulan ini (bukan usulan)"),
+        "rec_head": rec_head,
+        "rec_rows": rec_body,
+        "rec_classes": rec_classes,
+        "rec_title": (
+            f"Usulan {period_name(rec_period)}" if rec_prefix == "rekomendasi" else "Sinyal bulan ini (bukan usulan)"
+        ),
     }
-
 
 
 def office_trend_charts(report: Report) -> list[charts.Chart]:
@@ -59,34 +81,62 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
     pun = report.series("punctuality_rate", "office", o)
     cur, prev = report.office_metric("discipline_rate"), report.office_metric("discipline_rate", report.previous)
     first = next((m for m in att if m is not None), None)
-    title = Markup("Disiplin kehadiran kantor {} menjadi {} pada {}").format(word_direction(cur, prev), num_html(cur),
-                                                                            periode_html(report.period))
+    title = Markup("Disiplin kehadiran kantor {} menjadi {} pada {}").format(
+        word_direction(cur, prev), num_html(cur), periode_html(report.period)
+    )
     if first is not None and first.period != report.period:
         title += Markup(" ({} pada {})").format(num_html(first), periode_html(first.period, singkat=True))
     threshold = report.attendance_award_threshold
-    out.append(charts.trend("tren-kehadiran", title, "Disiplin = hari hadir (H, DL) dibagi hari kerja yang wajib "
-                            "dihadiri (cuti, sakit, izin, tugas belajar tidak dihitung); kehadiran fisik = hari hadir "
-                            "dibagi hari kerja; ketepatan = hari hadir tanpa terlambat dibagi hari hadir.", months,
-                            [("Disiplin kehadiran", att), ("Kehadiran fisik", report.series("attendance_rate", "office", o)),
-                             ("Ketepatan waktu", pun)],
-                            reference_line=(threshold, f"syarat penghargaan {angka(threshold)} %") if threshold else None))
+    out.append(
+        charts.trend(
+            "tren-kehadiran",
+            title,
+            "Disiplin = hari hadir (H, DL) dibagi hari kerja yang wajib "
+            "dihadiri (cuti, sakit, izin, tugas belajar tidak dihitung); kehadiran fisik = hari hadir "
+            "dibagi hari kerja; ketepatan = hari hadir tanpa terlambat dibagi hari hadir.",
+            months,
+            [
+                ("Disiplin kehadiran", att),
+                ("Kehadiran fisik", report.series("attendance_rate", "office", o)),
+                ("Ketepatan waktu", pun),
+            ],
+            reference_line=(threshold, f"syarat penghargaan {angka(threshold)} %") if threshold else None,
+        )
+    )
     cap = report.series("capaian_rata", "office", o)
     if any(cap):
         cur, prev = report.office_metric("capaian_rata"), report.office_metric("capaian_rata", report.previous)
         title = Markup("Rata-rata capaian indikator {} menjadi {}").format(word_direction(cur, prev), num_html(cur))
-        out.append(charts.trend("tren-capaian", title, "Rata-rata capaian IKI per ASN (bobot sama), PermenPANRB 8/2021; "
-                                "100 % = target tercapai.", months, [("Capaian rata-rata", cap)],
-                                reference_line=(100, "target 100 %")))
+        out.append(
+            charts.trend(
+                "tren-capaian",
+                title,
+                "Rata-rata capaian IKI per ASN (bobot sama), PermenPANRB 8/2021; 100 % = target tercapai.",
+                months,
+                [("Capaian rata-rata", cap)],
+                reference_line=(100, "target 100 %"),
+            )
+        )
     ikm = report.series("ikm", "office", o)
     if any(ikm):
         cur, prev = report.office_metric("ikm"), report.office_metric("ikm", report.previous)
         change = report.office_metric("ikm_perubahan_dalam_ketidakpastian")
         title = ikm_title("IKM kantor", cur, prev, change)
-        c = charts.trend("tren-ikm", title, "IKM terkonversi (25–100), PermenPANRB 14/2017; pita warna = mutu A–D; "
-                         "garis putus-putus = selang kepercayaan 95 %.", months,
-                         [("IKM", ikm), ("Batas bawah 95 %", report.series("ikm_ci_low", "office", o)),
-                          ("Batas atas 95 %", report.series("ikm_ci_high", "office", o))],
-                         unit_text="", percent=False, bands=ikm_bands(report))
+        c = charts.trend(
+            "tren-ikm",
+            title,
+            "IKM terkonversi (25–100), PermenPANRB 14/2017; pita warna = mutu A–D; "
+            "garis putus-putus = selang kepercayaan 95 %.",
+            months,
+            [
+                ("IKM", ikm),
+                ("Batas bawah 95 %", report.series("ikm_ci_low", "office", o)),
+                ("Batas atas 95 %", report.series("ikm_ci_high", "office", o)),
+            ],
+            unit_text="",
+            percent=False,
+            bands=ikm_bands(report),
+        )
         if change is not None and change.label:
             c.notes.append(kalimat(change.label))
         thin_interval_traces(c)
@@ -94,35 +144,69 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
     keluhan = report.series("keluhan", "office", o)
     if any(keluhan):
         cur, prev = report.office_metric("keluhan"), report.office_metric("keluhan", report.previous)
-        title = Markup("Keluhan warga {} menjadi {} pada {}").format(word_direction(cur, prev), num_html(cur),
-                                                                  periode_html(report.period))
-        out.append(charts.trend("tren-keluhan", title, "Saran responden SKM per bulan: keluhan dan pujian (saran netral tidak dihitung).",
-                                months, [("Keluhan", keluhan), ("Pujian", report.series("pujian", "office", o))],
-                                unit_text="", decimals=0, percent=False, kind="bar"))
+        title = Markup("Keluhan warga {} menjadi {} pada {}").format(
+            word_direction(cur, prev), num_html(cur), periode_html(report.period)
+        )
+        out.append(
+            charts.trend(
+                "tren-keluhan",
+                title,
+                "Saran responden SKM per bulan: keluhan dan pujian (saran netral tidak dihitung).",
+                months,
+                [("Keluhan", keluhan), ("Pujian", report.series("pujian", "office", o))],
+                unit_text="",
+                decimals=0,
+                percent=False,
+                kind="bar",
+            )
+        )
     return out
 
 
-
 def units_table(report: Report) -> tuple[list[str], list[list], list[str]]:
-    head = ["Unit", "Disiplin kehadiran", "Cuti/sakit/izin/TB", "Ketepatan", "TK", "Capaian SKP", "IKM",
-            "Responden / minimal", "Keluhan", "Tindak lanjut disiplin", "Aturan perhatian"]
+    head = [
+        "Unit",
+        "Disiplin kehadiran",
+        "Cuti/sakit/izin/TB",
+        "Ketepatan",
+        "TK",
+        "Capaian SKP",
+        "IKM",
+        "Responden / minimal",
+        "Keluhan",
+        "Tindak lanjut disiplin",
+        "Aturan perhatian",
+    ]
     body, classes = [], []
     for u in report.reporting_units:
-        g = lambda metric: report.get(metric, "unit", u.slug)  # noqa: E731
+
+        def g(metric, slug=u.slug):
+            return report.get(metric, "unit", slug)
+
         ikm = g("ikm")
         attention = g("rekomendasi")
         resp, minimum = g("responden"), g("min_sample")
-        body.append([link(f"unit-{u.slug}.html", u.short), num_html(g("discipline_rate")), count_html(g("leave_days")),
-                     num_html(g("punctuality_rate")),
-                     num_html(g("tk_days")), num_html(g("capaian_rata")),
-                     Markup("{} {}").format(num_html(ikm), mutu_html(ikm)),
-                     Markup("{} / {}").format(num_html(resp, text=angka(value(resp))),
-                                              num_html(minimum, text=angka(value(minimum)))) if resp else num_html(None),
-                     num_html(g("keluhan")), count_html(g("asn_to_follow_up")),
-                     num_html(attention, text=rule_titles(report, attention)) if attention is not None else num_html(None)])
+        body.append(
+            [
+                link(f"unit-{u.slug}.html", u.short),
+                num_html(g("discipline_rate")),
+                count_html(g("leave_days")),
+                num_html(g("punctuality_rate")),
+                num_html(g("tk_days")),
+                num_html(g("capaian_rata")),
+                Markup("{} {}").format(num_html(ikm), mutu_html(ikm)),
+                Markup("{} / {}").format(
+                    num_html(resp, text=angka(value(resp))), num_html(minimum, text=angka(value(minimum)))
+                )
+                if resp
+                else num_html(None),
+                num_html(g("keluhan")),
+                count_html(g("asn_to_follow_up")),
+                num_html(attention, text=rule_titles(report, attention)) if attention is not None else num_html(None),
+            ]
+        )
         classes.append("perhatian" if attention is not None and attention.value else "")
     return head, body, classes
-
 
 
 def unit_comparison_charts(report: Report) -> list[charts.Chart]:
@@ -140,16 +224,26 @@ def unit_attendance_chart(report: Report) -> charts.Chart | None:
     lowest, lowest_rate = att_sorted[0]
     threshold = report.attendance_award_threshold
     title = Markup("Disiplin kehadiran terendah di {}: {}{}").format(
-        lowest.short, num_html(lowest_rate), unit_leave_html(report.get("leave_days", "unit", lowest.slug)))
-    colour = lambda m: charts.OKABE_ITO["merah"] if threshold and m and m.value is not None and m.value < threshold \
-        else charts.OKABE_ITO["biru"]  # noqa: E731
+        lowest.short, num_html(lowest_rate), unit_leave_html(report.get("leave_days", "unit", lowest.slug))
+    )
+
+    def colour(m):
+        below = threshold and m and m.value is not None and m.value < threshold
+        return charts.OKABE_ITO["merah"] if below else charts.OKABE_ITO["biru"]
+
     leave = [count_html(report.get("leave_days", "unit", u.slug)) for u, _ in att_sorted]
-    return charts.bars("unit-kehadiran", title, "Disiplin kehadiran per unit pada periode ini: hari hadir dibagi "
-                       "hari kerja yang wajib dihadiri (cuti, sakit, izin dan tugas belajar adalah hak dan tidak "
-                       "dihitung; jumlahnya di kolom samping); warna jingga tua = di bawah syarat penghargaan.",
-                       [(u.short, m) for u, m in att_sorted], "Disiplin kehadiran", colour_of=colour,
-                       reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
-                       extra_columns=[("Cuti/sakit/izin/TB (hari)", leave)])
+    return charts.bars(
+        "unit-kehadiran",
+        title,
+        "Disiplin kehadiran per unit pada periode ini: hari hadir dibagi "
+        "hari kerja yang wajib dihadiri (cuti, sakit, izin dan tugas belajar adalah hak dan tidak "
+        "dihitung; jumlahnya di kolom samping); warna jingga tua = di bawah syarat penghargaan.",
+        [(u.short, m) for u, m in att_sorted],
+        "Disiplin kehadiran",
+        colour_of=colour,
+        reference_line=(threshold, f"{angka(threshold)} %") if threshold else None,
+        extra_columns=[("Cuti/sakit/izin/TB (hari)", leave)],
+    )
 
 
 def unit_ikm_chart(report: Report) -> charts.Chart | None:
@@ -162,9 +256,17 @@ def unit_ikm_chart(report: Report) -> charts.Chart | None:
     title = Markup("IKM terendah di {}: {} (mutu {})").format(lowest, num_html(lowest_ikm), mutu_html(lowest_ikm))
     colour = lambda m: charts.MUTU_BANDS.get(m.label, charts.GREY) if m else charts.GREY  # noqa: E731
     mutu_cells = [mutu_html(m) for _, m in ikm_sorted]
-    return charts.bars("unit-ikm", title, "IKM terkonversi per unit; warna = mutu (A biru tua, B biru muda, "
-                       "C jingga, D jingga tua).", ikm_sorted, "IKM", unit_text="", percent=False,
-                       colour_of=colour, extra_columns=[("Mutu", mutu_cells)])
+    return charts.bars(
+        "unit-ikm",
+        title,
+        "IKM terkonversi per unit; warna = mutu (A biru tua, B biru muda, C jingga, D jingga tua).",
+        ikm_sorted,
+        "IKM",
+        unit_text="",
+        percent=False,
+        colour_of=colour,
+        extra_columns=[("Mutu", mutu_cells)],
+    )
 
 
 def unit_predikat_chart(report: Report) -> charts.Chart | None:
@@ -172,16 +274,25 @@ def unit_predikat_chart(report: Report) -> charts.Chart | None:
     units = report.reporting_units
     series = []
     for code, label in PREDIKAT:
-        series.append((label, charts.PREDIKAT_COLOURS[code],
-                       [report.get(f"predikat_{code}", "unit", u.slug) for u in units]))
+        series.append(
+            (label, charts.PREDIKAT_COLOURS[code], [report.get(f"predikat_{code}", "unit", u.slug) for u in units])
+        )
     if not any(m for _, _, ms in series for m in ms):
         return None
-    parts = [Markup("{} {}").format(label, count_html(report.office_metric(f"predikat_{code}")))
-             for code, label in PREDIKAT if code != "baik" and value(report.office_metric(f"predikat_{code}"))]
+    parts = [
+        Markup("{} {}").format(label, count_html(report.office_metric(f"predikat_{code}")))
+        for code, label in PREDIKAT
+        if code != "baik" and value(report.office_metric(f"predikat_{code}"))
+    ]
     title = Markup("Predikat kinerja per unit: {}").format(Markup(", ").join(parts) if parts else "semua Baik")
-    return charts.stacked_bars("unit-predikat", title, "Jumlah ASN per predikat (PermenPANRB 6/2022) pada periode "
-                               "ini; ASN yang menilai per triwulan muncul di bulan penutup triwulan.",
-                               [u.short for u in units], series)
+    return charts.stacked_bars(
+        "unit-predikat",
+        title,
+        "Jumlah ASN per predikat (PermenPANRB 6/2022) pada periode "
+        "ini; ASN yang menilai per triwulan muncul di bulan penutup triwulan.",
+        [u.short for u in units],
+        series,
+    )
 
 
 def office_theme_trend(report: Report) -> charts.Chart | None:
@@ -192,27 +303,46 @@ def office_theme_trend(report: Report) -> charts.Chart | None:
             themes.setdefault(m.scope_id, m.label or m.scope_id)
     if not themes:
         return None
-    totals = {sid: sum(value(report.get("keluhan", "office-tema", sid, p)) or 0 for p in report.months) for sid in themes}
+    totals = {
+        sid: sum(value(report.get("keluhan", "office-tema", sid, p)) or 0 for p in report.months) for sid in themes
+    }
     ordered = sorted(themes, key=lambda sid: -totals[sid])
     series = [(themes[sid], report.series("keluhan", "office-tema", sid)) for sid in ordered]
+
     # the finding: the theme that grew most from the first to the last month of the window
     def growth(sid):
         first = next((m for m in report.series("keluhan", "office-tema", sid) if m is not None), None)
         last = report.get("keluhan", "office-tema", sid)
         return ((value(last) or 0) - (value(first) or 0), first, last)
+
     grown = max(ordered, key=lambda sid: growth(sid)[0])
     delta, first, last = growth(grown)
     if delta > 0 and first is not None:
         title = Markup("Keluhan {} naik dari {} ({}) menjadi {} ({})").format(
-            themes[grown].lower(), num_html(first), periode_html(first.period, singkat=True), num_html(last),
-            periode_html(report.period, singkat=True))
+            themes[grown].lower(),
+            num_html(first),
+            periode_html(first.period, singkat=True),
+            num_html(last),
+            periode_html(report.period, singkat=True),
+        )
     else:
         top = ordered[0]
         title = Markup("Sepanjang 12 bulan, tema terbanyak: {} ({} pada {})").format(
-            themes[top], num_html(report.get("keluhan", "office-tema", top)), periode_html(report.period, singkat=True))
-    c = charts.trend("keluhan-tren-tema", title, "Keluhan per tema per bulan, seluruh unit (satu keluhan bisa menyebut "
-                     "beberapa tema).", report.months, series, unit_text="", decimals=0, percent=False, kind="bar",
-                     stacked=True, height=360)
+            themes[top], num_html(report.get("keluhan", "office-tema", top)), periode_html(report.period, singkat=True)
+        )
+    c = charts.trend(
+        "keluhan-tren-tema",
+        title,
+        "Keluhan per tema per bulan, seluruh unit (satu keluhan bisa menyebut beberapa tema).",
+        report.months,
+        series,
+        unit_text="",
+        decimals=0,
+        percent=False,
+        kind="bar",
+        stacked=True,
+        height=360,
+    )
     c.layout["legend"] = {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top", "font": {"size": 12}}
     c.layout["margin"]["b"] = 40
     return c

@@ -1,5 +1,6 @@
 """The small pieces every public page builder uses: directions of change (arah), cards (kartu),
 counts, links, period names and the masking of free text."""
+
 from __future__ import annotations
 
 import re
@@ -10,27 +11,32 @@ from reports.data import Report, rows, table_exists
 from reports.fmt import Metric, angka, bulan, num_html, periode_html
 from reports.masking import NameMasker, mask_numbers
 
-
-PREDIKAT = [("sangat_baik", "Sangat Baik"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"),
-            ("kurang", "Kurang/Misconduct"), ("sangat_kurang", "Sangat Kurang")]
-
+PREDIKAT = [
+    ("sangat_baik", "Sangat Baik"),
+    ("baik", "Baik"),
+    ("butuh_perbaikan", "Butuh Perbaikan"),
+    ("kurang", "Kurang/Misconduct"),
+    ("sangat_kurang", "Sangat Kurang"),
+]
 
 
 UNSUR_DEFAULT = [f"u{i}" for i in range(1, 10)]
 
 
-
 EPS = 0.005
-
 
 
 def value(m: Metric | None) -> float | None:
     return None if m is None else m.value
 
 
-
-def arah(cur: Metric | None, prev: Metric | None, higher_is_better: bool = True,
-         prev_period: str | None = None, within: Metric | None = None) -> Markup:
+def arah(
+    cur: Metric | None,
+    prev: Metric | None,
+    higher_is_better: bool = True,
+    prev_period: str | None = None,
+    within: Metric | None = None,
+) -> Markup:
     """'▲ naik dari 93,10 % (September 2026)' with the previous number carrying its own id; with
     `within` (a metric that is 1 when the change lies inside the estimates' uncertainty, e.g.
     ikm_perubahan_dalam_ketidakpastian) '■ stabil (…) dari …': a card never says "turun" for chance."""
@@ -42,17 +48,23 @@ def arah(cur: Metric | None, prev: Metric | None, higher_is_better: bool = True,
     if abs(diff) < EPS:
         word, symbol, cls = "tetap", "■", "tetap"
     elif within is not None and within.value == 1:
-        word, symbol, cls = (Markup("stabil ({})").format(num_html(within, text="dalam batas ketidakpastian")),
-                             "■", "tetap")
+        word, symbol, cls = (
+            Markup("stabil ({})").format(num_html(within, text="dalam batas ketidakpastian")),
+            "■",
+            "tetap",
+        )
     elif diff > 0:
         word, symbol, cls = "naik", "▲", "naik" if higher_is_better else "turun"
     else:
         word, symbol, cls = "turun", "▼", "turun" if higher_is_better else "naik"
-    when = Markup(" ({})").format(periode_html(prev.period)) if prev_period is None else \
-        Markup(" ({})").format(periode_html(prev_period))
+    when = (
+        Markup(" ({})").format(periode_html(prev.period))
+        if prev_period is None
+        else Markup(" ({})").format(periode_html(prev_period))
+    )
     return Markup('<span class="arah {cls}">{sym} {word}</span> dari {prev}{when}').format(
-        cls=cls, sym=symbol, word=word, prev=num_html(prev), when=when)
-
+        cls=cls, sym=symbol, word=word, prev=num_html(prev), when=when
+    )
 
 
 def word_direction(cur: Metric | None, prev: Metric | None) -> str:
@@ -62,7 +74,6 @@ def word_direction(cur: Metric | None, prev: Metric | None) -> str:
     return "tetap" if abs(diff) < EPS else ("naik" if diff > 0 else "turun")
 
 
-
 def missed_html(missed: Metric | None) -> Markup:
     """'53 dari 149 indikator' as one span: the count and its label belong to one metric."""
     if missed is None:
@@ -70,19 +81,31 @@ def missed_html(missed: Metric | None) -> Markup:
     return num_html(missed, text=f"{angka(missed.value)} {missed.label or ''}".strip())
 
 
-
 def rule_value(value_: float, suffix: str = "") -> Markup:
     """A threshold from data/reference/recommendation_rules.csv (a rule, not a published number)."""
-    return Markup('<span data-sumber="ref.recommendation_rules" title="data/reference/recommendation_rules.csv">{}{}</span>').format(
-        angka(value_), suffix)
+    return Markup(
+        '<span data-sumber="ref.recommendation_rules" title="data/reference/recommendation_rules.csv">{}{}</span>'
+    ).format(angka(value_), suffix)
 
 
-
-def kartu(judul: str, nilai: Markup, banding: Markup | None = None, catatan: str | Markup | None = None,
-          mutu: Markup | None = None, kelas: str | None = None, daftar=None) -> dict:
-    return {"judul": judul, "nilai": nilai, "banding": banding, "catatan": catatan, "mutu": mutu,
-            "kelas": kelas, "daftar": daftar}
-
+def kartu(
+    judul: str,
+    nilai: Markup,
+    banding: Markup | None = None,
+    catatan: str | Markup | None = None,
+    mutu: Markup | None = None,
+    kelas: str | None = None,
+    daftar=None,
+) -> dict:
+    return {
+        "judul": judul,
+        "nilai": nilai,
+        "banding": banding,
+        "catatan": catatan,
+        "mutu": mutu,
+        "kelas": kelas,
+        "daftar": daftar,
+    }
 
 
 def mutu_html(m: Metric | None) -> Markup:
@@ -92,17 +115,14 @@ def mutu_html(m: Metric | None) -> Markup:
     return num_html(m, text=m.label, cls=f"num mutu-{m.label}")
 
 
-
 def unsur_names(report: Report) -> dict[str, str]:
     if not table_exists(report.con, "ref.skm_unsur"):
         return {}
     return {r["code"].lower(): r["name"] for r in rows(report.con, "select code, name from ref.skm_unsur")}
 
 
-
 def link(href: str, text) -> Markup:
     return Markup('<a href="{}">{}</a>').format(href, text)
-
 
 
 def common(report: Report, include_internal: bool) -> dict:
@@ -120,11 +140,9 @@ def common(report: Report, include_internal: bool) -> dict:
     }
 
 
-
 def count_html(m: Metric | None) -> Markup:
     """A count without its unit word (the column head says what is counted)."""
     return num_html(m, text=angka(value(m))) if m is not None else num_html(None)
-
 
 
 def leave_note(presence: Metric | None, leave: Metric | None) -> Markup | None:
@@ -138,13 +156,11 @@ def leave_note(presence: Metric | None, leave: Metric | None) -> Markup | None:
     return Markup("; ").join(parts) if parts else None
 
 
-
 def unit_leave_html(leave: Metric | None) -> Markup:
     """' (cuti/sakit/izin/tugas belajar 22 hari, tidak dihitung)' after a unit's discipline rate, or nothing."""
     if leave is None or not leave.value:
         return Markup("")
     return Markup(" (cuti/sakit/izin/tugas belajar {}, tidak dihitung)").format(num_html(leave))
-
 
 
 def period_name(period: str) -> str:
@@ -155,11 +171,9 @@ def period_name(period: str) -> str:
     return text[0].lower() + text[1:] if re.fullmatch(r"\d{4}-[QS]\d", period) else text
 
 
-
 def period_name_html(period: str) -> Markup:
     """period_name marked as a period (not a published number)."""
     return Markup('<time datetime="{}">{}</time>').format(period, period_name(period))
-
 
 
 def next_evaluation(period: str) -> tuple[str, str]:
@@ -168,7 +182,6 @@ def next_evaluation(period: str) -> tuple[str, str]:
     year, month = period.split("-")
     q = (int(month) - 1) // 3 + 1
     return f"{year}-Q{q}", f"{year}-{q * 3:02d}"
-
 
 
 def mask_personal(text: str | None, report: Report) -> str:

@@ -1,7 +1,7 @@
 """The recommendation rules on the public pages: what a rule selected in a period (proposals or
 signals), the unit rules that hold, their titles and timing, and the per-unit recommendation table."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from reports.data import Report
 from reports.fmt import Metric, kalimat, num_html
@@ -15,7 +15,6 @@ def rule_metric(report: Report, scope: str, scope_id: str, rule_id: str, period:
     return found if found is not None else report.get("sinyal_asn_aturan", scope, f"{scope_id}:{rule_id}", period)
 
 
-
 def unit_rule_metrics(report: Report, unit_slug: str, period: str) -> tuple[list[Metric], list[Metric]]:
     """The unit rules that hold for a unit-period, split into 'perhatian' (counts the unit as needing
     attention) and 'indikasi' (a signal: a C/D grade without enough evidence, no survey yet)."""
@@ -24,7 +23,6 @@ def unit_rule_metrics(report: Report, unit_slug: str, period: str) -> tuple[list
     perhatian = [m for m in found if jenis.get(m.scope_id.split(":")[-1]) != "indikasi"]
     indikasi = [m for m in found if jenis.get(m.scope_id.split(":")[-1]) == "indikasi"]
     return perhatian, indikasi
-
 
 
 def rule_titles(report: Report, attention: Metric) -> str:
@@ -38,16 +36,13 @@ def rule_titles(report: Report, attention: Metric) -> str:
     return "; ".join(p for p in parts if p) or "–"
 
 
-
 def rule_label(report: Report, rule_id: str) -> str:
     parts = [kalimat(r["syarat"]) for r in report.rules if r["aturan"] == rule_id]
     jenis = next((r["jenis"] for r in report.rules if r["aturan"] == rule_id), "")
     return f"{jenis}: " + ", ".join(parts)
 
 
-
 KIND_NAMES = {"bulan": "bulan", "triwulan": "triwulan", "semester": "semester", "tahun": "akhir tahun"}
-
 
 
 def rule_timing(report: Report, rule_id: str) -> str:
@@ -61,9 +56,9 @@ def rule_timing(report: Report, rule_id: str) -> str:
     return "; ".join(parts) or "setiap bulan"
 
 
-
-def recommendation_rows(report: Report, period: str | None = None, prefix: str = "rekomendasi",
-                        attention: bool = True) -> tuple[list[str], list[list], list[str]]:
+def recommendation_rows(
+    report: Report, period: str | None = None, prefix: str = "rekomendasi", attention: bool = True
+) -> tuple[list[str], list[list], list[str]]:
     """Per unit: ASN proposed (prefix 'rekomendasi') or signalled ('sinyal') in the period, per rule; a
     rule that proposes where the others signal (the PP 94/2021 flags in a month) is marked '(usulan)'."""
     period = period or report.period
@@ -72,13 +67,19 @@ def recommendation_rows(report: Report, period: str | None = None, prefix: str =
     body, classes = [], []
     for u in report.reporting_units:
         g = lambda metric, sid=u.slug: report.get(metric, "unit", sid, period)  # noqa: E731
-        row = [link(f"unit-{u.slug}.html#rekomendasi", u.short), count_html(g(f"{prefix}_penghargaan")),
-               count_html(g(f"{prefix}_pembinaan"))]
+        row = [
+            link(f"unit-{u.slug}.html#rekomendasi", u.short),
+            count_html(g(f"{prefix}_penghargaan")),
+            count_html(g(f"{prefix}_pembinaan")),
+        ]
         row += [count_html(rule_metric(report, "unit", u.slug, rid, period)) for rid in rule_ids]
         unit_attention = report.get("rekomendasi", "unit", u.slug) if attention else None
         if attention:
-            row.append(num_html(unit_attention, text=rule_titles(report, unit_attention))
-                       if unit_attention is not None else num_html(None))
+            row.append(
+                num_html(unit_attention, text=rule_titles(report, unit_attention))
+                if unit_attention is not None
+                else num_html(None)
+            )
         body.append(row)
         classes.append("perhatian" if unit_attention is not None and unit_attention.value else "")
     return head, body, classes
@@ -86,8 +87,9 @@ def recommendation_rows(report: Report, period: str | None = None, prefix: str =
 
 def table_rules(report: Report, period: str) -> list[str]:
     """The ASN rules (the award aside) the office's counts name in the period, or all of them when none does."""
-    rule_ids = [rid for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn")
-                if rid != "penghargaan"]
+    rule_ids = [
+        rid for rid in dict.fromkeys(r["aturan"] for r in report.rules if r["cakupan"] == "asn") if rid != "penghargaan"
+    ]
     office = report.office.slug
     return [rid for rid in rule_ids if rule_metric(report, "office", office, rid, period) is not None] or rule_ids
 
@@ -97,12 +99,17 @@ def recommendation_head(report: Report, period: str, prefix: str, rule_ids: list
     the rule proposes)."""
     titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
     office = report.office.slug
-    proposes = {rid: report.get("rekomendasi_asn_aturan", "office", f"{office}:{rid}", period) is not None
-                for rid in rule_ids}
-    names = ["Calon penghargaan", "Calon pembinaan"] if prefix == "rekomendasi" else \
-        ["Sinyal penghargaan", "Sinyal pembinaan"]
-    return names + [f"· {titles[rid]}" + (" (usulan)" if prefix == "sinyal" and proposes[rid] else "")
-                    for rid in rule_ids]
+    proposes = {
+        rid: report.get("rekomendasi_asn_aturan", "office", f"{office}:{rid}", period) is not None for rid in rule_ids
+    }
+    names = (
+        ["Calon penghargaan", "Calon pembinaan"]
+        if prefix == "rekomendasi"
+        else ["Sinyal penghargaan", "Sinyal pembinaan"]
+    )
+    return names + [
+        f"· {titles[rid]}" + (" (usulan)" if prefix == "sinyal" and proposes[rid] else "") for rid in rule_ids
+    ]
 
 
 def recommendation_view(report: Report) -> tuple[str, str]:

@@ -3,14 +3,25 @@
 One function per kind of finding (attendance, capaian, IKM, complaints, follow-up, recommendations);
 FINDINGS lists them in the order the page shows them, and each returns its sentence or None.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup
 
 from reports.data import Report
 from reports.fmt import Metric, angka, kalimat, num_html, periode_html, teks_html
-from reports.pages.parts import (count_html, link, missed_html, mutu_html, next_evaluation, period_name_html,
-                                 rule_value, unit_leave_html, unsur_names, word_direction)
+from reports.pages.parts import (
+    count_html,
+    link,
+    missed_html,
+    mutu_html,
+    next_evaluation,
+    period_name_html,
+    rule_value,
+    unit_leave_html,
+    unsur_names,
+    word_direction,
+)
 
 
 def attendance_finding(report: Report) -> Markup | None:
@@ -24,19 +35,28 @@ def attendance_finding(report: Report) -> Markup | None:
     threshold = report.attendance_award_threshold
     below = [u for u, m in units if threshold is not None and m.value < threshold]
     text = Markup("Disiplin kehadiran kantor {} menjadi {} (bulan sebelumnya {}).").format(
-        word_direction(att, att_prev), num_html(att), num_html(att_prev))
+        word_direction(att, att_prev), num_html(att), num_html(att_prev)
+    )
     leave = report.office_metric("leave_days")
     if leave is not None and leave.value:
-        text += Markup(" Cuti, sakit, izin dan tugas belajar ({}) adalah hak dan tidak mengurangi angka ini; "
-                       "kehadiran fisik {}.").format(num_html(leave), num_html(report.office_metric("attendance_rate")))
+        text += Markup(
+            " Cuti, sakit, izin dan tugas belajar ({}) adalah hak dan tidak mengurangi angka ini; kehadiran fisik {}."
+        ).format(num_html(leave), num_html(report.office_metric("attendance_rate")))
     if low:
-        text += Markup(" Terendah: {}.").format(Markup(", ").join(
-            Markup("{} {}{}").format(link(f"unit-{u.slug}.html", u.name), num_html(m),
-                                     unit_leave_html(report.get("leave_days", "unit", u.slug)))
-            for u, m in low))
+        text += Markup(" Terendah: {}.").format(
+            Markup(", ").join(
+                Markup("{} {}{}").format(
+                    link(f"unit-{u.slug}.html", u.name),
+                    num_html(m),
+                    unit_leave_html(report.get("leave_days", "unit", u.slug)),
+                )
+                for u, m in low
+            )
+        )
     if threshold is not None and below:
         text += Markup(" Di bawah syarat penghargaan {}: {}.").format(
-            rule_value(threshold, " %"), ", ".join(u.short for u in below))
+            rule_value(threshold, " %"), ", ".join(u.short for u in below)
+        )
     return text
 
 
@@ -46,14 +66,19 @@ def capaian_finding(report: Report) -> Markup | None:
     if cap is None:
         return None
     missed = report.office_metric("target_tidak_tercapai")
-    kendala = [m for m in report.metrics.all("kendala_share", "office", report.period, prefix=report.office.slug + ":")
-               if m.value]
+    kendala = [
+        m
+        for m in report.metrics.all("kendala_share", "office", report.period, prefix=report.office.slug + ":")
+        if m.value
+    ]
     top = max(kendala, key=lambda m: m.value) if kendala else None
     text = Markup("Rata-rata capaian indikator SKP {}; target tidak tercapai: {}.").format(
-        num_html(cap), missed_html(missed))
+        num_html(cap), missed_html(missed)
+    )
     if top is not None:
         text += Markup(" Penyebab terbanyak: {} ({} dari target yang tidak tercapai).").format(
-            (top.label or "").split(":")[0], num_html(top))
+            (top.label or "").split(":")[0], num_html(top)
+        )
     return text
 
 
@@ -69,18 +94,23 @@ def ikm_finding(report: Report) -> Markup | None:
     names = unsur_names(report)
     text = Markup("IKM kantor {} (mutu {}).").format(num_html(ikm), mutu_html(ikm))
     if cd:
-        text += Markup(" Unit bermutu C/D: {}.").format(Markup(", ").join(
-            Markup("{} {} ({})").format(link(f"unit-{u.slug}.html", u.name), num_html(m), m.label) for u, m in cd))
+        text += Markup(" Unit bermutu C/D: {}.").format(
+            Markup(", ").join(
+                Markup("{} {} ({})").format(link(f"unit-{u.slug}.html", u.name), num_html(m), m.label) for u, m in cd
+            )
+        )
     if prio:
         first = sorted(prio, key=lambda m: m.value if m.value is not None else 99)[0]
         code = first.scope_id.split(":")[-1]
         nrr = report.get("nrr", "office-unsur", f"{o}:{code}")
         text += Markup(" Unsur terlemah: {} (NRR {}).").format(
-            teks_html(f"{code.upper()} {names.get(code, '')}", "unsur"), num_html(nrr))
+            teks_html(f"{code.upper()} {names.get(code, '')}", "unsur"), num_html(nrr)
+        )
     cukup = report.office_metric("sampel_cukup")
     if cukup is not None and cukup.value == 0:
         text += Markup(" Perhatikan: {}; selisih kecil antar-bulan belum tentu perubahan nyata.").format(
-            num_html(cukup, text=cukup.label or "sampel belum memadai"))
+            num_html(cukup, text=cukup.label or "sampel belum memadai")
+        )
     return text
 
 
@@ -91,10 +121,14 @@ def complaints_finding(report: Report) -> Markup | None:
         return None
     rising = report.metrics.all("keluhan_naik", "office-tema", report.period, prefix=report.office.slug + ":")
     text = Markup("Warga menyampaikan {} keluhan dari {} responden.").format(
-        num_html(keluhan), num_html(report.office_metric("responden")))
+        num_html(keluhan), num_html(report.office_metric("responden"))
+    )
     if rising:
-        text += Markup(" Tema yang naik: {}.").format(Markup("; ").join(
-            Markup("{} ({})").format((m.label or m.scope_id).split(":")[0], num_html(m)) for m in rising))
+        text += Markup(" Tema yang naik: {}.").format(
+            Markup("; ").join(
+                Markup("{} ({})").format((m.label or m.scope_id).split(":")[0], num_html(m)) for m in rising
+            )
+        )
     if report.metrics.all("keluhan_naik", "unit-tema", report.period):
         text += Markup(" Tema yang naik per unit: lihat {}.").format(link("#keluhan", "Suara warga"))
     return text
@@ -104,9 +138,10 @@ def follow_up_finding(report: Report) -> Markup | None:
     follow = report.office_metric("asn_to_follow_up")
     if follow is None or not follow.value:
         return None
-    return Markup("{} mencapai pita disiplin {} atau TK berturut-turut: perlu ditindaklanjuti oleh pimpinan "
-                  "(nama dan hari penyebabnya di halaman internal).").format(
-        num_html(follow, text=f"{angka(follow.value)} ASN"), teks_html("PP 94/2021", "regulasi"))
+    return Markup(
+        "{} mencapai pita disiplin {} atau TK berturut-turut: perlu ditindaklanjuti oleh pimpinan "
+        "(nama dan hari penyebabnya di halaman internal)."
+    ).format(num_html(follow, text=f"{angka(follow.value)} ASN"), teks_html("PP 94/2021", "regulasi"))
 
 
 def rule_counts(report: Report, metric: str, period: str, only: set[str] | None = None) -> Markup:
@@ -114,15 +149,21 @@ def rule_counts(report: Report, metric: str, period: str, only: set[str] | None 
     most first, the award left out; `only` keeps the rules of those kinds (jenis)."""
     titles = {r["aturan"]: r.get("judul") or r["aturan"] for r in report.rules}
     jenis = {r["aturan"]: r["jenis"] for r in report.rules}
-    found = [m for m in report.metrics.all(metric, "office", period, prefix=report.office.slug + ":")
-             if m.value and not m.scope_id.endswith(":penghargaan")
-             and (only is None or jenis.get(m.scope_id.split(":")[-1]) in only)]
+    found = [
+        m
+        for m in report.metrics.all(metric, "office", period, prefix=report.office.slug + ":")
+        if m.value
+        and not m.scope_id.endswith(":penghargaan")
+        and (only is None or jenis.get(m.scope_id.split(":")[-1]) in only)
+    ]
     found.sort(key=lambda m: -m.value)
     if not found:
         return Markup("")
-    return Markup(" ({})").format(Markup(", ").join(
-        Markup("{} {}").format(titles.get(m.scope_id.split(":")[-1], m.scope_id), count_html(m))
-        for m in found))
+    return Markup(" ({})").format(
+        Markup(", ").join(
+            Markup("{} {}").format(titles.get(m.scope_id.split(":")[-1], m.scope_id), count_html(m)) for m in found
+        )
+    )
 
 
 def recommendation_finding(report: Report) -> Markup | None:
@@ -132,8 +173,13 @@ def recommendation_finding(report: Report) -> Markup | None:
     evaluated = report.proposal_periods
     ep = evaluated[-1] if evaluated else p
     perh = report.office_metric("rekomendasi_perhatian")
-    units_text = Markup(" {} unit perlu perhatian{}.").format(
-        count_html(perh), rule_counts(report, "rekomendasi_unit_aturan", p, {"perhatian"})) if perh is not None else Markup("")
+    units_text = (
+        Markup(" {} unit perlu perhatian{}.").format(
+            count_html(perh), rule_counts(report, "rekomendasi_unit_aturan", p, {"perhatian"})
+        )
+        if perh is not None
+        else Markup("")
+    )
     # indikasi (C/D on a small sample) are left to the Rekomendasi and unit pages: on stationary data
     # indikasi-unsur fires for most unit-months (docs/ikm.md), so in a one-minute summary it is noise
     peng, pemb = report.office_metric("rekomendasi_penghargaan", ep), report.office_metric("rekomendasi_pembinaan", ep)
@@ -142,41 +188,63 @@ def recommendation_finding(report: Report) -> Markup | None:
     if report.office_metric("sinyal_penghargaan") is not None or report.office_metric("sinyal_pembinaan") is not None:
         return signals_sentence(report, pemb, units_text)
     if perh is not None:
-        return Markup("{} Rinciannya di {}.").format(units_text.strip(), link("rekomendasi.html", "halaman Rekomendasi"))
+        return Markup("{} Rinciannya di {}.").format(
+            units_text.strip(), link("rekomendasi.html", "halaman Rekomendasi")
+        )
     return None
 
 
 def proposals_sentence(report: Report, ep: str, peng: Metric | None, pemb: Metric | None, units_text: Markup) -> Markup:
     """The proposals of evaluation period `ep`: award candidates (with the award's conditions) and pembinaan."""
     syarat = ", ".join(kalimat(r["syarat"]) for r in report.rules if r["aturan"] == "penghargaan")
-    return Markup("Diusulkan untuk {}: {} ASN calon penghargaan{}; {} ASN untuk pembinaan/pelatihan{}.{} "
-                  "Ini usulan dari aturan tertulis ({}); pimpinan yang memutuskan.").format(
-        period_name_html(ep), count_html(peng),
+    return Markup(
+        "Diusulkan untuk {}: {} ASN calon penghargaan{}; {} ASN untuk pembinaan/pelatihan{}.{} "
+        "Ini usulan dari aturan tertulis ({}); pimpinan yang memutuskan."
+    ).format(
+        period_name_html(ep),
+        count_html(peng),
         Markup(" ({})").format(teks_html(syarat, "aturan")) if syarat and peng and peng.value else "",
-        count_html(pemb), rule_counts(report, "rekomendasi_asn_aturan", ep), units_text,
-        link("rekomendasi.html", "halaman Rekomendasi"))
+        count_html(pemb),
+        rule_counts(report, "rekomendasi_asn_aturan", ep),
+        units_text,
+        link("rekomendasi.html", "halaman Rekomendasi"),
+    )
 
 
 def signals_sentence(report: Report, pemb: Metric | None, units_text: Markup) -> Markup:
     """A month that closes no evaluation period: its signals, the PP 94/2021 flags, and when the next proposals come."""
     p = report.period
     quarter, closing = next_evaluation(p)
-    text = Markup("{} tidak menutup periode penilaian SKP (triwulan, akhir tahun; {}): tidak ada usulan "
-                  "penghargaan atau pembinaan perorangan bulan ini. Sinyal untuk dipantau: {} ASN memenuhi syarat "
-                  "penghargaan pada bulan ini, {} ASN memenuhi aturan pembinaan{}. Usulan berikutnya: {}, terbit "
-                  "bersama laporan {}.").format(
-        periode_html(p), teks_html("PermenPANRB 6/2022", "regulasi"),
-        count_html(report.office_metric("sinyal_penghargaan")), count_html(report.office_metric("sinyal_pembinaan")),
-        rule_counts(report, "sinyal_asn_aturan", p), period_name_html(quarter), periode_html(closing))
+    text = Markup(
+        "{} tidak menutup periode penilaian SKP (triwulan, akhir tahun; {}): tidak ada usulan "
+        "penghargaan atau pembinaan perorangan bulan ini. Sinyal untuk dipantau: {} ASN memenuhi syarat "
+        "penghargaan pada bulan ini, {} ASN memenuhi aturan pembinaan{}. Usulan berikutnya: {}, terbit "
+        "bersama laporan {}."
+    ).format(
+        periode_html(p),
+        teks_html("PermenPANRB 6/2022", "regulasi"),
+        count_html(report.office_metric("sinyal_penghargaan")),
+        count_html(report.office_metric("sinyal_pembinaan")),
+        rule_counts(report, "sinyal_asn_aturan", p),
+        period_name_html(quarter),
+        periode_html(closing),
+    )
     if pemb is not None and pemb.value:
         text += Markup(" Tanda disiplin {} bulan ini: {} ASN, perlu ditindaklanjuti{}.").format(
-            teks_html("PP 94/2021", "regulasi"), count_html(pemb), rule_counts(report, "rekomendasi_asn_aturan", p))
+            teks_html("PP 94/2021", "regulasi"), count_html(pemb), rule_counts(report, "rekomendasi_asn_aturan", p)
+        )
     return text + units_text + Markup(" Rinciannya di {}.").format(link("rekomendasi.html", "halaman Rekomendasi"))
 
 
 # the findings in the order 'Sekilas' shows them
-FINDINGS = (attendance_finding, capaian_finding, ikm_finding, complaints_finding, follow_up_finding,
-            recommendation_finding)
+FINDINGS = (
+    attendance_finding,
+    capaian_finding,
+    ikm_finding,
+    complaints_finding,
+    follow_up_finding,
+    recommendation_finding,
+)
 
 
 def findings(report: Report) -> list[Markup]:
