@@ -1,4 +1,4 @@
-"""Tests of the sample inbox generator (data/sample.py).
+"""Tests of the sample inbox generator (the package data/sample).
 
 The checks below re-read the written files independently (own CSV/XLSX parsing, header aliases
 from data/reference/column_aliases.csv) rather than trusting the generator's bookkeeping.
@@ -481,12 +481,13 @@ def test_bad_arguments(tmp_path):
     ([1, 13], "01/10/2026 08:00:00"),    # the 13th settles the file day-first
 ])
 def test_a_form_export_is_written_dd_mm_yyyy_only_when_its_days_settle_the_order(tmp_path, days, written):
-    from data import sample
+    from data.sample.output import Output
+    from data.sample.skm import FORM_ORDER, write_skm_form
 
-    row = {c: "3" for c in sample._FORM_ORDER} | {"sec": 8 * 3600}
+    row = {c: "3" for c in FORM_ORDER} | {"sec": 8 * 3600}
     rows = [row | {"d": dt.date(2026, 10, d)} for d in days]
-    out = sample._Out(tmp_path, None)
-    sample._write_skm_form(out, "skm/ekspor_form.csv", rows, seed=7)
+    out = Output(tmp_path, None)
+    write_skm_form(out, "skm/ekspor_form.csv", rows, seed=7)
     text = (tmp_path / "skm" / "ekspor_form.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[1].startswith(written)
 
