@@ -1,4 +1,4 @@
-"""Tests of the sample inbox generator (data/sample.py).
+"""Tests of the sample inbox generator (the package data/sample).
 
 The checks below re-read the written files independently (own CSV/XLSX parsing, header aliases
 from data/reference/column_aliases.csv) rather than trusting the generator's bookkeeping.
@@ -198,56 +198,73 @@ def _problems(root: Path) -> set[tuple[str, int, str, str]]:
         folder = rel.split("/")[0]
         if folder == "presensi" and _kind_of_presensi(path) == "presensi_recap":
             _, rows = _mapped(path, "presensi_recap")
-            seen: dict[tuple, int] = {}
-            groups: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
-            for n, r in rows:
-                key = tuple(r[c] for c in ("nip", "tanggal", "jam_masuk", "jam_pulang", "status"))
-                if key in seen:
-                    found.add((rel, n, "nip", "duplicate_exact"))
-                    continue
-                seen[key] = n
-                groups.setdefault((r["nip"], r["tanggal"]), []).append((n, key))
-                if not _nip_ok(r["nip"]):
-                    found.add((rel, n, "nip", "nip_format"))
-                d = _parse_date(r["tanggal"])
-                if d is None:
-                    found.add((rel, n, "tanggal", "date_invalid"))
-                elif d > future:
-                    found.add((rel, n, "tanggal", "date_future"))
-                for c in ("jam_masuk", "jam_pulang"):
-                    if r[c] and not _time_ok(r[c]):
-                        found.add((rel, n, c, "time_invalid"))
-                if r["status"].strip().lower() not in STATUSES:
-                    found.add((rel, n, "status", "status_unknown"))
-            for members in groups.values():
-                if len({k for _, k in members}) > 1:
-                    for n, _ in members:
-                        found.add((rel, n, "nip", "duplicate_conflict"))
+            found |= {(rel, n, c, rule) for n, c, rule in _recap_problems(rows, future)}
         elif folder == "skp":
             _, rows = _mapped(path, "skp")
-            for n, r in rows:
-                if not _nip_ok(r["nip"]):
-                    found.add((rel, n, "nip", "nip_format"))
-                t, lo, hi = r["target"], r["target_min"], r["target_max"]
-                if not (_num(t) or (_num(lo) and _num(hi))):
-                    found.add((rel, n, "target", "target_invalid"))
-                if not _num(r["realisasi"]):
-                    found.add((rel, n, "realisasi", "realisasi_invalid"))
-                if r["arah"] not in ("naik", "turun"):
-                    found.add((rel, n, "arah", "direction_unknown"))
-                if r["rating_hasil_kerja"] and r["rating_hasil_kerja"] not in RATINGS:
-                    found.add((rel, n, "rating_hasil_kerja", "rating_unknown"))
-                if r["rating_perilaku"] not in RATINGS:
-                    found.add((rel, n, "rating_perilaku", "rating_unknown"))
+            found |= {(rel, n, c, rule) for n, r in rows for c, rule in _skp_problems(r)}
         elif folder == "skm":
             _, rows = _mapped(path, "skm")
-            for n, r in rows:
-                for k in range(1, 10):
-                    if _score(f"u{k}", r[f"u{k}"]) is None:
-                        found.add((rel, n, f"u{k}", "score_range"))
-                if r["nip_petugas"] and not _nip_ok(r["nip_petugas"]):
-                    found.add((rel, n, "nip_petugas", "nip_format"))
+            found |= {(rel, n, c, rule) for n, r in rows for c, rule in _skm_problems(r)}
     return found
+
+
+def _recap_problems(rows: list[tuple[int, dict[str, str]]], future: dt.date) -> set[tuple[int, str, str]]:
+    """(row, column, rule) of a recap's defects: duplicates across rows, then each row's own."""
+    found: set[tuple[int, str, str]] = set()
+    seen: dict[tuple, int] = {}
+    groups: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
+    for n, r in rows:
+        key = tuple(r[c] for c in ("nip", "tanggal", "jam_masuk", "jam_pulang", "status"))
+        if key in seen:
+            found.add((n, "nip", "duplicate_exact"))
+            continue
+        seen[key] = n
+        groups.setdefault((r["nip"], r["tanggal"]), []).append((n, key))
+        found |= {(n, c, rule) for c, rule in _recap_row_problems(r, future)}
+    for members in groups.values():
+        if len({k for _, k in members}) > 1:
+            found |= {(n, "nip", "duplicate_conflict") for n, _ in members}
+    return found
+
+
+def _recap_row_problems(r: dict[str, str], future: dt.date) -> list[tuple[str, str]]:
+    out = []
+    if not _nip_ok(r["nip"]):
+        out.append(("nip", "nip_format"))
+    d = _parse_date(r["tanggal"])
+    if d is None:
+        out.append(("tanggal", "date_invalid"))
+    elif d > future:
+        out.append(("tanggal", "date_future"))
+    out += [(c, "time_invalid") for c in ("jam_masuk", "jam_pulang") if r[c] and not _time_ok(r[c])]
+    if r["status"].strip().lower() not in STATUSES:
+        out.append(("status", "status_unknown"))
+    return out
+
+
+def _skp_problems(r: dict[str, str]) -> list[tuple[str, str]]:
+    out = []
+    if not _nip_ok(r["nip"]):
+        out.append(("nip", "nip_format"))
+    t, lo, hi = r["target"], r["target_min"], r["target_max"]
+    if not (_num(t) or (_num(lo) and _num(hi))):
+        out.append(("target", "target_invalid"))
+    if not _num(r["realisasi"]):
+        out.append(("realisasi", "realisasi_invalid"))
+    if r["arah"] not in ("naik", "turun"):
+        out.append(("arah", "direction_unknown"))
+    if r["rating_hasil_kerja"] and r["rating_hasil_kerja"] not in RATINGS:
+        out.append(("rating_hasil_kerja", "rating_unknown"))
+    if r["rating_perilaku"] not in RATINGS:
+        out.append(("rating_perilaku", "rating_unknown"))
+    return out
+
+
+def _skm_problems(r: dict[str, str]) -> list[tuple[str, str]]:
+    out = [(f"u{k}", "score_range") for k in range(1, 10) if _score(f"u{k}", r[f"u{k}"]) is None]
+    if r["nip_petugas"] and not _nip_ok(r["nip_petugas"]):
+        out.append(("nip_petugas", "nip_format"))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -481,12 +498,13 @@ def test_bad_arguments(tmp_path):
     ([1, 13], "01/10/2026 08:00:00"),    # the 13th settles the file day-first
 ])
 def test_a_form_export_is_written_dd_mm_yyyy_only_when_its_days_settle_the_order(tmp_path, days, written):
-    from data import sample
+    from data.sample.output import Output
+    from data.sample.skm import FORM_ORDER, write_skm_form
 
-    row = {c: "3" for c in sample._FORM_ORDER} | {"sec": 8 * 3600}
+    row = {c: "3" for c in FORM_ORDER} | {"sec": 8 * 3600}
     rows = [row | {"d": dt.date(2026, 10, d)} for d in days]
-    out = sample._Out(tmp_path, None)
-    sample._write_skm_form(out, "skm/ekspor_form.csv", rows, seed=7)
+    out = Output(tmp_path, None)
+    write_skm_form(out, "skm/ekspor_form.csv", rows, seed=7)
     text = (tmp_path / "skm" / "ekspor_form.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[1].startswith(written)
 

@@ -1,4 +1,4 @@
-"""Reports that scale: a generated province of 60 units under 3 instansi/OPD (data/sample.py's
+"""Reports that scale: a generated province of 60 units under 3 instansi/OPD (data/sample's
 `units=`/`parents=`), run through ingest, validate and transform with its own units reference and
 rendered. The Ringkasan lists the parents and the units that stand out, each parent gets a page with
 its units, the menu lists the parents, and no page reaches 1 MB."""

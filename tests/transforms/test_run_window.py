@@ -2,7 +2,7 @@
 over the whole history, cache keys that cover every table a model reads, and published numbers
 that change only when their own period is run.
 
-The multi-year inbox comes from the sample generator (data/sample.py, 10 ASN, 28 months ending
+The multi-year inbox comes from the sample generator (data/sample, 10 ASN, 28 months ending
 2026-03), so a run of 2025-12 has facts before (2023-12) and after (2026) its window.
 """
 
