@@ -55,7 +55,7 @@ PERIOD = "2026-10"
 
 def reference_for(inbox: str | Path) -> Path:
     """The reference a generated inbox is run with: its own `<inbox>-referensi` (a province of many
-    units, data/sample.py) or the settings' default."""
+    units, data/sample/) or the settings' default."""
     from flows.settings import Settings
 
     own = Path(inbox).parent / f"{Path(inbox).name}-referensi"

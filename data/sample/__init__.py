@@ -42,6 +42,7 @@ files), ``koreksi``, ``skp`` (with ``skp_catalogue``), ``skm``, ``layanan``; ``m
 defects, their plan); ``writers`` (CSV, XLSX), ``output`` (summary, manifest), ``columns``,
 ``streams`` (random streams), ``dates`` (calendar), ``units`` and ``reference``.
 """
+
 from __future__ import annotations
 
 from data.sample.dates import day_schedule, load_holidays, workdays
@@ -50,5 +51,13 @@ from data.sample.output import RULES
 from data.sample.reference import REFERENCE_DIR, write_reference
 from data.sample.units import province_units
 
-__all__ = ["generate", "RULES", "load_holidays", "workdays", "day_schedule", "province_units",
-           "write_reference", "REFERENCE_DIR"]
+__all__ = [
+    "generate",
+    "RULES",
+    "load_holidays",
+    "workdays",
+    "day_schedule",
+    "province_units",
+    "write_reference",
+    "REFERENCE_DIR",
+]

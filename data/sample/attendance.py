@@ -1,6 +1,7 @@
 """Attendance data of one unit-month: the status and check-in/out matrices (numpy, per unit and
 month so that a month of 100,000 ASN is never one table), the recap lines written from them, and
 the fingerprint machine's scans."""
+
 from __future__ import annotations
 
 import calendar
@@ -41,19 +42,21 @@ def _blocks(rng: np.random.Generator, shape: tuple[int, int], p: float, maxlen: 
 
 class UnitMonth(NamedTuple):
     """One unit-month of attendance: (ASN, workday) matrices."""
-    status: np.ndarray     # ST_* code, -1 = no record (not active that day)
-    act: np.ndarray        # active (between TMT mulai and selesai)
-    keep_tk: np.ndarray    # recap: TK rows sometimes written, sometimes missing
-    cin: np.ndarray        # check-in, seconds of the day
-    cout: np.ndarray       # check-out, seconds of the day
+
+    status: np.ndarray  # ST_* code, -1 = no record (not active that day)
+    act: np.ndarray  # active (between TMT mulai and selesai)
+    keep_tk: np.ndarray  # recap: TK rows sometimes written, sometimes missing
+    cin: np.ndarray  # check-in, seconds of the day
+    cout: np.ndarray  # check-out, seconds of the day
 
 
 class Scans(NamedTuple):
     """Scans of one unit-month, sorted by time."""
-    day: np.ndarray        # ordinal day
-    sec: np.ndarray        # second of the day
-    emp: np.ndarray        # index into the unit's ASN
-    io: np.ndarray         # 0 in, 1 out
+
+    day: np.ndarray  # ordinal day
+    sec: np.ndarray  # second of the day
+    emp: np.ndarray  # index into the unit's ASN
+    io: np.ndarray  # 0 in, 1 out
 
     def where(self, mask: np.ndarray) -> Scans:
         return Scans(self.day[mask], self.sec[mask], self.emp[mask], self.io[mask])
@@ -92,10 +95,15 @@ def attendance_matrix(seed: int, slug: str, mo: Month, emps_idx: np.ndarray, tr:
     t1 = np.where(habitual, 0.45, 0.75)
     t2 = np.where(habitual, 0.75, 0.92)
     t3 = np.where(habitual, 0.92, 0.98)
-    late_min = np.where(u < t1, rng.integers(1, 31, shape),
-                        np.where(u < t2, rng.integers(31, 61, shape),
-                                 np.where(u < t3, rng.integers(61, 91, shape),
-                                          rng.integers(91, 121, shape))))
+    late_min = np.where(
+        u < t1,
+        rng.integers(1, 31, shape),
+        np.where(
+            u < t2,
+            rng.integers(31, 61, shape),
+            np.where(u < t3, rng.integers(61, 91, shape), rng.integers(91, 121, shape)),
+        ),
+    )
     late_sec = day_start + late_min * 60 + rng.integers(0, 60, shape)
     cin = np.where(late, late_sec, on_time)
     # check-out
@@ -114,9 +122,19 @@ class RecapFormat:
     header: tuple = tuple(RECAP_COLUMNS)
 
 
-def recap_lines(tr: Traits, emps_idx: np.ndarray, mo: Month, att: UnitMonth, rec: np.ndarray, *,
-                fmt: RecapFormat, sep: str, mrng: np.random.Generator | None, e_lo: int, e_hi: int
-                ) -> list[str]:
+def recap_lines(
+    tr: Traits,
+    emps_idx: np.ndarray,
+    mo: Month,
+    att: UnitMonth,
+    rec: np.ndarray,
+    *,
+    fmt: RecapFormat,
+    sep: str,
+    mrng: np.random.Generator | None,
+    e_lo: int,
+    e_hi: int,
+) -> list[str]:
     """Recap lines of the unit's ASN ``e_lo:e_hi`` for the (ASN, day) cells ``rec`` marks."""
     sub = rec[e_lo:e_hi]
     ee, dd = np.nonzero(sub)
@@ -132,16 +150,21 @@ def recap_lines(tr: Traits, emps_idx: np.ndarray, mo: Month, att: UnitMonth, rec
     if fmt.status_words and mrng is not None:
         r = mrng.random(len(st))
         k = mrng.integers(0, 1000, len(st))
-        st_s = [STATUS_CODES[s] if rr < 0.6 else STATUS_VARIANTS[s][kk % len(STATUS_VARIANTS[s])]
-                for s, rr, kk in zip(st.tolist(), r.tolist(), k.tolist())]
+        st_s = [
+            STATUS_CODES[s] if rr < 0.6 else STATUS_VARIANTS[s][kk % len(STATUS_VARIANTS[s])]
+            for s, rr, kk in zip(st.tolist(), r.tolist(), k.tolist(), strict=True)
+        ]
     else:
         st_s = [STATUS_CODES[s] for s in st.tolist()]
-    return [f"{nips[e]}{sep}{dates[d]}{sep}{hh[a]}{sep}{hh[b]}{sep}{s}"
-            for e, d, a, b, s in zip(emp_ids, dd.tolist(), tin, tout, st_s)]
+    return [
+        f"{nips[e]}{sep}{dates[d]}{sep}{hh[a]}{sep}{hh[b]}{sep}{s}"
+        for e, d, a, b, s in zip(emp_ids, dd.tolist(), tin, tout, st_s, strict=True)
+    ]
 
 
-def scan_events(seed: int, slug: str, mo: Month, emps_idx: np.ndarray, tr: Traits, att: UnitMonth, *,
-                holidays: set[dt.date]) -> Scans:
+def scan_events(
+    seed: int, slug: str, mo: Month, emps_idx: np.ndarray, tr: Traits, att: UnitMonth, *, holidays: set[dt.date]
+) -> Scans:
     """All scans of one unit-month, sorted by time: (ordinal day, second, emp index, io)."""
     rng = stream(seed, "scan", slug, mo.y, mo.m)
     present = att.act & (att.status == ST_H)
@@ -173,9 +196,11 @@ def scan_events(seed: int, slug: str, mo: Month, emps_idx: np.ndarray, tr: Trait
     add(mid, mid_sec, 1)
     # rare Saturday scans (kerja bakti / piket), never on a holiday
     if rng.random() < 0.1:
-        sats = [d for d in (dt.date(mo.y, mo.m, k)
-                            for k in range(1, calendar.monthrange(mo.y, mo.m)[1] + 1))
-                if d.weekday() == 5 and d not in holidays]
+        sats = [
+            d
+            for d in (dt.date(mo.y, mo.m, k) for k in range(1, calendar.monthrange(mo.y, mo.m)[1] + 1))
+            if d.weekday() == 5 and d not in holidays
+        ]
         if sats:
             sat = sats[int(rng.integers(len(sats)))]
             o = sat.toordinal()
@@ -185,8 +210,10 @@ def scan_events(seed: int, slug: str, mo: Month, emps_idx: np.ndarray, tr: Trait
                 k = len(who)
                 parts_e += [who, who]
                 parts_d += [np.full(k, o), np.full(k, o)]
-                parts_s += [rng.integers(7 * 3600 + 40 * 60, 8 * 3600 + 10 * 60, k),
-                            rng.integers(11 * 3600, 11 * 3600 + 45 * 60, k)]
+                parts_s += [
+                    rng.integers(7 * 3600 + 40 * 60, 8 * 3600 + 10 * 60, k),
+                    rng.integers(11 * 3600, 11 * 3600 + 45 * 60, k),
+                ]
                 parts_io += [np.zeros(k, np.int8), np.ones(k, np.int8)]
     e = np.concatenate(parts_e) if parts_e else np.zeros(0, int)
     d = np.concatenate(parts_d).astype(np.int64)

@@ -1,5 +1,6 @@
 """The calendar of a generated inbox: holidays, workdays, the working day's schedule, the months of
 a run, and how dates and times are written (ISO, dd/mm/yyyy, long Indonesian, HH:MM tables)."""
+
 from __future__ import annotations
 
 import calendar
@@ -15,6 +16,7 @@ import numpy as np
 from data.sample.reference import REFERENCE_DIR, read_reference
 
 START_SEC = 7 * 3600 + 30 * 60  # 07:30, Perpres 21/2023 default start
+
 
 def load_holidays(path: Path | None = None) -> dict[dt.date, str]:
     """Holiday calendar (libur nasional + cuti bersama) from data/reference/holidays.csv."""
@@ -34,8 +36,11 @@ def day_schedule(days: list[dt.date]) -> tuple[np.ndarray, np.ndarray]:
     rows = read_reference("work_schedule.csv")
     start, end = [], []
     for d in days:
-        cands = [r for r in rows if int(r["hari"]) == d.isoweekday()
-                 and r["berlaku_dari"] <= d.isoformat() <= r["berlaku_sampai"]]
+        cands = [
+            r
+            for r in rows
+            if int(r["hari"]) == d.isoweekday() and r["berlaku_dari"] <= d.isoformat() <= r["berlaku_sampai"]
+        ]
         best = max(cands, key=lambda r: (int(r["prioritas"]), r["berlaku_dari"]), default=None)
         start.append(_secs(best["jam_masuk"]) if best else START_SEC)
         end.append(_secs(best["jam_pulang"]) if best else 16 * 3600)
@@ -46,8 +51,7 @@ def workdays(year: int, month: int, holidays: Iterable[dt.date]) -> list[dt.date
     """Mon-Fri of the month that are not holidays."""
     hol = set(holidays)
     n = calendar.monthrange(year, month)[1]
-    return [d for d in (dt.date(year, month, k) for k in range(1, n + 1))
-            if d.weekday() < 5 and d not in hol]
+    return [d for d in (dt.date(year, month, k) for k in range(1, n + 1)) if d.weekday() < 5 and d not in hol]
 
 
 def month_list(end: str, months: int) -> list[tuple[int, int]]:
@@ -63,6 +67,7 @@ def month_list(end: str, months: int) -> list[tuple[int, int]]:
 def ym_str(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
+
 @dataclass
 class Month:
     y: int
@@ -70,8 +75,22 @@ class Month:
     days: list[dt.date]
     ords: np.ndarray
 
-_MONTHS_ID = ["", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember"]
+
+_MONTHS_ID = [
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 def settled(days: Iterable[dt.date]) -> bool:
@@ -99,4 +118,3 @@ def hhmmss() -> list[str]:
     if _HHMMSS is None:
         _HHMMSS = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
     return _HHMMSS
-

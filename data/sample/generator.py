@@ -1,5 +1,6 @@
 """``generate``: one sample inbox, section by section (roster, attendance, corrections, SKP, SKM,
 layanan), from one run context."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,10 +23,18 @@ from data.sample.traits import draw_traits
 from data.sample.units import run_units
 
 
-def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-10",
-             seed: int = 7, messy: bool = False,
-             progress: Callable[[str], None] | None = None, units: int | None = None,
-             parents: int | None = None, reference: Path | None = None) -> dict:
+def generate(
+    out: Path,
+    employees: int = 60,
+    months: int = 12,
+    end: str = "2026-10",
+    seed: int = 7,
+    messy: bool = False,
+    progress: Callable[[str], None] | None = None,
+    units: int | None = None,
+    parents: int | None = None,
+    reference: Path | None = None,
+) -> dict:
     """Write a sample inbox at ``out``; return ``{relative path: data rows}``.
 
     With ``units`` (and ``parents``, default ``units // 80`` or 1): a province of that many service
@@ -41,8 +50,13 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
     stale = root / ".manifest.json"
     if stale.exists() and not messy:
         stale.unlink()
-    run = _context(Output(root, progress), seed=seed, messy=messy, month_keys=month_keys,
-                   units=run_units(root, units, parents, reference))
+    run = _context(
+        Output(root, progress),
+        seed=seed,
+        messy=messy,
+        month_keys=month_keys,
+        units=run_units(root, units, parents, reference),
+    )
 
     emps = build_roster(employees, run.units, month_keys, seed)
     tr = draw_traits(emps, month_keys, seed)
@@ -58,14 +72,23 @@ def generate(out: Path, employees: int = 60, months: int = 12, end: str = "2026-
     return dict(sorted(run.out.summary.items()))
 
 
-def _context(out: Output, *, seed: int, messy: bool, month_keys: list[tuple[int, int]],
-             units: list[dict[str, str]]) -> RunContext:
+def _context(
+    out: Output, *, seed: int, messy: bool, month_keys: list[tuple[int, int]], units: list[dict[str, str]]
+) -> RunContext:
     holidays = set(load_holidays())
     mos = []
-    for (y, m) in month_keys:
+    for y, m in month_keys:
         days = workdays(y, m, holidays)
         mos.append(Month(y, m, days, np.array([d.toordinal() for d in days], np.int64)))
     y_end, m_end = month_keys[-1]
     stamp = dt.datetime(y_end + (m_end == 12), m_end % 12 + 1, 2, 8, 0, 0)
-    return RunContext(out=out, seed=seed, messy=messy, stamp=stamp, units=units, months=mos,
-                      holidays=holidays, messy_rng=stream(seed, "messy-plan"))
+    return RunContext(
+        out=out,
+        seed=seed,
+        messy=messy,
+        stamp=stamp,
+        units=units,
+        months=mos,
+        holidays=holidays,
+        messy_rng=stream(seed, "messy-plan"),
+    )

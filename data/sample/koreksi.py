@@ -1,4 +1,5 @@
 """``koreksi/koreksi_<YYYY-MM>.csv``: the approved corrections of the last month."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,11 +31,20 @@ def write_koreksi(run: RunContext, emps: list[Employee], outage: Outage) -> None
     rows: list[list[str]] = []
     head = _unit_approver(emps, down_unit)
     if head is not None:
-        rows.append(["", by_unit[down_unit]["name"], down_day.strftime(_DMY), "status", "H",
-                     "mesin sidik jari rusak sejak pagi; pegawai hadir dan mengisi daftar hadir manual",
-                     f"Berita Acara Kerusakan Mesin Presensi Nomor 800/{int(rng.integers(10, 99))}/BA/"
-                     f"{down_day.month}/{down_day.year}", head.nip,
-                     (down_day + dt.timedelta(days=1)).strftime(_DMY)])
+        rows.append(
+            [
+                "",
+                by_unit[down_unit]["name"],
+                down_day.strftime(_DMY),
+                "status",
+                "H",
+                "mesin sidik jari rusak sejak pagi; pegawai hadir dan mengisi daftar hadir manual",
+                f"Berita Acara Kerusakan Mesin Presensi Nomor 800/{int(rng.integers(10, 99))}/BA/"
+                f"{down_day.month}/{down_day.year}",
+                head.nip,
+                (down_day + dt.timedelta(days=1)).strftime(_DMY),
+            ]
+        )
     rows += _late_izin_rows(rng, emps, outage.tk_days)
     rows += _colleague_rows(emps, down_unit, down_day)
     cf = CsvFile(run.out, rel, KOREKSI_COLUMNS, style)
@@ -57,12 +67,19 @@ def _unit_approver(emps: list[Employee], unit: str | None) -> Employee | None:
     everyone in the unit; PATEN's counter staff report to a Kepala Seksi of the kantor)."""
     staff = [e for e in emps if e.unit == unit]
     chains = {e.idx: set(_chain(emps, e)) for e in staff}
-    return next((emps[a] for a in ([staff[0].idx] + _chain(emps, staff[0])) if staff
-                 and all(a in chains[e.idx] for e in staff if e.idx != a)), None)
+    return next(
+        (
+            emps[a]
+            for a in ([staff[0].idx] + _chain(emps, staff[0]))
+            if staff and all(a in chains[e.idx] for e in staff if e.idx != a)
+        ),
+        None,
+    )
 
 
-def _late_izin_rows(rng: np.random.Generator, emps: list[Employee],
-                    tk_days: list[tuple[str, int, dt.date]]) -> list[list[str]]:
+def _late_izin_rows(
+    rng: np.random.Generator, emps: list[Employee], tk_days: list[tuple[str, int, dt.date]]
+) -> list[list[str]]:
     """Two izin letters (of two units) that came after the recap was sent."""
     rows: list[list[str]] = []
     seen: set[str] = set()
@@ -71,10 +88,19 @@ def _late_izin_rows(rng: np.random.Generator, emps: list[Employee],
         if slug in seen or e.atasan < 0 or len(seen) == 2:
             continue
         seen.add(slug)
-        rows.append([e.nip, "", day.strftime(_DMY), "status", "I",
-                     "surat izin diserahkan setelah rekap presensi dikirim",
-                     f"Surat Izin Nomor {int(rng.integers(100, 999))}/{day.month}/{day.year}",
-                     emps[e.atasan].nip, (day + dt.timedelta(days=int(rng.integers(2, 6)))).strftime(_DMY)])
+        rows.append(
+            [
+                e.nip,
+                "",
+                day.strftime(_DMY),
+                "status",
+                "I",
+                "surat izin diserahkan setelah rekap presensi dikirim",
+                f"Surat Izin Nomor {int(rng.integers(100, 999))}/{day.month}/{day.year}",
+                emps[e.atasan].nip,
+                (day + dt.timedelta(days=int(rng.integers(2, 6)))).strftime(_DMY),
+            ]
+        )
     return rows
 
 
@@ -85,6 +111,17 @@ def _colleague_rows(emps: list[Employee], down_unit: str | None, down_day: dt.da
         if e.level == "staff" and e.atasan >= 0 and e.unit != down_unit:
             by_atasan.setdefault(e.atasan, []).append(e)
     peers = next(([g[0], g[1]] for g in by_atasan.values() if len(g) > 1), [])
-    return [[a.nip, "", down_day.replace(day=down_day.day - 1).strftime(_DMY), "jam_pulang", "16:00",
-             "lupa pindai pulang", "Surat keterangan rekan kerja", b.nip, down_day.strftime(_DMY)]
-            for a, b in ([peers] if peers else [])]
+    return [
+        [
+            a.nip,
+            "",
+            down_day.replace(day=down_day.day - 1).strftime(_DMY),
+            "jam_pulang",
+            "16:00",
+            "lupa pindai pulang",
+            "Surat keterangan rekan kerja",
+            b.nip,
+            down_day.strftime(_DMY),
+        ]
+        for a, b in ([peers] if peers else [])
+    ]

@@ -1,5 +1,6 @@
 """``layanan/layanan_<YYYY>.csv``: people served per service unit and month, from the month's
 survey responses at a response rate of 10-40 %."""
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,6 @@ def write_layanan(run: RunContext, sus: list[SkmUnit], per_unit_counts: dict[tup
             for su in sus:
                 n = per_unit_counts.get((su.slug, k), 0)
                 rate = float(np.clip(unit_rate[su.slug] * lrng.uniform(0.85, 1.15), 0.10, 0.40))
-                lines.append(join_line([su.name, ym_str(mo.y, mo.m), str(max(n, int(math.ceil(n / rate))))],
-                                       style.sep))
+                lines.append(join_line([su.name, ym_str(mo.y, mo.m), str(max(n, int(math.ceil(n / rate))))], style.sep))
         cf.write_lines(lines)
         cf.close()

@@ -1,6 +1,7 @@
 """The messy variant: how files are written differently (headers, date and time formats, status
 words, the plan of which file gets which) and the defects injected into them, each recorded in the
 manifest (``out/.manifest.json``) under a rule id of ``RULES``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,10 +17,12 @@ from data.sample.dates import HHMM, HHMM_DOT, Month, date_str, ym_str
 from data.sample.output import Output
 from data.sample.streams import stream
 
-RECAP_HEADERS = [tuple(RECAP_COLUMNS), ("NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Keterangan"),
-                 ("NIP", "TGL", "Masuk", "Pulang", "Status")]
-SCAN_HEADERS = [tuple(SCAN_COLUMNS), ("User ID", "DateTime", "In/Out", "Device"),
-                ("PIN", "Tanggal Jam", "IO", "Mesin")]
+RECAP_HEADERS = [
+    tuple(RECAP_COLUMNS),
+    ("NIP", "Tanggal", "Jam Masuk", "Jam Pulang", "Keterangan"),
+    ("NIP", "TGL", "Masuk", "Pulang", "Status"),
+]
+SCAN_HEADERS = [tuple(SCAN_COLUMNS), ("User ID", "DateTime", "In/Out", "Device"), ("PIN", "Tanggal Jam", "IO", "Mesin")]
 
 
 class ScanFormat(NamedTuple):
@@ -37,6 +40,7 @@ FileKey = tuple[str, int]
 @dataclass
 class AttendancePlan:
     """Which attendance file is written how, and which recap gets which defects (empty when clean)."""
+
     recap_fmt: dict[FileKey, RecapFormat] = field(default_factory=dict)
     defects: dict[FileKey, list[str]] = field(default_factory=dict)
     scan_fmt: dict[FileKey, ScanFormat] = field(default_factory=dict)
@@ -50,10 +54,12 @@ def plan_attendance(run: RunContext, recap_files: list[FileKey], scan_files: lis
     mrng = run.messy_rng
     perm = mrng.permutation(len(recap_files))
     for j, i in enumerate(perm.tolist()):
-        f = RecapFormat(date=("iso", "dmy", "long")[j % 3],
-                        dot_time=(j % 4 == 1),
-                        status_words=(j % 2 == 1),
-                        header=RECAP_HEADERS[int(mrng.integers(len(RECAP_HEADERS)))])
+        f = RecapFormat(
+            date=("iso", "dmy", "long")[j % 3],
+            dot_time=(j % 4 == 1),
+            status_words=(j % 2 == 1),
+            header=RECAP_HEADERS[int(mrng.integers(len(RECAP_HEADERS)))],
+        )
         plan.recap_fmt[recap_files[i]] = f
     colon = [k for k in recap_files if not plan.recap_fmt[k].dot_time]
     dmy = [k for k in recap_files if plan.recap_fmt[k].date == "dmy"]
@@ -61,15 +67,23 @@ def plan_attendance(run: RunContext, recap_files: list[FileKey], scan_files: lis
     def pick(pool):
         return pool[int(mrng.integers(len(pool)))]
 
-    for rule in ("duplicate_exact", "duplicate_exact", "duplicate_conflict", "nip_17",
-                 "nip_letter", "status_unknown", "date_future"):
+    for rule in (
+        "duplicate_exact",
+        "duplicate_exact",
+        "duplicate_conflict",
+        "nip_17",
+        "nip_letter",
+        "status_unknown",
+        "date_future",
+    ):
         plan.defects.setdefault(pick(recap_files), []).append(rule)
     plan.defects.setdefault(pick(colon), []).append("time_invalid")
     plan.defects.setdefault(pick(dmy), []).append("date_invalid")
     for key in scan_files:
         r = stream(run.seed, "scanfmt", *key)
-        plan.scan_fmt[key] = ScanFormat("dmy" if r.random() < 0.3 else "iso",
-                                        SCAN_HEADERS[int(r.integers(len(SCAN_HEADERS)))])
+        plan.scan_fmt[key] = ScanFormat(
+            "dmy" if r.random() < 0.3 else "iso", SCAN_HEADERS[int(r.integers(len(SCAN_HEADERS)))]
+        )
     plan.scan_dups.add(scan_files[int(mrng.integers(len(scan_files)))])
     return plan
 
@@ -82,14 +96,24 @@ def duplicate_scans(seed: int, lines: list[str]) -> None:
 
 def bad_nip(nip: str, kind: str) -> str:
     if kind == "nip_17":
-        return nip[:12] + nip[13:]              # one digit lost
+        return nip[:12] + nip[13:]  # one digit lost
     if kind == "nip_letter":
-        return nip[:15] + "O" + nip[16:]        # letter O typed for zero
-    return nip[:4] + "13" + nip[6:]             # birth month 13
+        return nip[:15] + "O" + nip[16:]  # letter O typed for zero
+    return nip[:4] + "13" + nip[6:]  # birth month 13
 
 
-def inject_recap(o: Output, rel: str, lines: list[str], *, sep: str, rules: list[str],
-                 fmt: RecapFormat, mo: Month, y_end: int, rng: np.random.Generator) -> list[str]:
+def inject_recap(
+    o: Output,
+    rel: str,
+    lines: list[str],
+    *,
+    sep: str,
+    rules: list[str],
+    fmt: RecapFormat,
+    mo: Month,
+    y_end: int,
+    rng: np.random.Generator,
+) -> list[str]:
     """The recap's defects ``rules`` on rows of present ASN (duplicates inserted nearby)."""
     rows = [ln.split(sep) for ln in lines]
     h_codes = {"H"} | set(STATUS_VARIANTS[ST_H])
@@ -98,10 +122,10 @@ def inject_recap(o: Output, rel: str, lines: list[str], *, sep: str, rules: list
     if len(eligible) < need:
         return lines
     chosen = rng.choice(eligible, size=need, replace=False).tolist()
-    marks: list[tuple[list, str, str, str]] = []   # (row object, column, rule, note)
+    marks: list[tuple[list, str, str, str]] = []  # (row object, column, rule, note)
     inserts: list[tuple[int, list]] = []
     hh = HHMM_DOT if fmt.dot_time else HHMM
-    for rule, i in zip(rules, chosen):
+    for rule, i in zip(rules, chosen, strict=True):
         r = rows[i]
         if rule == "duplicate_exact":
             copy = list(r)
@@ -110,15 +134,15 @@ def inject_recap(o: Output, rel: str, lines: list[str], *, sep: str, rules: list
         elif rule == "duplicate_conflict":
             copy = list(r)
             m_in = int(copy[_MASUK].replace(".", ":").split(":")[0]) * 60 + int(
-                copy[_MASUK].replace(".", ":").split(":")[1])
+                copy[_MASUK].replace(".", ":").split(":")[1]
+            )
             copy[_MASUK] = hh[max(0, m_in - int(rng.integers(20, 50)))]
             inserts.append((i + 1 + int(rng.integers(0, 3)), copy))
             marks.append((r, "nip", "duplicate_conflict", "nip+tanggal sama, jam berbeda"))
             marks.append((copy, "nip", "duplicate_conflict", "nip+tanggal sama, jam berbeda"))
         elif rule in ("nip_17", "nip_letter"):
             r[_NIP] = bad_nip(r[_NIP], rule)
-            marks.append((r, "nip", "nip_format",
-                          "NIP 17 digit" if rule == "nip_17" else "NIP berisi huruf"))
+            marks.append((r, "nip", "nip_format", "NIP 17 digit" if rule == "nip_17" else "NIP berisi huruf"))
         elif rule == "status_unknown":
             r[_STATUS] = "X"
             marks.append((r, "status", "status_unknown", "kode status X tidak dikenal"))
@@ -142,8 +166,9 @@ def inject_recap(o: Output, rel: str, lines: list[str], *, sep: str, rules: list
     return [sep.join(r) for r in rows]
 
 
-def inject_skp(o: Output, rel: str, rows: list[list[str]], rules: list[str], first_row: int,
-               rng: np.random.Generator) -> None:
+def inject_skp(
+    o: Output, rel: str, rows: list[list[str]], rules: list[str], first_row: int, rng: np.random.Generator
+) -> None:
     """Mutate whole ASN-months (nip, rating) or single rows; record each row in the manifest."""
     groups: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
@@ -152,7 +177,7 @@ def inject_skp(o: Output, rel: str, rows: list[list[str]], rules: list[str], fir
     if len(keys) < len(rules) + 1:
         return
     chosen = rng.choice(len(keys), size=len(rules), replace=False).tolist()
-    for rule, gk in zip(rules, chosen):
+    for rule, gk in zip(rules, chosen, strict=True):
         idxs = groups[keys[gk]]
         if rule == "nip_month13":
             for i in idxs:
@@ -161,8 +186,9 @@ def inject_skp(o: Output, rel: str, rows: list[list[str]], rules: list[str], fir
         elif rule == "rating_unknown":
             for i in idxs:
                 rows[i][SKP_COL["rating_hasil_kerja"]] = "sangat baik"
-                o.defect(rel, i + first_row, "rating_hasil_kerja", "rating_unknown",
-                         "'sangat baik' bukan rating hasil kerja")
+                o.defect(
+                    rel, i + first_row, "rating_hasil_kerja", "rating_unknown", "'sangat baik' bukan rating hasil kerja"
+                )
         else:
             cands = [i for i in idxs if rows[i][SKP_COL["target"]]] if rule == "target_invalid" else idxs
             if not cands:
@@ -174,18 +200,16 @@ def inject_skp(o: Output, rel: str, rows: list[list[str]], rules: list[str], fir
             elif rule == "target_invalid":
                 rows[i][SKP_COL["target"]] = rows[i][SKP_COL["target_min"]] = rows[i][SKP_COL["target_max"]] = ""
                 rows[i][SKP_COL["kendala"]] = ""
-                o.defect(rel, i + first_row, "target", "target_invalid",
-                         "target kosong dan tanpa rentang")
+                o.defect(rel, i + first_row, "target", "target_invalid", "target kosong dan tanpa rentang")
             elif rule == "realisasi_invalid":
                 rows[i][SKP_COL["realisasi"]] = "belum ada"
-                o.defect(rel, i + first_row, "realisasi", "realisasi_invalid",
-                         "realisasi bukan angka")
-
+                o.defect(rel, i + first_row, "realisasi", "realisasi_invalid", "realisasi bukan angka")
 
 
 @dataclass(frozen=True)
 class SkpPlan:
     """The SKP month written as XLSX and the defects per periode (none when clean)."""
+
     xlsx_month: tuple[int, int] | None = None
     defects: dict[str, list[str]] = field(default_factory=dict)
 
@@ -197,8 +221,7 @@ def plan_skp(run: RunContext) -> SkpPlan:
     monthly_keys = [(mo.y, mo.m) for mo in run.months]
     defects: dict[str, list[str]] = {}
     xlsx_month = monthly_keys[int(mrng.integers(len(monthly_keys)))]
-    rules = ["nip_month13", "direction_unknown", "target_invalid", "realisasi_invalid",
-             "rating_unknown"]
+    rules = ["nip_month13", "direction_unknown", "target_invalid", "realisasi_invalid", "rating_unknown"]
     for rule in rules:
         ym = ym_str(*monthly_keys[int(mrng.integers(len(monthly_keys)))])
         defects.setdefault(ym, []).append(rule)
@@ -211,6 +234,7 @@ def plan_skp(run: RunContext) -> SkpPlan:
 class SkmPlan:
     """The unit-months written as answer labels and as a form export, and the out-of-range
     scores per month index (none when clean)."""
+
     label_key: tuple[str, int] | None = None
     form_key: tuple[str, int] | None = None
     score_defects: dict[int, list[str]] = field(default_factory=dict)

@@ -8,6 +8,7 @@
 Also what the corrections need of attendance: the day the first scan unit's machine was down in
 the last month (its log has no scans that day) and ASN-days of that month without a record.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,6 +43,7 @@ IO_EMPTY = {"kelurahan-petuk-barunai"}
 class Outage:
     """What koreksi/ corrects: the machine that was down one day, and ASN-days without a record
     ((unit slug, roster index, day), the candidates for the late izin letters)."""
+
     unit: str | None
     day: dt.date | None
     tk_days: list[tuple[str, int, dt.date]]
@@ -50,10 +52,11 @@ class Outage:
 @dataclass(frozen=True)
 class _UnitMonthFile:
     """One unit-month being written."""
+
     unit: dict[str, str]
-    k: int                 # index of the month in the run's months
+    k: int  # index of the month in the run's months
     mo: Month
-    idx: np.ndarray        # roster indexes of the unit's ASN
+    idx: np.ndarray  # roster indexes of the unit's ASN
     att: UnitMonth
 
     @property
@@ -68,12 +71,14 @@ class _UnitMonthFile:
 def write_attendance(run: RunContext, emps: list[Employee], tr: Traits) -> Outage:
     """Every unit-month's attendance file(s), unit by unit within a month, months in order."""
     mos = run.months
-    unit_emps = {u["slug"]: np.array([e.idx for e in emps if e.unit == u["slug"]], np.int64)
-                 for u in run.units}
+    unit_emps = {u["slug"]: np.array([e.idx for e in emps if e.unit == u["slug"]], np.int64) for u in run.units}
     recap_units = [u["slug"] for k, u in enumerate(run.units) if k % 2 == 0]
     scan_units = [u["slug"] for k, u in enumerate(run.units) if k % 2 == 1]
-    plan = plan_attendance(run, [(slug, k) for k in range(len(mos)) for slug in recap_units],
-                           [(slug, k) for k in range(len(mos)) for slug in scan_units])
+    plan = plan_attendance(
+        run,
+        [(slug, k) for k in range(len(mos)) for slug in recap_units],
+        [(slug, k) for k in range(len(mos)) for slug in scan_units],
+    )
     last_recap = f"presensi/rekap_{recap_units[0]}_{ym_str(mos[-1].y, mos[-1].m)}.csv"
     # koreksi/: in the last month the first scan unit's machine is down one day (no scans at all),
     # and ASN days without a record are candidates for the late izin letters
@@ -102,12 +107,12 @@ def _down_day(mos: list[Month]) -> dt.date | None:
 
 def _unrecorded_days(f: _UnitMonthFile) -> list[tuple[str, int, dt.date]]:
     """The unit-month's first two TK days of active ASN: (unit slug, roster index, day)."""
-    return [(f.slug, int(f.idx[e]), f.mo.days[j])
-            for e, j in np.argwhere((f.att.status == ST_TK) & f.att.act)[:2].tolist()]
+    return [
+        (f.slug, int(f.idx[e]), f.mo.days[j]) for e, j in np.argwhere((f.att.status == ST_TK) & f.att.act)[:2].tolist()
+    ]
 
 
-def _write_recap(run: RunContext, tr: Traits, f: _UnitMonthFile, plan: AttendancePlan, *,
-                 last_recap: str) -> None:
+def _write_recap(run: RunContext, tr: Traits, f: _UnitMonthFile, plan: AttendancePlan, *, last_recap: str) -> None:
     mo, att = f.mo, f.att
     ym = ym_str(mo.y, mo.m)
     rel = f"presensi/rekap_{f.slug}_{ym}.csv"
@@ -116,30 +121,43 @@ def _write_recap(run: RunContext, tr: Traits, f: _UnitMonthFile, plan: Attendanc
     if fmt.date == "dmy" and not settled(mo.days):
         fmt = replace(fmt, date="iso")
     rec = (att.status >= 0) & ((att.status != ST_TK) | att.keep_tk)
-    frng = stream(run.seed, "recap-messy", f.slug, ym) if run.messy else None   # status words, defects
+    frng = stream(run.seed, "recap-messy", f.slug, ym) if run.messy else None  # status words, defects
     cf = CsvFile(run.out, rel, list(fmt.header), style)
     chunk_e = max(1, CHUNK_ROWS // max(1, len(mo.days)))
     for e_lo in range(0, len(f.idx), chunk_e):
-        lines = recap_lines(tr, f.idx, mo, att, rec, fmt=fmt, sep=style.sep, mrng=frng,
-                            e_lo=e_lo, e_hi=e_lo + chunk_e)
+        lines = recap_lines(tr, f.idx, mo, att, rec, fmt=fmt, sep=style.sep, mrng=frng, e_lo=e_lo, e_hi=e_lo + chunk_e)
         if e_lo == 0 and f.key in plan.defects:
-            lines = inject_recap(run.out, rel, lines, sep=style.sep, rules=plan.defects[f.key], fmt=fmt,
-                                 mo=mo, y_end=run.months[-1].y, rng=frng)
+            lines = inject_recap(
+                run.out,
+                rel,
+                lines,
+                sep=style.sep,
+                rules=plan.defects[f.key],
+                fmt=fmt,
+                mo=mo,
+                y_end=run.months[-1].y,
+                rng=frng,
+            )
         cf.write_lines(lines)
     cf.close(trailing_rows(run.seed, run.messy, rel, rel == last_recap))
-
 
 
 def _machine_names(unit: dict[str, str], n_asn: int) -> list[str]:
     """The fingerprint machine each ASN scans at: one machine per 150 ASN."""
     n_mach = max(1, math.ceil(n_asn / 150))
-    code = ("KEC" if unit["kind"] == "kecamatan" else "PATEN" if unit["kind"] == "paten"
-            else unit["name"].replace("Kantor Kelurahan ", "").replace(" ", "").upper())
+    code = (
+        "KEC"
+        if unit["kind"] == "kecamatan"
+        else "PATEN"
+        if unit["kind"] == "paten"
+        else unit["name"].replace("Kantor Kelurahan ", "").replace(" ", "").upper()
+    )
     return [f"FP-{code}-{1 + (j % n_mach):02d}" for j in range(n_asn)]
 
 
-def _write_scan(run: RunContext, tr: Traits, f: _UnitMonthFile, plan: AttendancePlan, *,
-                down_day: dt.date | None) -> None:
+def _write_scan(
+    run: RunContext, tr: Traits, f: _UnitMonthFile, plan: AttendancePlan, *, down_day: dt.date | None
+) -> None:
     """The machine's log; none of its scans on ``down_day`` (the machine recorded nothing)."""
     mo = f.mo
     rel = f"presensi/scan_{f.slug}_{ym_str(mo.y, mo.m)}.csv"
@@ -159,14 +177,20 @@ def _write_scan(run: RunContext, tr: Traits, f: _UnitMonthFile, plan: Attendance
     sep = style.sep
     dup_here = f.key in plan.scan_dups
     for lo in range(0, len(scans.day), CHUNK_ROWS):
-        dd = scans.day[lo: lo + CHUNK_ROWS].tolist()
+        dd = scans.day[lo : lo + CHUNK_ROWS].tolist()
         for od in set(dd):
             if od not in dcache:
                 dcache[od] = date_str(dt.date.fromordinal(od), dfmt)
-        lines = [f"{pins[e]}{sep}{dcache[od]} {hms[ss]}{sep}{io_s[w]}{sep}{mesin[e]}"
-                 for od, ss, e, w in zip(dd, scans.sec[lo: lo + CHUNK_ROWS].tolist(),
-                                         scans.emp[lo: lo + CHUNK_ROWS].tolist(),
-                                         scans.io[lo: lo + CHUNK_ROWS].tolist())]
+        lines = [
+            f"{pins[e]}{sep}{dcache[od]} {hms[ss]}{sep}{io_s[w]}{sep}{mesin[e]}"
+            for od, ss, e, w in zip(
+                dd,
+                scans.sec[lo : lo + CHUNK_ROWS].tolist(),
+                scans.emp[lo : lo + CHUNK_ROWS].tolist(),
+                scans.io[lo : lo + CHUNK_ROWS].tolist(),
+                strict=True,
+            )
+        ]
         if dup_here and lo == 0 and len(lines) > 10:
             duplicate_scans(run.seed, lines)
         cf.write_lines(lines)
@@ -185,6 +209,9 @@ def _write_keterangan(run: RunContext, tr: Traits, f: _UnitMonthFile) -> None:
         cf = CsvFile(run.out, rel, RECAP_COLUMNS, style)
         chunk_e = max(1, CHUNK_ROWS // max(1, len(mo.days)))
         for e_lo in range(0, len(f.idx), chunk_e):
-            cf.write_lines(recap_lines(tr, f.idx, mo, att, rec, fmt=RecapFormat(), sep=style.sep,
-                                       mrng=None, e_lo=e_lo, e_hi=e_lo + chunk_e))
+            cf.write_lines(
+                recap_lines(
+                    tr, f.idx, mo, att, rec, fmt=RecapFormat(), sep=style.sep, mrng=None, e_lo=e_lo, e_hi=e_lo + chunk_e
+                )
+            )
         cf.close(trailing_rows(run.seed, run.messy, rel))

@@ -1,4 +1,5 @@
 """The reference tables the generator reads (data/reference) and the copy it writes for a province."""
+
 from __future__ import annotations
 
 import csv

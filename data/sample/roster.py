@@ -1,5 +1,6 @@
 """The roster: positions per unit, superiors (nip_atasan), people, movers (TMT), NIPs and PINs;
 written as ``pegawai/pegawai.csv`` (``pegawai.xlsx`` when messy)."""
+
 from __future__ import annotations
 
 import calendar
@@ -15,8 +16,18 @@ from data.sample.names import person_name
 from data.sample.streams import stream
 from data.sample.writers import CHUNK_ROWS, CsvFile, CsvStyle, join_line, write_xlsx
 
-ROSTER_HEADERS_XLSX = ["NIP", "Nama Pegawai", "Jabatan", "Unit Kerja", "Status ASN", "Gol",
-                       "NIP Atasan", "PIN", "TMT Mulai", "TMT Selesai"]
+ROSTER_HEADERS_XLSX = [
+    "NIP",
+    "Nama Pegawai",
+    "Jabatan",
+    "Unit Kerja",
+    "Status ASN",
+    "Gol",
+    "NIP Atasan",
+    "PIN",
+    "TMT Mulai",
+    "TMT Selesai",
+]
 
 _KEC_STRUCT = [
     ("camat", "Camat Rakumpit", "camat"),
@@ -29,14 +40,21 @@ _KEC_STRUCT = [
     ("kasubbag", "Kepala Subbagian Perencanaan dan Keuangan", "kasubbag_keu"),
     ("kasi", "Kepala Seksi Kesejahteraan Sosial", "kasi_kesos"),
 ]
-_KEC_STAFF = [("Pengadministrasi Perkantoran", "admin", 3), ("Penata Layanan Operasional", "admin", 2),
-              ("Pengelola Keuangan", "keu", 2), ("Pengolah Data dan Informasi", "data", 2),
-              ("Analis Kebijakan Ahli Pertama", "analis", 1),
-              ("Operator Layanan Operasional", "operator", 2),
-              ("Pranata Komputer Ahli Pertama", "data", 1)]
-_PATEN_STAFF = [("Penata Layanan Operasional", "paten", 3), ("Operator Layanan Operasional", "paten", 2),
-                ("Pengadministrasi Perkantoran", "paten", 2),
-                ("Pengelola Layanan Kependudukan", "paten", 2)]
+_KEC_STAFF = [
+    ("Pengadministrasi Perkantoran", "admin", 3),
+    ("Penata Layanan Operasional", "admin", 2),
+    ("Pengelola Keuangan", "keu", 2),
+    ("Pengolah Data dan Informasi", "data", 2),
+    ("Analis Kebijakan Ahli Pertama", "analis", 1),
+    ("Operator Layanan Operasional", "operator", 2),
+    ("Pranata Komputer Ahli Pertama", "data", 1),
+]
+_PATEN_STAFF = [
+    ("Penata Layanan Operasional", "paten", 3),
+    ("Operator Layanan Operasional", "paten", 2),
+    ("Pengadministrasi Perkantoran", "paten", 2),
+    ("Pengelola Layanan Kependudukan", "paten", 2),
+]
 _KEL_STRUCT = [
     ("lurah", "Lurah {place}", "lurah"),
     ("seklur", "Sekretaris Lurah", "seklur"),
@@ -44,21 +62,34 @@ _KEL_STRUCT = [
     ("kasi", "Kepala Seksi Pemberdayaan Masyarakat", "kasi_kel_pmd"),
     ("kasi", "Kepala Seksi Ketentraman dan Ketertiban", "kasi_kel_trantib"),
 ]
-_KEL_STAFF = [("Pengadministrasi Perkantoran", "kel_admin", 3),
-              ("Penata Layanan Operasional", "kel_layanan", 2),
-              ("Operator Layanan Operasional", "kel_layanan", 2),
-              ("Pengolah Data dan Informasi", "kel_data", 2)]
+_KEL_STAFF = [
+    ("Pengadministrasi Perkantoran", "kel_admin", 3),
+    ("Penata Layanan Operasional", "kel_layanan", 2),
+    ("Operator Layanan Operasional", "kel_layanan", 2),
+    ("Pengolah Data dan Informasi", "kel_data", 2),
+]
 
-_AGES = {"camat": (42, 55), "sekcam": (40, 55), "kasi": (33, 56), "kasubbag": (33, 56),
-         "lurah": (36, 56), "seklur": (32, 56), "staff": (22, 58)}
-_GOL = {"camat": (["IV/a", "IV/b"], [0.6, 0.4]),
-        "sekcam": (["III/d", "IV/a"], [0.5, 0.5]),
-        "kasi": (["III/c", "III/d", "IV/a"], [0.4, 0.45, 0.15]),
-        "kasubbag": (["III/c", "III/d"], [0.5, 0.5]),
-        "lurah": (["III/c", "III/d", "IV/a"], [0.35, 0.5, 0.15]),
-        "seklur": (["III/b", "III/c", "III/d"], [0.4, 0.4, 0.2]),
-        "staff": (["II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d"],
-                  [0.05, 0.05, 0.1, 0.05, 0.25, 0.25, 0.15, 0.1])}
+_AGES = {
+    "camat": (42, 55),
+    "sekcam": (40, 55),
+    "kasi": (33, 56),
+    "kasubbag": (33, 56),
+    "lurah": (36, 56),
+    "seklur": (32, 56),
+    "staff": (22, 58),
+}
+_GOL = {
+    "camat": (["IV/a", "IV/b"], [0.6, 0.4]),
+    "sekcam": (["III/d", "IV/a"], [0.5, 0.5]),
+    "kasi": (["III/c", "III/d", "IV/a"], [0.4, 0.45, 0.15]),
+    "kasubbag": (["III/c", "III/d"], [0.5, 0.5]),
+    "lurah": (["III/c", "III/d", "IV/a"], [0.35, 0.5, 0.15]),
+    "seklur": (["III/b", "III/c", "III/d"], [0.4, 0.4, 0.2]),
+    "staff": (
+        ["II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d"],
+        [0.05, 0.05, 0.1, 0.05, 0.25, 0.25, 0.15, 0.1],
+    ),
+}
 _GOL_PPPK = (["V", "VII", "IX"], [0.25, 0.35, 0.4])
 
 
@@ -66,8 +97,8 @@ _GOL_PPPK = (["V", "VII", "IX"], [0.25, 0.35, 0.4])
 class Employee:
     idx: int
     unit: str
-    level: str        # camat, sekcam, kasi, kasubbag, lurah, seklur, staff
-    role: str         # indicator group
+    level: str  # camat, sekcam, kasi, kasubbag, lurah, seklur, staff
+    role: str  # indicator group
     jabatan: str
     structural: bool
     sex: int = 1
@@ -92,8 +123,7 @@ def _weekday(y: int, m: int, day: int) -> dt.date:
 
 
 def _allocate(n: int, units: list[dict]) -> list[int]:
-    weights = [0.22 if u["kind"] == "kecamatan" else 0.08 if u["kind"] == "paten" else 0.10
-               for u in units]
+    weights = [0.22 if u["kind"] == "kecamatan" else 0.08 if u["kind"] == "paten" else 0.10 for u in units]
     total = sum(weights)
     raw = [n * w / total for w in weights]
     counts = [int(math.floor(x)) for x in raw]
@@ -109,8 +139,7 @@ def _allocate(n: int, units: list[dict]) -> list[int]:
     return counts
 
 
-def build_roster(n: int, units: list[dict], months: list[tuple[int, int]], seed: int
-                 ) -> list[Employee]:
+def build_roster(n: int, units: list[dict], months: list[tuple[int, int]], seed: int) -> list[Employee]:
     """The roster of ``n`` ASN over ``units``: positions, superiors, people, movers, NIPs, PINs.
 
     One random stream runs through the steps in this order (the order is part of the output)."""
@@ -123,7 +152,7 @@ def build_roster(n: int, units: list[dict], months: list[tuple[int, int]], seed:
     new_appointment = _draw_movers(rng, emps, months)
     _assign_nips(rng, emps, months, new_appointment)
     pins = np.arange(1, len(emps) + 1)
-    for e, p in zip(emps, pins):
+    for e, p in zip(emps, pins, strict=True):
         e.pin = int(p)
     return emps
 
@@ -131,7 +160,7 @@ def build_roster(n: int, units: list[dict], months: list[tuple[int, int]], seed:
 def _positions(rng: np.random.Generator, units: list[dict], counts: list[int]) -> list[Employee]:
     """Each unit's structural positions (as many as its size allows), then staff drawn by weight."""
     emps: list[Employee] = []
-    for u, c in zip(units, counts):
+    for u, c in zip(units, counts, strict=True):
         if u["kind"] == "kecamatan":
             ns = min(len(_KEC_STRUCT), max(2, math.ceil(c * 0.6)))
             struct, staff = _KEC_STRUCT[:ns], _KEC_STAFF
@@ -162,7 +191,7 @@ def _assign_superiors(rng: np.random.Generator, emps: list[Employee], units: lis
     for slug, members in by_unit.items():
         if kind_of[slug] == "paten":
             for e in members:
-                e.atasan = kasi_pel.idx       # PATEN counter reports to Kasi Pelayanan Umum
+                e.atasan = kasi_pel.idx  # PATEN counter reports to Kasi Pelayanan Umum
         elif kind_of[slug] == "kelurahan":
             _kelurahan_superiors(rng, members, camat)
 
@@ -219,8 +248,7 @@ def _draw_people(rng: np.random.Generator, emps: list[Employee], units: list[dic
         e.gol = gols[int(rng.choice(len(gols), p=p))]
         u = units_by_slug[e.unit]
         aliases = [a for a in u["aliases"].split("|") if a]
-        e.unit_label = (aliases[int(rng.integers(len(aliases)))]
-                        if aliases and rng.random() < 0.15 else u["name"])
+        e.unit_label = aliases[int(rng.integers(len(aliases)))] if aliases and rng.random() < 0.15 else u["name"]
 
 
 def _draw_movers(rng: np.random.Generator, emps: list[Employee], months: list[tuple[int, int]]) -> set[int]:
@@ -252,8 +280,9 @@ def _draw_movers(rng: np.random.Generator, emps: list[Employee], months: list[tu
     return new_appointment
 
 
-def _assign_nips(rng: np.random.Generator, emps: list[Employee], months: list[tuple[int, int]],
-                 new_appointment: set[int]) -> None:
+def _assign_nips(
+    rng: np.random.Generator, emps: list[Employee], months: list[tuple[int, int]], new_appointment: set[int]
+) -> None:
     """NIP = birth date, TMT month, sex, sequence: 18 digits, unique."""
     y_end, m_end = months[-1]
     ref_t = y_end * 12 + m_end - 1
@@ -279,7 +308,7 @@ def _tmt_month(rng: np.random.Generator, e: Employee, new: bool, first_t: int, r
         # already serving before the first generated month
         hi_t = first_t - 1
         if e.jenis == "PPPK":
-            lo_t = max(t_min, ref_t - 66)          # PPPK appointed since ~2021
+            lo_t = max(t_min, ref_t - 66)  # PPPK appointed since ~2021
         else:
             lo_t = max(t_min, b_t + (21 if e.structural else 19) * 12)
             hi_t = min(hi_t, b_t + (28 if e.structural else 35) * 12)
@@ -293,16 +322,44 @@ def write_roster(run: RunContext, emps: list[Employee]) -> None:
         return emps[e.atasan].nip if e.atasan >= 0 else ""
 
     if run.messy:
-        rows = [[e.nip, e.nama, e.jabatan, e.unit_label, e.jenis, e.gol, atasan(e) or None,
-                 e.pin, e.tmt_mulai, e.tmt_selesai] for e in emps]
+        rows = [
+            [
+                e.nip,
+                e.nama,
+                e.jabatan,
+                e.unit_label,
+                e.jenis,
+                e.gol,
+                atasan(e) or None,
+                e.pin,
+                e.tmt_mulai,
+                e.tmt_selesai,
+            ]
+            for e in emps
+        ]
         write_xlsx(run.out, "pegawai/pegawai.xlsx", ROSTER_HEADERS_XLSX, rows, run.stamp)
         return
     rel = "pegawai/pegawai.csv"
     cf = CsvFile(run.out, rel, ROSTER_COLUMNS, CsvStyle())
     for lo in range(0, len(emps), CHUNK_ROWS):
-        cf.write_lines([join_line([e.nip, e.nama, e.jabatan, e.unit_label, e.jenis, e.gol, atasan(e),
-                                   str(e.pin), e.tmt_mulai.isoformat() if e.tmt_mulai else "",
-                                   e.tmt_selesai.isoformat() if e.tmt_selesai else ""], ",")
-                        for e in emps[lo: lo + CHUNK_ROWS]])
+        cf.write_lines(
+            [
+                join_line(
+                    [
+                        e.nip,
+                        e.nama,
+                        e.jabatan,
+                        e.unit_label,
+                        e.jenis,
+                        e.gol,
+                        atasan(e),
+                        str(e.pin),
+                        e.tmt_mulai.isoformat() if e.tmt_mulai else "",
+                        e.tmt_selesai.isoformat() if e.tmt_selesai else "",
+                    ],
+                    ",",
+                )
+                for e in emps[lo : lo + CHUNK_ROWS]
+            ]
+        )
     cf.close()
-

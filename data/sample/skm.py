@@ -1,6 +1,7 @@
 """SKM (survey of community satisfaction): the service units' profiles, the monthly responses
 (nine unsur scored 1-4, respondents, officer, suggestions) and the files ``skm/skm_<YYYY-MM>.csv``,
 plus the messy variant's answer-label and form-export files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,49 +20,117 @@ from data.sample.traits import Traits
 from data.sample.writers import CsvFile, join_line, style_for, trailing_rows
 
 _LAYANAN = {
-    "paten": ["Rekomendasi IMB/PBG", "Surat Keterangan Ahli Waris", "Surat Keterangan Tidak Mampu",
-              "Pengantar KTP-el", "Surat Keterangan Usaha", "Legalisasi Dokumen",
-              "Surat Keterangan Domisili"],
-    "kelurahan": ["Surat Keterangan Domisili", "Surat Keterangan Tidak Mampu", "Pengantar KTP-el",
-                  "Surat Keterangan Usaha", "Surat Keterangan Ahli Waris", "Surat Pengantar Nikah",
-                  "Surat Keterangan Kematian"],
+    "paten": [
+        "Rekomendasi IMB/PBG",
+        "Surat Keterangan Ahli Waris",
+        "Surat Keterangan Tidak Mampu",
+        "Pengantar KTP-el",
+        "Surat Keterangan Usaha",
+        "Legalisasi Dokumen",
+        "Surat Keterangan Domisili",
+    ],
+    "kelurahan": [
+        "Surat Keterangan Domisili",
+        "Surat Keterangan Tidak Mampu",
+        "Pengantar KTP-el",
+        "Surat Keterangan Usaha",
+        "Surat Keterangan Ahli Waris",
+        "Surat Pengantar Nikah",
+        "Surat Keterangan Kematian",
+    ],
 }
 _SARAN = {
-    "waktu": ["pelayanan lama bgt, antri dari pagi", "nunggu lama, petugas blm datang",
-              "proses surat lama sekali, sampai 3 hari baru jadi", "antrian panjang, loketnya cuma satu",
-              "lambat pelayanannya", "harus nunggu tanda tangan pak lurah berhari hari",
-              "mohon dipercepat prosesnya", "jam 8 kantor masih tutup",
-              "antri lama bgt pdhl cuma minta surat pengantar", "tolong jgn lama2 pelayanannya"],
-    "persyaratan": ["syaratnya ribet harus bolak balik", "persyaratan terlalu banyak",
-                    "fotokopi KK harus dilegalisir dulu, repot", "syarat beda2 tiap ditanya"],
-    "biaya": ["ada calo minta uang", "diminta uang administrasi padahal katanya gratis",
-              "ada pungutan utk map", "katanya gratis tp dimintai uang rokok"],
-    "perilaku": ["petugasnya jutek", "petugas kurang ramah", "petugas main hp saat melayani",
-                 "petugas kurang sopan"],
-    "sarana": ["ruang tunggu panas, kipas rusak", "toilet kotor", "kursi tunggu kurang",
-               "tempat parkir sempit", "ruang tunggu sempit dan panas", "wifi tdk ada"],
-    "prosedur": ["prosedurnya berbelit", "alurnya tdk jelas, dilempar ke sana sini",
-                 "harus ke kelurahan dulu baru ke kecamatan, ribet"],
-    "informasi": ["informasi persyaratan tidak jelas", "tolong dipasang papan info syarat",
-                  "tidak ada info jam layanan", "nomor pengaduan tidak aktif"],
-    "positif": ["petugas ramah, terima kasih", "pelayanan cepat, mantap", "sudah bagus, pertahankan",
-                "terima kasih pak/bu, sangat membantu", "ok", "pelayanan baik", "mantap, cepat selesai",
-                "semoga makin baik"],
+    "waktu": [
+        "pelayanan lama bgt, antri dari pagi",
+        "nunggu lama, petugas blm datang",
+        "proses surat lama sekali, sampai 3 hari baru jadi",
+        "antrian panjang, loketnya cuma satu",
+        "lambat pelayanannya",
+        "harus nunggu tanda tangan pak lurah berhari hari",
+        "mohon dipercepat prosesnya",
+        "jam 8 kantor masih tutup",
+        "antri lama bgt pdhl cuma minta surat pengantar",
+        "tolong jgn lama2 pelayanannya",
+    ],
+    "persyaratan": [
+        "syaratnya ribet harus bolak balik",
+        "persyaratan terlalu banyak",
+        "fotokopi KK harus dilegalisir dulu, repot",
+        "syarat beda2 tiap ditanya",
+    ],
+    "biaya": [
+        "ada calo minta uang",
+        "diminta uang administrasi padahal katanya gratis",
+        "ada pungutan utk map",
+        "katanya gratis tp dimintai uang rokok",
+    ],
+    "perilaku": ["petugasnya jutek", "petugas kurang ramah", "petugas main hp saat melayani", "petugas kurang sopan"],
+    "sarana": [
+        "ruang tunggu panas, kipas rusak",
+        "toilet kotor",
+        "kursi tunggu kurang",
+        "tempat parkir sempit",
+        "ruang tunggu sempit dan panas",
+        "wifi tdk ada",
+    ],
+    "prosedur": [
+        "prosedurnya berbelit",
+        "alurnya tdk jelas, dilempar ke sana sini",
+        "harus ke kelurahan dulu baru ke kecamatan, ribet",
+    ],
+    "informasi": [
+        "informasi persyaratan tidak jelas",
+        "tolong dipasang papan info syarat",
+        "tidak ada info jam layanan",
+        "nomor pengaduan tidak aktif",
+    ],
+    "positif": [
+        "petugas ramah, terima kasih",
+        "pelayanan cepat, mantap",
+        "sudah bagus, pertahankan",
+        "terima kasih pak/bu, sangat membantu",
+        "ok",
+        "pelayanan baik",
+        "mantap, cepat selesai",
+        "semoga makin baik",
+    ],
 }
-_THEME_BY_UNSUR = ["persyaratan", "prosedur", "waktu", "biaya", "informasi", "perilaku",
-                   "perilaku", "informasi", "sarana"]
+_THEME_BY_UNSUR = [
+    "persyaratan",
+    "prosedur",
+    "waktu",
+    "biaya",
+    "informasi",
+    "perilaku",
+    "perilaku",
+    "informasi",
+    "sarana",
+]
 _THEMES = list(_SARAN)
 _PENDIDIKAN = (["SD", "SMP", "SMA", "D3", "S1", "S2"], [0.12, 0.16, 0.43, 0.08, 0.18, 0.03])
-_PEKERJAAN = (["PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Petani", "Pelajar", "Lainnya"],
-              [0.07, 0.01, 0.01, 0.18, 0.2, 0.25, 0.06, 0.22])
+_PEKERJAAN = (
+    ["PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Petani", "Pelajar", "Lainnya"],
+    [0.07, 0.01, 0.01, 0.18, 0.2, 0.25, 0.06, 0.22],
+)
 _FORM_HEADERS = {
-    "waktu": "Cap waktu", "unit_layanan": "Unit Layanan", "jenis_layanan": "Jenis Layanan",
-    "nip_petugas": "NIP Petugas", "usia": "Usia", "jenis_kelamin": "Jenis Kelamin",
-    "pendidikan": "Pendidikan Terakhir", "pekerjaan": "Pekerjaan Utama",
-    "u1": "Persyaratan", "u2": "Sistem, Mekanisme dan Prosedur", "u3": "Waktu Penyelesaian",
-    "u4": "Biaya/Tarif", "u5": "Produk Spesifikasi Jenis Pelayanan", "u6": "Kompetensi Pelaksana",
-    "u7": "Perilaku Pelaksana", "u8": "Penanganan Pengaduan, Saran dan Masukan",
-    "u9": "Sarana dan Prasarana", "saran": "Saran dan Pengaduan",
+    "waktu": "Cap waktu",
+    "unit_layanan": "Unit Layanan",
+    "jenis_layanan": "Jenis Layanan",
+    "nip_petugas": "NIP Petugas",
+    "usia": "Usia",
+    "jenis_kelamin": "Jenis Kelamin",
+    "pendidikan": "Pendidikan Terakhir",
+    "pekerjaan": "Pekerjaan Utama",
+    "u1": "Persyaratan",
+    "u2": "Sistem, Mekanisme dan Prosedur",
+    "u3": "Waktu Penyelesaian",
+    "u4": "Biaya/Tarif",
+    "u5": "Produk Spesifikasi Jenis Pelayanan",
+    "u6": "Kompetensi Pelaksana",
+    "u7": "Perilaku Pelaksana",
+    "u8": "Penanganan Pengaduan, Saran dan Masukan",
+    "u9": "Sarana dan Prasarana",
+    "saran": "Saran dan Pengaduan",
 }
 #: column order of the form export: U9 (sarana) stands before U8 (pengaduan)
 FORM_ORDER = SKM_COLUMNS[:15] + ["u9", "u8", "saran"]
@@ -74,9 +143,9 @@ class SkmUnit:
     kind: str
     base: float
     worse_u3: bool
-    shift: np.ndarray          # per-unsur additive shift on the mean score
-    themes: np.ndarray         # theme preference weights (complaints)
-    petugas: list[int]         # employee indexes who serve
+    shift: np.ndarray  # per-unsur additive shift on the mean score
+    themes: np.ndarray  # theme preference weights (complaints)
+    petugas: list[int]  # employee indexes who serve
 
 
 def skm_units(units: list[dict[str, str]], emps: list[Employee], seed: int) -> list[SkmUnit]:
@@ -93,20 +162,30 @@ def skm_units(units: list[dict[str, str]], emps: list[Employee], seed: int) -> l
         shift[7] -= 0.25  # complaint handling (U8) is the usual weak spot
         shift[3] += 0.45  # services are free: U4 mostly "gratis"
         themes = rng.dirichlet(np.ones(len(_THEMES) - 1) * 0.8)
-        base = (rng.uniform(40, 60) if u["kind"] == "paten" else rng.uniform(20, 45))
+        base = rng.uniform(40, 60) if u["kind"] == "paten" else rng.uniform(20, 45)
         out.append(SkmUnit(u["slug"], u["name"], u["kind"], base, i in worse, shift, themes, serv))
     return out
 
 
 def _scores(rng: np.random.Generator, n: int, mean: np.ndarray) -> np.ndarray:
     """n x 9 integer answers 1..4 around the given per-unsur means."""
-    person = rng.normal(0, 0.28, (n, 1))     # some respondents are happier than others
+    person = rng.normal(0, 0.28, (n, 1))  # some respondents are happier than others
     z = mean[None, :] + person + rng.normal(0, 0.36, (n, 9))
     return np.clip(np.rint(z), 1, 4).astype(np.int64)
 
 
-def skm_month(su: SkmUnit, mo: Month, *, seed: int, mi: int, n_months: int, scale: float,
-              emps: list[Employee], tr: Traits, pungli_month: bool) -> list[dict]:
+def skm_month(
+    su: SkmUnit,
+    mo: Month,
+    *,
+    seed: int,
+    mi: int,
+    n_months: int,
+    scale: float,
+    emps: list[Employee],
+    tr: Traits,
+    pungli_month: bool,
+) -> list[dict]:
     """The survey responses of one service unit in one month (the ``mi``-th of ``n_months``), in
     time order; each a dict of SKM_COLUMNS plus the day ``d`` and second ``sec``."""
     y, m, days = mo.y, mo.m, mo.days
@@ -115,7 +194,7 @@ def skm_month(su: SkmUnit, mo: Month, *, seed: int, mi: int, n_months: int, scal
     mean = np.full(9, 3.2) + su.shift
     progress = mi / max(1, n_months - 1)
     if su.worse_u3:
-        mean[2] -= 0.45 + 0.55 * progress      # waiting time gets worse over the months
+        mean[2] -= 0.45 + 0.55 * progress  # waiting time gets worse over the months
     if pungli_month:
         mean[3] -= 0.9
     sc = _scores(rng, n, mean)
@@ -151,19 +230,37 @@ def skm_month(su: SkmUnit, mo: Month, *, seed: int, mi: int, n_months: int, scal
         low = int(np.argmin(row_sc))
         p_saran = 0.25 + (0.3 if row_sc[low] <= 2 else 0.0)
         if has_saran_r[i] < p_saran:
-            saran = _saran(su, row_sc, low, cum=cum, theme_r=theme_r[i], theme2_r=theme2_r[i],
-                           text_r=int(text_r[i]), progress=progress, pungli_month=pungli_month)
+            saran = _saran(
+                su,
+                row_sc,
+                low,
+                cum=cum,
+                theme_r=theme_r[i],
+                theme2_r=theme2_r[i],
+                text_r=int(text_r[i]),
+                progress=progress,
+                pungli_month=pungli_month,
+            )
         age = int(ages[i])
         job = int(pek[i])
-        if job == 6 and age > 24:      # Pelajar
+        if job == 6 and age > 24:  # Pelajar
             age = 17 + age % 7
-        rows.append({
-            "waktu": f"{d.isoformat()} {hhmmss_[int(secs[i])]}", "d": d, "sec": int(secs[i]),
-            "unit_layanan": su.name, "jenis_layanan": _LAYANAN[su.kind][int(lay_k[i])],
-            "nip_petugas": nip, "usia": str(age), "jenis_kelamin": "L" if sex[i] else "P",
-            "pendidikan": _PENDIDIKAN[0][int(pend[i])], "pekerjaan": _PEKERJAAN[0][job],
-            **{f"u{k + 1}": str(int(row_sc[k])) for k in range(9)}, "saran": saran,
-        })
+        rows.append(
+            {
+                "waktu": f"{d.isoformat()} {hhmmss_[int(secs[i])]}",
+                "d": d,
+                "sec": int(secs[i]),
+                "unit_layanan": su.name,
+                "jenis_layanan": _LAYANAN[su.kind][int(lay_k[i])],
+                "nip_petugas": nip,
+                "usia": str(age),
+                "jenis_kelamin": "L" if sex[i] else "P",
+                "pendidikan": _PENDIDIKAN[0][int(pend[i])],
+                "pekerjaan": _PEKERJAAN[0][job],
+                **{f"u{k + 1}": str(int(row_sc[k])) for k in range(9)},
+                "saran": saran,
+            }
+        )
     return rows
 
 
@@ -193,8 +290,18 @@ class _Officers:
         return self.emps[p].nip
 
 
-def _saran(su: SkmUnit, row_sc: np.ndarray, low: int, *, cum: np.ndarray, theme_r: float, theme2_r: float,
-           text_r: int, progress: float, pungli_month: bool) -> str:
+def _saran(
+    su: SkmUnit,
+    row_sc: np.ndarray,
+    low: int,
+    *,
+    cum: np.ndarray,
+    theme_r: float,
+    theme2_r: float,
+    text_r: int,
+    progress: float,
+    pungli_month: bool,
+) -> str:
     """The respondent's suggestion: about the lowest unsur, praise, or the unit's usual complaints
     (waiting time growing in a worsening unit, fees in the pungli month)."""
     if row_sc[low] <= 2 and theme_r < 0.75:
@@ -203,8 +310,12 @@ def _saran(su: SkmUnit, row_sc: np.ndarray, low: int, *, cum: np.ndarray, theme_
         theme = "positif"
     else:
         theme = _THEMES[min(len(cum) - 1, int(np.searchsorted(cum, theme2_r)))]
-    if (su.worse_u3 and theme != "waktu" and (theme != "positif" or row_sc[2] <= 2)
-            and theme2_r < 0.15 + 0.45 * progress):
+    if (
+        su.worse_u3
+        and theme != "waktu"
+        and (theme != "positif" or row_sc[2] <= 2)
+        and theme2_r < 0.15 + 0.45 * progress
+    ):
         theme = "waktu"
     if pungli_month and theme not in ("biaya", "positif") and theme2_r > 0.5:
         theme = "biaya"
@@ -212,13 +323,15 @@ def _saran(su: SkmUnit, row_sc: np.ndarray, low: int, *, cum: np.ndarray, theme_
     return texts[text_r % len(texts)]
 
 
-def write_skm(run: RunContext, emps: list[Employee], tr: Traits, *, employees: int
-              ) -> tuple[list[SkmUnit], dict[tuple[str, int], int]]:
+def write_skm(
+    run: RunContext, emps: list[Employee], tr: Traits, *, employees: int
+) -> tuple[list[SkmUnit], dict[tuple[str, int], int]]:
     """``skm/skm_<YYYY-MM>.csv``: every service unit's responses of the month in time order (when
     messy, one unit-month as answer labels and one as a form export, in files of their own).
     Returns the service units and the responses per (unit, month index), which layanan/ needs."""
-    labels: dict[tuple[str, int], str] = {(r["unsur"], int(r["score"])): r["label"]
-                                          for r in read_reference("skm_answer_labels.csv")}
+    labels: dict[tuple[str, int], str] = {
+        (r["unsur"], int(r["score"])): r["label"] for r in read_reference("skm_answer_labels.csv")
+    }
     mos = run.months
     sus = skm_units(run.units, emps, run.seed)
     scale = employees / 60.0
@@ -234,8 +347,17 @@ def write_skm(run: RunContext, emps: list[Employee], tr: Traits, *, employees: i
         ym = ym_str(mo.y, mo.m)
         main_rows = []
         for su in sus:
-            rows = skm_month(su, mo, seed=run.seed, mi=k, n_months=len(mos), scale=scale, emps=emps,
-                             tr=tr, pungli_month=(su.slug, k) in pungli)
+            rows = skm_month(
+                su,
+                mo,
+                seed=run.seed,
+                mi=k,
+                n_months=len(mos),
+                scale=scale,
+                emps=emps,
+                tr=tr,
+                pungli_month=(su.slug, k) in pungli,
+            )
             per_unit_counts[(su.slug, k)] = len(rows)
             if run.messy and (su.slug, k) == plan.label_key:
                 write_skm_labels(run.out, f"skm/skm_{su.slug}_{ym}.csv", rows, labels, run.seed)
@@ -255,8 +377,7 @@ def write_skm(run: RunContext, emps: list[Employee], tr: Traits, *, employees: i
     return sus, per_unit_counts
 
 
-def write_skm_labels(o: Output, rel: str, rows: list[dict], labels: dict[tuple[str, int], str],
-                     seed: int) -> None:
+def write_skm_labels(o: Output, rel: str, rows: list[dict], labels: dict[tuple[str, int], str], seed: int) -> None:
     """Answers as words (per unsur labels), with the capitalisation/spacing people type."""
     rng = stream(seed, "skm-labels", rel)
     style = style_for(seed, True, rel)

@@ -1,5 +1,6 @@
 """SKP (kinerja) rows: each ASN's indicators (from the catalogue), the targets and realisations of
 a month or quarter, the ratings; the files ``skp/skp_<YYYY-MM>.csv`` and ``skp/skp_<YYYY>-Q<n>.csv``."""
+
 from __future__ import annotations
 
 import calendar
@@ -62,8 +63,15 @@ def _capaian(kind, target, tmin, tmax, real) -> float:
     return real / target * 100
 
 
-def skp_rows(e: Employee, inds: list[Indicator], periode: str, factor: float, nwd_ratio: float,
-              tr: Traits, rng: np.random.Generator) -> list[list[str]]:
+def skp_rows(
+    e: Employee,
+    inds: list[Indicator],
+    periode: str,
+    factor: float,
+    nwd_ratio: float,
+    tr: Traits,
+    rng: np.random.Generator,
+) -> list[list[str]]:
     """Indicator rows of one ASN for one period (factor 3 for a quarter)."""
     perf = tr.perf[e.idx]
     rows, caps = [], []
@@ -99,15 +107,28 @@ def skp_rows(e: Employee, inds: list[Indicator], periode: str, factor: float, nw
         caps.append(_capaian(kind, target, tmin, tmax, real))
         if missed:
             cat = kendala_main if rng.random() < 0.6 else KENDALA_CATS[int(rng.integers(6))]
-            kendala = (KENDALA_FREE[cat][int(rng.integers(len(KENDALA_FREE[cat])))]
-                       if rng.random() < 0.3 else cat)
+            kendala = KENDALA_FREE[cat][int(rng.integers(len(KENDALA_FREE[cat])))] if rng.random() < 0.3 else cat
         else:
             kendala = ""
         arah = "turun" if kind in ("days", "rupiah") else "naik"
-        rows.append([e.nip, periode, rhk, indikator, aspek, satuan,
-                     "" if target is None else fmt_num(target),
-                     "" if tmin is None else fmt_num(tmin), "" if tmax is None else fmt_num(tmax),
-                     fmt_num(real), arah, "", "", kendala])
+        rows.append(
+            [
+                e.nip,
+                periode,
+                rhk,
+                indikator,
+                aspek,
+                satuan,
+                "" if target is None else fmt_num(target),
+                "" if tmin is None else fmt_num(tmin),
+                "" if tmax is None else fmt_num(tmax),
+                fmt_num(real),
+                arah,
+                "",
+                "",
+                kendala,
+            ]
+        )
     mean = sum(caps) / len(caps)
     band = 0 if mean >= 110 else (1 if mean >= 90 else 2)
     if band != 1 and rng.random() < 0.3:  # superiors lean towards "sesuai"
@@ -116,8 +137,7 @@ def skp_rows(e: Employee, inds: list[Indicator], periode: str, factor: float, nw
     bad = tr.habitual[e.idx] or tr.p_tk[e.idx] > 0.01
     u = rng.random()
     # behaviour ratings are stable: "di bawah" is rare except for the ASN with discipline trouble
-    perilaku = (RATINGS[2] if u < (0.30 if bad else 0.004)
-                else RATINGS[0] if u > (0.95 if bad else 0.84) else RATINGS[1])
+    perilaku = RATINGS[2] if u < (0.30 if bad else 0.004) else RATINGS[0] if u > (0.95 if bad else 0.84) else RATINGS[1]
     for r in rows:
         r[SKP_COL["rating_hasil_kerja"]], r[SKP_COL["rating_perilaku"]] = hasil, perilaku
     return rows
@@ -134,18 +154,21 @@ def _quarter_of(mos: list[Month]) -> tuple[int, int] | None:
 @dataclass(frozen=True)
 class _Period:
     """One SKP file: a month, or the last complete quarter (factor 3)."""
-    base: str         # the file's path without its extension
+
+    base: str  # the file's path without its extension
     y: int
-    m: int            # the month; a quarter's last month
-    periode: str      # YYYY-MM, or YYYY-Qn
-    ratio: float      # the month's workdays over the run's mean (1 for the quarter)
+    m: int  # the month; a quarter's last month
+    periode: str  # YYYY-MM, or YYYY-Qn
+    ratio: float  # the month's workdays over the run's mean (1 for the quarter)
     is_q: bool
 
 
 def _periods(mos: list[Month], quarter: tuple[int, int] | None) -> list[_Period]:
     nwd_mean = np.mean([len(mo.days) for mo in mos]) or 1.0
-    periods = [_Period(f"skp/skp_{ym_str(mo.y, mo.m)}", mo.y, mo.m, ym_str(mo.y, mo.m),
-                       len(mo.days) / nwd_mean, False) for mo in mos]
+    periods = [
+        _Period(f"skp/skp_{ym_str(mo.y, mo.m)}", mo.y, mo.m, ym_str(mo.y, mo.m), len(mo.days) / nwd_mean, False)
+        for mo in mos
+    ]
     if quarter:
         qp = f"{quarter[0]}-Q{quarter[1]}"
         periods.append(_Period(f"skp/skp_{qp}", quarter[0], quarter[1] * 3, qp, 1.0, True))
@@ -158,8 +181,9 @@ def _active_in(tr: Traits, e: Employee, y: int, m: int) -> bool:
     return tr.act_from[e.idx] <= last and tr.act_to[e.idx] >= first
 
 
-def _members(emps: list[Employee], tr: Traits, p: _Period, kec_slug: str,
-             q_months: set[tuple[int, int]]) -> list[Employee]:
+def _members(
+    emps: list[Employee], tr: Traits, p: _Period, kec_slug: str, q_months: set[tuple[int, int]]
+) -> list[Employee]:
     """Who has rows in the period: the quarter holds the kecamatan office's staff, who have no
     monthly rows in its months; nobody on tugas belajar all the period."""
     members = []
@@ -198,7 +222,7 @@ def write_skp(run: RunContext, emps: list[Employee], tr: Traits) -> None:
             rows = _period_rows(members, plans=plans, p=p, tr=tr, rng=rng)
             if rules:
                 inject_skp(run.out, rel, rows, rules, 3, run.messy_rng)
-            xrows = [[xlsx_value(c, v) for c, v in zip(SKP_COLUMNS, r)] for r in rows]
+            xrows = [[xlsx_value(c, v) for c, v in zip(SKP_COLUMNS, r, strict=True)] for r in rows]
             write_xlsx(run.out, rel, SKP_COLUMNS, xrows, run.stamp)
             continue
         rel = p.base + ".csv"
@@ -206,15 +230,16 @@ def write_skp(run: RunContext, emps: list[Employee], tr: Traits) -> None:
         cf = CsvFile(run.out, rel, SKP_COLUMNS, style)
         block = 5000
         for lo in range(0, len(members), block):
-            rows = _period_rows(members[lo: lo + block], plans=plans, p=p, tr=tr, rng=rng)
+            rows = _period_rows(members[lo : lo + block], plans=plans, p=p, tr=tr, rng=rng)
             if lo == 0 and rules:
                 inject_skp(run.out, rel, rows, rules, 2, run.messy_rng)
             cf.write_lines([join_line(r, style.sep) for r in rows])
         cf.close(trailing_rows(run.seed, run.messy, rel, p.periode == first))
 
 
-def _period_rows(block: list[Employee], *, plans: list[list[Indicator]], p: _Period, tr: Traits,
-                 rng: np.random.Generator) -> list[list[str]]:
+def _period_rows(
+    block: list[Employee], *, plans: list[list[Indicator]], p: _Period, tr: Traits, rng: np.random.Generator
+) -> list[list[str]]:
     factor = 3.0 if p.is_q else 1.0
     rows = []
     for e in block:

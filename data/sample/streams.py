@@ -3,6 +3,7 @@
 Every random decision comes from a stream derived from ``seed`` and a fixed key (section, unit,
 month, file), so adding or skipping a section leaves the other sections' data unchanged.
 """
+
 from __future__ import annotations
 
 import zlib

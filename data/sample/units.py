@@ -1,5 +1,6 @@
 """The units an inbox is generated for: the office's (data/reference/units.csv), or a generated
 province of many service units under instansi/OPD, whose units reference is written beside it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,11 +32,29 @@ def province_units(units: int, parents: int) -> list[dict[str, str]]:
     width = len(str(units))
     rows = [root]
     for i in range(parents):
-        rows.append({**root, "slug": f"opd-{i + 1:02d}", "name": f"Dinas {_place_word(i)}", "kind": "instansi",
-                     "parent": root["slug"], "aliases": "", "melayani": "tidak"})
+        rows.append(
+            {
+                **root,
+                "slug": f"opd-{i + 1:02d}",
+                "name": f"Dinas {_place_word(i)}",
+                "kind": "instansi",
+                "parent": root["slug"],
+                "aliases": "",
+                "melayani": "tidak",
+            }
+        )
     for j in range(units):
-        rows.append({**root, "slug": f"unit-{j + 1:0{width}d}", "name": f"Unit Layanan {_place_word(j)}",
-                     "kind": "kelurahan", "parent": f"opd-{j % parents + 1:02d}", "aliases": "", "melayani": "ya"})
+        rows.append(
+            {
+                **root,
+                "slug": f"unit-{j + 1:0{width}d}",
+                "name": f"Unit Layanan {_place_word(j)}",
+                "kind": "kelurahan",
+                "parent": f"opd-{j % parents + 1:02d}",
+                "aliases": "",
+                "melayani": "ya",
+            }
+        )
     return rows
 
 
@@ -47,5 +66,5 @@ def run_units(root: Path, n_units: int | None, parents: int | None, reference: P
     if n_units is not None:
         tree = province_units(int(n_units), int(parents or max(1, int(n_units) // 80)))
         write_reference(reference or root.parent / f"{root.name}-referensi", tree)
-        units = [u for u in tree if u["kind"] != "instansi"]     # the instansi hold no ASN of their own
+        units = [u for u in tree if u["kind"] != "instansi"]  # the instansi hold no ASN of their own
     return units

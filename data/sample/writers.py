@@ -1,6 +1,7 @@
 """How the generator writes files: numbers without float noise, CSV lines in a file's style
 (separator, BOM, line ends, the empty rows Excel leaves), streamed CSV files, and XLSX as offices
 send it, byte-identical across runs (fixed document properties and zip entry timestamps)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,7 @@ from data.sample.streams import stream
 
 #: rows per streamed chunk: a month of attendance of 100,000 ASN is never held in memory at once
 CHUNK_ROWS = 100_000
+
 
 def fmt_num(x: float) -> str:
     """Format a number without float noise: 12, 2.5, 88.3, 2500000."""
@@ -46,8 +48,7 @@ class CsvFile:
     def __init__(self, out: Output, rel: str, header: list[str], style: CsvStyle):
         self.out, self.rel, self.style = out, rel, style
         self.ncol = len(header)
-        self.fh = open(out.path(rel), "w", encoding="utf-8-sig" if style.bom else "utf-8",
-                       newline="")
+        self.fh = open(out.path(rel), "w", encoding="utf-8-sig" if style.bom else "utf-8", newline="")
         self.fh.write(join_line(header, style.sep) + style.eol)
         self.rows = 0
 
@@ -66,8 +67,9 @@ class CsvFile:
         return self.rows
 
 
-def write_xlsx(out: Output, rel: str, header: list[str], rows: list[list], stamp: dt.datetime,
-               trailing_blank: int = 3) -> int:
+def write_xlsx(
+    out: Output, rel: str, header: list[str], rows: list[list], stamp: dt.datetime, trailing_blank: int = 3
+) -> int:
     """XLSX as offices send it: blank row 1, header on row 2, styled blank rows at the end.
 
     Byte-identical across runs: fixed created/modified properties and zip entry timestamps.
@@ -106,8 +108,7 @@ def write_xlsx(out: Output, rel: str, header: list[str], rows: list[list], stamp
 def _fixed_zip(data: bytes) -> bytes:
     """The same zip with every entry's timestamp, mode and system fixed: byte-identical runs."""
     fixed = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
@@ -143,4 +144,3 @@ def xlsx_value(col: str, v: str):
         except ValueError:
             return v
     return v
-

@@ -32,6 +32,7 @@ RATINGS = {"di atas ekspektasi", "sesuai ekspektasi", "di bawah ekspektasi"}
 # fixtures: generate once per session
 # ----------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def clean(tmp_path_factory):
     out = tmp_path_factory.mktemp("clean")
@@ -43,14 +44,14 @@ def clean(tmp_path_factory):
 def messy(tmp_path_factory):
     out = tmp_path_factory.mktemp("messy")
     msgs: list[str] = []
-    summary = generate(out, employees=30, months=4, end=END, seed=11, messy=True,
-                       progress=msgs.append)
+    summary = generate(out, employees=30, months=4, end=END, seed=11, messy=True, progress=msgs.append)
     return out, summary, msgs
 
 
 # ----------------------------------------------------------------------------------------------
 # independent readers
 # ----------------------------------------------------------------------------------------------
+
 
 def _norm(h: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(h).strip().lower()).strip("_")
@@ -72,14 +73,17 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header, [(row number a person sees, cells)]) for CSV or XLSX; empty rows skipped."""
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
+
         ws = load_workbook(path, read_only=True).active
         rows = list(ws.iter_rows(values_only=True))
         assert all(v is None for v in rows[0]), "row 1 of an office XLSX is blank"
         header = [str(v) for v in rows[1]]
         body = []
         for n, r in enumerate(rows[2:], start=3):
-            cells = ["" if v is None else (v.isoformat()[:10] if isinstance(v, (dt.date, dt.datetime))
-                                           else str(v)) for v in r]
+            cells = [
+                "" if v is None else (v.isoformat()[:10] if isinstance(v, (dt.date, dt.datetime)) else str(v))
+                for v in r
+            ]
             if any(c.strip() for c in cells):
                 body.append((n, cells))
         return header, body
@@ -106,7 +110,7 @@ def _mapped(path: Path, kind: str) -> tuple[list[str], list[tuple[int, dict[str,
         c = ALIASES[kind].get(_norm(h))
         assert c is not None, f"{path.name}: header {h!r} has no alias for {kind}"
         cols.append(c)
-    return cols, [(n, dict(zip(cols, cells))) for n, cells in body]
+    return cols, [(n, dict(zip(cols, cells, strict=False))) for n, cells in body]
 
 
 def _kind_of_presensi(path: Path) -> str:
@@ -271,9 +275,13 @@ def _skm_problems(r: dict[str, str]) -> list[tuple[str, str]]:
 # tests
 # ----------------------------------------------------------------------------------------------
 
+
 def _digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("messy_flag", [False, True])
@@ -300,15 +308,25 @@ def test_layout_and_summary_counts(clean):
     assert kinds == {"pegawai", "presensi", "skp", "skm", "layanan", "koreksi"}
     assert any(re.fullmatch(r"presensi/rekap_[a-z-]+_2026-10\.csv", r) for r in summary)
     assert any(re.fullmatch(r"presensi/scan_[a-z-]+_2026-10\.csv", r) for r in summary)
-    assert "skp/skp_2026-Q3.csv" in summary          # last complete quarter (Jul-Sep)
+    assert "skp/skp_2026-Q3.csv" in summary  # last complete quarter (Jul-Sep)
     assert {f"layanan/layanan_{y}.csv" for y in (2026,)} <= set(summary)
 
 
 def test_roster_nips_valid(clean):
     root, _ = clean
     cols, rows = _mapped(root / "pegawai" / "pegawai.csv", "pegawai")
-    assert cols == ["nip", "nama", "jabatan", "unit_kerja", "jenis_asn", "golongan",
-                    "nip_atasan", "pin", "tmt_mulai", "tmt_selesai"]
+    assert cols == [
+        "nip",
+        "nama",
+        "jabatan",
+        "unit_kerja",
+        "jenis_asn",
+        "golongan",
+        "nip_atasan",
+        "pin",
+        "tmt_mulai",
+        "tmt_selesai",
+    ]
     nips = [r["nip"] for _, r in rows]
     assert len(rows) == 30 and len(set(nips)) == len(nips)
     end = dt.date(2026, 10, 31)
@@ -359,7 +377,7 @@ def test_attendance_only_on_workdays(clean):
             for _, r in rows:
                 d = dt.date.fromisoformat(r["waktu"][:10])
                 assert d not in hol, (path.name, d)
-                if d.weekday() >= 5:       # a rare Saturday scan (kerja bakti) is realistic
+                if d.weekday() >= 5:  # a rare Saturday scan (kerja bakti) is realistic
                     assert d.weekday() == 5
                     weekend_rows += 1
                 lo, hi = span[pin_nip[r["pin"]]]
@@ -443,8 +461,7 @@ def test_messy_skm_same_data_as_clean(clean, messy):
     clean_rows = []
     for p in sorted((croot / "skm").iterdir()):
         clean_rows += [r for _, r in _mapped(p, "skm")[1]]
-    special = [r for r in summary
-               if r.startswith("skm/") and not re.fullmatch(r"skm/skm_\d{4}-\d{2}\.csv", r)]
+    special = [r for r in summary if r.startswith("skm/") and not re.fullmatch(r"skm/skm_\d{4}-\d{2}\.csv", r)]
     assert len(special) == 2
     header, _ = _read_table(mroot / next(r for r in special if "ekspor_form" in r))
     pos = [_norm(h) for h in header]
@@ -455,8 +472,9 @@ def test_messy_skm_same_data_as_clean(clean, messy):
         for _, r in rows:
             d = _parse_date(r["waktu"][:10]) or dt.date.fromisoformat(r["waktu"][:10])
             waktu = f"{d.isoformat()} {r['waktu'][11:]}"
-            match = [c for c in clean_rows if c["waktu"] == waktu and c["usia"] == r["usia"]
-                     and c["saran"] == r["saran"]]
+            match = [
+                c for c in clean_rows if c["waktu"] == waktu and c["usia"] == r["usia"] and c["saran"] == r["saran"]
+            ]
             assert len(match) == 1, (rel, r)
             for k in range(1, 10):
                 assert _score(f"u{k}", r[f"u{k}"]) == int(match[0][f"u{k}"]), (rel, k, r)
@@ -493,10 +511,13 @@ def test_bad_arguments(tmp_path):
         generate(tmp_path, months=0)
 
 
-@pytest.mark.parametrize("days, written", [
-    ([1, 5], "2026-10-01 08:00:00"),     # dd/mm/yyyy of days 1-12 only would be refused (docs/inbox.md)
-    ([1, 13], "01/10/2026 08:00:00"),    # the 13th settles the file day-first
-])
+@pytest.mark.parametrize(
+    "days, written",
+    [
+        ([1, 5], "2026-10-01 08:00:00"),  # dd/mm/yyyy of days 1-12 only would be refused (docs/inbox.md)
+        ([1, 13], "01/10/2026 08:00:00"),  # the 13th settles the file day-first
+    ],
+)
 def test_a_form_export_is_written_dd_mm_yyyy_only_when_its_days_settle_the_order(tmp_path, days, written):
     from data.sample.output import Output
     from data.sample.skm import FORM_ORDER, write_skm_form
@@ -525,8 +546,9 @@ def test_a_province_of_many_units_under_parents(tmp_path):
     assert len(leaves) == 60 and {u["parent"] for u in leaves} == {"opd-01", "opd-02", "opd-03"}
     assert sum(u["parent"] == "opd-02" for u in leaves) == 20
     # every other reference table is the committed one; every unit has its attendance file and ASN
-    assert (ref / "recommendation_rules.csv").read_bytes() == \
-        (Path(__file__).resolve().parents[2] / "data" / "reference" / "recommendation_rules.csv").read_bytes()
+    assert (ref / "recommendation_rules.csv").read_bytes() == (
+        Path(__file__).resolve().parents[2] / "data" / "reference" / "recommendation_rules.csv"
+    ).read_bytes()
     files = [k for k in summary if k.startswith("presensi/") and not k.startswith("presensi/keterangan")]
     assert len(files) == 61
     with open(tmp_path / "prov" / "inbox" / "pegawai" / "pegawai.csv", encoding="utf-8", newline="") as fh:
