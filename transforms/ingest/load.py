@@ -57,7 +57,8 @@ def ingest_inbox(
             continue
         if progress:
             progress(f"membaca {rel}")
-        report = ingest_file(con, inbox, path, rel, folder, specs, run_id, personal.get(folder, []), cache, versions)
+        report = ingest_file(con, inbox, path, rel, folder, specs, run_id, personal=personal.get(folder, []),
+                             cache=cache, versions=versions)
         if cache is not None and report.file_id is not None and report.superseded is None:
             cache.keep(con, report)
         reports.append(report)
