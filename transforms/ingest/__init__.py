@@ -21,6 +21,7 @@ Modules, by what they do:
 - xlsx: XLSX sheets, merged header cells, chunks into _ingest_tmp;
 - attlog: fingerprint machines' own text logs (no header), the machine from the file name;
 - load: each file read by its reader into raw.<shape>, versioned in lineage.files;
+- store: the raw tables, and a version's rows and lineage.files row written in one transaction;
 - versions: the versions lineage.files holds, read once per inbox;
 - replay: what reading a file left, replayed for the same bytes (`pantau validate --watch`);
 - records: what they hand each other (FileReport, ReadResult, FileProblem).

@@ -9,6 +9,7 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -290,7 +291,56 @@ def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
             "Bila itu seharusnya satu baris dengan baris berikutnya, hapus karakter CR itu lalu jalankan ulang"]
 
 
+class CsvHeader(NamedTuple):
+    """The header line of a CSV and what it says: the shape, which column is which, the delimiter."""
+    head: list[tuple[int, str | None]]   # the first non-blank lines (read_head_lines)
+    shape: str
+    line: int                            # the header's line number
+    mapping: dict[int, str]              # column position -> canonical column
+    unmatched: list[str]                 # headers not recognised
+    delimiter: str
+    cells: list[str]                     # the header's cells
+
+
+class Reject(NamedTuple):
+    """A line DuckDB's reader could not split: its line, the errors, its text."""
+    line: int
+    error: str
+    text: str | None
+
+
+class Placement(NamedTuple):
+    """Where ingest reads the rows of _ingest_tmp from and the line each one is on."""
+    source_sql: str
+    line_sql: str
+    rejects: list[Reject]                # their lines the physical ones
+
+
 def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadResult:
+    header = _find_header(path, folder, specs)
+    private = [h for h in header.unmatched if personal_column(h, personal)]
+    has_quotes, inner_blank, unclosed = scan_layout(path, header.line)
+    rejects = _read_rows(con, path, header, parallel=not has_quotes)
+    empty_rejects = sum(1 for r in rejects if _only_separators(r.text, header.delimiter))
+    # rowid of a table committed outside a transaction is its insertion (= file) order
+    if not rejects and not has_quotes and not inner_blank:
+        placed = _lines_in_file_order(con, path, header)
+    else:
+        placed = _lines_of_records(con, path, header, rejects, unclosed)
+    rejects = [r for r in placed.rejects if not _only_separators(r.text, header.delimiter)]
+    if private:
+        rejects = [r._replace(text=REDACTED_LINE) for r in rejects]
+    meta = {"delimiter": header.delimiter, "header_cells": header.cells, "personal": private,
+            "extra_empty": empty_rejects,
+            "title": " ".join(t for n, t in header.head if n < header.line and t),
+            "rejects": [(line, f"{err}", text) for line, err, text in rejects]}
+    return ReadResult(header.shape, header.mapping, [h for h in header.unmatched if h not in private], header.line,
+                      placed.source_sql, placed.line_sql, meta)
+
+
+def _find_header(path: Path, folder: str, specs) -> CsvHeader:
+    """The header among the first lines, its shape and columns; FileProblem naming what the file is
+    instead when no line is a header (an endless line, an HTML page)."""
     head = read_head_lines(path, "utf-8")
     if not head:
         raise FileProblem("berkas kosong: tidak ada baris sama sekali")
@@ -301,39 +351,48 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
     try:
         shape, header_line, mapping, unmatched = choose_shape(rows, folder, specs)
     except FileProblem as exc:
-        first = next((t for _, t in head if t is not None), "")
-        if any(t is None for _, t in head):
-            long_line = next(n for n, t in head if t is None)
-            raise FileProblem(
-                f"baris {long_line} lebih dari {MAX_HEAD_LINE_CHARS:,} karakter tanpa akhir baris dan tidak "
-                "ada baris judul kolom: ini bukan ekspor tabel CSV yang sah".replace(",", ".")
-            ) from exc
-        if re.match(r"\s*<(!doctype|html|table|\?xml)", first, re.IGNORECASE):
-            raise FileProblem(
-                "berkas ini HTML/XML, bukan CSV atau XLSX (sering dari tombol 'ekspor Excel' aplikasi web); "
-                "buka di Excel lalu simpan sebagai .xlsx atau CSV"
-            ) from exc
+        _raise_not_a_table(head, exc)
         raise
     header_text = dict(head)[header_line]
     delimiter = sniff_delimiter(header_text)
     with _csv_field_limit():
         header_cells = next(csv.reader([header_text], delimiter=delimiter))
-    ncols = len(header_cells)
-    private = [h for h in unmatched if personal_column(h, personal)]
-    col_types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
-    has_quotes, inner_blank, unclosed = scan_layout(path, header_line)
+    return CsvHeader(head, shape, header_line, mapping, unmatched, delimiter, header_cells)
+
+
+def _raise_not_a_table(head: list[tuple[int, str | None]], exc: FileProblem) -> None:
+    """With no header found: FileProblem saying the file is no CSV table, when that is what it looks like."""
+    first = next((t for _, t in head if t is not None), "")
+    if any(t is None for _, t in head):
+        long_line = next(n for n, t in head if t is None)
+        raise FileProblem(
+            f"baris {long_line} lebih dari {MAX_HEAD_LINE_CHARS:,} karakter tanpa akhir baris dan tidak "
+            "ada baris judul kolom: ini bukan ekspor tabel CSV yang sah".replace(",", ".")
+        ) from exc
+    if re.match(r"\s*<(!doctype|html|table|\?xml)", first, re.IGNORECASE):
+        raise FileProblem(
+            "berkas ini HTML/XML, bukan CSV atau XLSX (sering dari tombol 'ekspor Excel' aplikasi web); "
+            "buka di Excel lalu simpan sebagai .xlsx atau CSV"
+        ) from exc
+
+
+def _read_rows(con, path: Path, header: CsvHeader, parallel: bool) -> list[Reject]:
+    """The mapped columns of the rows after the header into _ingest_tmp with DuckDB's read_csv;
+    the lines it rejected, by its own line numbers."""
+    col_types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header.cells)))
     con.execute("drop table if exists _ingest_tmp")
     con.execute("drop table if exists _ingest_rejects")
     con.execute("drop table if exists _ingest_scan")
     options = (
-        f"header=false, skip={header_line}, delim=?, quote='\"', escape='\"', "
+        f"header=false, skip={header.line}, delim=?, quote='\"', escape='\"', "
         f"columns={{{col_types}}}, null_padding=true, auto_detect=false, "
         f"store_rejects=true, rejects_scan='_ingest_scan', rejects_table='_ingest_rejects', "
-        f"encoding='utf-8', parallel={'false' if has_quotes else 'true'}"
+        f"encoding='utf-8', parallel={'true' if parallel else 'false'}"
     )  # duckdb cannot pad short rows in parallel when quoted values span lines
     # only the mapped columns are kept: unknown and personal-data columns never reach a table
-    kept = ", ".join(f"c{i}" for i in sorted(mapping))
-    con.execute(f"create temp table _ingest_tmp as select {kept} from read_csv(?, {options})", [str(path), delimiter])
+    kept = ", ".join(f"c{i}" for i in sorted(header.mapping))
+    con.execute(f"create temp table _ingest_tmp as select {kept} from read_csv(?, {options})",
+                [str(path), header.delimiter])
     # one reject per faulty value: one line with two extra fields is still one bad line
     rejects = con.execute(
         "select line, string_agg(distinct error_type || ': ' || error_message, '; ' "
@@ -341,47 +400,44 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
         "any_value(trim(csv_line, chr(10) || chr(13))) from _ingest_rejects group by line order by line"
     ).fetchall()
     con.execute("drop table if exists _ingest_rejects")  # holds whole lines, personal data included
-    empty_rejects = sum(1 for r in rejects if _only_separators(r[2], delimiter))
-    # rowid of a table committed outside a transaction is its insertion (= file) order
-    if not rejects and not has_quotes and not inner_blank:
-        n = scalar(con, "select count(*) from _ingest_tmp")
-        if n != (seen := count_nonblank_lines(path, header_line)):
-            raise _differs(con, path, delimiter, header_line, mapping, set(), n, seen)
-        line_sql = f"{header_line} + 1 + t.rowid"
-        source = "_ingest_tmp t"
-    else:
-        all_starts, reader_lines = record_lines(path, "utf-8", delimiter, header_line)
-        if unclosed and len(all_starts):
-            last_line = count_lines(path)
-            if all_starts[-1] < last_line:   # the last record spans lines to the end
-                raise FileProblem(
-                    f"baris {all_starts[-1]}: tanda kutip (\") dibuka tetapi tidak ditutup sampai akhir berkas, "
-                    f"sehingga baris {all_starts[-1]}–{last_line} terbaca sebagai satu nilai; tutup atau hapus "
-                    "tanda kutip itu lalu simpan ulang berkasnya")
-        rejected = {r[0] for r in rejects}
-        # the physical line of each rejected record (few), and the start of every record kept
-        physical = {line: all_starts[i] for i, line in enumerate(reader_lines) if line in rejected} if rejected else {}
-        rejects = [(physical.get(line, line), err, text) for line, err, text in rejects]
-        keep = np.frombuffer(reader_lines, dtype=np.int64)
-        starts = np.frombuffer(all_starts, dtype=np.int64)
-        if rejected:
-            starts = starts[~np.isin(keep, np.fromiter(rejected, dtype=np.int64, count=len(rejected)))]
-        n = scalar(con, "select count(*) from _ingest_tmp")
-        if len(starts) != n:
-            raise _differs(con, path, delimiter, header_line, mapping, rejected, n, len(starts))
-        con.execute("drop table if exists _ingest_lines")
-        con.execute("create temp table _ingest_lines (ord bigint, line integer)")
-        _bulk_lines(con, starts)
-        line_sql = "l.line"
-        source = "_ingest_tmp t join _ingest_lines l on l.ord = t.rowid"
-    rejects = [r for r in rejects if not _only_separators(r[2], delimiter)]
-    if private:
-        rejects = [(line, err, REDACTED_LINE) for line, err, _ in rejects]
-    meta = {"delimiter": delimiter, "header_cells": header_cells, "personal": private,
-            "extra_empty": empty_rejects,
-            "title": " ".join(t for n, t in head if n < header_line and t),
-            "rejects": [(line, f"{err}", text) for line, err, text in rejects]}
-    return ReadResult(shape, mapping, [h for h in unmatched if h not in private], header_line, source, line_sql, meta)
+    return [Reject(*r) for r in rejects]
+
+
+def _lines_in_file_order(con, path: Path, header: CsvHeader) -> Placement:
+    """No quotes, no blank lines, nothing rejected: row N is line header + N, once the rows DuckDB
+    read are as many as the lines a person sees."""
+    n = scalar(con, "select count(*) from _ingest_tmp")
+    if n != (seen := count_nonblank_lines(path, header.line)):
+        raise _differs(con, path, header.delimiter, header.line, header.mapping, set(), n, seen)
+    return Placement("_ingest_tmp t", f"{header.line} + 1 + t.rowid", [])
+
+
+def _lines_of_records(con, path: Path, header: CsvHeader, rejects: list[Reject], unclosed: bool) -> Placement:
+    """Each row's physical start line from a pass of Python's csv module, into _ingest_lines; the
+    rejects moved to their physical lines."""
+    all_starts, reader_lines = record_lines(path, "utf-8", header.delimiter, header.line)
+    if unclosed and len(all_starts):
+        last_line = count_lines(path)
+        if all_starts[-1] < last_line:   # the last record spans lines to the end
+            raise FileProblem(
+                f"baris {all_starts[-1]}: tanda kutip (\") dibuka tetapi tidak ditutup sampai akhir berkas, "
+                f"sehingga baris {all_starts[-1]}–{last_line} terbaca sebagai satu nilai; tutup atau hapus "
+                "tanda kutip itu lalu simpan ulang berkasnya")
+    rejected = {r.line for r in rejects}
+    # the physical line of each rejected record (few), and the start of every record kept
+    physical = {line: all_starts[i] for i, line in enumerate(reader_lines) if line in rejected} if rejected else {}
+    rejects = [r._replace(line=physical.get(r.line, r.line)) for r in rejects]
+    keep = np.frombuffer(reader_lines, dtype=np.int64)
+    starts = np.frombuffer(all_starts, dtype=np.int64)
+    if rejected:
+        starts = starts[~np.isin(keep, np.fromiter(rejected, dtype=np.int64, count=len(rejected)))]
+    n = scalar(con, "select count(*) from _ingest_tmp")
+    if len(starts) != n:
+        raise _differs(con, path, header.delimiter, header.line, header.mapping, rejected, n, len(starts))
+    con.execute("drop table if exists _ingest_lines")
+    con.execute("create temp table _ingest_lines (ord bigint, line integer)")
+    _bulk_lines(con, starts)
+    return Placement("_ingest_tmp t join _ingest_lines l on l.ord = t.rowid", "l.line", rejects)
 
 
 def count_lines(path: Path) -> int:

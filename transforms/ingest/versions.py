@@ -7,23 +7,38 @@ since. The answers are those of the queries they replace (`current` and `twin` i
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import duckdb
+
+VERSION_COLUMNS = "file_id, sha256, shape, rows_read, rows_empty, status, error"
+
+
+class Version(NamedTuple):
+    """A path's newest version in lineage.files (neither superseded nor withdrawn)."""
+    file_id: int
+    sha256: str
+    shape: str | None = None
+    rows_read: int | None = None
+    rows_empty: int | None = None
+    status: str | None = None
+    error: str | None = None
 
 
 class InboxVersions:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute(
-            "select path, file_id, sha256, shape, rows_read, rows_empty, status, error from lineage.files "
+            f"select path, {VERSION_COLUMNS} from lineage.files "
             "where status not in ('superseded', 'withdrawn') order by file_id").fetchall()
-        self._current: dict[str, tuple] = {}          # path -> its newest version (as `current` in load.py)
+        self._current: dict[str, Version] = {}        # path -> its newest version (as `current` in load.py)
         self._loaded: dict[str, dict[str, int]] = {}  # sha256 -> {path: file_id} of loaded versions
-        for path, *version in rows:
-            self._current[path] = tuple(version)
-            if version[5] == "loaded":
-                self._loaded.setdefault(version[1], {})[path] = version[0]
+        for path, *columns in rows:
+            version = self._current[path] = Version(*columns)
+            if version.status == "loaded":
+                self._loaded.setdefault(version.sha256, {})[path] = version.file_id
 
-    def current(self, rel: str) -> tuple | None:
-        """(file_id, sha256, shape, rows_read, rows_empty, status, error) of the path's newest version."""
+    def current(self, rel: str) -> Version | None:
+        """The path's newest version."""
         return self._current.get(rel)
 
     def twin(self, digest: str, rel: str) -> str | None:
@@ -31,9 +46,9 @@ class InboxVersions:
         others = {path: file_id for path, file_id in self._loaded.get(digest, {}).items() if path != rel}
         return min(others, key=others.get) if others else None
 
-    def loaded(self, rel: str, digest: str, file_id: int, superseded: tuple | None) -> None:
+    def loaded(self, rel: str, digest: str, file_id: int, superseded: Version | None) -> None:
         """A version was loaded; `superseded` is the version it replaced (now status 'superseded')."""
-        if superseded is not None and superseded[5] == "loaded":
-            self._loaded.get(superseded[1], {}).pop(rel, None)
+        if superseded is not None and superseded.status == "loaded":
+            self._loaded.get(superseded.sha256, {}).pop(rel, None)
         self._loaded.setdefault(digest, {})[rel] = file_id
-        self._current[rel] = (file_id, digest)   # the rest is not read again in this pass
+        self._current[rel] = Version(file_id, digest)   # the rest is not read again in this pass

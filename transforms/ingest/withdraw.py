@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
+from transforms.warehouse import has_table
 from transforms.ingest.records import FileReport
 
 # where a shape's staged rows say their month (staging holds the previous run's rows at ingest time)
@@ -34,9 +35,7 @@ def _periods(con: duckdb.DuckDBPyConnection, file_id: int, shape: str | None) ->
     if shape not in PERIOD_OF:
         return []
     table, expr = PERIOD_OF[shape]
-    schema, name = table.split(".")
-    if not con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                       [schema, name]).fetchone()[0]:
+    if not has_table(con, table):
         return []
     return [r[0] for r in con.execute(
         f"select distinct {expr} from {table} where _file_id = ? and {expr} is not null order by 1", [file_id]
@@ -48,9 +47,7 @@ def periods_by_file(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
     run's files by month with it); files of a shape without a period column are absent."""
     out: dict[int, list[str]] = {}
     for table, expr in PERIOD_OF.values():
-        schema, name = table.split(".")
-        if not con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                           [schema, name]).fetchone()[0]:
+        if not has_table(con, table):
             continue
         for file_id, months in con.execute(
                 f"select _file_id, list(distinct {expr} order by {expr}) from {table} "

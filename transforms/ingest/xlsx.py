@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -206,6 +207,27 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
 
 
 @dataclass
+class _SheetHeader:
+    """One sheet's header as _read_sheet_header found it, and its rows still to be read."""
+    name: str
+    rows: Iterator[tuple[int, tuple]]         # the rows after those buffered
+    buffered: list[tuple[int, tuple]]         # the rows read while looking for the header
+    filled: list[tuple[int, list[str]]]       # the header rows, vertically merged titles filled in
+    used_merges: list[str]                    # the merged ranges that filled them ('E1:E2')
+    merges: list[tuple[int, int, int, int]]   # every merged range of the sheet (_sheet_facts)
+    formulas_book: object | None              # the workbook opened for formula text, closed after the sheet
+    formula_count: dict[str, int]             # formula cells without a saved value, counted as rows are read
+    shape: str
+    header_row: int
+    mapping: dict[int, str]                   # column position -> canonical column
+    unmatched: list[str]
+
+    def close(self) -> None:
+        if self.formulas_book is not None:
+            self.formulas_book.close()
+
+
+@dataclass
 class _Book:
     """What the sheets read so far hold: the shape of the first, the header text of each canonical column."""
     shape: str | None = None
@@ -225,54 +247,70 @@ def _read_sheets(con, path: Path, wb, order: list[int], folder: str, specs, pers
                           if i not in order])
     several = len(wb.worksheets) > 1
     for index in order:
-        title = wb.worksheets[index].title
         try:
             found = _read_sheet_header(path, wb, index, folder, specs)
         except FileProblem as exc:
             book.first_problem = book.first_problem or exc
-            book.skipped.append(f"'{title}' ({exc})")
+            book.skipped.append(f"'{wb.worksheets[index].title}' ({exc})")
             continue
-        (sheet_name, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, formula_count,
-         (shape, header_row, mapping, unmatched)) = found
         try:
-            if book.shape is None:
-                book.shape = shape
-                ncols = len(specs[shape])
-                con.execute("drop table if exists _ingest_tmp")
-                con.execute("create temp table _ingest_tmp (line integer, "
-                            + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")")
-            elif shape != book.shape:
-                book.skipped.append(f"'{title}' (judulnya berbentuk {shape}, bukan {book.shape} seperti lembar "
-                                    f"'{book.sheets[0].name}'; pindahkan lembar ini ke berkas sendiri)")
-                continue
-            if len(book.sheets) >= MAX_SHEETS_READ:
-                raise FileProblem(f"lebih dari {MAX_SHEETS_READ} lembar kerja yang judul kolomnya cocok; "
-                                  "pecah buku kerja ini menjadi beberapa berkas")
-            position = len(book.sheets)
-            columns = [s.column for s in specs[shape]]
-            header_cells = [c for n, c in filled if n == header_row][0]
-            for pos, canonical in mapping.items():
-                book.header_cells.setdefault(canonical, header_cells[pos])
-            rows = ((row_no, values) for row_no, values in buffered if row_no > header_row)
-            _copy_rows(con, itertools.chain(rows, rows_iter), {pos: columns.index(c) for pos, c in mapping.items()},
-                       {pos for pos, c in mapping.items() if _is_nip_column(c)}, len(columns),
-                       position * SHEET_ROW_STRIDE)
-            private = [h for h in unmatched if personal_column(h, personal)]
-            book.personal += [h for h in private if h not in book.personal]
-            book.unmatched += [h for h in unmatched if h not in book.unmatched]
-            if used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in merges):
-                book.warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(used_merges)} dipakai untuk "
-                                     f"baris judul {header_row}" + (f" lembar '{sheet_name}'" if several else ""))
-            book.formula_text += formula_count["formula_text"]
-            book.sheets.append(SheetRead(sheet_name, position, header_row, " ".join(
-                str(c) for n, cells in filled if n < header_row for c in cells if c not in (None, ""))))
+            if _takes(con, book, found, specs):
+                _read_sheet_rows(con, book, found, specs, personal, several)
         finally:
-            if wb_formulas is not None:
-                wb_formulas.close()
+            found.close()
     return book
 
 
-def _copy_rows(con, rows, place: dict[int, int], nip_positions: set[int], ncols: int, base: int) -> None:
+def _takes(con, book: _Book, found: _SheetHeader, specs) -> bool:
+    """Whether a sheet's rows are read: the first sheet matched sets the book's shape (and makes
+    _ingest_tmp); a sheet of another shape is skipped. FileProblem past MAX_SHEETS_READ."""
+    if book.shape is None:
+        book.shape = found.shape
+        ncols = len(specs[found.shape])
+        con.execute("drop table if exists _ingest_tmp")
+        con.execute("create temp table _ingest_tmp (line integer, "
+                    + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")")
+    elif found.shape != book.shape:
+        book.skipped.append(f"'{found.name}' (judulnya berbentuk {found.shape}, bukan {book.shape} seperti lembar "
+                            f"'{book.sheets[0].name}'; pindahkan lembar ini ke berkas sendiri)")
+        return False
+    if len(book.sheets) >= MAX_SHEETS_READ:
+        raise FileProblem(f"lebih dari {MAX_SHEETS_READ} lembar kerja yang judul kolomnya cocok; "
+                          "pecah buku kerja ini menjadi beberapa berkas")
+    return True
+
+
+def _read_sheet_rows(con, book: _Book, found: _SheetHeader, specs, personal: list, several: bool) -> None:
+    """A matching sheet's rows into _ingest_tmp under its row keys; its headers, warnings and title into the book."""
+    position = len(book.sheets)
+    columns = [s.column for s in specs[found.shape]]
+    header_cells = [c for n, c in found.filled if n == found.header_row][0]
+    for pos, canonical in found.mapping.items():
+        book.header_cells.setdefault(canonical, header_cells[pos])
+    rows = ((row_no, values) for row_no, values in found.buffered if row_no > found.header_row)
+    _copy_rows(con, itertools.chain(rows, found.rows),
+               place={pos: columns.index(c) for pos, c in found.mapping.items()},
+               nip_positions={pos for pos, c in found.mapping.items() if _is_nip_column(c)}, ncols=len(columns),
+               base=position * SHEET_ROW_STRIDE)
+    _note_sheet(book, found, personal, several)
+    book.sheets.append(SheetRead(found.name, position, found.header_row, " ".join(
+        str(c) for n, cells in found.filled if n < found.header_row for c in cells if c not in (None, ""))))
+
+
+def _note_sheet(book: _Book, found: _SheetHeader, personal: list, several: bool) -> None:
+    """What a sheet read adds to the book: its unknown and personal-data headers, the merged header
+    cells it used, its formulas loaded as text (counted once its rows are read)."""
+    private = [h for h in found.unmatched if personal_column(h, personal)]
+    book.personal += [h for h in private if h not in book.personal]
+    book.unmatched += [h for h in found.unmatched if h not in book.unmatched]
+    header_row = found.header_row
+    if found.used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in found.merges):
+        book.warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(found.used_merges)} dipakai untuk "
+                             f"baris judul {header_row}" + (f" lembar '{found.name}'" if several else ""))
+    book.formula_text += found.formula_count["formula_text"]
+
+
+def _copy_rows(con, rows, *, place: dict[int, int], nip_positions: set[int], ncols: int, base: int) -> None:
     """A sheet's data rows into _ingest_tmp in chunks: its cell at position p into column c<place[p]>,
     the line base + its row. Only the mapped columns are kept: unknown and personal-data cells
     never reach a table."""
@@ -302,7 +340,7 @@ def _sheet_order(wb) -> list[int]:
     return ([active] if active in visible else []) + [i for i in visible if i != active]
 
 
-def _read_sheet_header(path: Path, wb, index: int, folder: str, specs):
+def _read_sheet_header(path: Path, wb, index: int, folder: str, specs) -> _SheetHeader:
     """One sheet's header rows and shape; FileProblem when its header matches no shape."""
     from openpyxl import load_workbook
 
@@ -363,7 +401,7 @@ def _read_sheet_header(path: Path, wb, index: int, folder: str, specs):
                 "(Unmerge) agar setiap kolom punya judulnya sendiri"
             ) from exc
         raise
-    return sheet.title, rows_iter, buffered, head, filled, used_merges, merges, wb_formulas, counter, chosen
+    return _SheetHeader(sheet.title, rows_iter, buffered, filled, used_merges, merges, wb_formulas, counter, *chosen)
 
 
 def _append_chunk(con, chunk, ncols):
