@@ -26,14 +26,38 @@ Modules, by what they do:
 - replay: what reading a file left, replayed for the same bytes (`pantau validate --watch`);
 - records: what they hand each other (FileReport, ReadResult, FileProblem).
 """
+
 from transforms.ingest.files import current_files, discover, sha256_of, survey_inbox
-from transforms.ingest.headers import (ColumnSpec, choose_shape, folder_shapes, load_column_specs,
-                                       load_personal_columns, match_header, normalise_header, personal_column)
+from transforms.ingest.headers import (
+    ColumnSpec,
+    choose_shape,
+    folder_shapes,
+    load_column_specs,
+    load_personal_columns,
+    match_header,
+    normalise_header,
+    personal_column,
+)
 from transforms.ingest.load import ensure_raw_tables, ingest_file, ingest_inbox
 from transforms.ingest.records import FileProblem, FileReport, ReadResult
 
 __all__ = [
-    "ColumnSpec", "FileProblem", "FileReport", "ReadResult", "choose_shape", "current_files", "discover",
-    "ensure_raw_tables", "folder_shapes", "ingest_file", "ingest_inbox", "load_column_specs",
-    "load_personal_columns", "match_header", "normalise_header", "personal_column", "sha256_of", "survey_inbox",
+    "ColumnSpec",
+    "FileProblem",
+    "FileReport",
+    "ReadResult",
+    "choose_shape",
+    "current_files",
+    "discover",
+    "ensure_raw_tables",
+    "folder_shapes",
+    "ingest_file",
+    "ingest_inbox",
+    "load_column_specs",
+    "load_personal_columns",
+    "match_header",
+    "normalise_header",
+    "personal_column",
+    "sha256_of",
+    "survey_inbox",
 ]

@@ -11,6 +11,7 @@ pegawai/pin_mesin.csv (staging.prep_presensi_scan). Both patterns (a scan line, 
 file name) are data: data/reference/attlog_layout.csv. The rows land in raw.presensi_scan like any
 scan log; a line that is not a scan is kept in raw._rejects (row_malformed), never dropped.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,16 +27,22 @@ from transforms.ingest.limits import max_line_size, refuse_oversized
 from transforms.ingest.records import FileProblem, ReadResult
 
 # the fields of a line, in order; canonical column of raw.presensi_scan where there is one
-FIELDS = (("pin", "PIN"), ("waktu", "tanggal jam"), (None, "verifikasi"), ("io", "status masuk/pulang"),
-          (None, "workcode"))
+FIELDS = (
+    ("pin", "PIN"),
+    ("waktu", "tanggal jam"),
+    (None, "verifikasi"),
+    ("io", "status masuk/pulang"),
+    (None, "workcode"),
+)
 HEAD_LINES = 20
 
 
 @dataclass(frozen=True)
 class Layout:
     """The patterns of data/reference/attlog_layout.csv (ref.attlog_layout)."""
-    line: str            # one scan line; groups: PIN, date-time, verify, in/out, workcode
-    machine_name: str    # the machine from the file name without its suffix; group 1
+
+    line: str  # one scan line; groups: PIN, date-time, verify, in/out, workcode
+    machine_name: str  # the machine from the file name without its suffix; group 1
 
 
 def layout(con) -> Layout | None:
@@ -48,8 +55,10 @@ def layout(con) -> Layout | None:
         try:
             re.compile(rows.get(key) or "")
         except re.error as exc:
-            raise FileProblem(f"pola {key} di data/reference/attlog_layout.csv tidak sah ({exc}); "
-                              "perbaiki polanya lalu jalankan ulang") from None
+            raise FileProblem(
+                f"pola {key} di data/reference/attlog_layout.csv tidak sah ({exc}); "
+                "perbaiki polanya lalu jalankan ulang"
+            ) from None
     if not rows.get("baris") or not rows.get("mesin_dari_nama"):
         raise FileProblem("data/reference/attlog_layout.csv harus berisi pola baris dan mesin_dari_nama")
     return Layout(rows["baris"], rows["mesin_dari_nama"])
@@ -96,7 +105,7 @@ def load_attlog(con, path: Path, folder: str, specs, personal=None, rel: str | N
     line_breaks(path, max_line_size())
     with tempfile.TemporaryDirectory(prefix="pantau-attlog-") as work:
         readable = path
-        if GLOB_CHARS.search(os.path.abspath(path)):   # DuckDB reads a name as a pattern
+        if GLOB_CHARS.search(os.path.abspath(path)):  # DuckDB reads a name as a pattern
             readable = Path(work) / "attlog.dat"
             os.symlink(os.path.abspath(path), readable)
         con.execute("drop table if exists _ingest_tmp")
@@ -121,10 +130,21 @@ def load_attlog(con, path: Path, folder: str, specs, personal=None, rel: str | N
     if mesin is None:
         warnings.append(
             "mesin tidak diketahui dari nama berkas (contoh: 1_attlog.dat) atau foldernya; "
-            "PIN dicari di kolom pin daftar pegawai, bukan di pegawai/pin_mesin.csv")
+            "PIN dicari di kolom pin daftar pegawai, bukan di pegawai/pin_mesin.csv"
+        )
     return ReadResult(
-        shape="presensi_scan", mapping=mapping, unmatched=[], header_line=0,
-        source_sql="(select * from _ingest_tmp where matched) t", line_sql="t.line",
-        meta={"delimiter": "whitespace", "header_cells": header_cells, "rejects": rejects,
-              "warnings": warnings, "format": "attlog", "mesin": mesin},
+        shape="presensi_scan",
+        mapping=mapping,
+        unmatched=[],
+        header_line=0,
+        source_sql="(select * from _ingest_tmp where matched) t",
+        line_sql="t.line",
+        meta={
+            "delimiter": "whitespace",
+            "header_cells": header_cells,
+            "rejects": rejects,
+            "warnings": warnings,
+            "format": "attlog",
+            "mesin": mesin,
+        },
     )

@@ -1,4 +1,6 @@
-"""CSV reading: the header among the first lines, the delimiter, the physical line of every record, and the load into _ingest_tmp with DuckDB."""
+"""CSV reading: the header among the first lines, the delimiter, the physical line of every record,
+and the load into _ingest_tmp with DuckDB."""
+
 from __future__ import annotations
 
 import csv
@@ -15,15 +17,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from transforms.warehouse import scalar
 from transforms.ingest.encoding import sniff_encoding, transcode_to_utf8
-from transforms.ingest.limits import human_size, max_line_size, refuse_oversized
 from transforms.ingest.headers import HEADER_SCAN_LINES, REDACTED_LINE, ColumnSpec, choose_shape, personal_column
+from transforms.ingest.limits import human_size, max_line_size, refuse_oversized
 from transforms.ingest.records import FileProblem, ReadResult
+from transforms.warehouse import scalar
 
-
-MAX_HEAD_LINE_CHARS = 1 << 20   # a line this long is not a header (it is read no further)
-CSV_FIELD_LIMIT = 1 << 30       # Python's csv default (131072 characters) is below a long complaint
+MAX_HEAD_LINE_CHARS = 1 << 20  # a line this long is not a header (it is read no further)
+CSV_FIELD_LIMIT = 1 << 30  # Python's csv default (131072 characters) is below a long complaint
 
 
 @contextmanager
@@ -40,7 +41,9 @@ def sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.get)
 
 
-def read_head_lines(path: Path, encoding: str = "utf-8", limit: int = HEADER_SCAN_LINES) -> list[tuple[int, str | None]]:
+def read_head_lines(
+    path: Path, encoding: str = "utf-8", limit: int = HEADER_SCAN_LINES
+) -> list[tuple[int, str | None]]:
     """The first non-blank lines with their line numbers (1-based); None for a line longer
     than MAX_HEAD_LINE_CHARS (it cannot be a header and is not read into memory)."""
     out: list[tuple[int, str | None]] = []
@@ -62,7 +65,7 @@ def read_head_lines(path: Path, encoding: str = "utf-8", limit: int = HEADER_SCA
     return out
 
 
-_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")       # the newline before a blank line, the line, its newline
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")  # the newline before a blank line, the line, its newline
 _NON_BLANK = re.compile(rb"[^ \t\r\n]")
 
 
@@ -92,7 +95,7 @@ def scan_layout(path: Path, after_line: int) -> tuple[bool, bool, bool]:
                 to_skip -= 1
             if inner_blank or start >= len(region):
                 continue
-            if seen_blank:   # a blank line came earlier: any record now moves the line numbers
+            if seen_blank:  # a blank line came earlier: any record now moves the line numbers
                 inner_blank = _NON_BLANK.search(region, start) is not None
             elif blank := _BLANK_LINE.search(region, start - 1):
                 seen_blank = True
@@ -122,8 +125,10 @@ def _records(path: Path, encoding: str, delimiter: str, after_line: int):
     """(physical start line, DuckDB's line number, fields) of each non-blank record after the
     header, read by Python's csv module; fields None for a record it cannot split."""
     embedded = 0  # newlines inside quoted values so far
-    with _csv_field_limit(), open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
-                                  errors="replace", newline="") as fh:
+    with (
+        _csv_field_limit(),
+        open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace", newline="") as fh,
+    ):
         for _ in range(after_line):
             fh.readline()
         reader = csv.reader(fh, delimiter=delimiter)
@@ -154,8 +159,13 @@ def _only_separators(line: str | None, delimiter: str) -> bool:
     return not any(f.strip() for f in fields)
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
-             personal: list | None = None) -> ReadResult:
+def load_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    folder: str,
+    specs: dict[str, list[ColumnSpec]],
+    personal: list | None = None,
+) -> ReadResult:
     """Read a CSV into the temp table _ingest_tmp (its mapped columns c<i>); see ingest_file.
 
     DuckDB reads a copy when the file is not UTF-8 or its line breaks are not all LF, and a link
@@ -202,16 +212,16 @@ def line_breaks(path: Path, max_line: int) -> LineBreaks:
     anything holds a line in memory (blocks of 4 MB; the positions of CR and LF with numpy).
     Raises FileProblem naming the line and its size."""
     has_cr = has_lf = False
-    lf_before = 0            # LF in the blocks before this one
-    run, run_line = 0, 1     # length and line number of the line still open at the block's end
-    too_long = None          # (line, size) of the first line over the limit, measured to its end
+    lf_before = 0  # LF in the blocks before this one
+    run, run_line = 0, 1  # length and line number of the line still open at the block's end
+    too_long = None  # (line, size) of the first line over the limit, measured to its end
     with open(path, "rb") as fh:
         while block := fh.read(1 << 22):
             arr = np.frombuffer(block, dtype=np.uint8)
             is_cr, is_lf = arr == 13, arr == 10
             has_cr, has_lf = has_cr or bool(is_cr.any()), has_lf or bool(is_lf.any())
             breaks = np.flatnonzero(is_cr | is_lf)
-            if too_long and too_long[1] == -1:   # measuring the long line to its end
+            if too_long and too_long[1] == -1:  # measuring the long line to its end
                 if breaks.size == 0:
                     run += len(block)
                     continue
@@ -228,13 +238,13 @@ def line_breaks(path: Path, max_line: int) -> LineBreaks:
                 over = np.flatnonzero(gaps > max_line)
                 if over.size:
                     i = int(over[0])
-                    too_long = (lf_before + int(is_lf[:breaks[i] + 1].sum()) + 1, int(gaps[i]))
+                    too_long = (lf_before + int(is_lf[: breaks[i] + 1].sum()) + 1, int(gaps[i]))
                     break
                 run = len(block) - 1 - int(breaks[-1])
-                run_line = lf_before + int(is_lf[:breaks[-1] + 1].sum()) + 1
+                run_line = lf_before + int(is_lf[: breaks[-1] + 1].sum()) + 1
             lf_before += int(is_lf.sum())
             if run > max_line and too_long is None:
-                too_long = (run_line, -1)    # go on reading (not holding) to tell its size
+                too_long = (run_line, -1)  # go on reading (not holding) to tell its size
         if too_long and too_long[1] == -1:
             too_long = (run_line, run)
     if too_long:
@@ -242,7 +252,8 @@ def line_breaks(path: Path, max_line: int) -> LineBreaks:
         raise FileProblem(
             f"baris {line} berukuran {human_size(size)}, lebih dari batas satu baris {human_size(max_line)} "
             "(pengaturan [ingest] max_line_size); berkas tidak dibaca. Satu baris memuat satu rekaman: "
-            "berkas ini rusak atau bukan ekspor tabel; ekspor ulang dari aplikasinya")
+            "berkas ini rusak atau bukan ekspor tabel; ekspor ulang dari aplikasinya"
+        )
     return LineBreaks(has_cr, has_lf)
 
 
@@ -254,8 +265,8 @@ def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
     file of LF lines, which Excel and text editors show as a line break) become LF, so the lines
     DuckDB counts are the lines a person sees. Returns a warning naming the first lone CR outside
     quotes in a file of LF lines (the line it ends), since it splits what may have been one record."""
-    quotes = lines = 0             # quote characters and LF written so far
-    stray: list[int] = []          # line numbers ended by a lone CR outside quotes
+    quotes = lines = 0  # quote characters and LF written so far
+    stray: list[int] = []  # line numbers ended by a lone CR outside quotes
     carry = b""
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         while True:
@@ -264,7 +275,7 @@ def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
             if not data:
                 break
             carry = b""
-            if block and data.endswith(b"\r"):   # its LF may open the next block
+            if block and data.endswith(b"\r"):  # its LF may open the next block
                 data, carry = data[:-1], b"\r"
             data = data.replace(b"\r\n", b"\n")
             if has_lf and b"\r" in data:
@@ -275,7 +286,7 @@ def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
                     pos = m.start()
                     if q % 2 == 0:
                         stray.append(n + 1)
-                    n += 1        # the CR becomes a line break
+                    n += 1  # the CR becomes a line break
                     pos += 1
             quotes += data.count(b'"')
             data = data.replace(b"\r", b"\n")
@@ -286,24 +297,28 @@ def normalise_line_breaks(src: Path, dst: Path, has_lf: bool) -> list[str]:
     if not stray:
         return []
     more = f" (dan {len(stray) - 1} baris lain)" if len(stray) > 1 else ""
-    return [f"baris {stray[0]}{more} diakhiri karakter CR (carriage return) tunggal di tengah berkas yang "
-            "barisnya diakhiri LF; dibaca sebagai akhir baris, seperti Excel dan editor teks menampilkannya. "
-            "Bila itu seharusnya satu baris dengan baris berikutnya, hapus karakter CR itu lalu jalankan ulang"]
+    return [
+        f"baris {stray[0]}{more} diakhiri karakter CR (carriage return) tunggal di tengah berkas yang "
+        "barisnya diakhiri LF; dibaca sebagai akhir baris, seperti Excel dan editor teks menampilkannya. "
+        "Bila itu seharusnya satu baris dengan baris berikutnya, hapus karakter CR itu lalu jalankan ulang"
+    ]
 
 
 class CsvHeader(NamedTuple):
     """The header line of a CSV and what it says: the shape, which column is which, the delimiter."""
-    head: list[tuple[int, str | None]]   # the first non-blank lines (read_head_lines)
+
+    head: list[tuple[int, str | None]]  # the first non-blank lines (read_head_lines)
     shape: str
-    line: int                            # the header's line number
-    mapping: dict[int, str]              # column position -> canonical column
-    unmatched: list[str]                 # headers not recognised
+    line: int  # the header's line number
+    mapping: dict[int, str]  # column position -> canonical column
+    unmatched: list[str]  # headers not recognised
     delimiter: str
-    cells: list[str]                     # the header's cells
+    cells: list[str]  # the header's cells
 
 
 class Reject(NamedTuple):
     """A line DuckDB's reader could not split: its line, the errors, its text."""
+
     line: int
     error: str
     text: str | None
@@ -311,9 +326,10 @@ class Reject(NamedTuple):
 
 class Placement(NamedTuple):
     """Where ingest reads the rows of _ingest_tmp from and the line each one is on."""
+
     source_sql: str
     line_sql: str
-    rejects: list[Reject]                # their lines the physical ones
+    rejects: list[Reject]  # their lines the physical ones
 
 
 def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadResult:
@@ -330,12 +346,23 @@ def _load_csv_utf8(con, path: Path, folder: str, specs, personal: list) -> ReadR
     rejects = [r for r in placed.rejects if not _only_separators(r.text, header.delimiter)]
     if private:
         rejects = [r._replace(text=REDACTED_LINE) for r in rejects]
-    meta = {"delimiter": header.delimiter, "header_cells": header.cells, "personal": private,
-            "extra_empty": empty_rejects,
-            "title": " ".join(t for n, t in header.head if n < header.line and t),
-            "rejects": [(line, f"{err}", text) for line, err, text in rejects]}
-    return ReadResult(header.shape, header.mapping, [h for h in header.unmatched if h not in private], header.line,
-                      placed.source_sql, placed.line_sql, meta)
+    meta = {
+        "delimiter": header.delimiter,
+        "header_cells": header.cells,
+        "personal": private,
+        "extra_empty": empty_rejects,
+        "title": " ".join(t for n, t in header.head if n < header.line and t),
+        "rejects": [(line, f"{err}", text) for line, err, text in rejects],
+    }
+    return ReadResult(
+        header.shape,
+        header.mapping,
+        [h for h in header.unmatched if h not in private],
+        header.line,
+        placed.source_sql,
+        placed.line_sql,
+        meta,
+    )
 
 
 def _find_header(path: Path, folder: str, specs) -> CsvHeader:
@@ -391,8 +418,9 @@ def _read_rows(con, path: Path, header: CsvHeader, parallel: bool) -> list[Rejec
     )  # duckdb cannot pad short rows in parallel when quoted values span lines
     # only the mapped columns are kept: unknown and personal-data columns never reach a table
     kept = ", ".join(f"c{i}" for i in sorted(header.mapping))
-    con.execute(f"create temp table _ingest_tmp as select {kept} from read_csv(?, {options})",
-                [str(path), header.delimiter])
+    con.execute(
+        f"create temp table _ingest_tmp as select {kept} from read_csv(?, {options})", [str(path), header.delimiter]
+    )
     # one reject per faulty value: one line with two extra fields is still one bad line
     rejects = con.execute(
         "select line, string_agg(distinct error_type || ': ' || error_message, '; ' "
@@ -418,11 +446,12 @@ def _lines_of_records(con, path: Path, header: CsvHeader, rejects: list[Reject],
     all_starts, reader_lines = record_lines(path, "utf-8", header.delimiter, header.line)
     if unclosed and len(all_starts):
         last_line = count_lines(path)
-        if all_starts[-1] < last_line:   # the last record spans lines to the end
+        if all_starts[-1] < last_line:  # the last record spans lines to the end
             raise FileProblem(
-                f"baris {all_starts[-1]}: tanda kutip (\") dibuka tetapi tidak ditutup sampai akhir berkas, "
+                f'baris {all_starts[-1]}: tanda kutip (") dibuka tetapi tidak ditutup sampai akhir berkas, '
                 f"sehingga baris {all_starts[-1]}–{last_line} terbaca sebagai satu nilai; tutup atau hapus "
-                "tanda kutip itu lalu simpan ulang berkasnya")
+                "tanda kutip itu lalu simpan ulang berkasnya"
+            )
     rejected = {r.line for r in rejects}
     # the physical line of each rejected record (few), and the start of every record kept
     physical = {line: all_starts[i] for i, line in enumerate(reader_lines) if line in rejected} if rejected else {}
@@ -463,8 +492,9 @@ def count_nonblank_lines(path: Path, after_line: int) -> int:
     return last
 
 
-def _differs(con, path: Path, delimiter: str, header_line: int, mapping: dict, rejected: set,
-             n: int, seen: int) -> FileProblem:
+def _differs(
+    con, path: Path, delimiter: str, header_line: int, mapping: dict, rejected: set, n: int, seen: int
+) -> FileProblem:
     """The file's message when DuckDB's rows and the records a person sees differ in number:
     the first record whose values differ (Python's csv module reads it as a spreadsheet does)."""
     cols = sorted(mapping)
@@ -474,16 +504,23 @@ def _differs(con, path: Path, delimiter: str, header_line: int, mapping: dict, r
         if record is not None and reader_line in rejected:
             continue
         row = cursor.fetchone()
-        if record is None or row is None or tuple(v or "" for v in row) != tuple(
-                (record[i] if i < len(record) else "") for i in cols):
+        if (
+            record is None
+            or row is None
+            or tuple(v or "" for v in row) != tuple((record[i] if i < len(record) else "") for i in cols)
+        ):
             line = start
             break
-    where = (f"baris {line}: isinya terbaca berbeda dengan yang terlihat" if line else
-             "setelah baris terakhir: terbaca baris yang tidak ada di berkas")
+    where = (
+        f"baris {line}: isinya terbaca berbeda dengan yang terlihat"
+        if line
+        else "setelah baris terakhir: terbaca baris yang tidak ada di berkas"
+    )
     return FileProblem(
         f"{where.split(':')[0]}: pembacaan CSV menghasilkan {n} baris data, padahal berkas memperlihatkan "
-        f"{seen}; {where.split(': ')[1]}. Periksa tanda kutip (\") dan akhir baris di sana, lalu simpan ulang "
-        "berkasnya dari Excel")
+        f'{seen}; {where.split(": ")[1]}. Periksa tanda kutip (") dan akhir baris di sana, lalu simpan ulang '
+        "berkasnya dari Excel"
+    )
 
 
 def _bulk_lines(con, starts) -> None:

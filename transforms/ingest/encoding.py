@@ -1,4 +1,5 @@
 """A file's text encoding: UTF-8 (with or without BOM), UTF-16, else Windows-1252; transcoding for DuckDB's reader."""
+
 from __future__ import annotations
 
 import codecs
@@ -12,7 +13,7 @@ from transforms.ingest.records import FileProblem
 
 def _cp1252_fallback(exc: UnicodeDecodeError):
     """Bytes that are not UTF-8 read as Windows-1252 (Latin-1 where 1252 has no character)."""
-    bad = exc.object[exc.start:exc.end]
+    bad = exc.object[exc.start : exc.end]
     return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
 
 

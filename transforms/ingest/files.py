@@ -1,4 +1,6 @@
-"""The inbox's files: what is read, what is skipped and why (system files, links out of the inbox, binaries), and their identity (sha256)."""
+"""The inbox's files: what is read, what is skipped and why (system files, links out of the inbox,
+binaries), and their identity (sha256)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +12,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-
-
 # file types offices hand over by mistake, told apart by their first bytes
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "gambar PNG"),
@@ -19,8 +19,10 @@ MAGIC = (
     (b"GIF87a", "gambar GIF"),
     (b"GIF89a", "gambar GIF"),
     (b"%PDF", "dokumen PDF"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-     "berkas Excel/Office format lama (.xls/.doc); buka di Excel lalu simpan sebagai .xlsx atau CSV"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "berkas Excel/Office format lama (.xls/.doc); buka di Excel lalu simpan sebagai .xlsx atau CSV",
+    ),
     (b"\x1f\x8b", "arsip gzip; ekstrak dulu"),
     (b"Rar!", "arsip RAR; ekstrak dulu"),
     (b"7z\xbc\xaf\x27\x1c", "arsip 7-Zip; ekstrak dulu"),
@@ -54,9 +56,10 @@ def sha256_of(path: Path) -> str:
 @dataclass
 class Entry:
     """One thing found in the inbox: a file to read, or why it is not read."""
+
     rel: str
     path: Path
-    action: str | None = None       # None: read it; "error" or "ignored" with a message
+    action: str | None = None  # None: read it; "error" or "ignored" with a message
     message: str | None = None
 
 
@@ -86,25 +89,55 @@ def survey_inbox(inbox: Path) -> list[Entry]:
                 dirnames.remove(name)  # os.walk would not descend anyway; keep it explicit
                 target = os.path.realpath(path)
                 if not _inside(target, root):
-                    entries.append(Entry(rel, path, "error", (
-                        f"tautan simbolik ke folder di luar inbox ({target}); isinya tidak dibaca. "
-                        "Salin berkasnya ke dalam inbox bila memang harus dipakai")))
+                    entries.append(
+                        Entry(
+                            rel,
+                            path,
+                            "error",
+                            (
+                                f"tautan simbolik ke folder di luar inbox ({target}); isinya tidak dibaca. "
+                                "Salin berkasnya ke dalam inbox bila memang harus dipakai"
+                            ),
+                        )
+                    )
                 else:
-                    entries.append(Entry(rel, path, "ignored", (
-                        "tautan simbolik ke folder lain di dalam inbox; berkasnya dibaca di tempat aslinya")))
+                    entries.append(
+                        Entry(
+                            rel,
+                            path,
+                            "ignored",
+                            ("tautan simbolik ke folder lain di dalam inbox; berkasnya dibaca di tempat aslinya"),
+                        )
+                    )
             elif name.lower().endswith(DATA_SUFFIXES):
-                entries.append(Entry(rel, path, "ignored", (
-                    "ini folder, bukan berkas, walau namanya seperti berkas; folder itu sendiri dilewati "
-                    "(berkas di dalamnya tetap diperiksa)")))
+                entries.append(
+                    Entry(
+                        rel,
+                        path,
+                        "ignored",
+                        (
+                            "ini folder, bukan berkas, walau namanya seperti berkas; folder itu sendiri dilewati "
+                            "(berkas di dalamnya tetap diperiksa)"
+                        ),
+                    )
+                )
         for name in sorted(filenames):
             if hidden(name):
                 continue
             path = base / name
             rel = path.relative_to(inbox).as_posix()
             if not _utf8_name(rel):
-                entries.append(Entry(_legible(rel), path, "error", (
-                    "nama berkas (atau foldernya) memuat karakter yang bukan UTF-8, biasanya dari arsip ZIP "
-                    "Windows lama; ganti nama berkas itu lalu jalankan ulang")))
+                entries.append(
+                    Entry(
+                        _legible(rel),
+                        path,
+                        "error",
+                        (
+                            "nama berkas (atau foldernya) memuat karakter yang bukan UTF-8, biasanya dari arsip ZIP "
+                            "Windows lama; ganti nama berkas itu lalu jalankan ulang"
+                        ),
+                    )
+                )
                 continue
             if name.lower() in SYSTEM_FILES or name.endswith(":Zone.Identifier"):
                 entries.append(Entry(rel, path, "ignored", "berkas sistem Windows/macOS, bukan ekspor; dilewati"))
@@ -112,17 +145,38 @@ def survey_inbox(inbox: Path) -> list[Entry]:
             if path.is_symlink():
                 target = os.path.realpath(path)
                 if not _inside(target, root):
-                    entries.append(Entry(rel, path, "error", (
-                        f"tautan simbolik ke berkas di luar inbox ({target}); berkas itu tidak dibaca. "
-                        "Salin berkasnya ke dalam inbox bila memang harus dipakai")))
+                    entries.append(
+                        Entry(
+                            rel,
+                            path,
+                            "error",
+                            (
+                                f"tautan simbolik ke berkas di luar inbox ({target}); berkas itu tidak dibaca. "
+                                "Salin berkasnya ke dalam inbox bila memang harus dipakai"
+                            ),
+                        )
+                    )
                     continue
                 if not os.path.exists(target):
-                    entries.append(Entry(rel, path, "error", (
-                        f"tautan simbolik rusak: tujuannya ({target}) tidak ada; hapus tautan itu atau perbaiki")))
+                    entries.append(
+                        Entry(
+                            rel,
+                            path,
+                            "error",
+                            (f"tautan simbolik rusak: tujuannya ({target}) tidak ada; hapus tautan itu atau perbaiki"),
+                        )
+                    )
                     continue
                 inside = Path(os.path.relpath(target, root)).as_posix()
-                entries.append(Entry(rel, path, "ignored", (
-                    f"tautan simbolik ke {inside} di dalam inbox; berkas itu dibaca di tempat aslinya, bukan lewat tautan")))
+                entries.append(
+                    Entry(
+                        rel,
+                        path,
+                        "ignored",
+                        f"tautan simbolik ke {inside} di dalam inbox; "
+                        "berkas itu dibaca di tempat aslinya, bukan lewat tautan",
+                    )
+                )
                 continue
             try:
                 mode = os.stat(path).st_mode
@@ -132,8 +186,14 @@ def survey_inbox(inbox: Path) -> list[Entry]:
             if stat.S_ISDIR(mode):
                 continue  # a link to a folder inside the inbox (reported above)
             if not stat.S_ISREG(mode):
-                entries.append(Entry(rel, path, "ignored", (
-                    "bukan berkas biasa (pipe, socket atau perangkat); tidak dibuka dan dilewati")))
+                entries.append(
+                    Entry(
+                        rel,
+                        path,
+                        "ignored",
+                        ("bukan berkas biasa (pipe, socket atau perangkat); tidak dibuka dan dilewati"),
+                    )
+                )
                 continue
             entries.append(Entry(rel, path))
     return sorted(entries, key=lambda e: e.rel)
@@ -164,5 +224,6 @@ def discover(inbox: Path) -> list[Path]:
 def current_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The file versions whose rows are in raw.* now (small: one row per file)."""
     return con.execute(
-        "select file_id, path, kind, shape, rows_read, rows_empty from lineage.files where status = 'loaded' order by path"
+        "select file_id, path, kind, shape, rows_read, rows_empty from lineage.files "
+        "where status = 'loaded' order by path"
     ).df()

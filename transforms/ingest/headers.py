@@ -1,4 +1,6 @@
-"""Header matching: which shape a file is and which of its columns are which (data/reference/column_aliases.csv), and which columns hold personal data (personal_data_columns.csv)."""
+"""Header matching: which shape a file is and which of its columns are which
+(data/reference/column_aliases.csv), and which columns hold personal data (personal_data_columns.csv)."""
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +14,7 @@ import duckdb
 
 from transforms.ingest.records import FileProblem, line_ref
 
-
-HEADER_SCAN_LINES = 20     # a header further down than this is not a header
+HEADER_SCAN_LINES = 20  # a header further down than this is not a header
 PERSONAL_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "reference" / "personal_data_columns.csv"
 REDACTED_LINE = "(isi baris tidak disimpan: berkas memuat kolom data pribadi)"
 
@@ -21,7 +22,7 @@ REDACTED_LINE = "(isi baris tidak disimpan: berkas memuat kolom data pribadi)"
 @dataclass
 class ColumnSpec:
     column: str
-    required: str          # "true", "false" or "any:<group>" (at least one of the group)
+    required: str  # "true", "false" or "any:<group>" (at least one of the group)
     aliases: tuple[str, ...]
     # (priority, regex, otherwise) from column_patterns.csv: tried on a header no alias names
     patterns: tuple[tuple[int, str, str | None], ...] = ()
@@ -38,7 +39,7 @@ def load_column_specs(con: duckdb.DuckDBPyConnection) -> dict[str, list[ColumnSp
     """{shape: [ColumnSpec]} from ref.column_aliases, in file order."""
     specs: dict[str, list[ColumnSpec]] = defaultdict(list)
     for shape, column, required, aliases in con.execute(
-        "select kind, \"column\", required, aliases from ref.column_aliases"
+        'select kind, "column", required, aliases from ref.column_aliases'
     ).fetchall():
         names = {normalise_header(a) for a in aliases.split("|")} | {column}
         specs[shape].append(ColumnSpec(column, required.strip().lower(), tuple(sorted(names))))
@@ -90,7 +91,7 @@ def personal_column(header: str, rules: list[tuple[str, tuple[str, ...]]]) -> st
     for column, aliases in rules:
         for alias in aliases:
             parts = alias.split("_")
-            if any(words[i:i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
+            if any(words[i : i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
                 return column
     return None
 
@@ -139,9 +140,7 @@ def match_header(cells: list[str], specs: list[ColumnSpec]) -> tuple[dict[int, s
         if canonical is None:
             unmatched[i] = str(cell)
         elif canonical in mapping.values():
-            raise FileProblem(
-                f"kolom '{cell}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya"
-            )
+            raise FileProblem(f"kolom '{cell}' dan kolom lain sama-sama berarti '{canonical}'; hapus salah satunya")
         else:
             mapping[i] = canonical
     for i in list(unmatched):
@@ -188,7 +187,7 @@ def choose_shape(
     """
     candidates = folder_shapes(specs).get(folder, [])
     first = None
-    for index, (line_no, cells) in enumerate(rows):
+    for line_no, cells in rows:
         best = None  # ((complete, matched count), shape, line, mapping, unmatched, missing)
         for shape in candidates:
             mapping, unmatched = match_header(cells, specs[shape])
@@ -222,11 +221,26 @@ def choose_shape(
     return shape, line_no, mapping, unmatched
 
 
-NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(\s|$)"   # 3/10/2026, 03-10-2026 14:05
-MONTHS_ID = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-             "Oktober", "November", "Desember")
-HOW_TO_WRITE = ("tulis tanggal sebagai YYYY-MM-DD (mis. 2026-10-03) atau dengan nama bulan (3 Oktober 2026); "
-                "di Excel, format sel kolom itu yyyy-mm-dd sebelum menyimpan")
+NUMERIC_DATE = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(\s|$)"  # 3/10/2026, 03-10-2026 14:05
+MONTHS_ID = (
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+HOW_TO_WRITE = (
+    "tulis tanggal sebagai YYYY-MM-DD (mis. 2026-10-03) atau dengan nama bulan (3 Oktober 2026); "
+    "di Excel, format sel kolom itu yyyy-mm-dd sebelum menyimpan"
+)
 
 
 def _readings(value: str) -> str:
@@ -235,9 +249,15 @@ def _readings(value: str) -> str:
     return f"{a} {MONTHS_ID[b]} {year} atau {b} {MONTHS_ID[a]} {year}"
 
 
-def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict[int, str],
-                       header_cells: list[str], source_sql: str, line_sql: str,
-                       sheets: list[str] | None = None) -> str | None:
+def date_order_problem(
+    con: duckdb.DuckDBPyConnection,
+    shape: str,
+    mapping: dict[int, str],
+    header_cells: list[str],
+    source_sql: str,
+    line_sql: str,
+    sheets: list[str] | None = None,
+) -> str | None:
     """A message when a file's numeric dates do not say, or contradict, which order they are in; else None.
 
     The columns are those of ref.date_columns; the rule is the column's across the whole file
@@ -250,8 +270,11 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
     with no proof where the column's `undecided` is 'refuse' ('day_first' reads them day-first).
     """
     try:
-        wanted = dict(con.execute(
-            'select "column", lower(trim(undecided)) from ref.date_columns where kind = ?', [shape]).fetchall())
+        wanted = dict(
+            con.execute(
+                'select "column", lower(trim(undecided)) from ref.date_columns where kind = ?', [shape]
+            ).fetchall()
+        )
     except duckdb.CatalogException:
         return None
     for pos, column in sorted(mapping.items()):
@@ -259,28 +282,39 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
             continue
         cell = f"t.c{pos}"
         a, b = (f"try_cast(regexp_extract({cell}, '{NUMERIC_DATE}', {g}) as integer)" for g in (1, 2))
-        conditions = {"day": f"{a} > 12 and {b} <= 12", "month": f"{b} > 12 and {a} <= 12",
-                      "doubt": f"{a} <= 12 and {b} <= 12 and {a} <> {b}"}
+        conditions = {
+            "day": f"{a} > 12 and {b} <= 12",
+            "month": f"{b} > 12 and {a} <= 12",
+            "doubt": f"{a} <= 12 and {b} <= 12 and {a} <> {b}",
+        }
         # per kind of date: how many, the first line and its value; and the largest second number
-        aggregates = [f"{agg} filter (where {cond})" for cond in conditions.values()
-                      for agg in ("count(*)", f"min({line_sql})", f"arg_min(trim({cell}), {line_sql})")]
+        aggregates = [
+            f"{agg} filter (where {cond})"
+            for cond in conditions.values()
+            for agg in ("count(*)", f"min({line_sql})", f"arg_min(trim({cell}), {line_sql})")
+        ]
         stats = con.execute(
             f"select {', '.join(aggregates)}, max({b}) filter (where {conditions['month']}) "
             f"from {source_sql} where regexp_matches({cell}, '{NUMERIC_DATE}')"
         ).fetchone()
         (n_day, day_line, day_value), (n_month, month_line, month_value), (n_doubt, doubt_line, doubt_value) = (
-            stats[i:i + 3] for i in (0, 3, 6))
+            stats[i : i + 3] for i in (0, 3, 6)
+        )
         max_b = stats[9]
         name = f"'{header_cells[pos] if pos < len(header_cells) else column}' ({column})"
         if n_day and n_month:
             # the order most dates prove is the file's; the first date proving the other contradicts it
             if n_day >= n_month:
-                proof, bad = (f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun",
-                              f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun")
+                proof, bad = (
+                    f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun",
+                    f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun",
+                )
                 bad_line = month_line
             else:
-                proof, bad = (f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun",
-                              f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun")
+                proof, bad = (
+                    f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun",
+                    f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun",
+                )
                 bad_line = day_line
             return (
                 f"tanggal di kolom {name} bercampur urutan: {proof} ({max(n_day, n_month)} tanggal), "
@@ -290,19 +324,21 @@ def date_order_problem(con: duckdb.DuckDBPyConnection, shape: str, mapping: dict
         if n_month:
             return (
                 f"tanggal di kolom {name} ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
-                f"mis. '{month_value}' (baris {line_ref(month_line, sheets)}); Pantau membaca hari/bulan/tahun. Ekspor ulang dengan "
+                f"mis. '{month_value}' (baris {line_ref(month_line, sheets)}); Pantau membaca hari/bulan/tahun. "
+                "Ekspor ulang dengan "
                 f"lokal Indonesia, atau {HOW_TO_WRITE}"
             )
         if n_doubt and not n_day and wanted[column] == "refuse":
             return (
-                f"tanggal di kolom {name} tidak pasti urutannya: '{doubt_value}' (baris {line_ref(doubt_line, sheets)}) bisa "
+                f"tanggal di kolom {name} tidak pasti urutannya: '{doubt_value}' "
+                f"(baris {line_ref(doubt_line, sheets)}) bisa "
                 f"{_readings(doubt_value)}, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
                 f"memastikannya ({n_doubt} tanggal seperti ini); tanggal tidak ditebak: {HOW_TO_WRITE}"
             )
     return None
 
 
-SUGGEST_CUTOFF = 0.6   # difflib ratio below which a header is not offered as an alias
+SUGGEST_CUTOFF = 0.6  # difflib ratio below which a header is not offered as an alias
 
 
 def header_suggestions(rows: list[tuple[int, list[str]]], shapes: list[str], specs: dict[str, list[ColumnSpec]]) -> str:
@@ -324,8 +360,10 @@ def header_suggestions(rows: list[tuple[int, list[str]]], shapes: list[str], spe
         close = difflib.get_close_matches(key, list(names), n=1, cutoff=SUGGEST_CUTOFF) if key else []
         if close and close[0] != key:
             shape, column = names[close[0]]
-            lines.append(f"'{cell}' mirip kolom {column} ('{close[0]}'): tambahkan |{key} di akhir kolom aliases "
-                         f"baris {shape},{column},… di data/reference/column_aliases.csv")
+            lines.append(
+                f"'{cell}' mirip kolom {column} ('{close[0]}'): tambahkan |{key} di akhir kolom aliases "
+                f"baris {shape},{column},… di data/reference/column_aliases.csv"
+            )
     seen = f"; judul kolom yang terbaca (baris {widest[0]}): {', '.join(cells)}"
     return seen + ("; " + "; ".join(lines) if lines else "; tidak ada yang mirip kolom yang dikenal")
 
@@ -336,9 +374,17 @@ def missing_suggestions(unmatched: list[str], missing: list[str], shape: str, sp
     keys = {normalise_header(h): h for h in unmatched if normalise_header(h)}
     lines = []
     for column in (c for group in missing for c in group.split(" atau ")):
-        best = max(((difflib.SequenceMatcher(None, key, alias).ratio(), key) for key in keys
-                    for alias in by_column[column].aliases), default=(0.0, ""))
+        best = max(
+            (
+                (difflib.SequenceMatcher(None, key, alias).ratio(), key)
+                for key in keys
+                for alias in by_column[column].aliases
+            ),
+            default=(0.0, ""),
+        )
         if best[0] >= SUGGEST_CUTOFF:
-            lines.append(f"'{keys[best[1]]}' mirip kolom {column}: tambahkan |{best[1]} di akhir kolom aliases "
-                         f"baris {shape},{column},…")
+            lines.append(
+                f"'{keys[best[1]]}' mirip kolom {column}: tambahkan |{best[1]} di akhir kolom aliases "
+                f"baris {shape},{column},…"
+            )
     return ("; " + "; ".join(lines)) if lines else ""

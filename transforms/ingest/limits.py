@@ -4,13 +4,14 @@ its longest line (csv_layout.line_breaks measures the lines).
 The values come from the settings (`[ingest] max_file_size`, `max_line_size`; docs/configuration.md),
 handed to every process of a command through the environment like DuckDB's memory limit.
 """
+
 from __future__ import annotations
 
 import os
 import re
 
-DEFAULT_MAX_FILE_SIZE = "2GB"     # a month of attendance of a whole province is ~0.5 GB of CSV
-DEFAULT_MAX_LINE_SIZE = "64MB"    # a line holds one record; the longest real complaint is a few kB
+DEFAULT_MAX_FILE_SIZE = "2GB"  # a month of attendance of a whole province is ~0.5 GB of CSV
+DEFAULT_MAX_LINE_SIZE = "64MB"  # a line holds one record; the longest real complaint is a few kB
 MAX_FILE_SIZE_ENV = "PANTAU_MAX_FILE_SIZE"
 MAX_LINE_SIZE_ENV = "PANTAU_MAX_LINE_SIZE"
 
@@ -55,5 +56,6 @@ def refuse_oversized(path) -> int:
         raise FileProblem(
             f"berkas berukuran {human_size(size)}, lebih dari batas {human_size(limit)} (pengaturan "
             "[ingest] max_file_size); berkas tidak dibaca. Pecah ekspornya per bulan atau per unit, "
-            "atau naikkan batasnya bila memang sebesar itu")
+            "atau naikkan batasnya bila memang sebesar itu"
+        )
     return size

@@ -3,6 +3,7 @@
 ingest_file goes in named steps: detect the file (sha256, format), compare it with the versions
 lineage.files holds (unchanged, a duplicate, a correction), register the new version, read it,
 judge it as a whole, store it (store.py) and say what it found (the report's warnings)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,6 @@ from typing import NamedTuple
 
 import duckdb
 
-from transforms.warehouse import one, scalar
 from transforms.ingest.attlog import is_attlog, layout, load_attlog
 from transforms.ingest.csv_layout import load_csv
 from transforms.ingest.files import sha256_of, survey_inbox
@@ -22,13 +22,18 @@ from transforms.ingest.units import name_filled_column
 from transforms.ingest.versions import VERSION_COLUMNS, InboxVersions, Version
 from transforms.ingest.withdraw import withdraw_vanished
 from transforms.ingest.xlsx import _is_xls, _is_xlsx, load_xls, load_xlsx
+from transforms.warehouse import one, scalar
 
-__all__ = ["ensure_raw_tables", "ingest_file", "ingest_inbox"]   # ensure_raw_tables lives in store.py
+__all__ = ["ensure_raw_tables", "ingest_file", "ingest_inbox"]  # ensure_raw_tables lives in store.py
 
 
 def ingest_inbox(
-    con: duckdb.DuckDBPyConnection, inbox: Path, run_id: str | None = None, progress=None,
-    withdraw_many: bool = False, cache=None,
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    run_id: str | None = None,
+    progress=None,
+    withdraw_many: bool = False,
+    cache=None,
 ) -> list[FileReport]:
     """Load every new or changed file of the inbox into raw.*, withdraw the loaded files that left
     it (transforms/ingest/withdraw.py); return one report per file. `cache`, an IngestCache
@@ -43,7 +48,7 @@ def ingest_inbox(
     reports = []
     entries = survey_inbox(inbox)
     vanished = withdraw_vanished(con, {e.rel for e in entries}, run_id, withdraw_many)
-    versions = InboxVersions(con)   # after the withdrawals: one query for the whole inbox
+    versions = InboxVersions(con)  # after the withdrawals: one query for the whole inbox
     for entry in entries:
         rel, path = entry.rel, entry.path
         folder = rel.split("/")[0] if "/" in rel else ""
@@ -51,14 +56,29 @@ def ingest_inbox(
             reports.append(FileReport(rel, folder, entry.action, message=entry.message))
             continue
         if folder not in kinds:
-            reports.append(FileReport(rel, folder, "ignored", message=(
-                f"bukan folder jenis data yang dikenal ({', '.join(sorted(kinds))}); berkas dilewati"
-            )))
+            reports.append(
+                FileReport(
+                    rel,
+                    folder,
+                    "ignored",
+                    message=(f"bukan folder jenis data yang dikenal ({', '.join(sorted(kinds))}); berkas dilewati"),
+                )
+            )
             continue
         if progress:
             progress(f"membaca {rel}")
-        report = ingest_file(con, inbox, path, rel, folder, specs, run_id, personal=personal.get(folder, []),
-                             cache=cache, versions=versions)
+        report = ingest_file(
+            con,
+            inbox,
+            path,
+            rel,
+            folder,
+            specs,
+            run_id,
+            personal=personal.get(folder, []),
+            cache=cache,
+            versions=versions,
+        )
         if cache is not None and report.file_id is not None and report.superseded is None:
             cache.keep(con, report)
         reports.append(report)
@@ -66,35 +86,47 @@ def ingest_inbox(
     return reports
 
 
-
 UNREADABLE = {
-    FileNotFoundError: "berkas hilang saat dibaca (dipindah atau dihapus selama run); jalankan ulang setelah berkasnya lengkap",
+    FileNotFoundError: "berkas hilang saat dibaca (dipindah atau dihapus selama run); "
+    "jalankan ulang setelah berkasnya lengkap",
     PermissionError: "tidak ada izin membaca berkas; periksa hak akses berkas lalu jalankan ulang",
     IsADirectoryError: "berkas berubah menjadi folder saat dibaca; jalankan ulang",
 }
 _UNREADABLE = tuple(UNREADABLE)
-TEMP_TABLES = ("_ingest_tmp", "_ingest_lines", "_ingest_rejects", "_ingest_scan")   # what the readers leave
+TEMP_TABLES = ("_ingest_tmp", "_ingest_lines", "_ingest_rejects", "_ingest_scan")  # what the readers leave
 
 
 class Detected(NamedTuple):
     """What a file is before it is read: the sha256 of its bytes, its size, the reader it needs."""
+
     digest: str
     size: int
-    fmt: str                    # csv | xlsx | xls | attlog
+    fmt: str  # csv | xlsx | xls | attlog
 
 
 class _Attempt(NamedTuple):
     """A version being read; its lineage.files row (status 'error' until it loads) exists."""
+
     rel: str
     folder: str
     path: Path
     file_id: int
-    again: bool                 # the same content failed before: its row is judged again
-    replaces: Version | None    # same path, other content: the version this one supersedes
+    again: bool  # the same content failed before: its row is judged again
+    replaces: Version | None  # same path, other content: the version this one supersedes
 
 
-def ingest_file(con, inbox: Path, path: Path, rel: str, folder: str, specs, run_id,
-                personal: list | None = None, cache=None, versions: InboxVersions | None = None) -> FileReport:
+def ingest_file(
+    con,
+    inbox: Path,
+    path: Path,
+    rel: str,
+    folder: str,
+    specs,
+    run_id,
+    personal: list | None = None,
+    cache=None,
+    versions: InboxVersions | None = None,
+) -> FileReport:
     """One file of the inbox: detected, compared with the versions lineage.files holds (unchanged,
     a duplicate of another path, a correction), registered, read by its reader, stored in raw.*."""
     found = _detect(con, path, rel, folder)
@@ -139,11 +171,11 @@ def _detect(con, path: Path, rel: str, folder: str) -> Detected | FileReport:
         size = path.stat().st_size
         fmt = "xls" if _is_xls(path) else "xlsx" if _is_xlsx(path) else "csv"
         if fmt == "csv" and folder == "presensi" and is_attlog(path, layout(con)):
-            fmt = "attlog"   # a fingerprint machine's raw log: no header (transforms/ingest/attlog.py)
+            fmt = "attlog"  # a fingerprint machine's raw log: no header (transforms/ingest/attlog.py)
     except _UNREADABLE as exc:
         # nothing was read, nothing is recorded: the next run looks again
         return FileReport(rel, folder, "error", message=UNREADABLE[type(exc)])
-    except FileProblem as exc:   # a broken pattern in data/reference/attlog_layout.csv
+    except FileProblem as exc:  # a broken pattern in data/reference/attlog_layout.csv
         return FileReport(rel, folder, "error", message=str(exc))
     return Detected(digest, size, fmt)
 
@@ -151,8 +183,12 @@ def _detect(con, path: Path, rel: str, folder: str) -> Detected | FileReport:
 def _current_version(con, rel: str, versions: InboxVersions | None) -> Version | None:
     if versions is not None:
         return versions.current(rel)
-    row = one(con, f"select {VERSION_COLUMNS} from lineage.files "
-                   "where path = ? and status not in ('superseded', 'withdrawn') order by file_id desc limit 1", [rel])
+    row = one(
+        con,
+        f"select {VERSION_COLUMNS} from lineage.files "
+        "where path = ? and status not in ('superseded', 'withdrawn') order by file_id desc limit 1",
+        [rel],
+    )
     return Version(*row) if row else None
 
 
@@ -160,21 +196,32 @@ def _twin(con, digest: str, rel: str, versions: InboxVersions | None) -> str | N
     """Another path loaded with these bytes (the first loaded), or None."""
     if versions is not None:
         return versions.twin(digest, rel)
-    row = one(con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ? "
-                   "order by file_id limit 1", [digest, rel])
+    row = one(
+        con,
+        "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ? order by file_id limit 1",
+        [digest, rel],
+    )
     return row[0] if row else None
 
 
-def _known_content(con, found: Detected, *, rel: str, folder: str, current: Version | None, run_id,
-                   versions: InboxVersions | None) -> FileReport | None:
+def _known_content(
+    con, found: Detected, *, rel: str, folder: str, current: Version | None, run_id, versions: InboxVersions | None
+) -> FileReport | None:
     """'unchanged' for the bytes the path's current version holds, 'duplicate' for bytes another
     path loaded; None when the file is to be read (a version that failed before included)."""
     if current is not None and current.sha256 == found.digest:
         con.execute("update lineage.files set last_run_id = ? where file_id = ?", [run_id, current.file_id])
         if current.status == "error":
             return None
-        return FileReport(rel, folder, "unchanged", file_id=current.file_id, shape=current.shape,
-                          rows_read=current.rows_read or 0, rows_empty=current.rows_empty or 0)
+        return FileReport(
+            rel,
+            folder,
+            "unchanged",
+            file_id=current.file_id,
+            shape=current.shape,
+            rows_read=current.rows_read or 0,
+            rows_empty=current.rows_empty or 0,
+        )
     twin = _twin(con, found.digest, rel, versions)
     if twin:
         return FileReport(rel, folder, "duplicate", message=f"isi sama persis dengan {twin}; tidak dimuat dua kali")
@@ -195,13 +242,17 @@ def _register(con, found: Detected, *, rel: str, folder: str, run_id) -> int:
 def _reader(fmt: str, rel: str):
     """The reader of a format, called (con, path, folder, specs, personal)."""
     if fmt == "attlog":
+
         def read_attlog(con, path, folder, specs, personal):
             return load_attlog(con, path, folder, specs, personal, rel=rel)
+
         return read_attlog
     return {"xlsx": load_xlsx, "xls": load_xls}.get(fmt, load_csv)
 
 
-def _read(con, attempt: _Attempt, fmt: str, specs, personal: list | None, report: FileReport) -> ReadResult | FileReport:
+def _read(
+    con, attempt: _Attempt, fmt: str, specs, personal: list | None, report: FileReport
+) -> ReadResult | FileReport:
     """The file read into _ingest_tmp by its reader; an error report when it cannot be read (an
     attempt that read nothing because the file left or cannot be opened leaves no version behind)."""
     try:
@@ -225,8 +276,15 @@ def _read(con, attempt: _Attempt, fmt: str, specs, personal: list | None, report
 def _judge_and_store(con, attempt: _Attempt, read: ReadResult, specs, run_id, report: FileReport):
     """The rows read judged as a whole (dates in one order, a unit named where the file has no unit
     column), then stored (store.py); an error report for a file judged wrong."""
-    dates = date_order_problem(con, read.shape, read.mapping, read.meta["header_cells"], read.source_sql,
-                               read.line_sql, [s.name for s in read.sheets])
+    dates = date_order_problem(
+        con,
+        read.shape,
+        read.mapping,
+        read.meta["header_cells"],
+        read.source_sql,
+        read.line_sql,
+        [s.name for s in read.sheets],
+    )
     if dates:
         return _file_error(con, report, attempt.file_id, dates)
     unit_column = name_filled_column(con, read.shape)
@@ -236,15 +294,25 @@ def _judge_and_store(con, attempt: _Attempt, read: ReadResult, specs, run_id, re
             units = units_by_sheet(con, attempt.path, read, unit_column)
         except FileProblem as exc:
             return _file_error(con, report, attempt.file_id, str(exc))
-    return store_version(con, read, specs, file_id=attempt.file_id, run_id=run_id, unit_column=unit_column,
-                         units=units, replaces=attempt.replaces, report=report)
+    return store_version(
+        con,
+        read,
+        specs,
+        file_id=attempt.file_id,
+        run_id=run_id,
+        unit_column=unit_column,
+        units=units,
+        replaces=attempt.replaces,
+        report=report,
+    )
 
 
 def _add_warnings(report: FileReport, read: ReadResult, rows_read: int) -> None:
     private = read.meta.get("personal", [])
     if private:
         report.warnings.append(
-            "kolom data pribadi dibuang: " + ", ".join(private)
+            "kolom data pribadi dibuang: "
+            + ", ".join(private)
             + " (isinya tidak dibaca ke gudang data; responden survei tidak boleh dikenali)"
         )
     if read.unmatched:

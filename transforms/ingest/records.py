@@ -1,5 +1,6 @@
 """What the ingest modules hand each other: a file's report, a reader's result, a file-level problem,
 and the row key of a workbook's sheets."""
+
 from __future__ import annotations
 
 import re
@@ -14,37 +15,39 @@ class FileProblem(Exception):
 class FileReport:
     path: str
     kind: str
-    action: str                       # loaded | unchanged | duplicate | error | ignored | withdrawn
+    action: str  # loaded | unchanged | duplicate | error | ignored | withdrawn
     file_id: int | None = None
     shape: str | None = None
     rows_read: int = 0
     rows_empty: int = 0
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
-    superseded: int | None = None     # file_id this version replaced
+    superseded: int | None = None  # file_id this version replaced
 
 
 @dataclass(frozen=True)
 class ReadResult:
     """What a reader (CSV or XLSX) leaves for ingest_file: its rows are in the temp table _ingest_tmp
     (mapped columns c<i>), read through `source_sql`, each row's line/sheet row given by `line_sql`."""
-    shape: str                    # raw.<shape> the rows go to
-    mapping: dict[int, str]       # column position -> canonical column
-    unmatched: list[str]          # headers not recognised (personal-data columns left out)
-    header_line: int              # the line (CSV) or sheet row (XLSX) holding the header
+
+    shape: str  # raw.<shape> the rows go to
+    mapping: dict[int, str]  # column position -> canonical column
+    unmatched: list[str]  # headers not recognised (personal-data columns left out)
+    header_line: int  # the line (CSV) or sheet row (XLSX) holding the header
     source_sql: str
     line_sql: str
-    meta: dict = field(default_factory=dict)   # delimiter, header_cells, personal, rejects, warnings, encoding, title
-    sheets: tuple[SheetRead, ...] = ()   # XLSX/XLS: the sheets read, in reading order (empty for CSV)
+    meta: dict = field(default_factory=dict)  # delimiter, header_cells, personal, rejects, warnings, encoding, title
+    sheets: tuple[SheetRead, ...] = ()  # XLSX/XLS: the sheets read, in reading order (empty for CSV)
 
 
 @dataclass(frozen=True)
 class SheetRead:
     """One sheet of a workbook whose rows were read; its rows' keys are position * SHEET_ROW_STRIDE + row."""
+
     name: str
-    position: int                 # 0, 1, ... in reading order (the active sheet first)
+    position: int  # 0, 1, ... in reading order (the active sheet first)
     header_row: int
-    title: str                    # the text above the header: a unit may be named there (units.py)
+    title: str  # the text above the header: a unit may be named there (units.py)
 
 
 # The row key of a workbook read on several sheets: (_file_id, _row) stays unique per file, and
@@ -78,7 +81,11 @@ def line_ref(row: int, sheets: list[str] | None) -> str:
 def line_ref_sql(row: str, sheets: str) -> str:
     """line_ref in SQL: `row` an integer expression, `sheets` a varchar[] (lineage.files.sheets)."""
     name = f"{sheets}[{row} // {SHEET_ROW_STRIDE} + 1]"
-    label = (f"case when regexp_full_match({name}, '[0-9A-Za-z_]+') then {name} "
-             f"else '''' || replace({name}, '''', '''''') || '''' end")
-    return (f"case when coalesce(len({sheets}), 0) = 0 then {row}::varchar "
-            f"else {label} || '!' || ({row} % {SHEET_ROW_STRIDE})::varchar end")
+    label = (
+        f"case when regexp_full_match({name}, '[0-9A-Za-z_]+') then {name} "
+        f"else '''' || replace({name}, '''', '''''') || '''' end"
+    )
+    return (
+        f"case when coalesce(len({sheets}), 0) = 0 then {row}::varchar "
+        f"else {label} || '!' || ({row} % {SHEET_ROW_STRIDE})::varchar end"
+    )

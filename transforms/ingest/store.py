@@ -1,6 +1,7 @@
 """Writing what a reader read into the warehouse: the raw.<shape> tables, a version's rows and
 rejected lines, the unit named by a file or sheet name, and the version's lineage.files row, the
 last three in one transaction with the correction it supersedes."""
+
 from __future__ import annotations
 
 import json
@@ -9,30 +10,32 @@ from typing import NamedTuple
 
 import duckdb
 
-from transforms.warehouse import scalar
 from transforms.ingest.headers import ColumnSpec
 from transforms.ingest.records import SHEET_ROW_STRIDE, FileReport, ReadResult, SheetRead
 from transforms.ingest.units import unit_from_names
 from transforms.ingest.versions import Version
+from transforms.warehouse import scalar
 
-
-BLANK_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"   # what a blank cell may hold
+BLANK_SQL = "' ' || chr(9) || chr(10) || chr(13) || chr(160)"  # what a blank cell may hold
 
 
 class Inserted(NamedTuple):
     """Rows of a source that were blank, and rows copied into raw.<shape>."""
+
     empty: int
     loaded: int
 
 
 class SheetUnit(NamedTuple):
     """The unit a sheet's rows (None: the whole file's) get when the file has no unit column."""
+
     sheet: SheetRead | None
     unit: str | None
 
 
 class Stored(NamedTuple):
     """A version's row counts as lineage.files records them."""
+
     rows_read: int
     rows_empty: int
 
@@ -45,13 +48,12 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, list[Colu
         # a warehouse made before it; the rows loaded earlier have it empty
         for c in columns:
             con.execute(f'alter table raw.{shape} add column if not exists "{c.column}" varchar')
-    con.execute(
-        "create table if not exists raw._rejects (_file_id integer, _row integer, error varchar, line varchar)"
-    )
+    con.execute("create table if not exists raw._rejects (_file_id integer, _row integer, error varchar, line varchar)")
 
 
-def insert_raw(con, shape: str, specs, file_id: int, mapping: dict[int, str], source_sql: str, line_sql: str,
-               prefix: str = "t.") -> Inserted:
+def insert_raw(
+    con, shape: str, specs, file_id: int, mapping: dict[int, str], source_sql: str, line_sql: str, prefix: str = "t."
+) -> Inserted:
     """Copy non-empty rows into raw.<shape>: trimmed text, '' -> NULL."""
     target_cols = [s.column for s in specs[shape]]
     by_column = {canonical: pos for pos, canonical in mapping.items()}
@@ -79,8 +81,11 @@ def units_by_sheet(con, path: Path, read: ReadResult, unit_column: str) -> list[
     (transforms/ingest/units.py); the messages saying where each came from go to the warnings."""
     units, warnings = [], read.meta.setdefault("warnings", [])
     for sheet in read.sheets or (None,):
-        sources = [("nama berkas", path.stem), ("nama lembar", sheet and sheet.name),
-                   ("judul", sheet.title if sheet else read.meta.get("title"))]
+        sources = [
+            ("nama berkas", path.stem),
+            ("nama lembar", sheet and sheet.name),
+            ("judul", sheet.title if sheet else read.meta.get("title")),
+        ]
         unit, said = unit_from_names(con, sources, unit_column)
         units.append(SheetUnit(sheet, unit))
         if said not in warnings:
@@ -90,13 +95,26 @@ def units_by_sheet(con, path: Path, read: ReadResult, unit_column: str) -> list[
 
 def rows_by_sheet(con, shape: str, file_id: int, sheets) -> str:
     """'baris data per lembar: 'Pager' 3, 'Sua' 2' (non-empty rows of each sheet read)."""
-    counts = dict(con.execute(f"select _row // {SHEET_ROW_STRIDE}, count(*) from raw.{shape} where _file_id = ? "
-                              "group by all", [file_id]).fetchall())
+    counts = dict(
+        con.execute(
+            f"select _row // {SHEET_ROW_STRIDE}, count(*) from raw.{shape} where _file_id = ? group by all", [file_id]
+        ).fetchall()
+    )
     return "baris data per lembar: " + ", ".join(f"'{s.name}' {counts.get(s.position, 0)}" for s in sheets)
 
 
-def store_version(con, read: ReadResult, specs, *, file_id: int, run_id: str | None, unit_column: str | None,
-                  units: list[SheetUnit], replaces: Version | None, report: FileReport) -> Stored:
+def store_version(
+    con,
+    read: ReadResult,
+    specs,
+    *,
+    file_id: int,
+    run_id: str | None,
+    unit_column: str | None,
+    units: list[SheetUnit],
+    replaces: Version | None,
+    report: FileReport,
+) -> Stored:
     """In one transaction: the rows read into raw.<shape>, each sheet's unit, the rejected lines into
     raw._rejects, the version `replaces` superseded (its rows gone), and lineage.files updated."""
     shape, meta = read.shape, read.meta
@@ -104,10 +122,12 @@ def store_version(con, read: ReadResult, specs, *, file_id: int, run_id: str | N
     try:
         empty, loaded = insert_raw(con, shape, specs, file_id, read.mapping, read.source_sql, read.line_sql)
         empty += meta.get("extra_empty", 0)
-        for sheet, unit in units:   # per sheet: its rows are those of its row keys
-            con.execute(f'update raw.{shape} set "{unit_column}" = ? where _file_id = ?'
-                        + ("" if sheet is None else f" and _row // {SHEET_ROW_STRIDE} = {sheet.position}"),
-                        [unit, file_id])
+        for sheet, unit in units:  # per sheet: its rows are those of its row keys
+            con.execute(
+                f'update raw.{shape} set "{unit_column}" = ? where _file_id = ?'
+                + ("" if sheet is None else f" and _row // {SHEET_ROW_STRIDE} = {sheet.position}"),
+                [unit, file_id],
+            )
         if len(read.sheets) > 1:
             meta.setdefault("warnings", []).append(rows_by_sheet(con, shape, file_id, read.sheets))
         rejects = meta["rejects"]
@@ -130,8 +150,10 @@ def _supersede(con, earlier: Version, file_id: int) -> None:
     if earlier.status == "loaded":
         con.execute(f"delete from raw.{earlier.shape} where _file_id = ?", [earlier.file_id])
         con.execute("delete from raw._rejects where _file_id = ?", [earlier.file_id])
-    con.execute("update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
-                [file_id, earlier.file_id])
+    con.execute(
+        "update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
+        [file_id, earlier.file_id],
+    )
 
 
 def _record_loaded(con, read: ReadResult, *, file_id: int, run_id: str | None, counts: Stored) -> None:
@@ -143,7 +165,16 @@ def _record_loaded(con, read: ReadResult, *, file_id: int, run_id: str | None, c
         "update lineage.files set shape = ?, delimiter = ?, header_row = ?, columns = ?, ignored_columns = ?, "
         "sheets = ?, rows_read = ?, rows_empty = ?, status = 'loaded', error = null, last_run_id = ? "
         "where file_id = ?",
-        [read.shape, read.meta.get("delimiter"), read.header_line, json.dumps(columns),
-         json.dumps(read.unmatched + private), [s.name for s in read.sheets] or None, counts.rows_read,
-         counts.rows_empty, run_id, file_id],
+        [
+            read.shape,
+            read.meta.get("delimiter"),
+            read.header_line,
+            json.dumps(columns),
+            json.dumps(read.unmatched + private),
+            [s.name for s in read.sheets] or None,
+            counts.rows_read,
+            counts.rows_empty,
+            run_id,
+            file_id,
+        ],
     )

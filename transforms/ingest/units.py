@@ -5,6 +5,7 @@ and their names in data/reference/units.csv. A unit is taken only when exactly o
 alias appears as whole words ('skm_kel_pager_oktober.csv' -> Kantor Kelurahan Pager); the sources
 are tried in that order and the first naming any unit decides.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -32,13 +33,15 @@ def units_named(con: duckdb.DuckDBPyConnection, text: str) -> list[tuple[str, st
     for slug, name, aliases in con.execute("select slug, name, coalesce(aliases, '') from ref.units").fetchall():
         for alias in sorted({name, *aliases.split("|")} - {""}, key=len, reverse=True):
             parts = _words(alias)
-            if parts and any(words[i:i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
+            if parts and any(words[i : i + len(parts)] == parts for i in range(len(words) - len(parts) + 1)):
                 found.append((slug, name, alias))
                 break
     return found
 
 
-def unit_from_names(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str | None]], column: str) -> tuple[str, str]:
+def unit_from_names(
+    con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str | None]], column: str
+) -> tuple[str, str]:
     """(unit name, message saying where it came from); FileProblem when no source names exactly one unit."""
     for where, text in sources:
         if not text:

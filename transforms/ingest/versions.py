@@ -5,6 +5,7 @@ whether another path was loaded with the same bytes (a duplicate). On an office 
 small files those were 360 queries; here they are one, kept in step with the files loaded
 since. The answers are those of the queries they replace (`current` and `twin` in load.py).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -16,6 +17,7 @@ VERSION_COLUMNS = "file_id, sha256, shape, rows_read, rows_empty, status, error"
 
 class Version(NamedTuple):
     """A path's newest version in lineage.files (neither superseded nor withdrawn)."""
+
     file_id: int
     sha256: str
     shape: str | None = None
@@ -29,8 +31,9 @@ class InboxVersions:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         rows = con.execute(
             f"select path, {VERSION_COLUMNS} from lineage.files "
-            "where status not in ('superseded', 'withdrawn') order by file_id").fetchall()
-        self._current: dict[str, Version] = {}        # path -> its newest version (as `current` in load.py)
+            "where status not in ('superseded', 'withdrawn') order by file_id"
+        ).fetchall()
+        self._current: dict[str, Version] = {}  # path -> its newest version (as `current` in load.py)
         self._loaded: dict[str, dict[str, int]] = {}  # sha256 -> {path: file_id} of loaded versions
         for path, *columns in rows:
             version = self._current[path] = Version(*columns)
@@ -51,4 +54,4 @@ class InboxVersions:
         if superseded is not None and superseded.status == "loaded":
             self._loaded.get(superseded.sha256, {}).pop(rel, None)
         self._loaded.setdefault(digest, {})[rel] = file_id
-        self._current[rel] = Version(file_id, digest)   # the rest is not read again in this pass
+        self._current[rel] = Version(file_id, digest)  # the rest is not read again in this pass

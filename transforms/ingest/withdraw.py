@@ -13,12 +13,13 @@ A file not withdrawn keeps status 'loaded' and its rows: the plain run keeps the
 partitioned run, whose merge rebuilds staging from this run's partitions, carries them over
 (kept_file_ids), so the next run still knows the months it fed.
 """
+
 from __future__ import annotations
 
 import duckdb
 
-from transforms.warehouse import has_table
 from transforms.ingest.records import FileReport
+from transforms.warehouse import has_table
 
 # where a shape's staged rows say their month (staging holds the previous run's rows at ingest time)
 PERIOD_OF = {
@@ -37,9 +38,12 @@ def _periods(con: duckdb.DuckDBPyConnection, file_id: int, shape: str | None) ->
     table, expr = PERIOD_OF[shape]
     if not has_table(con, table):
         return []
-    return [r[0] for r in con.execute(
-        f"select distinct {expr} from {table} where _file_id = ? and {expr} is not null order by 1", [file_id]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            f"select distinct {expr} from {table} where _file_id = ? and {expr} is not null order by 1", [file_id]
+        ).fetchall()
+    ]
 
 
 def periods_by_file(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
@@ -50,17 +54,20 @@ def periods_by_file(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
         if not has_table(con, table):
             continue
         for file_id, months in con.execute(
-                f"select _file_id, list(distinct {expr} order by {expr}) from {table} "
-                f"where {expr} is not null group by _file_id").fetchall():
+            f"select _file_id, list(distinct {expr} order by {expr}) from {table} "
+            f"where {expr} is not null group by _file_id"
+        ).fetchall():
             out.setdefault(file_id, []).extend(months)
     return out
 
 
-def withdraw_vanished(con: duckdb.DuckDBPyConnection, present: set[str], run_id: str | None,
-                      allow_many: bool = False) -> list[FileReport]:
+def withdraw_vanished(
+    con: duckdb.DuckDBPyConnection, present: set[str], run_id: str | None, allow_many: bool = False
+) -> list[FileReport]:
     """Withdraw the loaded files whose path is no longer in the inbox; one report per such file."""
     gone = con.execute(
-        "select file_id, path, kind, shape from lineage.files where status = 'loaded' order by path").fetchall()
+        "select file_id, path, kind, shape from lineage.files where status = 'loaded' order by path"
+    ).fetchall()
     gone = [g for g in gone if g[1] not in present]
     if not gone:
         return []
@@ -68,22 +75,43 @@ def withdraw_vanished(con: duckdb.DuckDBPyConnection, present: set[str], run_id:
     months = sorted({p for ps in fed.values() for p in ps})
     if len(gone) > 1 and len(months) > 1 and not allow_many:
         listing = ", ".join(months)
-        return [FileReport(path, kind, "error", file_id=file_id, shape=shape, message=(
-            f"berkas tidak ada lagi di inbox, bersama berkas dari {len(months)} periode ({listing}); "
-            "tidak ditarik: bila ekspor lama sengaja diarsipkan, kembalikan berkasnya ke inbox; bila memang "
-            "harus ditarik, jalankan ulang dengan --withdraw"))
-            for file_id, path, kind, shape in gone]
+        return [
+            FileReport(
+                path,
+                kind,
+                "error",
+                file_id=file_id,
+                shape=shape,
+                message=(
+                    f"berkas tidak ada lagi di inbox, bersama berkas dari {len(months)} periode ({listing}); "
+                    "tidak ditarik: bila ekspor lama sengaja diarsipkan, kembalikan berkasnya ke inbox; bila memang "
+                    "harus ditarik, jalankan ulang dengan --withdraw"
+                ),
+            )
+            for file_id, path, kind, shape in gone
+        ]
     reports = []
     for file_id, path, kind, shape in gone:
         if shape:
             con.execute(f"delete from raw.{shape} where _file_id = ?", [file_id])
         con.execute("delete from raw._rejects where _file_id = ?", [file_id])
-        con.execute("update lineage.files set status = 'withdrawn', last_run_id = ? where file_id = ?",
-                    [run_id, file_id])
+        con.execute(
+            "update lineage.files set status = 'withdrawn', last_run_id = ? where file_id = ?", [run_id, file_id]
+        )
         where = ", ".join(fed[file_id]) or "semua periode yang memakainya"
-        reports.append(FileReport(path, kind, "withdrawn", file_id=file_id, shape=shape, message=(
-            f"berkas tidak ada lagi di inbox: barisnya ditarik dari periode {where} (versinya tetap tercatat "
-            "di lineage dengan status withdrawn)")))
+        reports.append(
+            FileReport(
+                path,
+                kind,
+                "withdrawn",
+                file_id=file_id,
+                shape=shape,
+                message=(
+                    f"berkas tidak ada lagi di inbox: barisnya ditarik dari periode {where} (versinya tetap tercatat "
+                    "di lineage dengan status withdrawn)"
+                ),
+            )
+        )
     return reports
 
 

@@ -1,4 +1,6 @@
-"""XLSX reading: every matching sheet's header, merged header cells, formulas, and the rows into _ingest_tmp in chunks."""
+"""XLSX reading: every matching sheet's header, merged header cells, formulas, and the rows into
+_ingest_tmp in chunks."""
+
 from __future__ import annotations
 
 import itertools
@@ -16,9 +18,8 @@ from transforms.ingest.headers import HEADER_SCAN_LINES, ColumnSpec, choose_shap
 from transforms.ingest.limits import parse_size
 from transforms.ingest.records import MAX_SHEETS_READ, SHEET_ROW_STRIDE, FileProblem, ReadResult, SheetRead
 
-
 XLSX_CHUNK_ROWS = 50_000
-XLSX_MAX_PART_ENV = "PANTAU_XLSX_MAX_PART"     # settings [ingest] xlsx_max_part (flows/settings.py)
+XLSX_MAX_PART_ENV = "PANTAU_XLSX_MAX_PART"  # settings [ingest] xlsx_max_part (flows/settings.py)
 XLSX_MAX_PART_DEFAULT = "200MB"
 
 
@@ -33,13 +34,13 @@ def _check_part_sizes(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return   # openpyxl names the damage
+        return  # openpyxl names the damage
     with archive:
         for info in archive.infolist():
             if not info.filename.startswith("xl/") or not info.filename.endswith(".xml"):
                 continue
             big = info.file_size > limit
-            if not big and info.compress_size * 1100 > limit:   # deflate packs at most ~1030:1
+            if not big and info.compress_size * 1100 > limit:  # deflate packs at most ~1030:1
                 seen = 0
                 with archive.open(info) as part:
                     while block := part.read(1 << 20):
@@ -51,8 +52,9 @@ def _check_part_sizes(path: Path) -> None:
                 what = "teks sel (sharedStrings)" if "sharedStrings" in info.filename else f"bagian {info.filename}"
                 raise FileProblem(
                     f"isi XLSX terlalu besar: {what} berukuran {max(info.file_size, limit) / (1 << 20):.0f} MB "
-                    f"setelah dibuka (batas xlsx_max_part = {os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT}); "
-                    "berkas tidak dibaca. Periksa sel yang berisi teks sangat panjang, atau naikkan batas di [ingest] bila memang wajar"
+                    f"setelah dibuka (batas xlsx_max_part = "
+                    f"{os.environ.get(XLSX_MAX_PART_ENV) or XLSX_MAX_PART_DEFAULT}); berkas tidak dibaca. "
+                    "Periksa sel yang berisi teks sangat panjang, atau naikkan batas di [ingest] bila memang wajar"
                 )
 
 
@@ -61,7 +63,11 @@ def _cell_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if (value.hour or value.minute or value.second) else value.strftime("%Y-%m-%d")
+        return (
+            value.strftime("%Y-%m-%d %H:%M:%S")
+            if (value.hour or value.minute or value.second)
+            else value.strftime("%Y-%m-%d")
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):
@@ -152,8 +158,13 @@ def _fill_vertical_merges(head: list[tuple[int, list[str]]], merges) -> tuple[li
     return [(row_no, by_row[row_no]) for row_no, _ in head], sorted(set(used))
 
 
-def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
-              personal: list | None = None) -> ReadResult:
+def load_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    folder: str,
+    specs: dict[str, list[ColumnSpec]],
+    personal: list | None = None,
+) -> ReadResult:
     """Read every visible sheet whose header matches (the active one first) into the temp table
     _ingest_tmp (line, c0, c1, ...; one column per canonical column of the shape); see ingest_file.
     Hidden sheets are never read; the warnings say which sheets were read and which were skipped
@@ -172,7 +183,8 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
     if not head_bytes.startswith(b"PK\x03\x04"):
         kind = what_binary(head_bytes)
         raise FileProblem(
-            f"berkas bernama {path.suffix} tetapi isinya bukan XLSX ({kind or 'teks biasa; bila CSV, ganti akhiran namanya menjadi .csv'})"
+            f"berkas bernama {path.suffix} tetapi isinya bukan XLSX "
+            f"({kind or 'teks biasa; bila CSV, ganti akhiran namanya menjadi .csv'})"
         )
     _check_part_sizes(path)
     try:
@@ -196,30 +208,50 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: di
     warnings = list(book.warnings)
     if len(wb.worksheets) > 1:
         read = ", ".join(f"'{s.name}'" for s in book.sheets)
-        warnings.insert(0, f"lembar kerja {read} dibaca" + (f"; dilewati: {', '.join(book.skipped)}" if book.skipped else ""))
+        warnings.insert(
+            0, f"lembar kerja {read} dibaca" + (f"; dilewati: {', '.join(book.skipped)}" if book.skipped else "")
+        )
     if book.formula_text:
-        warnings.append(f"{book.formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)")
-    meta = {"delimiter": None, "encoding": None, "rejects": [], "personal": book.personal, "extra_empty": 0,
-            "warnings": warnings, "header_cells": [book.header_cells.get(c, c) for c in columns],
-            "title": book.sheets[0].title}
-    return ReadResult(book.shape, mapping, [h for h in book.unmatched if h not in book.personal],
-                      book.sheets[0].header_row, "_ingest_tmp t", "t.line", meta, sheets=tuple(book.sheets))
+        warnings.append(
+            f"{book.formula_text} sel berisi rumus tanpa nilai tersimpan; dimuat sebagai teks rumusnya (tidak dihitung)"
+        )
+    meta = {
+        "delimiter": None,
+        "encoding": None,
+        "rejects": [],
+        "personal": book.personal,
+        "extra_empty": 0,
+        "warnings": warnings,
+        "header_cells": [book.header_cells.get(c, c) for c in columns],
+        "title": book.sheets[0].title,
+    }
+    return ReadResult(
+        book.shape,
+        mapping,
+        [h for h in book.unmatched if h not in book.personal],
+        book.sheets[0].header_row,
+        "_ingest_tmp t",
+        "t.line",
+        meta,
+        sheets=tuple(book.sheets),
+    )
 
 
 @dataclass
 class _SheetHeader:
     """One sheet's header as _read_sheet_header found it, and its rows still to be read."""
+
     name: str
-    rows: Iterator[tuple[int, tuple]]         # the rows after those buffered
-    buffered: list[tuple[int, tuple]]         # the rows read while looking for the header
-    filled: list[tuple[int, list[str]]]       # the header rows, vertically merged titles filled in
-    used_merges: list[str]                    # the merged ranges that filled them ('E1:E2')
-    merges: list[tuple[int, int, int, int]]   # every merged range of the sheet (_sheet_facts)
-    formulas_book: object | None              # the workbook opened for formula text, closed after the sheet
-    formula_count: dict[str, int]             # formula cells without a saved value, counted as rows are read
+    rows: Iterator[tuple[int, tuple]]  # the rows after those buffered
+    buffered: list[tuple[int, tuple]]  # the rows read while looking for the header
+    filled: list[tuple[int, list[str]]]  # the header rows, vertically merged titles filled in
+    used_merges: list[str]  # the merged ranges that filled them ('E1:E2')
+    merges: list[tuple[int, int, int, int]]  # every merged range of the sheet (_sheet_facts)
+    formulas_book: object | None  # the workbook opened for formula text, closed after the sheet
+    formula_count: dict[str, int]  # formula cells without a saved value, counted as rows are read
     shape: str
     header_row: int
-    mapping: dict[int, str]                   # column position -> canonical column
+    mapping: dict[int, str]  # column position -> canonical column
     unmatched: list[str]
 
     def close(self) -> None:
@@ -230,10 +262,11 @@ class _SheetHeader:
 @dataclass
 class _Book:
     """What the sheets read so far hold: the shape of the first, the header text of each canonical column."""
+
     shape: str | None = None
     sheets: list[SheetRead] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    header_cells: dict[str, str] = field(default_factory=dict)   # canonical column -> first header naming it
+    header_cells: dict[str, str] = field(default_factory=dict)  # canonical column -> first header naming it
     unmatched: list[str] = field(default_factory=list)
     personal: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -243,8 +276,9 @@ class _Book:
 
 def _read_sheets(con, path: Path, wb, order: list[int], folder: str, specs, personal: list) -> _Book:
     """Each visible sheet in order: its header judged, and its rows copied into _ingest_tmp when it matches."""
-    book = _Book(skipped=[f"'{wb.worksheets[i].title}' (tersembunyi)" for i in range(len(wb.worksheets))
-                          if i not in order])
+    book = _Book(
+        skipped=[f"'{wb.worksheets[i].title}' (tersembunyi)" for i in range(len(wb.worksheets)) if i not in order]
+    )
     several = len(wb.worksheets) > 1
     for index in order:
         try:
@@ -268,15 +302,20 @@ def _takes(con, book: _Book, found: _SheetHeader, specs) -> bool:
         book.shape = found.shape
         ncols = len(specs[found.shape])
         con.execute("drop table if exists _ingest_tmp")
-        con.execute("create temp table _ingest_tmp (line integer, "
-                    + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")")
+        con.execute(
+            "create temp table _ingest_tmp (line integer, " + ", ".join(f"c{i} varchar" for i in range(ncols)) + ")"
+        )
     elif found.shape != book.shape:
-        book.skipped.append(f"'{found.name}' (judulnya berbentuk {found.shape}, bukan {book.shape} seperti lembar "
-                            f"'{book.sheets[0].name}'; pindahkan lembar ini ke berkas sendiri)")
+        book.skipped.append(
+            f"'{found.name}' (judulnya berbentuk {found.shape}, bukan {book.shape} seperti lembar "
+            f"'{book.sheets[0].name}'; pindahkan lembar ini ke berkas sendiri)"
+        )
         return False
     if len(book.sheets) >= MAX_SHEETS_READ:
-        raise FileProblem(f"lebih dari {MAX_SHEETS_READ} lembar kerja yang judul kolomnya cocok; "
-                          "pecah buku kerja ini menjadi beberapa berkas")
+        raise FileProblem(
+            f"lebih dari {MAX_SHEETS_READ} lembar kerja yang judul kolomnya cocok; "
+            "pecah buku kerja ini menjadi beberapa berkas"
+        )
     return True
 
 
@@ -288,13 +327,23 @@ def _read_sheet_rows(con, book: _Book, found: _SheetHeader, specs, personal: lis
     for pos, canonical in found.mapping.items():
         book.header_cells.setdefault(canonical, header_cells[pos])
     rows = ((row_no, values) for row_no, values in found.buffered if row_no > found.header_row)
-    _copy_rows(con, itertools.chain(rows, found.rows),
-               place={pos: columns.index(c) for pos, c in found.mapping.items()},
-               nip_positions={pos for pos, c in found.mapping.items() if _is_nip_column(c)}, ncols=len(columns),
-               base=position * SHEET_ROW_STRIDE)
+    _copy_rows(
+        con,
+        itertools.chain(rows, found.rows),
+        place={pos: columns.index(c) for pos, c in found.mapping.items()},
+        nip_positions={pos for pos, c in found.mapping.items() if _is_nip_column(c)},
+        ncols=len(columns),
+        base=position * SHEET_ROW_STRIDE,
+    )
     _note_sheet(book, found, personal, several)
-    book.sheets.append(SheetRead(found.name, position, found.header_row, " ".join(
-        str(c) for n, cells in found.filled if n < found.header_row for c in cells if c not in (None, ""))))
+    book.sheets.append(
+        SheetRead(
+            found.name,
+            position,
+            found.header_row,
+            " ".join(str(c) for n, cells in found.filled if n < found.header_row for c in cells if c not in (None, "")),
+        )
+    )
 
 
 def _note_sheet(book: _Book, found: _SheetHeader, personal: list, several: bool) -> None:
@@ -305,8 +354,10 @@ def _note_sheet(book: _Book, found: _SheetHeader, personal: list, several: bool)
     book.unmatched += [h for h in found.unmatched if h not in book.unmatched]
     header_row = found.header_row
     if found.used_merges and any(r1 <= header_row <= r2 for c1, r1, c2, r2 in found.merges):
-        book.warnings.append(f"judul kolom dari sel gabungan (merge) {', '.join(found.used_merges)} dipakai untuk "
-                             f"baris judul {header_row}" + (f" lembar '{found.name}'" if several else ""))
+        book.warnings.append(
+            f"judul kolom dari sel gabungan (merge) {', '.join(found.used_merges)} dipakai untuk "
+            f"baris judul {header_row}" + (f" lembar '{found.name}'" if several else "")
+        )
     book.formula_text += found.formula_count["formula_text"]
 
 
@@ -368,8 +419,11 @@ def _read_sheet_header(path: Path, wb, index: int, folder: str, specs) -> _Sheet
                 return
             row_no += 1
             if shown is not None:
-                swapped = [i for i, (v, f) in enumerate(zip(values, shown))
-                           if v is None and isinstance(f, str) and f.startswith("=")]
+                swapped = [
+                    i
+                    for i, (v, f) in enumerate(zip(values, shown, strict=False))
+                    if v is None and isinstance(f, str) and f.startswith("=")
+                ]
                 if swapped:
                     values = list(values)
                     for i in swapped:
@@ -412,11 +466,16 @@ def _append_chunk(con, chunk, ncols):
     con.unregister("_ingest_chunk")
 
 
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # OLE2 compound file: Excel 97-2003 .xls
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2 compound file: Excel 97-2003 .xls
 
 
-def load_xls(con: duckdb.DuckDBPyConnection, path: Path, folder: str, specs: dict[str, list[ColumnSpec]],
-             personal: list | None = None) -> ReadResult:
+def load_xls(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    folder: str,
+    specs: dict[str, list[ColumnSpec]],
+    personal: list | None = None,
+) -> ReadResult:
     """An old .xls (Excel 97-2003, the default of many fingerprint programs) read with calamine
     (python-calamine), copied sheet by sheet (hidden ones marked hidden) into a temporary XLSX and
     read by load_xlsx, so both formats follow the same rules. An .xls holds at most 65,536 rows."""
