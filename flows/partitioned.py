@@ -16,8 +16,9 @@ The flow `evaluate_partitioned`:
    the rules of transforms/ingest/load.py: unchanged, corrected, duplicate), then the staging and quarantine
    tables from read_parquet(..., hive_partitioning = true) over all partitions, partition-local
    file ids mapped to the warehouse's;
-4. transforms and publishes with the tasks of flows/evaluate.py, so the published metrics are
-   those of the single-process flow, and renders the report.
+4. transforms, publishes and renders the report with the tasks of flows/tasks.py, inside the
+   run record of flows/evaluate.py (recorded_run), so the published metrics are those of the
+   single-process flow.
 
 Concurrency is Prefect's: `mode="processes"` runs partitions as tasks on a
 ProcessPoolTaskRunner of `workers` processes (one GX import per process, reused across
@@ -50,9 +51,10 @@ from prefect import flow, get_run_logger, task
 from expectations.reference import load_reference_tables
 from expectations.validate import SHAPES
 from flows import console
-from flows.evaluate import _events, recorded_run, report
+from flows.evaluate import recorded_run
 from flows.lineage_events import lineage_config
 from flows.steps import Outcome, judge
+from flows.tasks import report, run_step_events
 from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
                                load_personal_columns, survey_inbox)
 from transforms.ingest.withdraw import kept_file_ids, withdraw_vanished
@@ -639,12 +641,12 @@ def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, r
     """The ingest and validate steps of a partitioned run, each inside its OpenLineage events."""
     con = connect(warehouse)
     try:
-        with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
+        with run_step_events("ingest", con, run_id, lineage, warehouse, period, inbox):
             reports, manifests, versions = ingest_partitioned(
                 con, inbox, reference, as_of, root, run_id, execute,
                 threads=max(1, (os.cpu_count() or 1) // max(1, workers)), withdraw_many=withdraw_many)
             get_run_logger().info("%d partisi selesai", len(manifests))
-        with _events("validate", con, run_id, lineage, warehouse, period) as events:
+        with run_step_events("validate", con, run_id, lineage, warehouse, period) as events:
             outcome = assess_partitioned(con, reports, manifests, root, period)
             outcome.reference_versions = versions
             if outcome.blocked:
