@@ -11,6 +11,7 @@ import duckdb
 
 from expectations.validate import SHAPES
 from transforms.ingest.records import line_ref_sql
+from transforms.warehouse import has_table
 
 
 @dataclass
@@ -68,8 +69,7 @@ def quarantine_by_reason(con: duckdb.DuckDBPyConnection, table: str = "quarantin
 
 def reference_suites(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list[tuple[str, int, int]]:
     """[(ref.<table>, expectations, failed)] of the reference suites the run ran (expectations/reference.py)."""
-    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'lineage' "
-                       "and table_name = 'validation_results'").fetchone()[0]:
+    if not has_table(con, "lineage.validation_results", views=False):
         return []
     return con.execute("""
         select shape, count(*), count(*) filter (where not success) from lineage.validation_results

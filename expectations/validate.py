@@ -370,6 +370,11 @@ def _validate_shape(con, shape: str, parameters: dict, relation: str | None = No
             con.execute(f"drop table if exists {table}")
     # the order of the suite, then of the rows: as GX reports one frame
     failures.sort(key=lambda f: (f.expectation_index, f.file_id, f.row))
+    return failures, _per_file_summary(outcomes, failures, rows_per_file)
+
+
+def _per_file_summary(outcomes: list[_Outcome], failures: list[Failure], rows_per_file: dict) -> list[dict]:
+    """One entry per (file, expectation) in suite order: rows checked and rows that failed."""
     summary: dict[tuple[int, str], dict] = {}
     for o in sorted({o.position: o for o in outcomes}.values(), key=lambda o: o.position):
         for file_id, n in rows_per_file.items():
@@ -379,7 +384,7 @@ def _validate_shape(con, shape: str, parameters: dict, relation: str | None = No
     for f in failures:
         if (f.file_id, f.expectation_id) in summary:
             summary[(f.file_id, f.expectation_id)]["unexpected"] += 1
-    return failures, list(summary.values())
+    return list(summary.values())
 
 
 def _validate_group(con, shape: str, group: Group, parameters: dict, rows: str,

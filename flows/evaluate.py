@@ -1,8 +1,8 @@
 """The Prefect flow of one period: ingest -> validate -> transform -> publish -> report.
 
-Thin on purpose: each task opens the warehouse, calls a plain step from flows/steps.py inside
-its OpenLineage START/COMPLETE|FAIL events (flows/lineage_events.py) and closes the warehouse
-again (DuckDB allows one writer; tasks run one after another).
+The tasks are in flows/tasks.py. `recorded_run` here is the run both flows share (this one and
+flows/partitioned.py): the record in lineage.runs, the run's OpenLineage events, transform and
+publish unless blocked, the report and the run's artifacts.
 """
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import console
-from flows.lineage_events import LineageConfig, lineage_config, step_events
-from flows.steps import Outcome, build_step, ingest_step, publish_step, validate_step
+from flows.lineage_events import LineageConfig, lineage_config
+from flows.steps import Outcome
+from flows.tasks import ingest, publish, report, run_step_events, transform, validate
 from transforms.grain import GrainViolation
 from transforms.reference import ReferenceTableError
 from transforms.runs import close_interrupted_runs, finish_run, start_run
@@ -44,89 +45,6 @@ def without_heartbeat():
 
     with temporary_settings(updates={"flows.heartbeat_frequency": None}):
         yield
-
-
-def _events(step: str, con, run_id: str, lineage: LineageConfig, warehouse: Path, period: str, inbox=None):
-    return step_events(step, run_id, config=lineage, con=con, warehouse=warehouse, period=period,
-                       flow_run_id=str(flow_run.get_id() or "") or None, inbox=inbox)
-
-
-@task(name="ingest", retries=2, retry_delay_seconds=5,
-      retry_condition_fn=lambda task, task_run, state: isinstance(state.result(raise_on_failure=False), OSError))
-def ingest(warehouse: Path, inbox: Path, reference: Path, run_id: str, period: str,
-           lineage: LineageConfig, withdraw_many: bool = False) -> tuple[list, dict]:
-    con = connect(warehouse)
-    try:
-        with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
-            return ingest_step(con, inbox, reference, run_id, progress=get_run_logger().info,
-                               withdraw_many=withdraw_many)
-    finally:
-        con.close()
-
-
-@task(name="validate")
-def validate(warehouse: Path, reports: list, as_of: date, run_id: str, period: str,
-             lineage: LineageConfig) -> Outcome:
-    con = connect(warehouse)
-    try:
-        with _events("validate", con, run_id, lineage, warehouse, period) as events:
-            outcome = validate_step(con, reports, as_of, run_id, period=period, progress=get_run_logger().info)
-            if outcome.blocked:
-                events.fail("; ".join(outcome.blocking)[:1000])
-            return outcome
-    finally:
-        con.close()
-
-
-@task(name="transform")
-def transform(warehouse: Path, period: str, run_id: str, lineage: LineageConfig) -> list[str]:
-    con = connect(warehouse)
-    try:
-        with _events("transform", con, run_id, lineage, warehouse, period) as events:
-            events.built = build_step(con, run_id, period)
-            return events.built
-    finally:
-        con.close()
-
-
-@task(name="publish")
-def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage: LineageConfig) -> dict:
-    con = connect(warehouse)
-    try:
-        with _events("publish", con, run_id, lineage, warehouse, period) as events:
-            result = publish_step(con, period, run_id, built)
-            if result["blocking"]:
-                events.fail("; ".join(result["blocking"])[:1000])
-            return result
-    finally:
-        con.close()
-
-
-@task(name="report")
-def report(warehouse: Path, period: str, out: Path, include_internal: bool | str, run_id: str | None = None,
-           internal_root: Path | None = None, timezone: str = "Asia/Jakarta") -> str:
-    """Render the period's pages. With run_id, the run is recorded 'success' in a transaction that
-    commits only once the pages are written: the Metodologi page shows the run's end and status,
-    and a report that fails or is killed never leaves the run recorded 'success'."""
-    from reports.render import render_period
-
-    if run_id is None:
-        con = connect(warehouse, read_only=True)
-        try:
-            return str(render_period(con, period, out, include_internal=include_internal,
-                                     internal_root=internal_root, timezone=timezone))
-        finally:
-            con.close()
-    con = connect(warehouse)
-    try:
-        con.execute("begin transaction")
-        finish_run(con, run_id, "success")
-        written = str(render_period(con, period, out, include_internal=include_internal, internal_root=internal_root,
-                                    timezone=timezone))
-        con.execute("commit")
-        return written
-    finally:
-        con.close()   # not committed: rolled back, the run is recorded as failed by recorded_run
 
 
 @flow(name="evaluate_period", flow_run_name="evaluasi-{period}", log_prints=False)
@@ -174,9 +92,9 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
     try:
         close_interrupted_runs(con)   # we hold the lock: any run still 'running' is dead
         run_id = start_run(con, command, period, as_of, parameters, flow_run_id=str(flow_run.get_id() or ""))
-        run_events = _events("run", None, run_id, lineage, warehouse, period)
     finally:
         con.close()
+    run_events = run_step_events("run", None, run_id, lineage, warehouse, period)
     status, message, recorded = "failed", "internal error", False
     with run_events as events:
         try:
@@ -186,10 +104,7 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
             if outcome.unreconciled:
                 raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
             if not outcome.blocked:
-                built = transform(warehouse, period, run_id, lineage)
-                outcome.published = publish(warehouse, period, run_id, built, lineage)
-                outcome.warnings.extend(outcome.published.get("warnings", []))
-                outcome.blocking.extend(f"metrics: {p}" for p in outcome.published.get("blocking", []))
+                transform_and_publish(outcome, warehouse=warehouse, period=period, run_id=run_id, lineage=lineage)
             status = "blocked" if outcome.blocked else "success"
             message = "; ".join(outcome.blocking) or None
             if outcome.blocked:
@@ -217,6 +132,15 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                     finish_run(con, run_id, status, message)
                 finally:
                     con.close()
+
+
+def transform_and_publish(outcome: Outcome, *, warehouse: Path, period: str, run_id: str,
+                          lineage: LineageConfig) -> None:
+    """The transform and publish tasks; what publishing warns of or blocks on goes into `outcome`."""
+    built = transform(warehouse, period, run_id, lineage)
+    outcome.published = publish(warehouse, period, run_id, built, lineage)
+    outcome.warnings.extend(outcome.published.get("warnings", []))
+    outcome.blocking.extend(f"metrics: {p}" for p in outcome.published.get("blocking", []))
 
 
 def _headline(warehouse: Path, period: str) -> list[tuple[str, str]]:

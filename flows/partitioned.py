@@ -16,8 +16,9 @@ The flow `evaluate_partitioned`:
    the rules of transforms/ingest/load.py: unchanged, corrected, duplicate), then the staging and quarantine
    tables from read_parquet(..., hive_partitioning = true) over all partitions, partition-local
    file ids mapped to the warehouse's;
-4. transforms and publishes with the tasks of flows/evaluate.py, so the published metrics are
-   those of the single-process flow, and renders the report.
+4. transforms, publishes and renders the report with the tasks of flows/tasks.py, inside the
+   run record of flows/evaluate.py (recorded_run), so the published metrics are those of the
+   single-process flow.
 
 Concurrency is Prefect's: `mode="processes"` runs partitions as tasks on a
 ProcessPoolTaskRunner of `workers` processes (one GX import per process, reused across
@@ -50,14 +51,15 @@ from prefect import flow, get_run_logger, task
 from expectations.reference import load_reference_tables
 from expectations.validate import SHAPES
 from flows import console
-from flows.evaluate import _events, recorded_run, report
+from flows.evaluate import recorded_run
 from flows.lineage_events import lineage_config
 from flows.steps import Outcome, judge
+from flows.tasks import report, run_step_events
 from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
                                load_personal_columns, survey_inbox)
 from transforms.ingest.withdraw import kept_file_ids, withdraw_vanished
 from transforms.models import discover_models, install_macros, run_models
-from transforms.warehouse import WarehouseBusy, WarehouseLock, connect, one, scalar
+from transforms.warehouse import WarehouseBusy, WarehouseLock, connect, has_table, records, scalar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ROSTER_FOLDER = "pegawai"
@@ -296,52 +298,65 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
                 "file_id integer)")
     if tables.get("files"):
         con.execute(f"create or replace temp table _pfiles as select * from read_parquet(?, {HIVE})", [tables["files"]])
-        rows = con.execute("select period, office, file_id, path, sha256, status from _pfiles order by path").fetchall()
+        rows = records(con, "select period, office, file_id, path, sha256, status from _pfiles order by path")
     else:
         rows = []
-    loaded_now: dict[str, str] = {}
-    for period, office, local, path, sha, status in rows:
-        where = [period, office, local]
-        report = reports[path]
-        current = one(con, "select file_id, sha256, status from lineage.files where path = ? "
-                           "and status not in ('superseded', 'withdrawn') order by file_id desc limit 1", [path])
-        if current and current[1] == sha and current[2] != "error" and status == "loaded":
-            file_id, report.action = current[0], "unchanged"
-            con.execute("update lineage.files set last_run_id = ? where file_id = ?", [run_id, file_id])
-        elif current and current[1] == sha:   # the same content judged again
-            file_id = current[0]
-            con.execute("""update lineage.files f set shape = p.shape, delimiter = p.delimiter, header_row = p.header_row,
-                               columns = p.columns, ignored_columns = p.ignored_columns, sheets = p.sheets,
-                               rows_read = p.rows_read,
-                               rows_empty = p.rows_empty, status = p.status, error = p.error, last_run_id = ?
-                           from _pfiles p where f.file_id = ? and p.period = ? and p.office = ? and p.file_id = ?""",
-                        [run_id, file_id, *where])
-        else:
-            twin = loaded_now.get(sha) or scalar(
-                con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ?", [sha, path])
-            if twin and status == "loaded":
-                report.action, report.file_id = "duplicate", None
-                report.message = f"isi sama persis dengan {twin}; tidak dimuat dua kali"
-                report.shape, report.rows_read, report.rows_empty, report.warnings = None, 0, 0, []
-                continue
-            file_id = scalar(con, "select nextval('lineage.file_id_seq')")
-            con.execute("""insert into lineage.files by name
-                           select * exclude (period, office, file_id, first_run_id, last_run_id, superseded_by,
-                                             registered_at),
-                                  ? as file_id, ? as first_run_id, ? as last_run_id
-                           from _pfiles where period = ? and office = ? and file_id = ?""",
-                        [file_id, run_id, run_id, *where])
-            if current:
-                con.execute("update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
-                            [file_id, current[0]])
-                report.superseded = current[0]
+    loaded_now: dict[str, str] = {}   # sha256 -> path of the files loaded by this merge
+    for row in rows:
+        report = reports[row["path"]]
+        file_id = _merge_file(con, row, report, run_id, loaded_now)
+        if file_id is None:
+            continue
         report.file_id = file_id
-        if status == "loaded":
-            loaded_now[sha] = path
-            con.execute("insert into _file_map values (?, ?, ?, ?)", [*where, file_id])
+        if row["status"] == "loaded":
+            loaded_now[row["sha256"]] = row["path"]
+            con.execute("insert into _file_map values (?, ?, ?, ?)",
+                        [row["period"], row["office"], row["file_id"], file_id])
 
     _merge_staging(con, tables, keep)
     return list(reports.values())
+
+
+def _merge_file(con: duckdb.DuckDBPyConnection, row: dict, report: FileReport, run_id: str,
+                loaded_now: dict[str, str]) -> int | None:
+    """One partition's file (a row of _pfiles) in lineage.files: its warehouse file_id, None for a
+    duplicate of a loaded file (whose rows are left out). `report` is updated to say which."""
+    path, sha, status = row["path"], row["sha256"], row["status"]
+    where = [row["period"], row["office"], row["file_id"]]
+    found = records(con, "select file_id, sha256, status from lineage.files where path = ? "
+                         "and status not in ('superseded', 'withdrawn') order by file_id desc limit 1", [path])
+    current = found[0] if found else None
+    if current and current["sha256"] == sha and current["status"] != "error" and status == "loaded":
+        report.action = "unchanged"
+        con.execute("update lineage.files set last_run_id = ? where file_id = ?", [run_id, current["file_id"]])
+        return current["file_id"]
+    if current and current["sha256"] == sha:   # the same content judged again
+        con.execute("""update lineage.files f set shape = p.shape, delimiter = p.delimiter, header_row = p.header_row,
+                           columns = p.columns, ignored_columns = p.ignored_columns, sheets = p.sheets,
+                           rows_read = p.rows_read,
+                           rows_empty = p.rows_empty, status = p.status, error = p.error, last_run_id = ?
+                       from _pfiles p where f.file_id = ? and p.period = ? and p.office = ? and p.file_id = ?""",
+                    [run_id, current["file_id"], *where])
+        return current["file_id"]
+    twin = loaded_now.get(sha) or scalar(
+        con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ?", [sha, path])
+    if twin and status == "loaded":
+        report.action, report.file_id = "duplicate", None
+        report.message = f"isi sama persis dengan {twin}; tidak dimuat dua kali"
+        report.shape, report.rows_read, report.rows_empty, report.warnings = None, 0, 0, []
+        return None
+    file_id = scalar(con, "select nextval('lineage.file_id_seq')")
+    con.execute("""insert into lineage.files by name
+                   select * exclude (period, office, file_id, first_run_id, last_run_id, superseded_by,
+                                     registered_at),
+                          ? as file_id, ? as first_run_id, ? as last_run_id
+                   from _pfiles where period = ? and office = ? and file_id = ?""",
+                [file_id, run_id, run_id, *where])
+    if current:
+        con.execute("update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
+                    [file_id, current["file_id"]])
+        report.superseded = current["file_id"]
+    return file_id
 
 
 def _written(root: Path, manifests: list[dict]) -> dict[str, list[str]]:
@@ -403,11 +418,9 @@ def _set_aside(con: duckdb.DuckDBPyConnection, keep: list[int]) -> dict[str, str
         return {}
     columns = {f"staging.stg_{shape}": "_file_id" for shape in SHAPES} | {f"raw.{shape}": "_file_id" for shape in SHAPES}
     columns |= {"raw._rejects": "_file_id", "quarantine.rows": "file_id", "quarantine.warnings": "file_id"}
-    existing = {r[0] for r in con.execute("select table_schema || '.' || table_name from information_schema.tables")
-                .fetchall()}
     saved = {}
     for table, column in columns.items():
-        if table in existing:
+        if has_table(con, table):
             saved[table] = f"_kept_{table.replace('.', '_')}"
             con.execute(f"create or replace temp table {saved[table]} as select * from {table} "
                         f"where {column} in (select unnest(?::integer[]))", [list(keep)])
@@ -639,12 +652,12 @@ def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, r
     """The ingest and validate steps of a partitioned run, each inside its OpenLineage events."""
     con = connect(warehouse)
     try:
-        with _events("ingest", con, run_id, lineage, warehouse, period, inbox):
+        with run_step_events("ingest", con, run_id, lineage, warehouse, period, inbox):
             reports, manifests, versions = ingest_partitioned(
                 con, inbox, reference, as_of, root, run_id, execute,
                 threads=max(1, (os.cpu_count() or 1) // max(1, workers)), withdraw_many=withdraw_many)
             get_run_logger().info("%d partisi selesai", len(manifests))
-        with _events("validate", con, run_id, lineage, warehouse, period) as events:
+        with run_step_events("validate", con, run_id, lineage, warehouse, period) as events:
             outcome = assess_partitioned(con, reports, manifests, root, period)
             outcome.reference_versions = versions
             if outcome.blocked:

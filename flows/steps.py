@@ -1,6 +1,6 @@
 """The steps of a run as plain functions on an open warehouse connection.
 
-The Prefect flow (flows/evaluate.py) wraps each in a task; `pantau validate` calls them
+The Prefect tasks (flows/tasks.py) wrap them for both flows; `pantau validate` calls them
 directly on an in-memory warehouse. No Prefect here.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from transforms.lineage import record_models
 from transforms.models import discover_models, install_macros, run_models
 from transforms.publish import publish, stage_candidates
 from transforms.run_window import BuildCache, install_window, window_years, windowed_sql
-from transforms.warehouse import scalar
+from transforms.warehouse import has_table, scalar
 
 PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
@@ -83,39 +83,8 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
     months = periods_by_file(con)
     outcome = Outcome(period=period)
     for report in reports:
-        entry = {
-            "path": report.path, "kind": report.kind, "action": report.action, "shape": report.shape,
-            "message": report.message, "warnings": report.warnings, "rows_empty": report.rows_empty,
-            "periods": months.get(report.file_id, []),
-        }
-        c: FileCounts | None = counts.get(report.path)
-        if c is not None:
-            entry |= {"rows_read": c.rows_read, "rows_loaded": c.rows_loaded,
-                      "rows_quarantined": c.rows_quarantined, "reconciled": c.reconciled}
-            if not c.reconciled:
-                outcome.unreconciled.append(report.path)
-        outcome.files.append(entry)
-        if report.action == "error":
-            outcome.blocking.append(f"{report.path}: {report.message}")
-        elif report.action in ("ignored", "duplicate", "withdrawn"):
-            outcome.warnings.append(f"{report.path}: {report.message}")
-        for w in report.warnings:
-            outcome.warnings.append(f"{report.path}: {w}")
-    if not scalar(con, "select count(*) from staging.stg_pegawai"):
-        outcome.blocking.append(
-            "pegawai/: tidak ada daftar pegawai yang sah; tanpa daftar pegawai semua orang akan tampak absen. "
-            "Letakkan ekspor daftar pegawai (nip, nama, jabatan, unit_kerja, jenis_asn) di folder pegawai/"
-        )
-    if period is not None and PERIOD_MONTH.match(period):
-        days = scalar(con, """
-            select count(*) from (
-                select tanggal from staging.stg_presensi_recap union all select tanggal from staging.stg_presensi_scan
-            ) where strftime(tanggal, '%Y-%m') = ?""", [period])
-        if not days:
-            outcome.blocking.append(
-                f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
-                "tanpa presensi semua orang akan tampak absen. Letakkan rekap harian atau log mesin periode itu"
-            )
+        _judge_file(outcome, report, counts.get(report.path), months.get(report.file_id, []))
+    outcome.blocking.extend(_missing_inputs(con, period))
     new_files = [r.file_id for r in reports if r.action == "loaded" and r.file_id is not None]
     if period is not None:
         outcome.stale_periods = stale_periods(con, new_files, period)
@@ -126,6 +95,48 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
     outcome.quarantine = quarantine_by_reason(con)
     outcome.warning_rows = quarantine_by_reason(con, "quarantine.warnings")
     return outcome
+
+
+def _judge_file(outcome: Outcome, report: FileReport, c: FileCounts | None, periods: list[str]) -> None:
+    """One file's entry in `outcome.files`, and what it blocks or warns of."""
+    entry = {
+        "path": report.path, "kind": report.kind, "action": report.action, "shape": report.shape,
+        "message": report.message, "warnings": report.warnings, "rows_empty": report.rows_empty,
+        "periods": periods,
+    }
+    if c is not None:
+        entry |= {"rows_read": c.rows_read, "rows_loaded": c.rows_loaded,
+                  "rows_quarantined": c.rows_quarantined, "reconciled": c.reconciled}
+        if not c.reconciled:
+            outcome.unreconciled.append(report.path)
+    outcome.files.append(entry)
+    if report.action == "error":
+        outcome.blocking.append(f"{report.path}: {report.message}")
+    elif report.action in ("ignored", "duplicate", "withdrawn"):
+        outcome.warnings.append(f"{report.path}: {report.message}")
+    for w in report.warnings:
+        outcome.warnings.append(f"{report.path}: {w}")
+
+
+def _missing_inputs(con: duckdb.DuckDBPyConnection, period: str | None) -> list[str]:
+    """Why nothing may be published for want of data: no valid roster; no valid attendance in the month."""
+    blocking = []
+    if not scalar(con, "select count(*) from staging.stg_pegawai"):
+        blocking.append(
+            "pegawai/: tidak ada daftar pegawai yang sah; tanpa daftar pegawai semua orang akan tampak absen. "
+            "Letakkan ekspor daftar pegawai (nip, nama, jabatan, unit_kerja, jenis_asn) di folder pegawai/"
+        )
+    if period is not None and PERIOD_MONTH.match(period):
+        days = scalar(con, """
+            select count(*) from (
+                select tanggal from staging.stg_presensi_recap union all select tanggal from staging.stg_presensi_scan
+            ) where strftime(tanggal, '%Y-%m') = ?""", [period])
+        if not days:
+            blocking.append(
+                f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
+                "tanpa presensi semua orang akan tampak absen. Letakkan rekap harian atau log mesin periode itu"
+            )
+    return blocking
 
 
 def build_step(con: duckdb.DuckDBPyConnection, run_id: str | None, period: str | None = None) -> list[str]:
@@ -206,8 +217,7 @@ def stale_periods(con: duckdb.DuckDBPyConnection, file_ids: list[int], period: s
     last published them: new or corrected files of this run, and those of an earlier run that
     named the month stale when it was not rerun since (so `--cascade` after a plain run still
     finds it). The files in `file_ids` (this run's new ones) count whatever lineage.runs holds."""
-    if not scalar(con, "select count(*) from information_schema.tables "
-                       "where table_schema = 'main' and table_name = 'metrics'"):
+    if not has_table(con, "main.metrics"):
         return []
     sql = """
         with published as (      -- a run missing from lineage.runs (tests' helpers) counts as long ago

@@ -21,6 +21,7 @@ from reports.charts import Axis
 from reports.fmt import Metric, containing_periods, months_back, previous_month
 from reports.masking import NameMasker, affixes_from_rows
 from transforms.publish import periods_published_by
+from transforms.warehouse import has_table, records
 
 PERSONAL_SCOPES = ("asn", "indikator", "petugas")
 METRIC_COLUMNS = "metric_id, metric, scope, scope_id, period, value, label, unit, run_id"
@@ -40,17 +41,9 @@ class Unit:
                 .replace("PATEN Kecamatan ", "PATEN "))
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".")
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name]).fetchall()[0][0])
-
-
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+# the names the report pages (reports/pages.py) read them by
+table_exists = has_table
+rows = records
 
 
 class MetricSet:
@@ -112,7 +105,7 @@ class Report:
         for month in self.months:
             window.update(containing_periods(month))
         self.window = sorted(window)
-        if not table_exists(con, "main.metrics") or \
+        if not has_table(con, "main.metrics") or \
                 not con.execute("select count(*) from main.metrics where period = ?", [period]).fetchall()[0][0]:
             raise LookupError(f"tidak ada metrik terbit untuk periode {period}: jalankan pantau run --period {period}")
         self.metrics = load_metrics(con, self.window, personal=False)
@@ -122,7 +115,7 @@ class Report:
     @cached_property
     def units(self) -> list[Unit]:
         return [Unit(r["slug"], r["name"], r["kind"], r["parent"] or None)
-                for r in rows(self.con, "select slug, name, kind, nullif(trim(parent), '') as parent from ref.units")]
+                for r in records(self.con, "select slug, name, kind, nullif(trim(parent), '') as parent from ref.units")]
 
     @cached_property
     def office(self) -> Unit:
@@ -165,10 +158,10 @@ class Report:
 
     @cached_property
     def run(self) -> dict:
-        if not self.run_id or not table_exists(self.con, "lineage.runs"):
+        if not self.run_id or not has_table(self.con, "lineage.runs"):
             return {}
         # the stamps are written in the session's time zone; as timestamptz they are exact moments
-        found = rows(self.con, """select * replace (started_at::timestamptz as started_at,
+        found = records(self.con, """select * replace (started_at::timestamptz as started_at,
                                                     ended_at::timestamptz as ended_at)
                                   from lineage.runs where run_id = ?""", [self.run_id])
         return found[0] if found else {}
@@ -177,9 +170,9 @@ class Report:
     def labels(self) -> dict[tuple[str, str], str]:
         """{(jenis, kode): label}: the Indonesian names of metrics, scopes and run statuses
         (data/reference/labels.csv)."""
-        if not table_exists(self.con, "ref.labels"):
+        if not has_table(self.con, "ref.labels"):
             return {}
-        return {(r["jenis"], r["kode"]): r["label"] for r in rows(self.con, "select jenis, kode, label from ref.labels")}
+        return {(r["jenis"], r["kode"]): r["label"] for r in records(self.con, "select jenis, kode, label from ref.labels")}
 
     def label(self, jenis: str, kode: str | None) -> str:
         """The reader's word for a code; the code itself where the table has none."""
@@ -187,26 +180,26 @@ class Report:
 
     @cached_property
     def reference_versions(self) -> list[dict]:
-        if not table_exists(self.con, "lineage.reference_tables"):
+        if not has_table(self.con, "lineage.reference_tables"):
             return []
-        found = rows(self.con, """select name, sha256, rows, path from lineage.reference_tables
+        found = records(self.con, """select name, sha256, rows, path from lineage.reference_tables
                                   where run_id = ? order by name""", [self.run_id])
         if found:
             return found
         # the run did not record them (e.g. a re-publish from Python): the latest load of each
-        return rows(self.con, """select name, arg_max(sha256, loaded_at) as sha256, arg_max(rows, loaded_at) as rows,
+        return records(self.con, """select name, arg_max(sha256, loaded_at) as sha256, arg_max(rows, loaded_at) as rows,
                                         arg_max(path, loaded_at) as path
                                  from lineage.reference_tables group by name order by name""")
 
     @cached_property
     def reference_checks(self) -> list[dict]:
         """Each reference table's Great Expectations suite as the run ran it (shape ref.<table>)."""
-        if not table_exists(self.con, "lineage.validation_results"):
+        if not has_table(self.con, "lineage.validation_results"):
             return []
-        suites = "lineage.suites" if table_exists(self.con, "lineage.suites") else None
+        suites = "lineage.suites" if has_table(self.con, "lineage.suites") else None
         sha = (f"(select any_value(s.sha256) from {suites} s where s.run_id = v.run_id and s.suite = v.shape)"
                if suites else "null")
-        return rows(self.con, f"""select v.shape, count(*) as expectations, count(*) filter (where not v.success) as failed,
+        return records(self.con, f"""select v.shape, count(*) as expectations, count(*) filter (where not v.success) as failed,
                                          max(v.element_count) as rows, any_value({sha}) as sha256,
                                          list(distinct v.expectation order by v.expectation) as types
                                   from lineage.validation_results v
@@ -215,17 +208,17 @@ class Report:
 
     @cached_property
     def files(self) -> list[dict]:
-        if not table_exists(self.con, "lineage.files"):
+        if not has_table(self.con, "lineage.files"):
             return []
-        return rows(self.con, """select file_id, path, kind, shape, format, sha256, rows_read, rows_empty,
+        return records(self.con, """select file_id, path, kind, shape, format, sha256, rows_read, rows_empty,
                                         rows_loaded, rows_quarantined, status, error, superseded_by
                                  from lineage.files order by kind, path, file_id""")
 
     @cached_property
     def quarantine_reasons(self) -> list[dict]:
-        if not table_exists(self.con, "quarantine.rows"):
+        if not has_table(self.con, "quarantine.rows"):
             return []
-        return rows(self.con, """select q.shape, q.rule, q.message, count(*) as rows, count(distinct q.file_id) as files
+        return records(self.con, """select q.shape, q.rule, q.message, count(*) as rows, count(distinct q.file_id) as files
                                  from quarantine.rows q
                                  left join lineage.files f on f.file_id = q.file_id
                                  where coalesce(f.status, '') <> 'superseded'
@@ -233,24 +226,24 @@ class Report:
 
     @cached_property
     def definitions(self) -> list[dict]:
-        if table_exists(self.con, "ref.metric_definitions"):
-            return rows(self.con, "select * from ref.metric_definitions")
+        if has_table(self.con, "ref.metric_definitions"):
+            return records(self.con, "select * from ref.metric_definitions")
         return []
 
     @cached_property
     def rules(self) -> list[dict]:
-        if not table_exists(self.con, "ref.recommendation_rules"):
+        if not has_table(self.con, "ref.recommendation_rules"):
             return []
-        return rows(self.con, """select * from ref.recommendation_rules
+        return records(self.con, """select * from ref.recommendation_rules
                                  where lower(trim(aktif)) in ('ya', 'true', '1')
                                  order by case jenis when 'penghargaan' then 1 when 'pembinaan' then 2 else 3 end,
                                           aturan, urutan::integer""")
 
     @cached_property
     def ikm_categories(self) -> list[dict]:
-        if not table_exists(self.con, "ref.ikm_categories"):
+        if not has_table(self.con, "ref.ikm_categories"):
             return []
-        return rows(self.con, """select mutu, kinerja, konversi_bawah::double as bawah, konversi_atas::double as atas,
+        return records(self.con, """select mutu, kinerja, konversi_bawah::double as bawah, konversi_atas::double as atas,
                                         ni_bawah::double as ni_bawah
                                  from ref.ikm_categories order by konversi_bawah::double""")
 
@@ -258,11 +251,11 @@ class Report:
     def chart_axes(self) -> dict:
         """{metric: Axis} from data/reference/chart_axes.csv: where a chart's value axis starts and its
         narrowest trend span (reports/charts.py, fit_axes)."""
-        if not table_exists(self.con, "ref.chart_axes"):
+        if not has_table(self.con, "ref.chart_axes"):
             return {}
         number = lambda v: None if v is None or not str(v).strip() else float(v)  # noqa: E731
         return {r["metric"].strip(): Axis(number(r["skala_bawah"]), number(r["skala_atas"]), number(r["rentang_minimum"]))
-                for r in rows(self.con, "select metric, skala_bawah, skala_atas, rentang_minimum from ref.chart_axes")}
+                for r in records(self.con, "select metric, skala_bawah, skala_atas, rentang_minimum from ref.chart_axes")}
 
     @cached_property
     def attendance_award_threshold(self) -> float | None:
@@ -284,10 +277,10 @@ class Report:
     @cached_property
     def rule_periods(self) -> dict[str, dict[str, str]]:
         """{aturan: {period kind: 'usulan' | 'sinyal'}} (data/reference/recommendation_periods.csv)."""
-        if not table_exists(self.con, "marts.rekomendasi_asn_peran"):
+        if not has_table(self.con, "marts.rekomendasi_asn_peran"):
             return {}
         out: dict[str, dict[str, str]] = {}
-        for r in rows(self.con, "select aturan, period_kind, peran from marts.rekomendasi_asn_peran"):
+        for r in records(self.con, "select aturan, period_kind, peran from marts.rekomendasi_asn_peran"):
             out.setdefault(r["aturan"], {})[r["period_kind"]] = r["peran"]
         return out
 
@@ -295,7 +288,7 @@ class Report:
     def nrr_attention_below(self) -> float | None:
         """The NRR at which the categories not marked perlu_perhatian begin: their lowest converted
         bound / 25 (76.61 / 25 = 3.0644 by default); unsur are graded on NRR × 25 like the IKM."""
-        if not table_exists(self.con, "ref.ikm_categories"):
+        if not has_table(self.con, "ref.ikm_categories"):
             return None
         r = self.con.execute("""select min(konversi_bawah::double) / 25 from ref.ikm_categories
                                 where lower(perlu_perhatian) not in ('true', '1', 'ya')""").fetchall()
@@ -306,8 +299,8 @@ class Report:
         if period not in self._complaints:
             # one query per period for every unit (a query per unit page cost seconds at 2,500 units)
             by_unit: dict[str, list[dict]] = {}
-            if table_exists(self.con, "marts.skm_complaints"):
-                for r in rows(self.con, """select unit_slug, tanggal, jenis_layanan, saran, tema_label
+            if has_table(self.con, "marts.skm_complaints"):
+                for r in records(self.con, """select unit_slug, tanggal, jenis_layanan, saran, tema_label
                                            from marts.skm_complaints
                                            where strftime(tanggal, '%Y-%m') = ? and jenis_saran = 'keluhan'
                                            order by unit_slug, tanggal, _file_id, _row""", [period]):
@@ -318,7 +311,7 @@ class Report:
     @cached_property
     def roster_names(self) -> list[str]:
         """Names on the roster, to keep them off public pages when a citizen writes one."""
-        if not table_exists(self.con, "staging.stg_pegawai"):
+        if not has_table(self.con, "staging.stg_pegawai"):
             return []
         return [r[0] for r in self.con.execute("select distinct nama from staging.stg_pegawai where nama is not null")
                 .fetchall()]
@@ -326,6 +319,6 @@ class Report:
     @cached_property
     def name_masker(self) -> NameMasker:
         # the honorifics, titles and degrees of the run (ref.name_affixes), else the project's file
-        affixes = (affixes_from_rows(rows(self.con, "select * from ref.name_affixes"))
-                   if table_exists(self.con, "ref.name_affixes") else None)
+        affixes = (affixes_from_rows(records(self.con, "select * from ref.name_affixes"))
+                   if has_table(self.con, "ref.name_affixes") else None)
         return NameMasker(self.roster_names, affixes)

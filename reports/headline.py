@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from reports.fmt import Metric, tampil
+from transforms.warehouse import has_table
 
 TABLE = "ref.headline_metrics"
 
@@ -35,9 +36,7 @@ class Headline:
 
 def headline_rows(con: duckdb.DuckDBPyConnection, period: str, office: str | None = None) -> list[Headline]:
     """The period's headline figures in the table's order (none when the reference folder has no table)."""
-    found = con.execute("select count(*) from information_schema.tables where table_schema = 'ref' "
-                        "and table_name = 'headline_metrics'").fetchall()[0][0]
-    if not found:
+    if not has_table(con, TABLE):
         return []
     rows = con.execute("""
         select h.judul, h.dengan_label, m.metric_id, m.metric, m.scope, m.scope_id, m.period, m.value, m.label,

@@ -15,6 +15,8 @@ import re
 
 import duckdb
 
+from transforms.warehouse import has_table, records
+
 # the settings' `[koreksi] penyetuju_kepegawaian` reach every process of a run this way
 # (flows/settings.py duckdb_environment), like the ingest limits
 APPROVERS_ENV = "PANTAU_KOREKSI_PENYETUJU"
@@ -76,11 +78,9 @@ def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, perio
     """The corrections a run applied to one ASN: attendance days from `start` to before `end`
     (ISO dates), SKP facts of `period`; with the paths of the original's and the correction's
     files (for `pantau trace`)."""
-    exists = con.execute("select count(*) from information_schema.tables "
-                         "where table_schema = 'lineage' and table_name = 'corrections'").fetchone()[0]
-    if not exists:
+    if not has_table(con, "lineage.corrections"):
         return []
-    cur = con.execute("""
+    return records(con, """
         select c.kapan, c.kolom, c.indikator, c.nilai_asli, fa.path as asli_berkas, c.asli_row as asli_baris,
                c.nilai_baru, fk.path as koreksi_berkas, c.koreksi_row as koreksi_baris, c.cakupan,
                c.disetujui_oleh, c.wewenang, c.tanggal_persetujuan, c.dasar, c.alasan
@@ -91,8 +91,6 @@ def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, perio
           and (c.sasaran = 'skp' and c.kapan = $period
                or c.sasaran = 'presensi' and c.kapan >= $start and c.kapan < $end)
         order by c.kapan, c.kolom""", {"run": run_id, "nip": nip, "period": period, "start": start, "end": end})
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 def parse_nip_list(value) -> list[str]:

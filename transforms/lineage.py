@@ -20,6 +20,7 @@ import json
 import logging
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import duckdb
 
 from transforms.grain import declared_grain, recorded_checks
 from transforms.models import Model, discover_models, upstream
+from transforms.warehouse import has_table, records
 
 LINEAGE_DDL = """
 create table if not exists lineage.models (
@@ -129,8 +131,8 @@ def reference_versions(con: duckdb.DuckDBPyConnection, run_id: str | None, names
     """
     if names is not None and not names:
         return []
-    rows = con.execute(
-        """
+    return records(
+        con, """
         with ranked as (
             select *, run_id is not distinct from $run_id as for_run,
                    row_number() over (partition by name
@@ -139,10 +141,7 @@ def reference_versions(con: duckdb.DuckDBPyConnection, run_id: str | None, names
             where $names is null or list_contains($names, name)
         )
         select name, path, sha256, rows, run_id, loaded_at, for_run from ranked where pick = 1 order by name""",
-        {"run_id": run_id, "names": None if names is None else list(names)},
-    ).fetchall()
-    keys = ("name", "path", "sha256", "rows", "run_id", "loaded_at", "for_run")
-    return [dict(zip(keys, r)) for r in rows]
+        {"run_id": run_id, "names": None if names is None else list(names)})
 
 
 # ---------------------------------------------------------------- column lineage
@@ -240,58 +239,83 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
     columns = table_columns(con, wanted)
     refs_needed = sorted({r.split(".", 1)[1] for n in names for r in models[n].reads if r.startswith("ref.")})
     ref_versions = {r["name"]: r["sha256"] for r in reference_versions(con, run_id, refs_needed)}
-    grain_checks = recorded_checks(con, names)
+    context = _RecordContext(run_id=run_id, columns=columns, ref_versions=ref_versions,
+                             grain_checks=recorded_checks(con, names), reuse=reuse)
     for name in names:
-        model = models[name]
-        sql_sha = hashlib.sha256(model.sql.encode("utf-8")).hexdigest()
-        input_schema = {t: columns.get(t, []) for t in sorted(model.reads)}
-        key = hashlib.sha256((model.sql + json.dumps(input_schema, sort_keys=True)).encode("utf-8")).hexdigest()
-        out_cols = columns.get(name, [])
-        cached = con.execute(
-            "select run_id from lineage.models where model = ? and lineage_key = ? and run_id <> ? "
-            "and lineage_errors = 0 order by recorded_at desc limit 1", [name, key, run_id]).fetchall() if reuse else []
-        con.execute("delete from lineage.models where run_id = ? and model = ?", [run_id, name])
-        con.execute("delete from lineage.model_columns where run_id = ? and model = ?", [run_id, name])
-        if cached:
-            con.execute(
-                "insert into lineage.model_columns select ?, model, column_name, ordinal, column_type, inputs, "
-                "transformation, error from lineage.model_columns where run_id = ? and model = ?",
-                [run_id, cached[0][0], name])
-        else:
-            try:
-                schema = _schema_mapping({t: c for t, c in input_schema.items() if c})
-                derived = cached_column_lineage(model.sql, schema, key) if reuse else column_lineage(model.sql, schema)
-            except Exception as exc:
-                message = f"{type(exc).__name__}: {str(exc)[:300]}"
-                derived = {c: {"inputs": [], "transformation": None, "error": message} for c, _ in out_cols}
-            types = dict(out_cols)
-            order = [c for c, _ in out_cols] or list(derived)
-            rows = []
-            for i, col in enumerate(order, start=1):
-                d = derived.get(col) or {"inputs": [], "transformation": None,
-                                         "error": "column not found in the parsed query"}
-                rows.append([run_id, name, col, i, types.get(col), json.dumps(d["inputs"]),
-                             d["transformation"], d["error"]])
-            if rows:
-                con.executemany("insert into lineage.model_columns values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        errors = con.execute(
-            "select count(*) from lineage.model_columns where run_id = ? and model = ? and error is not null",
-            [run_id, name]).fetchall()[0][0]
-        row_count = None
-        if model.materialized == "table" and out_cols:
-            row_count = con.execute(f"select count(*) from {name}").fetchall()[0][0]
-        refs = [{"name": r.split(".", 1)[1], "sha256": ref_versions.get(r.split(".", 1)[1])}
-                for r in sorted(model.reads) if r.startswith("ref.")]
-        con.execute(
-            "insert into lineage.models (run_id, model, path, materialized, sql_text, sha256, inputs, depends_on, "
-            "outputs, columns, reference_tables, row_count, lineage_key, lineage_errors, grain, grain_check) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, name, _relative(model), model.materialized, model.sql, sql_sha,
-             json.dumps(sorted(model.reads)), json.dumps(sorted(model.depends_on)), json.dumps([name]),
-             json.dumps([{"name": c, "type": t} for c, t in out_cols]), json.dumps(refs), row_count, key, errors,
-             json.dumps(list(declared_grain(model.sql))), grain_checks.get(name)],
-        )
+        _record_model(con, name, models[name], context)
     return len(names)
+
+
+@dataclass(frozen=True)
+class _RecordContext:
+    """What every model of one record_models call shares."""
+    run_id: str
+    columns: dict[str, list[tuple[str, str]]]   # table_columns of the models and all they read
+    ref_versions: dict[str, str]                # reference table -> sha256 as loaded for the run
+    grain_checks: dict[str, str]                # model -> its grain check (transforms/grain.py)
+    reuse: bool
+
+
+def _record_model(con: duckdb.DuckDBPyConnection, name: str, model: Model, context: _RecordContext) -> None:
+    """One model's rows of lineage.models and lineage.model_columns (replacing the run's earlier ones)."""
+    run_id = context.run_id
+    sql_sha = hashlib.sha256(model.sql.encode("utf-8")).hexdigest()
+    input_schema = {t: context.columns.get(t, []) for t in sorted(model.reads)}
+    key = hashlib.sha256((model.sql + json.dumps(input_schema, sort_keys=True)).encode("utf-8")).hexdigest()
+    out_cols = context.columns.get(name, [])
+    cached = con.execute(
+        "select run_id from lineage.models where model = ? and lineage_key = ? and run_id <> ? "
+        "and lineage_errors = 0 order by recorded_at desc limit 1", [name, key, run_id]).fetchall() \
+        if context.reuse else []
+    con.execute("delete from lineage.models where run_id = ? and model = ?", [run_id, name])
+    con.execute("delete from lineage.model_columns where run_id = ? and model = ?", [run_id, name])
+    if cached:
+        con.execute(
+            "insert into lineage.model_columns select ?, model, column_name, ordinal, column_type, inputs, "
+            "transformation, error from lineage.model_columns where run_id = ? and model = ?",
+            [run_id, cached[0][0], name])
+    else:
+        rows = _column_rows(model, run_id=run_id, name=name, input_schema=input_schema, key=key,
+                            out_cols=out_cols, reuse=context.reuse)
+        if rows:
+            con.executemany("insert into lineage.model_columns values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    errors = con.execute(
+        "select count(*) from lineage.model_columns where run_id = ? and model = ? and error is not null",
+        [run_id, name]).fetchall()[0][0]
+    row_count = None
+    if model.materialized == "table" and out_cols:
+        row_count = con.execute(f"select count(*) from {name}").fetchall()[0][0]
+    refs = [{"name": r.split(".", 1)[1], "sha256": context.ref_versions.get(r.split(".", 1)[1])}
+            for r in sorted(model.reads) if r.startswith("ref.")]
+    con.execute(
+        "insert into lineage.models (run_id, model, path, materialized, sql_text, sha256, inputs, depends_on, "
+        "outputs, columns, reference_tables, row_count, lineage_key, lineage_errors, grain, grain_check) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, name, _relative(model), model.materialized, model.sql, sql_sha,
+         json.dumps(sorted(model.reads)), json.dumps(sorted(model.depends_on)), json.dumps([name]),
+         json.dumps([{"name": c, "type": t} for c, t in out_cols]), json.dumps(refs), row_count, key, errors,
+         json.dumps(list(declared_grain(model.sql))), context.grain_checks.get(name)],
+    )
+
+
+def _column_rows(model: Model, *, run_id: str, name: str, input_schema: dict, key: str,
+                 out_cols: list[tuple[str, str]], reuse: bool) -> list[list]:
+    """Rows of lineage.model_columns for one model, its column lineage derived (or from the machine's cache)."""
+    try:
+        schema = _schema_mapping({t: c for t, c in input_schema.items() if c})
+        derived = cached_column_lineage(model.sql, schema, key) if reuse else column_lineage(model.sql, schema)
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {str(exc)[:300]}"
+        derived = {c: {"inputs": [], "transformation": None, "error": message} for c, _ in out_cols}
+    types = dict(out_cols)
+    order = [c for c, _ in out_cols] or list(derived)
+    rows = []
+    for i, col in enumerate(order, start=1):
+        d = derived.get(col) or {"inputs": [], "transformation": None,
+                                 "error": "column not found in the parsed query"}
+        rows.append([run_id, name, col, i, types.get(col), json.dumps(d["inputs"]),
+                     d["transformation"], d["error"]])
+    return rows
 
 
 # ---------------------------------------------------------------- reading it back
@@ -308,11 +332,11 @@ def model_chain(target: str | list[str], models: dict[str, Model] | None = None)
 def recorded_models(con: duckdb.DuckDBPyConnection, run_id: str | None, names: list[str]) -> dict[str, dict]:
     """{model: record} for the models of `names` recorded for `run_id` (the latest record when the
     run recorded none; `for_run` says which)."""
-    if not names or not _has_table(con, "lineage", "models"):
+    if not names or not has_table(con, "lineage.models"):
         return {}
     marks = ", ".join("?" for _ in names)
-    rows = con.execute(
-        f"""
+    rows = records(
+        con, f"""
         with ranked as (
             select *, run_id is not distinct from ? as for_run,
                    row_number() over (partition by model order by (run_id is not distinct from ?) desc,
@@ -322,14 +346,9 @@ def recorded_models(con: duckdb.DuckDBPyConnection, run_id: str | None, names: l
         select model, run_id, path, materialized, sql_text, sha256, inputs, depends_on, outputs, columns,
                reference_tables, row_count, lineage_errors, recorded_at, grain, grain_check, for_run
         from ranked where pick = 1""",
-        [run_id, run_id, *names],
-    ).fetchall()
-    keys = ("model", "run_id", "path", "materialized", "sql_text", "sha256", "inputs", "depends_on", "outputs",
-            "columns", "reference_tables", "row_count", "lineage_errors", "recorded_at", "grain", "grain_check",
-            "for_run")
+        [run_id, run_id, *names])
     out = {}
-    for r in rows:
-        rec = dict(zip(keys, r))
+    for rec in rows:
         for k in ("inputs", "depends_on", "outputs", "columns", "reference_tables", "grain", "grain_check"):
             rec[k] = json.loads(rec[k]) if isinstance(rec[k], str) else rec[k]
         out[rec["model"]] = rec
@@ -338,19 +357,13 @@ def recorded_models(con: duckdb.DuckDBPyConnection, run_id: str | None, names: l
 
 def recorded_columns(con: duckdb.DuckDBPyConnection, run_id: str, model: str) -> list[dict]:
     """The column lineage recorded for a model in a run: [{column, type, inputs, transformation, error}]."""
-    if not _has_table(con, "lineage", "model_columns"):
+    if not has_table(con, "lineage.model_columns"):
         return []
     rows = con.execute(
         "select column_name, column_type, inputs, transformation, error from lineage.model_columns "
         "where run_id = ? and model = ? order by ordinal", [run_id, model]).fetchall()
     return [{"column": c, "type": t, "inputs": json.loads(i) if isinstance(i, str) else i,
              "transformation": tr, "error": e} for c, t, i, tr, e in rows]
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ?", [schema, table]).fetchall()[0][0])
 
 
 __all__ = ["record_models", "column_lineage", "reference_versions", "model_chain", "recorded_models",

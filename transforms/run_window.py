@@ -28,6 +28,7 @@ import re
 import duckdb
 
 from transforms.models import MACROS, Model
+from transforms.warehouse import has_table
 
 WINDOW_SCHEMA = "run_window"
 # the staging tables that hold facts of a period, and how a row names its time
@@ -70,7 +71,7 @@ def window_years(con: duckdb.DuckDBPyConnection, period: str | None) -> dict[str
     year = int(period[:4])
     back = con.execute("select max(try_cast(nilai as integer)) from ref.ikm_parameters "
                        "where parameter = 'keluhan_periode_banding'").fetchall()[0][0] \
-        if _exists(con, "ref.ikm_parameters") else None
+        if has_table(con, "ref.ikm_parameters") else None
     survey_back = max(1, back or 0)
     return {t: (year - (survey_back if t in SURVEY else 1), year) for t in WINDOWED}
 
@@ -79,7 +80,7 @@ def install_window(con: duckdb.DuckDBPyConnection, years: dict[str, tuple[int, i
     """Views run_window.<table> over the windowed staging tables (all rows when years is None)."""
     con.execute(f"create schema if not exists {WINDOW_SCHEMA}")
     for table, (kind, column) in WINDOWED.items():
-        if not _exists(con, table):
+        if not has_table(con, table):
             continue
         first, last = years[table] if years else (None, None)
         if years is None:
@@ -97,17 +98,11 @@ def windowed_sql(sql: str) -> str:
     return _WINDOWED_RE.sub(lambda m: f"{WINDOW_SCHEMA}.{m.group(1)}", sql)
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".", 1)
-    return bool(con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                            [schema, name]).fetchall()[0][0])
-
-
 def content_hash(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """Rows and the sum of their hashes: equal for equal contents in any order."""
     if table in WINDOWED:
         table = f"{WINDOW_SCHEMA}.{table.split('.', 1)[1]}"
-    if not _exists(con, table):
+    if not has_table(con, table):
         return "absent"
     count, total = con.execute(f"select count(*), coalesce(sum(hash(t)), 0)::varchar from {table} t").fetchall()[0]
     return f"{count}:{total}"
@@ -148,7 +143,7 @@ class BuildCache:
 
     def can_keep(self, name: str) -> bool:
         """A table built before from the same key, untouched since (same row count)."""
-        if self.models[name].materialized != "table" or not _exists(self.con, name):
+        if self.models[name].materialized != "table" or not has_table(self.con, name):
             return False
         last = self.con.execute(
             "select cache_key, row_count from lineage.build_cache where model = ? "
@@ -169,7 +164,7 @@ class BuildCache:
 def window_note(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
     """For `pantau trace`: a sentence when the marts as last built do not hold `period`'s facts
     (its year outside the last run's window), so an empty list of source rows is not read as 'none'."""
-    if not _exists(con, "lineage.build_cache") or not re.match(r"\d{4}", period or ""):
+    if not has_table(con, "lineage.build_cache") or not re.match(r"\d{4}", period or ""):
         return None
     last = con.execute("select run_window from lineage.build_cache order by recorded_at desc limit 1").fetchall()
     if not last or last[0][0] in (None, "semua"):

@@ -1,7 +1,7 @@
 """Run records (lineage.runs): one row per run a command started.
 
 The status follows the command's exit code: `success` at 0 (written with the report, in one
-transaction: flows/evaluate.py report), `blocked` at 1, `failed` at 4 or when the process died
+transaction: flows/tasks.py report), `blocked` at 1, `failed` at 4 or when the process died
 (`running` until the next run closes it); wrong usage (2) and a held warehouse (3) stop before
 a run starts and record none.
 """
