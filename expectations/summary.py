@@ -3,6 +3,7 @@
 "Loaded" is counted in the staging tables and "quarantined" in quarantine.rows, each on its
 own, so the reconciliation checks the pipeline rather than restating one number.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,7 +72,9 @@ def reference_suites(con: duckdb.DuckDBPyConnection, run_id: str | None) -> list
     """[(ref.<table>, expectations, failed)] of the reference suites the run ran (expectations/reference.py)."""
     if not has_table(con, "lineage.validation_results", views=False):
         return []
-    return con.execute("""
+    return con.execute(
+        """
         select shape, count(*), count(*) filter (where not success) from lineage.validation_results
         where shape like 'ref.%' and run_id is not distinct from ? group by shape order by shape""",
-                       [run_id]).fetchall()
+        [run_id],
+    ).fetchall()

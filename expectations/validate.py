@@ -12,6 +12,7 @@ columns rather than every row, and DuckDB joins each failing tuple back to its r
 dominating a run (docs/performance.md). GX is imported lazily, once per process: it takes
 seconds to import (the bench prints how long).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -41,8 +42,7 @@ FAILED = "_pantau_failed"
 TUPLE_ID = "_pantau_tuple"
 # GX result: the index of each failing row (or tuple) and nothing we do not read (no value
 # lists, no pandas query string of every failing index)
-RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False,
-                 "exclude_unexpected_values": True}
+RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False, "exclude_unexpected_values": True}
 
 # shape -> the staging models that prepare it for its suite and the typed table after it.
 # Order matters: the roster is validated first, so the others can be checked against it.
@@ -77,8 +77,19 @@ create table if not exists lineage.suites (
     recorded_at  timestamp default current_timestamp
 );
 """
-RESULT_COLUMNS = ["run_id", "shape", "file_id", "expectation_id", "expectation", "rule", "column", "severity",
-                  "element_count", "unexpected", "success"]
+RESULT_COLUMNS = [
+    "run_id",
+    "shape",
+    "file_id",
+    "expectation_id",
+    "expectation",
+    "rule",
+    "column",
+    "severity",
+    "element_count",
+    "unexpected",
+    "success",
+]
 
 
 class ValidationError(Exception):
@@ -97,7 +108,7 @@ class Failure:
     message: str
     severity: str
     expectation_id: str
-    expectation_index: int = -1   # position in the suite (orders the failures as the suite does)
+    expectation_index: int = -1  # position in the suite (orders the failures as the suite does)
 
 
 def load_suite_doc(shape: str) -> dict:
@@ -149,7 +160,7 @@ def gx_startup_seconds() -> float | None:
     return _GX_STARTUP.get("seconds")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _suite(shape: str, positions: tuple[int, ...] | None = None):
     """The suite of a shape, or the part of it at `positions`, registered in the GX context."""
     gx, context, _ = _gx()
@@ -163,10 +174,11 @@ def _suite(shape: str, positions: tuple[int, ...] | None = None):
 @dataclass
 class _Outcome:
     """One expectation's result on one frame."""
-    position: int                 # in the whole suite
+
+    position: int  # in the whole suite
     config: object
-    hits: list[dict]              # {index column: value} of each failing row or tuple
-    observed: str | None          # a table-level failure's observation (no row to point at)
+    hits: list[dict]  # {index column: value} of each failing row or tuple
+    observed: str | None  # a table-level failure's observation (no row to point at)
     failed_table: bool
 
     @property
@@ -182,23 +194,43 @@ class _Outcome:
         return str(getattr(self.config, "severity", "critical") or "critical")
 
     def failure(self, shape: str, file_id: int, row: int, value: str | None) -> Failure:
-        return Failure(file_id, row, shape, self.column, value, self.meta.get("rule", self.config.type),
-                       self.config.type, self.meta.get("message", self.config.type), self.severity,
-                       self.config.id, self.position)
+        return Failure(
+            file_id,
+            row,
+            shape,
+            self.column,
+            value,
+            self.meta.get("rule", self.config.type),
+            self.config.type,
+            self.meta.get("message", self.config.type),
+            self.severity,
+            self.config.id,
+            self.position,
+        )
 
     def summary(self) -> dict:
-        return {"expectation_id": self.config.id, "expectation": self.config.type, "rule": self.meta.get("rule"),
-                "column": self.column, "severity": self.severity, "expectation_index": self.position}
+        return {
+            "expectation_id": self.config.id,
+            "expectation": self.config.type,
+            "rule": self.meta.get("rule"),
+            "column": self.column,
+            "severity": self.severity,
+            "expectation_index": self.position,
+        }
 
 
-def _run_gx(shape: str, frame: pd.DataFrame, parameters: dict, positions: tuple[int, ...] | None,
-            index_columns: list[str]) -> list[_Outcome]:
+def _run_gx(
+    shape: str, frame: pd.DataFrame, parameters: dict, positions: tuple[int, ...] | None, index_columns: list[str]
+) -> list[_Outcome]:
     """Run (part of) a shape's suite over one frame; raise if an expectation could not run."""
     _, _, batch_definition = _gx()
     suite = _suite(shape, positions)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, expectation_parameters=parameters,
-                            result_format=RESULT_FORMAT | {"unexpected_index_column_names": index_columns})
+    result = batch.validate(
+        suite,
+        expectation_parameters=parameters,
+        result_format=RESULT_FORMAT | {"unexpected_index_column_names": index_columns},
+    )
     outcomes = []
     for k, res in enumerate(result.results):
         config = res.expectation_config
@@ -211,11 +243,13 @@ def _run_gx(shape: str, frame: pd.DataFrame, parameters: dict, positions: tuple[
         hits = _index_entries(res.result.get("unexpected_index_list") or [], index_columns)
         observed = None
         if not res.success and not hits:  # a table-level expectation: no row to point at
-            found = (res.result.get("partial_missing_list") or res.result.get("observed_value")
-                     or res.result.get("details"))
+            found = (
+                res.result.get("partial_missing_list") or res.result.get("observed_value") or res.result.get("details")
+            )
             observed = None if found is None else str(found)[:300]
-        outcomes.append(_Outcome(k if positions is None else positions[k], config, hits, observed,
-                                 not res.success and not hits))
+        outcomes.append(
+            _Outcome(k if positions is None else positions[k], config, hits, observed, not res.success and not hits)
+        )
     return outcomes
 
 
@@ -234,7 +268,7 @@ def _index_entries(found: list[dict], index_columns: list[str]) -> list[dict]:
         if all(isinstance(v, (list, tuple)) for v in values):
             if len({len(v) for v in values}) != 1:
                 raise ValidationError("GX returned index columns of different lengths")
-            entries.extend(dict(zip(index_columns, row)) for row in zip(*values))
+            entries.extend(dict(zip(index_columns, row, strict=True)) for row in zip(*values, strict=True))
         else:
             entries.append({c: item[c] for c in index_columns})
     return entries
@@ -297,8 +331,19 @@ def validate_warehouse(
     """
     con.execute(VALIDATION_DDL)
     install_macros(con)
-    record_suites(con, run_id, [(shape, "masukan", (SUITES_DIR / f"{shape}.json").read_text(encoding="utf-8"),
-                                 f"expectations/suites/{shape}.json") for shape in SHAPES])
+    record_suites(
+        con,
+        run_id,
+        [
+            (
+                shape,
+                "masukan",
+                (SUITES_DIR / f"{shape}.json").read_text(encoding="utf-8"),
+                f"expectations/suites/{shape}.json",
+            )
+            for shape in SHAPES
+        ],
+    )
     con.execute("delete from quarantine.rows")
     con.execute("delete from quarantine.warnings")
     # lines the CSV reader could not split into the header's columns
@@ -328,14 +373,17 @@ def validate_warehouse(
         run_models(con, [f"staging.stg_{shape}"])
         totals[shape] = {
             "rows": scalar(con, f"select count(*) from raw.{shape}"),
-            "quarantined": scalar(con, "select count(distinct (file_id, \"row\")) from quarantine.rows where shape = ?", [shape]),
+            "quarantined": scalar(
+                con, 'select count(distinct (file_id, "row")) from quarantine.rows where shape = ?', [shape]
+            ),
             "warnings": sum(1 for f in failures if _severity_name(f.severity) != "critical"),
         }
     return totals
 
 
-def _validate_shape(con, shape: str, parameters: dict, relation: str | None = None,
-                    dedupe: bool = True) -> tuple[list[Failure], list[dict]]:
+def _validate_shape(
+    con, shape: str, parameters: dict, relation: str | None = None, dedupe: bool = True
+) -> tuple[list[Failure], list[dict]]:
     """Validate a relation (default staging.prep_<shape>); summarise each expectation per file.
 
     A view (the prep models are views) has the columns the suite reads copied once into a temp
@@ -360,13 +408,13 @@ def _validate_shape(con, shape: str, parameters: dict, relation: str | None = No
         rows_per_file = dict(con.execute(f"select _file_id, count(*) from {rows} group by 1 order by 1").fetchall())
         outcomes: list[_Outcome] = []
         failures: list[Failure] = []
-        if rows_per_file:   # GX never sees an empty relation (nothing to check, nothing to report)
+        if rows_per_file:  # GX never sees an empty relation (nothing to check, nothing to report)
             for group in groups:
                 group_outcomes, group_failures = _validate_group(con, shape, group, parameters, rows, metas)
                 outcomes.extend(group_outcomes)
                 failures.extend(group_failures)
     finally:
-        for table in ((ROWS, TUPLES) if copy else (TUPLES,)):
+        for table in (ROWS, TUPLES) if copy else (TUPLES,):
             con.execute(f"drop table if exists {table}")
     # the order of the suite, then of the rows: as GX reports one frame
     failures.sort(key=lambda f: (f.expectation_index, f.file_id, f.row))
@@ -378,17 +426,18 @@ def _per_file_summary(outcomes: list[_Outcome], failures: list[Failure], rows_pe
     summary: dict[tuple[int, str], dict] = {}
     for o in sorted({o.position: o for o in outcomes}.values(), key=lambda o: o.position):
         for file_id, n in rows_per_file.items():
-            summary[(int(file_id), o.config.id)] = (
-                {k: v for k, v in o.summary().items() if k != "expectation_index"}
-                | {"file_id": int(file_id), "element_count": int(n), "unexpected": 0})
+            summary[(int(file_id), o.config.id)] = {
+                k: v for k, v in o.summary().items() if k != "expectation_index"
+            } | {"file_id": int(file_id), "element_count": int(n), "unexpected": 0}
     for f in failures:
         if (f.file_id, f.expectation_id) in summary:
             summary[(f.file_id, f.expectation_id)]["unexpected"] += 1
     return list(summary.values())
 
 
-def _validate_group(con, shape: str, group: Group, parameters: dict, rows: str,
-                    metas: list[str]) -> tuple[list[_Outcome], list[Failure]]:
+def _validate_group(
+    con, shape: str, group: Group, parameters: dict, rows: str, metas: list[str]
+) -> tuple[list[_Outcome], list[Failure]]:
     positions = tuple(group.expectations)
     if group.mode == "rows":
         outcomes: list[_Outcome] = []
@@ -401,8 +450,10 @@ def _validate_group(con, shape: str, group: Group, parameters: dict, rows: str,
         return outcomes, failures
     # the distinct value tuples; NULL is a value like any other here (GX sees it as NaN/None)
     cols = _names(group.columns)
-    con.execute(f"create or replace temp table {TUPLES} as "
-                f"select (row_number() over () - 1)::bigint as {TUPLE_ID}, * from (select distinct {cols} from {rows})")
+    con.execute(
+        f"create or replace temp table {TUPLES} as "
+        f"select (row_number() over () - 1)::bigint as {TUPLE_ID}, * from (select distinct {cols} from {rows})"
+    )
     result = con.execute(f"select * from {TUPLES} order by {TUPLE_ID}")
     frames = [result.df()] if group.mode == "set" else _frames(result)
     outcomes, failed = [], []
@@ -416,8 +467,9 @@ def _validate_group(con, shape: str, group: Group, parameters: dict, rows: str,
     return outcomes, failures
 
 
-def _trace_to_rows(con, shape: str, group: Group, outcomes: list[_Outcome], failed: list[tuple[int, int]],
-                   rows: str, metas: list[str]) -> list[Failure]:
+def _trace_to_rows(
+    con, shape: str, group: Group, outcomes: list[_Outcome], failed: list[tuple[int, int]], rows: str, metas: list[str]
+) -> list[Failure]:
     """Every row of every failing tuple, with the value of the column its rule names."""
     by_position = {o.position: o for o in outcomes}
     con.register(FAILED, pd.DataFrame(failed, columns=["_position", TUPLE_ID]))
@@ -432,7 +484,7 @@ def _trace_to_rows(con, shape: str, group: Group, outcomes: list[_Outcome], fail
         con.unregister(FAILED)
     failures = []
     for record in frame.itertuples(index=False, name=None):
-        position, file_id, row, values = record[0], record[1], record[2], dict(zip(metas, record[3:]))
+        position, file_id, row, values = record[0], record[1], record[2], dict(zip(metas, record[3:], strict=True))
         o = by_position[int(position)]
         raw = values.get(o.column)
         value = None if o.column not in values or _isna(raw) else str(raw)
@@ -446,9 +498,12 @@ def _is_table(con, relation: str) -> bool:
     if len(parts) > 2 or not all(p.replace("_", "").isalnum() for p in parts):
         return False
     schema, name = parts if len(parts) == 2 else (None, parts[0])
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where table_name = ? and (? is null or schema_name = ?)",
-        [name, schema, schema]).fetchone()[0])
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where table_name = ? and (? is null or schema_name = ?)",
+            [name, schema, schema],
+        ).fetchone()[0]
+    )
 
 
 def _frames(result):
@@ -474,21 +529,60 @@ def _names(columns) -> str:
 
 def _store(con, shape: str, failures: list[Failure], summary: list[dict], run_id: str | None) -> None:
     rows = [
-        (f.file_id, f.row, f.shape, f.column, f.value, f.rule, f.expectation, f.message, run_id, _severity_name(f.severity))
+        (
+            f.file_id,
+            f.row,
+            f.shape,
+            f.column,
+            f.value,
+            f.rule,
+            f.expectation,
+            f.message,
+            run_id,
+            _severity_name(f.severity),
+        )
         for f in failures
     ]
     if rows:
-        frame = pd.DataFrame(rows, columns=["file_id", "row", "shape", "column", "value", "rule", "expectation",
-                                            "message", "run_id", "severity"])
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "file_id",
+                "row",
+                "shape",
+                "column",
+                "value",
+                "rule",
+                "expectation",
+                "message",
+                "run_id",
+                "severity",
+            ],
+        )
         con.register("_failures", frame)
         cols = 'file_id, "row", shape, "column", value, rule, expectation, message, run_id'
         con.execute(f"insert into quarantine.rows select {cols} from _failures where severity = 'critical'")
         con.execute(f"insert into quarantine.warnings select {cols} from _failures where severity <> 'critical'")
         con.unregister("_failures")
-    record_results(con, [
-        (run_id, shape, s["file_id"], s["expectation_id"], s["expectation"], s["rule"], s["column"],
-         _severity_name(s["severity"]), s["element_count"], s["unexpected"], s["unexpected"] == 0)
-        for s in summary])
+    record_results(
+        con,
+        [
+            (
+                run_id,
+                shape,
+                s["file_id"],
+                s["expectation_id"],
+                s["expectation"],
+                s["rule"],
+                s["column"],
+                _severity_name(s["severity"]),
+                s["element_count"],
+                s["unexpected"],
+                s["unexpected"] == 0,
+            )
+            for s in summary
+        ],
+    )
 
 
 def record_results(con, results: list[tuple]) -> None:
@@ -507,10 +601,19 @@ def record_suites(con, run_id: str | None, suites: list[tuple[str, str, str, str
     """Hash the suites a run used into lineage.suites: [(name, kind, JSON text, source)]."""
     con.execute(VALIDATION_DDL)
     for name, kind, text, source in suites:
-        con.execute("insert into lineage.suites (run_id, suite, kind, sha256, expectations, source, definition) "
-                    "values (?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, name, kind, hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                     len(json.loads(text).get("expectations", [])), source, text])
+        con.execute(
+            "insert into lineage.suites (run_id, suite, kind, sha256, expectations, source, definition) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                name,
+                kind,
+                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                len(json.loads(text).get("expectations", [])),
+                source,
+                text,
+            ],
+        )
 
 
 def validate_metrics(con: duckdb.DuckDBPyConnection, relation: str, units_with_inputs: list[str]) -> list[str]:
@@ -522,8 +625,15 @@ def validate_metrics(con: duckdb.DuckDBPyConnection, relation: str, units_with_i
     """
     failures, _ = _validate_shape(con, "metrics", {"units_with_inputs": units_with_inputs}, relation=relation)
     rows = sorted({f.row for f in failures if f.row >= 0})
-    ids = dict(con.execute(f"select _row, metric_id from {relation} where _row in (select unnest(?::bigint[]))",
-                           [rows]).fetchall()) if rows else {}
+    ids = (
+        dict(
+            con.execute(
+                f"select _row, metric_id from {relation} where _row in (select unnest(?::bigint[]))", [rows]
+            ).fetchall()
+        )
+        if rows
+        else {}
+    )
     messages = []
     for f in failures:
         if f.row in ids:

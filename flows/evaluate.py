@@ -4,6 +4,7 @@ The tasks are in flows/tasks.py. `recorded_run` here is the run both flows share
 flows/partitioned.py): the record in lineage.runs, the run's OpenLineage events, transform and
 publish unless blocked, the report and the run's artifacts.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,6 @@ from transforms.grain import GrainViolation
 from transforms.reference import ReferenceTableError
 from transforms.runs import close_interrupted_runs, finish_run, start_run
 from transforms.warehouse import WarehouseLock, connect
-
 
 HEARTBEAT_ENV = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
 
@@ -48,10 +48,20 @@ def without_heartbeat():
 
 
 @flow(name="evaluate_period", flow_run_name="evaluasi-{period}", log_prints=False)
-def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-                    include_internal: bool | str = True, state_dir: Path | None = None,
-                    openlineage: dict | None = None, internal_root: Path | None = None,
-                    withdraw_many: bool = False, timezone: str = "Asia/Jakarta") -> Outcome:
+def evaluate_period(
+    period: str,
+    inbox: Path,
+    warehouse: Path,
+    reference: Path,
+    out: Path,
+    as_of: date,
+    include_internal: bool | str = True,
+    state_dir: Path | None = None,
+    openlineage: dict | None = None,
+    internal_root: Path | None = None,
+    withdraw_many: bool = False,
+    timezone: str = "Asia/Jakarta",
+) -> Outcome:
     """Evaluate one period (YYYY-MM) end to end; returns what was found and whether it blocks.
 
     include_internal: which internal pages to write (settings `[reports] internal_pages`: "temuan",
@@ -62,27 +72,63 @@ def evaluate_period(period: str, inbox: Path, warehouse: Path, reference: Path, 
     """
     lineage = lineage_config(state_dir or Path(warehouse).parent, openlineage)
     with WarehouseLock(warehouse, f"pantau run --period {period}"):
-        return _evaluate(period, inbox, warehouse, reference, out, as_of, include_internal, lineage, internal_root,
-                         withdraw_many, timezone)
+        return _evaluate(
+            period,
+            inbox,
+            warehouse,
+            reference,
+            out,
+            as_of,
+            include_internal,
+            lineage,
+            internal_root,
+            withdraw_many,
+            timezone,
+        )
 
 
-def _evaluate(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-              include_internal: bool | str, lineage: LineageConfig, internal_root: Path | None = None,
-              withdraw_many: bool = False, timezone: str = "Asia/Jakarta") -> Outcome:
+def _evaluate(
+    period: str,
+    inbox: Path,
+    warehouse: Path,
+    reference: Path,
+    out: Path,
+    as_of: date,
+    include_internal: bool | str,
+    lineage: LineageConfig,
+    internal_root: Path | None = None,
+    withdraw_many: bool = False,
+    timezone: str = "Asia/Jakarta",
+) -> Outcome:
     def prepare(run_id: str) -> Outcome:
         reports, versions = ingest(warehouse, inbox, reference, run_id, period, lineage, withdraw_many)
         outcome = validate(warehouse, reports, as_of, run_id, period, lineage)
         outcome.reference_versions = versions
         return outcome
 
-    return recorded_run(warehouse, period, as_of, "run",
-                        {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)}, lineage, prepare,
-                        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root,
-                                                     timezone))
+    return recorded_run(
+        warehouse,
+        period,
+        as_of,
+        "run",
+        {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out)},
+        lineage,
+        prepare,
+        finish=lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root, timezone),
+    )
 
 
-def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parameters: dict,
-                 lineage: LineageConfig, prepare, description: str = "", finish=None) -> Outcome:
+def recorded_run(
+    warehouse: Path,
+    period: str,
+    as_of: date,
+    command: str,
+    parameters: dict,
+    lineage: LineageConfig,
+    prepare,
+    description: str = "",
+    finish=None,
+) -> Outcome:
     """One run under the warehouse lock, recorded in lineage.runs and as OpenLineage events:
     prepare(run_id) loads and validates (returns the Outcome), then transform and publish unless
     blocked, then finish(run_id) (the report, which records the success itself). The run ends
@@ -90,7 +136,7 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
     happens; rows that do not reconcile fail it."""
     con = connect(warehouse)
     try:
-        close_interrupted_runs(con)   # we hold the lock: any run still 'running' is dead
+        close_interrupted_runs(con)  # we hold the lock: any run still 'running' is dead
         run_id = start_run(con, command, period, as_of, parameters, flow_run_id=str(flow_run.get_id() or ""))
     finally:
         con.close()
@@ -109,8 +155,11 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
             message = "; ".join(outcome.blocking) or None
             if outcome.blocked:
                 events.fail(message[:1000])
-            create_markdown_artifact(console.markdown_summary(outcome, period), key="ringkasan-validasi",
-                                     description=console.md(f"Validasi ekspor untuk periode {period}{description}"))
+            create_markdown_artifact(
+                console.markdown_summary(outcome, period),
+                key="ringkasan-validasi",
+                description=console.md(f"Validasi ekspor untuk periode {period}{description}"),
+            )
             if status == "success" and finish is not None:
                 outcome.report = finish(run_id)
                 recorded = True
@@ -118,11 +167,11 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                 outcome.headline = _headline(warehouse, period)
             run_artifacts(outcome, period, description)
             return outcome
-        except (ReferenceTableError, GrainViolation) as exc:   # a broken rule table or a model's duplicate
+        except (ReferenceTableError, GrainViolation) as exc:  # a broken rule table or a model's duplicate
             # keys block the run like a broken export (exit 1)
             status, message = "blocked", str(exc)[:1000]
             raise
-        except BaseException as exc:   # whatever stage it came from, the command will not exit 0
+        except BaseException as exc:  # whatever stage it came from, the command will not exit 0
             status, message = "failed", f"{type(exc).__name__}: {exc}"[:1000]
             raise
         finally:
@@ -134,8 +183,9 @@ def recorded_run(warehouse: Path, period: str, as_of: date, command: str, parame
                     con.close()
 
 
-def transform_and_publish(outcome: Outcome, *, warehouse: Path, period: str, run_id: str,
-                          lineage: LineageConfig) -> None:
+def transform_and_publish(
+    outcome: Outcome, *, warehouse: Path, period: str, run_id: str, lineage: LineageConfig
+) -> None:
     """The transform and publish tasks; what publishing warns of or blocks on goes into `outcome`."""
     built = transform(warehouse, period, run_id, lineage)
     outcome.published = publish(warehouse, period, run_id, built, lineage)
@@ -149,7 +199,7 @@ def _headline(warehouse: Path, period: str) -> list[tuple[str, str]]:
     con = connect(warehouse)
     try:
         return console.headline(con, period)
-    except duckdb.CatalogException:   # a reference folder without headline_metrics.csv: no figures
+    except duckdb.CatalogException:  # a reference folder without headline_metrics.csv: no figures
         return []
     finally:
         con.close()
@@ -159,8 +209,15 @@ def run_artifacts(outcome: Outcome, period: str, description: str = "") -> None:
     """The run's artifacts in the Prefect UI: its headline figures, counts and report path
     (markdown, key `evaluasi-<period>`) and a link to the report (key `laporan-<period>`)."""
     key = period.lower()
-    create_markdown_artifact(console.run_markdown(outcome, period, description), key=f"evaluasi-{key}",
-                             description=console.md(f"Angka utama periode {period}{description}"))
+    create_markdown_artifact(
+        console.run_markdown(outcome, period, description),
+        key=f"evaluasi-{key}",
+        description=console.md(f"Angka utama periode {period}{description}"),
+    )
     if outcome.report:
-        create_link_artifact(Path(outcome.report).resolve().as_uri(), link_text=f"Laporan periode {period}",
-                             key=f"laporan-{key}", description=console.md(f"Laporan periode {period}"))
+        create_link_artifact(
+            Path(outcome.report).resolve().as_uri(),
+            link_text=f"Laporan periode {period}",
+            key=f"laporan-{key}",
+            description=console.md(f"Laporan periode {period}"),
+        )

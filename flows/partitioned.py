@@ -32,6 +32,7 @@ Cross-row rules (exact duplicates and conflicts of an ASN-day or of an ASN's SKP
 judged inside one partition; a key found in two partitions blocks publishing and names the
 files, rather than publishing numbers the single-process flow would not.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,20 +56,27 @@ from flows.evaluate import recorded_run
 from flows.lineage_events import lineage_config
 from flows.steps import Outcome, judge
 from flows.tasks import report, run_step_events
-from transforms.ingest import (FileReport, ensure_raw_tables, folder_shapes, ingest_file, load_column_specs,
-                               load_personal_columns, survey_inbox)
+from transforms.ingest import (
+    FileReport,
+    ensure_raw_tables,
+    folder_shapes,
+    ingest_file,
+    load_column_specs,
+    load_personal_columns,
+    survey_inbox,
+)
 from transforms.ingest.withdraw import kept_file_ids, withdraw_vanished
 from transforms.models import discover_models, install_macros, run_models
 from transforms.warehouse import WarehouseBusy, WarehouseLock, connect, has_table, records, scalar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ROSTER_FOLDER = "pegawai"
-ROSTER_OFFICE = "_pegawai"       # the roster's partition
-ALL_OFFICES = "_semua"           # files that cover every unit (skm_<YYYY-MM>.csv, skp_<YYYY-MM>.csv)
-NO_PERIOD = "_"                  # files whose name carries no period
+ROSTER_OFFICE = "_pegawai"  # the roster's partition
+ALL_OFFICES = "_semua"  # files that cover every unit (skm_<YYYY-MM>.csv, skp_<YYYY-MM>.csv)
+NO_PERIOD = "_"  # files whose name carries no period
 PERIOD_TOKEN = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-S[12])?$")
 PARTITION_FLOW = "evaluate_partitions"
-RUN_COMMAND = "run-partitioned"            # lineage.runs.command
+RUN_COMMAND = "run-partitioned"  # lineage.runs.command
 DEPLOYMENT = "pantau-partisi"
 POOL = "pantau-partisi"
 HIVE = "hive_partitioning = true, hive_types_autocast = false"
@@ -83,10 +91,11 @@ CROSS_KEYS = {
 @dataclass
 class Partition:
     """The files of one (period, office); whether its staging models read the roster."""
+
     period: str
     office: str
-    files: list[str]                  # inbox-relative paths
-    needs_roster: bool = False        # presensi, skp: NIP on the roster, PIN of a scan
+    files: list[str]  # inbox-relative paths
+    needs_roster: bool = False  # presensi, skp: NIP on the roster, PIN of a scan
     bytes: int = 0
 
     @property
@@ -99,6 +108,7 @@ class Partition:
 
 
 # ------------------------------------------------------------------------------- planning
+
 
 def partition_of(rel: str) -> tuple[str, str]:
     """(period, office) from an inbox path: `presensi/rekap_kelurahan-pager_2026-10.csv` ->
@@ -132,8 +142,14 @@ def plan_partitions(con: duckdb.DuckDBPyConnection, inbox: Path) -> tuple[list[P
             reports.append(FileReport(entry.rel, folder, entry.action, message=entry.message))
             continue
         if folder not in kinds:
-            reports.append(FileReport(entry.rel, folder, "ignored", message=(
-                f"bukan folder jenis data yang dikenal ({', '.join(sorted(kinds))}); berkas dilewati")))
+            reports.append(
+                FileReport(
+                    entry.rel,
+                    folder,
+                    "ignored",
+                    message=(f"bukan folder jenis data yang dikenal ({', '.join(sorted(kinds))}); berkas dilewati"),
+                )
+            )
             continue
         period, office = partition_of(entry.rel)
         part = groups.setdefault((period, office), Partition(period, office, []))
@@ -155,8 +171,16 @@ def batches_of(partitions: list[Partition], n: int) -> list[list[Partition]]:
 
 # ------------------------------------------------------------------------------- one partition
 
-def evaluate_partition(part: Partition, inbox: Path, reference: Path, as_of: date, root: Path,
-                       run_id: str | None, threads: int | None = None) -> dict:
+
+def evaluate_partition(
+    part: Partition,
+    inbox: Path,
+    reference: Path,
+    as_of: date,
+    root: Path,
+    run_id: str | None,
+    threads: int | None = None,
+) -> dict:
     """Ingest and validate one partition in its own DuckDB file; write its tables as Parquet.
 
     Plain function (no Prefect): the task and the work-pool flow below call it. A partition
@@ -179,17 +203,25 @@ def evaluate_partition(part: Partition, inbox: Path, reference: Path, as_of: dat
         personal = load_personal_columns(con)
         ensure_raw_tables(con, specs)
         install_macros(con)
-        reports = [ingest_file(con, inbox, inbox / rel, rel, rel.split("/")[0], specs, run_id,
-                               personal.get(rel.split("/")[0], [])) for rel in sorted(part.files)]
+        reports = [
+            ingest_file(
+                con, inbox, inbox / rel, rel, rel.split("/")[0], specs, run_id, personal.get(rel.split("/")[0], [])
+            )
+            for rel in sorted(part.files)
+        ]
         roster_rows = _take_roster(con, root) if part.needs_roster else 0
         ingested = time.perf_counter()
         validate_warehouse(con, as_of, run_id)
         validated = time.perf_counter()
         if roster_rows and scalar(con, "select count(*) from staging.stg_pegawai") != roster_rows:
-            raise RuntimeError(f"partisi {part.key}: baris daftar pegawai yang sah di partisi pegawai "
-                               "tidak lolos lagi di sini; jalankan tanpa partisi dan laporkan")
-        con.execute("create temp table _own as select unnest(?::integer[]) as file_id",
-                    [[r.file_id for r in reports if r.file_id is not None]])
+            raise RuntimeError(
+                f"partisi {part.key}: baris daftar pegawai yang sah di partisi pegawai "
+                "tidak lolos lagi di sini; jalankan tanpa partisi dan laporkan"
+            )
+        con.execute(
+            "create temp table _own as select unnest(?::integer[]) as file_id",
+            [[r.file_id for r in reports if r.file_id is not None]],
+        )
         written = {}
         for table, sql in _export_queries().items():
             target = root / table / part.key / "part.parquet"
@@ -202,10 +234,18 @@ def evaluate_partition(part: Partition, inbox: Path, reference: Path, as_of: dat
             else:
                 shutil.rmtree(target.parent)
         manifest = {
-            "period": part.period, "office": part.office, "files": part.files, "bytes": part.bytes,
-            "roster_rows": roster_rows, "reports": [asdict(r) for r in reports], "tables": written,
-            "seconds": {"ingest": round(ingested - started, 3), "validate": round(validated - ingested, 3),
-                        "write": round(time.perf_counter() - validated, 3)},
+            "period": part.period,
+            "office": part.office,
+            "files": part.files,
+            "bytes": part.bytes,
+            "roster_rows": roster_rows,
+            "reports": [asdict(r) for r in reports],
+            "tables": written,
+            "seconds": {
+                "ingest": round(ingested - started, 3),
+                "validate": round(validated - ingested, 3),
+                "write": round(time.perf_counter() - validated, 3),
+            },
             "pid": os.getpid(),
         }
         path = root / "_manifest" / part.key / "manifest.json"
@@ -244,7 +284,7 @@ def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:
     con.execute(f"""insert into raw.pegawai by name
         select r.* exclude (period, office, _file_id), -r._file_id as _file_id
         from read_parquet('{_literal(source)}', {HIVE}) r
-        where {'true' if whole else named}""")
+        where {"true" if whole else named}""")
     return scalar(con, "select count(*) from raw.pegawai")
 
 
@@ -258,11 +298,16 @@ def _export_queries() -> dict[str, str]:
         queries[f"stg_{shape}"] = f"select t.* from staging.stg_{shape} t semi join _own o on o.file_id = t._file_id"
         queries[f"raw_{shape}"] = (
             f"select r.* from raw.{shape} r semi join _own o on o.file_id = r._file_id "
-            f"semi join quarantine.rows q on q.file_id = r._file_id and q.\"row\" = r._row")
-    queries["roster_valid"] = ("select r.* from raw.pegawai r semi join _own o on o.file_id = r._file_id "
-                               "semi join staging.stg_pegawai s on s._file_id = r._file_id and s._row = r._row")
-    queries["pin_mesin_valid"] = ("select r.* from raw.pegawai_pin r semi join _own o on o.file_id = r._file_id "
-                                  "semi join staging.stg_pegawai_pin s on s._file_id = r._file_id and s._row = r._row")
+            f'semi join quarantine.rows q on q.file_id = r._file_id and q."row" = r._row'
+        )
+    queries["roster_valid"] = (
+        "select r.* from raw.pegawai r semi join _own o on o.file_id = r._file_id "
+        "semi join staging.stg_pegawai s on s._file_id = r._file_id and s._row = r._row"
+    )
+    queries["pin_mesin_valid"] = (
+        "select r.* from raw.pegawai_pin r semi join _own o on o.file_id = r._file_id "
+        "semi join staging.stg_pegawai_pin s on s._file_id = r._file_id and s._row = r._row"
+    )
     queries["quarantine_rows"] = "select q.* from quarantine.rows q semi join _own o using (file_id)"
     queries["quarantine_warnings"] = "select q.* from quarantine.warnings q semi join _own o using (file_id)"
     queries["validation_results"] = "select v.* from lineage.validation_results v semi join _own o using (file_id)"
@@ -271,7 +316,8 @@ def _export_queries() -> dict[str, str]:
         f"select distinct '{shape}' as shape, p._file_id, p.{nip} as nip, {key} as key "
         f"from staging.prep_{shape} p semi join _own o on o.file_id = p._file_id "
         f"where p.{nip} is not null and {where}"
-        for shape, (nip, key, where) in CROSS_KEYS.items())
+        for shape, (nip, key, where) in CROSS_KEYS.items()
+    )
     return queries
 
 
@@ -281,8 +327,10 @@ def _literal(path: Path) -> str:
 
 # ------------------------------------------------------------------------------- merging
 
-def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list[dict],
-                     run_id: str, keep: list[int] = ()) -> list[FileReport]:
+
+def merge_partitions(
+    con: duckdb.DuckDBPyConnection, root: Path, manifests: list[dict], run_id: str, keep: list[int] = ()
+) -> list[FileReport]:
     """Build the main warehouse's lineage.files, quarantine and staging tables from the partitions.
 
     File identity follows transforms/ingest/load.py: the same path with the same content keeps its
@@ -294,14 +342,15 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
     root = Path(root)
     tables = _written(root, manifests)
     reports = {r["path"]: FileReport(**r) for m in manifests for r in m["reports"]}
-    con.execute("create or replace temp table _file_map (period varchar, office varchar, local_id integer, "
-                "file_id integer)")
+    con.execute(
+        "create or replace temp table _file_map (period varchar, office varchar, local_id integer, file_id integer)"
+    )
     if tables.get("files"):
         con.execute(f"create or replace temp table _pfiles as select * from read_parquet(?, {HIVE})", [tables["files"]])
         rows = records(con, "select period, office, file_id, path, sha256, status from _pfiles order by path")
     else:
         rows = []
-    loaded_now: dict[str, str] = {}   # sha256 -> path of the files loaded by this merge
+    loaded_now: dict[str, str] = {}  # sha256 -> path of the files loaded by this merge
     for row in rows:
         report = reports[row["path"]]
         file_id = _merge_file(con, row, report, run_id, loaded_now)
@@ -310,51 +359,64 @@ def merge_partitions(con: duckdb.DuckDBPyConnection, root: Path, manifests: list
         report.file_id = file_id
         if row["status"] == "loaded":
             loaded_now[row["sha256"]] = row["path"]
-            con.execute("insert into _file_map values (?, ?, ?, ?)",
-                        [row["period"], row["office"], row["file_id"], file_id])
+            con.execute(
+                "insert into _file_map values (?, ?, ?, ?)", [row["period"], row["office"], row["file_id"], file_id]
+            )
 
     _merge_staging(con, tables, keep)
     return list(reports.values())
 
 
-def _merge_file(con: duckdb.DuckDBPyConnection, row: dict, report: FileReport, run_id: str,
-                loaded_now: dict[str, str]) -> int | None:
+def _merge_file(
+    con: duckdb.DuckDBPyConnection, row: dict, report: FileReport, run_id: str, loaded_now: dict[str, str]
+) -> int | None:
     """One partition's file (a row of _pfiles) in lineage.files: its warehouse file_id, None for a
     duplicate of a loaded file (whose rows are left out). `report` is updated to say which."""
     path, sha, status = row["path"], row["sha256"], row["status"]
     where = [row["period"], row["office"], row["file_id"]]
-    found = records(con, "select file_id, sha256, status from lineage.files where path = ? "
-                         "and status not in ('superseded', 'withdrawn') order by file_id desc limit 1", [path])
+    found = records(
+        con,
+        "select file_id, sha256, status from lineage.files where path = ? "
+        "and status not in ('superseded', 'withdrawn') order by file_id desc limit 1",
+        [path],
+    )
     current = found[0] if found else None
     if current and current["sha256"] == sha and current["status"] != "error" and status == "loaded":
         report.action = "unchanged"
         con.execute("update lineage.files set last_run_id = ? where file_id = ?", [run_id, current["file_id"]])
         return current["file_id"]
-    if current and current["sha256"] == sha:   # the same content judged again
-        con.execute("""update lineage.files f set shape = p.shape, delimiter = p.delimiter, header_row = p.header_row,
+    if current and current["sha256"] == sha:  # the same content judged again
+        con.execute(
+            """update lineage.files f set shape = p.shape, delimiter = p.delimiter, header_row = p.header_row,
                            columns = p.columns, ignored_columns = p.ignored_columns, sheets = p.sheets,
                            rows_read = p.rows_read,
                            rows_empty = p.rows_empty, status = p.status, error = p.error, last_run_id = ?
                        from _pfiles p where f.file_id = ? and p.period = ? and p.office = ? and p.file_id = ?""",
-                    [run_id, current["file_id"], *where])
+            [run_id, current["file_id"], *where],
+        )
         return current["file_id"]
     twin = loaded_now.get(sha) or scalar(
-        con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ?", [sha, path])
+        con, "select path from lineage.files where sha256 = ? and status = 'loaded' and path <> ?", [sha, path]
+    )
     if twin and status == "loaded":
         report.action, report.file_id = "duplicate", None
         report.message = f"isi sama persis dengan {twin}; tidak dimuat dua kali"
         report.shape, report.rows_read, report.rows_empty, report.warnings = None, 0, 0, []
         return None
     file_id = scalar(con, "select nextval('lineage.file_id_seq')")
-    con.execute("""insert into lineage.files by name
+    con.execute(
+        """insert into lineage.files by name
                    select * exclude (period, office, file_id, first_run_id, last_run_id, superseded_by,
                                      registered_at),
                           ? as file_id, ? as first_run_id, ? as last_run_id
                    from _pfiles where period = ? and office = ? and file_id = ?""",
-                [file_id, run_id, run_id, *where])
+        [file_id, run_id, run_id, *where],
+    )
     if current:
-        con.execute("update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
-                    [file_id, current["file_id"]])
+        con.execute(
+            "update lineage.files set status = 'superseded', superseded_by = ? where file_id = ?",
+            [file_id, current["file_id"]],
+        )
         report.superseded = current["file_id"]
     return file_id
 
@@ -365,7 +427,8 @@ def _written(root: Path, manifests: list[dict]) -> dict[str, list[str]]:
     for m in manifests:
         for table in m["tables"]:
             tables.setdefault(table, []).append(
-                str(root / table / f"period={m['period']}" / f"office={m['office']}" / "part.parquet"))
+                str(root / table / f"period={m['period']}" / f"office={m['office']}" / "part.parquet")
+            )
     return tables
 
 
@@ -391,19 +454,24 @@ def _merge_staging(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]],
     run_models(con, ["staging.unit_aliases"])
     for shape in SHAPES:
         run_models(con, [f"staging.prep_{shape}", f"staging.stg_{shape}"])
-    targets = {"quarantine_rows": ("quarantine.rows", "file_id"),
-               "quarantine_warnings": ("quarantine.warnings", "file_id"),
-               "validation_results": ("lineage.validation_results", "file_id")}
+    targets = {
+        "quarantine_rows": ("quarantine.rows", "file_id"),
+        "quarantine_warnings": ("quarantine.warnings", "file_id"),
+        "validation_results": ("lineage.validation_results", "file_id"),
+    }
     for shape in SHAPES:
         targets[f"stg_{shape}"] = (f"staging.stg_{shape}", "_file_id")
         targets[f"raw_{shape}"] = (f"raw.{shape}", "_file_id")
     for table, (target, id_column) in targets.items():
         if tables.get(table):
-            con.execute(f"""insert into {target} by name
+            con.execute(
+                f"""insert into {target} by name
                             select p.* exclude (period, office, {id_column}), m.file_id as {id_column}
                             from read_parquet(?, {HIVE}) p
                             join _file_map m on m.period = p.period and m.office = p.office
-                                            and m.local_id = p.{id_column}""", [tables[table]])
+                                            and m.local_id = p.{id_column}""",
+                [tables[table]],
+            )
     for table, saved in kept.items():
         con.execute(f"insert into {table} by name select * from {saved}")
         con.execute(f"drop table {saved}")
@@ -416,23 +484,28 @@ def _set_aside(con: duckdb.DuckDBPyConnection, keep: list[int]) -> dict[str, str
     """Copy the rows of the files in `keep` out of the tables the merge rebuilds: {table: its copy}."""
     if not keep:
         return {}
-    columns = {f"staging.stg_{shape}": "_file_id" for shape in SHAPES} | {f"raw.{shape}": "_file_id" for shape in SHAPES}
+    columns = {f"staging.stg_{shape}": "_file_id" for shape in SHAPES} | {
+        f"raw.{shape}": "_file_id" for shape in SHAPES
+    }
     columns |= {"raw._rejects": "_file_id", "quarantine.rows": "file_id", "quarantine.warnings": "file_id"}
     saved = {}
     for table, column in columns.items():
         if has_table(con, table):
             saved[table] = f"_kept_{table.replace('.', '_')}"
-            con.execute(f"create or replace temp table {saved[table]} as select * from {table} "
-                        f"where {column} in (select unnest(?::integer[]))", [list(keep)])
+            con.execute(
+                f"create or replace temp table {saved[table]} as select * from {table} "
+                f"where {column} in (select unnest(?::integer[]))",
+                [list(keep)],
+            )
     return saved
 
 
-def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]],
-                         examples: int = 5) -> list[str]:
+def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]], examples: int = 5) -> list[str]:
     """Keys of cross-row rules found in more than one partition: one blocking message per shape."""
     if not tables.get("cross_keys"):
         return []
-    found = con.execute(f"""
+    found = con.execute(
+        f"""
         with keys as (
             select k.shape, k.nip, k.key, k.period, k.office, f.path
             from read_parquet(?, {HIVE}) k
@@ -443,23 +516,36 @@ def cross_partition_keys(con: duckdb.DuckDBPyConnection, tables: dict[str, list[
             select shape, nip, key, list(distinct path order by path) as paths
             from keys group by shape, nip, key having count(distinct (period, office)) > 1
         )
-        select shape, count(*), list(struct_pack(nip := nip, key := key, paths := paths) order by nip, key)[1:{examples}]
-        from shared group by shape order by shape""", [tables["cross_keys"]]).fetchall()
+        select shape, count(*),
+               list(struct_pack(nip := nip, key := key, paths := paths) order by nip, key)[1:{examples}]
+        from shared group by shape order by shape""",
+        [tables["cross_keys"]],
+    ).fetchall()
     messages = []
     for shape, n, sample in found:
         where = "; ".join(f"NIP {s['nip']} {s['key']} di {', '.join(s['paths'])}" for s in sample)
         messages.append(
             f"{shape}: {n} kunci (NIP dan tanggal/periode) muncul di lebih dari satu partisi, misalnya {where}. "
             "Aturan duplikat hanya diperiksa di dalam satu partisi; satukan berkasnya atau jalankan tanpa partisi: "
-            "pantau run --period ...")
+            "pantau run --period ..."
+        )
     return messages
 
 
 # ------------------------------------------------------------------------------- a partitioned run, plain
 
-def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, as_of: date, root: Path,
-                       run_id: str, execute, threads: int | None = None,
-                       withdraw_many: bool = False) -> tuple[list[FileReport], list[dict], dict]:
+
+def ingest_partitioned(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    reference: Path,
+    as_of: date,
+    root: Path,
+    run_id: str,
+    execute,
+    threads: int | None = None,
+    withdraw_many: bool = False,
+) -> tuple[list[FileReport], list[dict], dict]:
     """Plan, withdraw the files that left the inbox, run the partitions through `execute`, merge
     into the warehouse `con`.
 
@@ -476,28 +562,44 @@ def ingest_partitioned(con: duckdb.DuckDBPyConnection, inbox: Path, reference: P
     present = {rel for p in partitions for rel in p.files} | {r.path for r in unread}
     vanished = withdraw_vanished(con, present, run_id, withdraw_many)
     if root.exists():
-        shutil.rmtree(root)   # the layout holds this run's partitions only
+        shutil.rmtree(root)  # the layout holds this run's partitions only
     root.mkdir(parents=True)
     roster = next((p for p in partitions if p.is_roster), None)
     others = [p for p in partitions if not p.is_roster]
     clock.append(time.perf_counter())
-    execute(roster, others, {"inbox": inbox, "reference": reference, "as_of": as_of, "root": root,
-                             "run_id": run_id, "threads": threads})
+    execute(
+        roster,
+        others,
+        {"inbox": inbox, "reference": reference, "as_of": as_of, "root": root, "run_id": run_id, "threads": threads},
+    )
     clock.append(time.perf_counter())
-    manifests = [json.loads((root / "_manifest" / p.key / "manifest.json").read_text(encoding="utf-8"))
-                 for p in partitions]
+    manifests = [
+        json.loads((root / "_manifest" / p.key / "manifest.json").read_text(encoding="utf-8")) for p in partitions
+    ]
     reports = merge_partitions(con, root, manifests, run_id, kept_file_ids(vanished)) + unread + vanished
     clock.append(time.perf_counter())
-    (root / "_run.json").write_text(json.dumps({
-        "run_id": run_id, "partitions": len(partitions), "processes": len({m["pid"] for m in manifests}),
-        "seconds": {"plan": round(clock[1] - clock[0], 3), "partitions": round(clock[2] - clock[1], 3),
-                    "merge": round(clock[3] - clock[2], 3)},
-        "partition_seconds": round(sum(sum(m["seconds"].values()) for m in manifests), 3)}, indent=1))
+    (root / "_run.json").write_text(
+        json.dumps(
+            {
+                "run_id": run_id,
+                "partitions": len(partitions),
+                "processes": len({m["pid"] for m in manifests}),
+                "seconds": {
+                    "plan": round(clock[1] - clock[0], 3),
+                    "partitions": round(clock[2] - clock[1], 3),
+                    "merge": round(clock[3] - clock[2], 3),
+                },
+                "partition_seconds": round(sum(sum(m["seconds"].values()) for m in manifests), 3),
+            },
+            indent=1,
+        )
+    )
     return reports, manifests, versions
 
 
-def assess_partitioned(con: duckdb.DuckDBPyConnection, reports: list[FileReport], manifests: list[dict],
-                       root: Path, period: str) -> Outcome:
+def assess_partitioned(
+    con: duckdb.DuckDBPyConnection, reports: list[FileReport], manifests: list[dict], root: Path, period: str
+) -> Outcome:
     """flows.steps.judge (files in path order), and keys of cross-row rules that two partitions
     share block publishing."""
     outcome = judge(con, sorted(reports, key=lambda r: r.path), period)
@@ -513,17 +615,20 @@ def sequentially(roster: Partition | None, others: list[Partition], common: dict
 
 # ------------------------------------------------------------------------------- Prefect
 
+
 @task(name="partition", task_run_name="partition {part.period}/{part.office}")
-def partition_task(part: Partition, inbox: Path, reference: Path, as_of: date, root: Path, run_id: str,
-                   threads: int | None) -> dict:
+def partition_task(
+    part: Partition, inbox: Path, reference: Path, as_of: date, root: Path, run_id: str, threads: int | None
+) -> dict:
     manifest = evaluate_partition(part, inbox, reference, as_of, root, run_id, threads)
     get_run_logger().info("partisi %s: %d berkas, %s", part.key, len(part.files), manifest["seconds"])
     return manifest
 
 
 @flow(name=PARTITION_FLOW, log_prints=False)
-def evaluate_partitions(partitions: list[dict], inbox: str, reference: str, as_of: str, root: str, run_id: str,
-                        threads: int | None = None) -> list[str]:
+def evaluate_partitions(
+    partitions: list[dict], inbox: str, reference: str, as_of: str, root: str, run_id: str, threads: int | None = None
+) -> list[str]:
     """A batch of partitions, one after another in this process (a flow run on a work pool)."""
     done = []
     for spec in partitions:
@@ -540,6 +645,7 @@ def on_processes(workers: int):
     partition runs meanwhile in this process (its GX import is reused by the metrics check), and
     the partitions that read it are submitted when it is done.
     """
+
     def execute(roster: Partition | None, others: list[Partition], common: dict) -> None:
         from prefect.task_runners import ProcessPoolTaskRunner
 
@@ -558,14 +664,20 @@ def on_processes(workers: int):
                     errors.append(f"{part.key}: {type(exc).__name__}: {exc}")
             if errors:
                 raise RuntimeError(f"{len(errors)} dari {len(others)} partisi gagal: " + "; ".join(errors[:3]))
+
     return execute
 
 
-def on_pool(batches: int, deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", poll_seconds: float = 1.0,
-            timeout_seconds: float | None = None):
+def on_pool(
+    batches: int,
+    deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}",
+    poll_seconds: float = 1.0,
+    timeout_seconds: float | None = None,
+):
     """An executor: the roster partition in this process, then `batches` flow runs of the partition
     deployment on its work pool, each a batch of partitions of about equal bytes; waits for all
     to end, or `timeout_seconds` (a worker killed mid-run leaves its flow run Running)."""
+
     def execute(roster: Partition | None, others: list[Partition], common: dict) -> None:
         from prefect.client.orchestration import get_client
         from prefect.deployments import run_deployment
@@ -575,16 +687,19 @@ def on_pool(batches: int, deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", po
         params = {k: (v if v is None or isinstance(v, int) else str(v)) for k, v in common.items()}
         pending = {}
         for batch in batches_of(others, batches):
-            run = run_deployment(deployment, parameters={"partitions": [asdict(p) for p in batch], **params},
-                                 timeout=0, as_subflow=True)
+            run = run_deployment(
+                deployment, parameters={"partitions": [asdict(p) for p in batch], **params}, timeout=0, as_subflow=True
+            )
             pending[run.id] = ", ".join(p.key for p in batch)
         failed = []
         deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
         with get_client(sync_client=True) as client:
             while pending:
                 if deadline is not None and time.monotonic() > deadline:
-                    raise TimeoutError(f"flow run partisi belum selesai setelah {timeout_seconds:.0f} s: "
-                                       + "; ".join(pending.values()))
+                    raise TimeoutError(
+                        f"flow run partisi belum selesai setelah {timeout_seconds:.0f} s: "
+                        + "; ".join(pending.values())
+                    )
                 time.sleep(poll_seconds)
                 for flow_run_id in list(pending):
                     state = client.read_flow_run(flow_run_id).state
@@ -594,17 +709,31 @@ def on_pool(batches: int, deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", po
                             failed.append(f"{keys}: {state.name}: {state.message or ''}")
         if failed:
             raise RuntimeError("flow run partisi gagal: " + "; ".join(failed))
+
     return execute
 
 
 @flow(name="evaluate_partitioned", flow_run_name="evaluasi-{period}-berpartisi", log_prints=False)
-def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: Path, out: Path, as_of: date,
-                         workers: int = 2, mode: str = "processes", batches: int | None = None,
-                         deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}", include_internal: bool | str = True,
-                         state_dir: Path | None = None, openlineage: dict | None = None,
-                         render: bool = True, pool_timeout_seconds: float | None = None,
-                         internal_root: Path | None = None, withdraw_many: bool = False,
-                         timezone: str = "Asia/Jakarta") -> Outcome:
+def evaluate_partitioned(
+    period: str,
+    inbox: Path,
+    warehouse: Path,
+    reference: Path,
+    out: Path,
+    as_of: date,
+    workers: int = 2,
+    mode: str = "processes",
+    batches: int | None = None,
+    deployment: str = f"{PARTITION_FLOW}/{DEPLOYMENT}",
+    include_internal: bool | str = True,
+    state_dir: Path | None = None,
+    openlineage: dict | None = None,
+    render: bool = True,
+    pool_timeout_seconds: float | None = None,
+    internal_root: Path | None = None,
+    withdraw_many: bool = False,
+    timezone: str = "Asia/Jakarta",
+) -> Outcome:
     """Evaluate one period (YYYY-MM) with ingest and validation split into (office, period) partitions.
 
     mode "processes": `workers` processes of a ProcessPoolTaskRunner on this machine; mode "pool":
@@ -624,38 +753,70 @@ def evaluate_partitioned(period: str, inbox: Path, warehouse: Path, reference: P
             check_partitioned_warehouse(con, warehouse)
         finally:
             con.close()
-        execute = (on_pool(batches or workers, deployment, timeout_seconds=pool_timeout_seconds)
-                   if mode == "pool" else on_processes(workers))
+        execute = (
+            on_pool(batches or workers, deployment, timeout_seconds=pool_timeout_seconds)
+            if mode == "pool"
+            else on_processes(workers)
+        )
         outcome = recorded_run(
-            warehouse, period, as_of, RUN_COMMAND,
+            warehouse,
+            period,
+            as_of,
+            RUN_COMMAND,
             {"inbox": str(inbox), "warehouse": str(warehouse), "out": str(out), "workers": workers, "mode": mode},
             lineage,
-            lambda run_id: _partitioned(period, Path(inbox), Path(warehouse), Path(reference), as_of, workers,
-                                        execute, root, run_id, lineage, withdraw_many),
+            lambda run_id: _partitioned(
+                period,
+                Path(inbox),
+                Path(warehouse),
+                Path(reference),
+                as_of,
+                workers,
+                execute,
+                root,
+                run_id,
+                lineage,
+                withdraw_many,
+            ),
             description=" (berpartisi)",
             # the report is written inside the run record's transaction: 'success' only with its pages
             finish=(lambda run_id: report(warehouse, period, out, include_internal, run_id, internal_root, timezone))
-            if render else None)
+            if render
+            else None,
+        )
     return outcome
 
 
 def check_partitioned_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
     """Refuse a warehouse `pantau run` writes: the merge replaces raw.*, which holds every line there."""
-    others = scalar(con, "select string_agg(distinct command, ', ') from lineage.runs where command <> ?", [RUN_COMMAND])
+    others = scalar(
+        con, "select string_agg(distinct command, ', ') from lineage.runs where command <> ?", [RUN_COMMAND]
+    )
     if others:
-        raise ValueError(f"gudang data {warehouse} dipakai oleh perintah lain ({others}); run berpartisi memakai "
-                         "gudang data tersendiri, misalnya --warehouse .pantau/partisi.duckdb")
+        raise ValueError(
+            f"gudang data {warehouse} dipakai oleh perintah lain ({others}); run berpartisi memakai "
+            "gudang data tersendiri, misalnya --warehouse .pantau/partisi.duckdb"
+        )
 
 
-def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, root, run_id, lineage,
-                 withdraw_many=False) -> Outcome:
+def _partitioned(
+    period, inbox, warehouse, reference, as_of, workers, execute, root, run_id, lineage, withdraw_many=False
+) -> Outcome:
     """The ingest and validate steps of a partitioned run, each inside its OpenLineage events."""
     con = connect(warehouse)
     try:
         with run_step_events("ingest", con, run_id, lineage, warehouse, period, inbox):
             reports, manifests, versions = ingest_partitioned(
-                con, inbox, reference, as_of, root, run_id, execute,
-                threads=max(1, (os.cpu_count() or 1) // max(1, workers)), withdraw_many=withdraw_many)
+                con,
+                inbox,
+                reference,
+                as_of,
+                root,
+                run_id,
+                execute,
+                threads=max(1, (os.cpu_count() or 1) // max(1, workers)),
+                withdraw_many=withdraw_many,
+            )
             get_run_logger().info("%d partisi selesai", len(manifests))
         with run_step_events("validate", con, run_id, lineage, warehouse, period) as events:
             outcome = assess_partitioned(con, reports, manifests, root, period)
@@ -668,6 +829,7 @@ def _partitioned(period, inbox, warehouse, reference, as_of, workers, execute, r
 
 
 # ------------------------------------------------------------------------------- deployment
+
 
 def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
     """Register the partition flow on a process work pool (created if missing); returns its name.
@@ -685,7 +847,8 @@ def deploy(pool: str = POOL, name: str = DEPLOYMENT) -> str:
             pass
     source = os.environ.get("PANTAU_DIR", str(PROJECT_ROOT))
     evaluate_partitions.from_source(source=source, entrypoint="flows/partitioned.py:evaluate_partitions").deploy(
-        name=name, work_pool_name=pool, print_next_steps=False, ignore_warnings=True)
+        name=name, work_pool_name=pool, print_next_steps=False, ignore_warnings=True
+    )
     return f"{PARTITION_FLOW}/{name}"
 
 
@@ -709,8 +872,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--batches", type=int)
     run.add_argument("--pool-timeout", type=float, help="detik menunggu flow run partisi (mode pool)")
     run.add_argument("--no-report", action="store_true")
-    run.add_argument("--withdraw", action="store_true",
-                     help="tarik juga berkas dari beberapa periode yang hilang bersamaan dari inbox")
+    run.add_argument(
+        "--withdraw",
+        action="store_true",
+        help="tarik juga berkas dari beberapa periode yang hilang bersamaan dari inbox",
+    )
     dep = sub.add_parser("deploy", help="daftarkan flow partisi pada work pool (tipe process)")
     dep.add_argument("--pool", default=POOL)
     args = parser.parse_args(argv)
@@ -720,13 +886,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(args.config, inbox=args.inbox, warehouse=args.warehouse, out=args.out, as_of=args.as_of)
     if settings.inbox is None or not settings.inbox.is_dir():
         # the exports are never guessed (no default inbox), as in `pantau run`
-        print(f"folder inbox tidak ada: {settings.inbox}" if settings.inbox else
-              "tidak ada inbox: sebutkan folder ekspor dengan --inbox FOLDER atau [paths] inbox di berkas "
-              "pengaturan (--config); untuk contoh data: --inbox data/samples")
+        print(
+            f"folder inbox tidak ada: {settings.inbox}"
+            if settings.inbox
+            else "tidak ada inbox: sebutkan folder ekspor dengan --inbox FOLDER atau [paths] inbox di berkas "
+            "pengaturan (--config); untuk contoh data: --inbox data/samples"
+        )
         return 2
     prefect_environment(settings)
     duckdb_environment(settings)
-    server = console.prefect_server()   # before the flow: an ephemeral server sets its own URL
+    server = console.prefect_server()  # before the flow: an ephemeral server sets its own URL
     try:
         outcome = _run_from_cli(args, settings)
     except WarehouseBusy as exc:
@@ -738,7 +907,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(exc)
         return 2
-    print(console.text_summary(outcome, f"Periode {args.period} (berpartisi): {settings.inbox} -> {settings.warehouse}"))
+    print(
+        console.text_summary(outcome, f"Periode {args.period} (berpartisi): {settings.inbox} -> {settings.warehouse}")
+    )
     if outcome.report:
         print(f"Laporan: {outcome.report}")
     print(console.flow_run_line(outcome.flow_run_id, server, outcome.flow_run_name))
@@ -746,12 +917,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_from_cli(args, settings) -> Outcome:
-    return evaluate_partitioned(period=args.period, inbox=settings.inbox, warehouse=settings.warehouse,
-                                reference=settings.reference, out=settings.out, as_of=settings.today(),
-                                workers=args.workers, mode=args.mode, batches=args.batches,
-                                pool_timeout_seconds=args.pool_timeout,
-                                include_internal=settings.include_internal, internal_root=settings.internal_root,
-                                render=not args.no_report, withdraw_many=args.withdraw)
+    return evaluate_partitioned(
+        period=args.period,
+        inbox=settings.inbox,
+        warehouse=settings.warehouse,
+        reference=settings.reference,
+        out=settings.out,
+        as_of=settings.today(),
+        workers=args.workers,
+        mode=args.mode,
+        batches=args.batches,
+        pool_timeout_seconds=args.pool_timeout,
+        include_internal=settings.include_internal,
+        internal_root=settings.internal_root,
+        render=not args.no_report,
+        withdraw_many=args.withdraw,
+    )
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -3,6 +3,7 @@
 The Prefect tasks (flows/tasks.py) wrap them for both flows; `pantau validate` calls them
 directly on an in-memory warehouse. No Prefect here.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,21 +31,22 @@ PERIOD_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 @dataclass
 class Outcome:
     """What a run or a validation found; plain data, safe to pass between tasks."""
-    files: list[dict] = field(default_factory=list)          # FileReport + counts
-    blocking: list[str] = field(default_factory=list)        # why nothing may be published
+
+    files: list[dict] = field(default_factory=list)  # FileReport + counts
+    blocking: list[str] = field(default_factory=list)  # why nothing may be published
     warnings: list[str] = field(default_factory=list)
-    quarantine: list[tuple] = field(default_factory=list)    # quarantine_by_reason rows
+    quarantine: list[tuple] = field(default_factory=list)  # quarantine_by_reason rows
     warning_rows: list[tuple] = field(default_factory=list)  # expectation warnings, same shape
     reference_versions: dict = field(default_factory=dict)
-    reference_suites: list[tuple] = field(default_factory=list)   # (ref.<table>, expectations, failed)
+    reference_suites: list[tuple] = field(default_factory=list)  # (ref.<table>, expectations, failed)
     unreconciled: list[str] = field(default_factory=list)
-    published: dict = field(default_factory=dict)             # models built, metrics published
-    stale_periods: list[str] = field(default_factory=list)    # published earlier, touched by new files
-    report: str | None = None                                 # the reports' index.html, when rendered
-    period: str | None = None                                 # the month run (None: `pantau validate`)
-    flow_run_id: str | None = None                            # the Prefect flow run that ran it
-    flow_run_name: str | None = None                          # its name: evaluasi-2026-10, bulanan-2026-10
-    headline: list[tuple[str, str]] = field(default_factory=list)   # (judul, nilai) of the published figures
+    published: dict = field(default_factory=dict)  # models built, metrics published
+    stale_periods: list[str] = field(default_factory=list)  # published earlier, touched by new files
+    report: str | None = None  # the reports' index.html, when rendered
+    period: str | None = None  # the month run (None: `pantau validate`)
+    flow_run_id: str | None = None  # the Prefect flow run that ran it
+    flow_run_name: str | None = None  # its name: evaluasi-2026-10, bulanan-2026-10
+    headline: list[tuple[str, str]] = field(default_factory=list)  # (judul, nilai) of the published figures
 
     @property
     def blocked(self) -> bool:
@@ -54,8 +56,15 @@ class Outcome:
         return asdict(self)
 
 
-def ingest_step(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, run_id: str | None,
-                progress=None, withdraw_many: bool = False, cache=None) -> tuple[list[FileReport], dict]:
+def ingest_step(
+    con: duckdb.DuckDBPyConnection,
+    inbox: Path,
+    reference: Path,
+    run_id: str | None,
+    progress=None,
+    withdraw_many: bool = False,
+    cache=None,
+) -> tuple[list[FileReport], dict]:
     """Load the reference tables, then the inbox; `cache` (an IngestCache) replays unchanged files."""
     versions = load_reference_tables(con, reference, run_id)
     if cache is not None:
@@ -63,8 +72,14 @@ def ingest_step(con: duckdb.DuckDBPyConnection, inbox: Path, reference: Path, ru
     return ingest_inbox(con, inbox, run_id, progress=progress, withdraw_many=withdraw_many, cache=cache), versions
 
 
-def validate_step(con: duckdb.DuckDBPyConnection, reports: list[FileReport], as_of: date, run_id: str | None,
-                  period: str | None = None, progress=None) -> Outcome:
+def validate_step(
+    con: duckdb.DuckDBPyConnection,
+    reports: list[FileReport],
+    as_of: date,
+    run_id: str | None,
+    period: str | None = None,
+    progress=None,
+) -> Outcome:
     """Validate everything in the warehouse and decide whether the run may publish."""
     validate_warehouse(con, as_of, run_id, progress=progress)
     outcome = judge(con, reports, period)
@@ -90,7 +105,8 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
         outcome.stale_periods = stale_periods(con, new_files, period)
         outcome.warnings.extend(
             f"periode {p} sudah diterbitkan dan kini memakai data baru atau koreksi; jalankan ulang: "
-            f"pantau run --period {p} (atau --cascade)" for p in outcome.stale_periods
+            f"pantau run --period {p} (atau --cascade)"
+            for p in outcome.stale_periods
         )
     outcome.quarantine = quarantine_by_reason(con)
     outcome.warning_rows = quarantine_by_reason(con, "quarantine.warnings")
@@ -100,13 +116,22 @@ def judge(con: duckdb.DuckDBPyConnection, reports: list[FileReport], period: str
 def _judge_file(outcome: Outcome, report: FileReport, c: FileCounts | None, periods: list[str]) -> None:
     """One file's entry in `outcome.files`, and what it blocks or warns of."""
     entry = {
-        "path": report.path, "kind": report.kind, "action": report.action, "shape": report.shape,
-        "message": report.message, "warnings": report.warnings, "rows_empty": report.rows_empty,
+        "path": report.path,
+        "kind": report.kind,
+        "action": report.action,
+        "shape": report.shape,
+        "message": report.message,
+        "warnings": report.warnings,
+        "rows_empty": report.rows_empty,
         "periods": periods,
     }
     if c is not None:
-        entry |= {"rows_read": c.rows_read, "rows_loaded": c.rows_loaded,
-                  "rows_quarantined": c.rows_quarantined, "reconciled": c.reconciled}
+        entry |= {
+            "rows_read": c.rows_read,
+            "rows_loaded": c.rows_loaded,
+            "rows_quarantined": c.rows_quarantined,
+            "reconciled": c.reconciled,
+        }
         if not c.reconciled:
             outcome.unreconciled.append(report.path)
     outcome.files.append(entry)
@@ -127,10 +152,14 @@ def _missing_inputs(con: duckdb.DuckDBPyConnection, period: str | None) -> list[
             "Letakkan ekspor daftar pegawai (nip, nama, jabatan, unit_kerja, jenis_asn) di folder pegawai/"
         )
     if period is not None and PERIOD_MONTH.match(period):
-        days = scalar(con, """
+        days = scalar(
+            con,
+            """
             select count(*) from (
                 select tanggal from staging.stg_presensi_recap union all select tanggal from staging.stg_presensi_scan
-            ) where strftime(tanggal, '%Y-%m') = ?""", [period])
+            ) where strftime(tanggal, '%Y-%m') = ?""",
+            [period],
+        )
         if not days:
             blocking.append(
                 f"presensi/: tidak ada data presensi yang sah untuk periode {period}; "
@@ -184,14 +213,19 @@ def publish_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str, built
     if problems:
         return {"models": built, "metrics": 0, "warnings": [], "blocking": problems}
     published = publish(con, period, run_id, candidates)
-    warnings = [
-        f"presensi/: unit {unit} tidak mengirim data presensi untuk {period}; hari kerjanya dihitung "
-        "'tidak diketahui', bukan TK. Kirim ekspor unit itu dan jalankan ulang periode ini"
-        for (unit,) in con.execute(
-            "select distinct unit_slug from marts.attendance_asn_day "
-            "where period = ? and source = 'unit_tanpa_data' order by 1", [period]
-        ).fetchall()
-    ] if "marts.attendance_asn_day" in built else []
+    warnings = (
+        [
+            f"presensi/: unit {unit} tidak mengirim data presensi untuk {period}; hari kerjanya dihitung "
+            "'tidak diketahui', bukan TK. Kirim ekspor unit itu dan jalankan ulang periode ini"
+            for (unit,) in con.execute(
+                "select distinct unit_slug from marts.attendance_asn_day "
+                "where period = ? and source = 'unit_tanpa_data' order by 1",
+                [period],
+            ).fetchall()
+        ]
+        if "marts.attendance_asn_day" in built
+        else []
+    )
     return {"models": built, "metrics": published, "warnings": warnings, "blocking": []}
 
 
@@ -202,14 +236,20 @@ def transform_step(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> 
 
 def units_with_inputs(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
     """Units with attendance or survey rows in the month: each must appear in metrics."""
-    return [r[0] for r in con.execute("""
+    return [
+        r[0]
+        for r in con.execute(
+            """
         select distinct p.unit_slug from staging.stg_pegawai p
         join (select nip, tanggal from staging.stg_presensi_recap
               union all select nip, tanggal from staging.stg_presensi_scan) a using (nip)
         where strftime(a.tanggal, '%Y-%m') = ?
         union
         select distinct unit_slug from staging.stg_skm where strftime(tanggal, '%Y-%m') = ?
-        order by 1""", [period, period]).fetchall()]
+        order by 1""",
+            [period, period],
+        ).fetchall()
+    ]
 
 
 def stale_periods(con: duckdb.DuckDBPyConnection, file_ids: list[int], period: str) -> list[str]:
@@ -255,8 +295,19 @@ def check_period(period: str) -> None:
     if not PERIOD_MONTH.fullmatch(period) or "\n" in period:
         raise ValueError(f"periode {period!r} tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
     if int(period[:4]) not in PERIOD_YEARS:
-        raise ValueError(f"periode {period!r} tidak sah: tahun harus di antara {PERIOD_YEARS.start} dan "
-                         f"{PERIOD_YEARS.stop - 1}")
+        raise ValueError(
+            f"periode {period!r} tidak sah: tahun harus di antara {PERIOD_YEARS.start} dan {PERIOD_YEARS.stop - 1}"
+        )
 
 
-__all__ = ["Outcome", "ingest_step", "validate_step", "judge", "build_step", "publish_step", "transform_step", "check_period", "FileProblem"]
+__all__ = [
+    "Outcome",
+    "ingest_step",
+    "validate_step",
+    "judge",
+    "build_step",
+    "publish_step",
+    "transform_step",
+    "check_period",
+    "FileProblem",
+]

@@ -8,6 +8,7 @@ Thin on purpose: each task opens the warehouse, calls a plain step from flows/st
 its OpenLineage START/COMPLETE|FAIL events (flows/lineage_events.py) and closes the warehouse
 again (DuckDB allows one writer; tasks run one after another).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,29 +23,47 @@ from transforms.runs import finish_run
 from transforms.warehouse import connect
 
 
-def run_step_events(step: str, con, run_id: str, lineage: LineageConfig, warehouse: Path, period: str,
-                    inbox=None):
+def run_step_events(step: str, con, run_id: str, lineage: LineageConfig, warehouse: Path, period: str, inbox=None):
     """The OpenLineage events of one step of the current flow run (`run` for the run itself)."""
-    return step_events(step, run_id, config=lineage, con=con, warehouse=warehouse, period=period,
-                       flow_run_id=str(flow_run.get_id() or "") or None, inbox=inbox)
+    return step_events(
+        step,
+        run_id,
+        config=lineage,
+        con=con,
+        warehouse=warehouse,
+        period=period,
+        flow_run_id=str(flow_run.get_id() or "") or None,
+        inbox=inbox,
+    )
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=5,
-      retry_condition_fn=lambda task, task_run, state: isinstance(state.result(raise_on_failure=False), OSError))
-def ingest(warehouse: Path, inbox: Path, reference: Path, run_id: str, period: str,
-           lineage: LineageConfig, withdraw_many: bool = False) -> tuple[list, dict]:
+@task(
+    name="ingest",
+    retries=2,
+    retry_delay_seconds=5,
+    retry_condition_fn=lambda task, task_run, state: isinstance(state.result(raise_on_failure=False), OSError),
+)
+def ingest(
+    warehouse: Path,
+    inbox: Path,
+    reference: Path,
+    run_id: str,
+    period: str,
+    lineage: LineageConfig,
+    withdraw_many: bool = False,
+) -> tuple[list, dict]:
     con = connect(warehouse)
     try:
         with run_step_events("ingest", con, run_id, lineage, warehouse, period, inbox):
-            return ingest_step(con, inbox, reference, run_id, progress=get_run_logger().info,
-                               withdraw_many=withdraw_many)
+            return ingest_step(
+                con, inbox, reference, run_id, progress=get_run_logger().info, withdraw_many=withdraw_many
+            )
     finally:
         con.close()
 
 
 @task(name="validate")
-def validate(warehouse: Path, reports: list, as_of: date, run_id: str, period: str,
-             lineage: LineageConfig) -> Outcome:
+def validate(warehouse: Path, reports: list, as_of: date, run_id: str, period: str, lineage: LineageConfig) -> Outcome:
     con = connect(warehouse)
     try:
         with run_step_events("validate", con, run_id, lineage, warehouse, period) as events:
@@ -81,8 +100,15 @@ def publish(warehouse: Path, period: str, run_id: str, built: list[str], lineage
 
 
 @task(name="report")
-def report(warehouse: Path, period: str, out: Path, include_internal: bool | str, run_id: str | None = None,
-           internal_root: Path | None = None, timezone: str = "Asia/Jakarta") -> str:
+def report(
+    warehouse: Path,
+    period: str,
+    out: Path,
+    include_internal: bool | str,
+    run_id: str | None = None,
+    internal_root: Path | None = None,
+    timezone: str = "Asia/Jakarta",
+) -> str:
     """Render the period's pages. With run_id, the run is recorded 'success' in a transaction that
     commits only once the pages are written: the Metodologi page shows the run's end and status,
     and a report that fails or is killed never leaves the run recorded 'success'."""
@@ -91,17 +117,23 @@ def report(warehouse: Path, period: str, out: Path, include_internal: bool | str
     if run_id is None:
         con = connect(warehouse, read_only=True)
         try:
-            return str(render_period(con, period, out, include_internal=include_internal,
-                                     internal_root=internal_root, timezone=timezone))
+            return str(
+                render_period(
+                    con, period, out, include_internal=include_internal, internal_root=internal_root, timezone=timezone
+                )
+            )
         finally:
             con.close()
     con = connect(warehouse)
     try:
         con.execute("begin transaction")
         finish_run(con, run_id, "success")
-        written = str(render_period(con, period, out, include_internal=include_internal, internal_root=internal_root,
-                                    timezone=timezone))
+        written = str(
+            render_period(
+                con, period, out, include_internal=include_internal, internal_root=internal_root, timezone=timezone
+            )
+        )
         con.execute("commit")
         return written
     finally:
-        con.close()   # not committed: rolled back, the run is recorded as failed by recorded_run
+        con.close()  # not committed: rolled back, the run is recorded as failed by recorded_run

@@ -8,6 +8,7 @@ internal pages the source rows behind a person's figures.
 Public and personal metrics are loaded apart: `Report.metrics` never holds scopes that name people
 (asn, indikator, petugas), so a public page cannot show them by accident.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,11 @@ class Unit:
     @property
     def short(self) -> str:
         """'Kantor Kelurahan Pager' -> 'Kel. Pager' for narrow chart axes."""
-        return (self.name.replace("Kantor Kelurahan ", "Kel. ").replace("Kantor Kecamatan ", "Kec. ")
-                .replace("PATEN Kecamatan ", "PATEN "))
+        return (
+            self.name.replace("Kantor Kelurahan ", "Kel. ")
+            .replace("Kantor Kecamatan ", "Kec. ")
+            .replace("PATEN Kecamatan ", "PATEN ")
+        )
 
 
 # the names the report pages (reports/pages.py) read them by
@@ -52,7 +56,7 @@ class MetricSet:
     def __init__(self, metrics: list[Metric]):
         self.by_id = {m.metric_id: m for m in metrics}
         self._by_key: dict[tuple, list[Metric]] = {}
-        self._sorted: dict[tuple, list[Metric]] = {}      # built on first use, per key
+        self._sorted: dict[tuple, list[Metric]] = {}  # built on first use, per key
         self._sorted_ids: dict[tuple, list[str]] = {}
         for m in metrics:
             self._by_key.setdefault((m.metric, m.scope, m.period), []).append(m)
@@ -85,16 +89,16 @@ def load_metrics(con: duckdb.DuckDBPyConnection, periods: list[str], personal: b
     scopes = ", ".join(f"'{s}'" for s in PERSONAL_SCOPES)
     where = f"scope in ({scopes})" if personal else f"scope not in ({scopes})"
     result = con.execute(
-        f"select {METRIC_COLUMNS} from main.metrics where period in ({marks}) and {where}", periods).fetchall()
+        f"select {METRIC_COLUMNS} from main.metrics where period in ({marks}) and {where}", periods
+    ).fetchall()
     return MetricSet([Metric(*r) for r in result])
 
 
 class Report:
     """The facts one period's pages need; built once per render."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, months: int = 12,
-                 timezone: str = "Asia/Jakarta"):
-        self.timezone = timezone     # the office's ([run] timezone): times are shown in it, labelled
+    def __init__(self, con: duckdb.DuckDBPyConnection, period: str, months: int = 12, timezone: str = "Asia/Jakarta"):
+        self.timezone = timezone  # the office's ([run] timezone): times are shown in it, labelled
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise ValueError(f"periode '{period}' tidak sah: tulis sebagai YYYY-MM, misalnya 2026-10")
         self.con = con
@@ -105,17 +109,21 @@ class Report:
         for month in self.months:
             window.update(containing_periods(month))
         self.window = sorted(window)
-        if not has_table(con, "main.metrics") or \
-                not con.execute("select count(*) from main.metrics where period = ?", [period]).fetchall()[0][0]:
+        if (
+            not has_table(con, "main.metrics")
+            or not con.execute("select count(*) from main.metrics where period = ?", [period]).fetchall()[0][0]
+        ):
             raise LookupError(f"tidak ada metrik terbit untuk periode {period}: jalankan pantau run --period {period}")
         self.metrics = load_metrics(con, self.window, personal=False)
-        self._complaints: dict[str, dict[str, list[dict]]] = {}     # period -> unit -> complaints
+        self._complaints: dict[str, dict[str, list[dict]]] = {}  # period -> unit -> complaints
 
     # --- units -------------------------------------------------------------------------------
     @cached_property
     def units(self) -> list[Unit]:
-        return [Unit(r["slug"], r["name"], r["kind"], r["parent"] or None)
-                for r in records(self.con, "select slug, name, kind, nullif(trim(parent), '') as parent from ref.units")]
+        return [
+            Unit(r["slug"], r["name"], r["kind"], r["parent"] or None)
+            for r in records(self.con, "select slug, name, kind, nullif(trim(parent), '') as parent from ref.units")
+        ]
 
     @cached_property
     def office(self) -> Unit:
@@ -153,7 +161,8 @@ class Report:
     def run_id(self) -> str | None:
         r = self.con.execute(
             "select run_id from main.metrics where period = ? group by run_id order by count(*) desc limit 1",
-            [self.period]).fetchall()
+            [self.period],
+        ).fetchall()
         return r[0][0] if r else None
 
     @cached_property
@@ -161,9 +170,13 @@ class Report:
         if not self.run_id or not has_table(self.con, "lineage.runs"):
             return {}
         # the stamps are written in the session's time zone; as timestamptz they are exact moments
-        found = records(self.con, """select * replace (started_at::timestamptz as started_at,
+        found = records(
+            self.con,
+            """select * replace (started_at::timestamptz as started_at,
                                                     ended_at::timestamptz as ended_at)
-                                  from lineage.runs where run_id = ?""", [self.run_id])
+                                  from lineage.runs where run_id = ?""",
+            [self.run_id],
+        )
         return found[0] if found else {}
 
     @cached_property
@@ -172,7 +185,9 @@ class Report:
         (data/reference/labels.csv)."""
         if not has_table(self.con, "ref.labels"):
             return {}
-        return {(r["jenis"], r["kode"]): r["label"] for r in records(self.con, "select jenis, kode, label from ref.labels")}
+        return {
+            (r["jenis"], r["kode"]): r["label"] for r in records(self.con, "select jenis, kode, label from ref.labels")
+        }
 
     def label(self, jenis: str, kode: str | None) -> str:
         """The reader's word for a code; the code itself where the table has none."""
@@ -182,14 +197,21 @@ class Report:
     def reference_versions(self) -> list[dict]:
         if not has_table(self.con, "lineage.reference_tables"):
             return []
-        found = records(self.con, """select name, sha256, rows, path from lineage.reference_tables
-                                  where run_id = ? order by name""", [self.run_id])
+        found = records(
+            self.con,
+            """select name, sha256, rows, path from lineage.reference_tables
+                                  where run_id = ? order by name""",
+            [self.run_id],
+        )
         if found:
             return found
         # the run did not record them (e.g. a re-publish from Python): the latest load of each
-        return records(self.con, """select name, arg_max(sha256, loaded_at) as sha256, arg_max(rows, loaded_at) as rows,
+        return records(
+            self.con,
+            """select name, arg_max(sha256, loaded_at) as sha256, arg_max(rows, loaded_at) as rows,
                                         arg_max(path, loaded_at) as path
-                                 from lineage.reference_tables group by name order by name""")
+                                 from lineage.reference_tables group by name order by name""",
+        )
 
     @cached_property
     def reference_checks(self) -> list[dict]:
@@ -197,32 +219,44 @@ class Report:
         if not has_table(self.con, "lineage.validation_results"):
             return []
         suites = "lineage.suites" if has_table(self.con, "lineage.suites") else None
-        sha = (f"(select any_value(s.sha256) from {suites} s where s.run_id = v.run_id and s.suite = v.shape)"
-               if suites else "null")
-        return records(self.con, f"""select v.shape, count(*) as expectations, count(*) filter (where not v.success) as failed,
+        sha = (
+            f"(select any_value(s.sha256) from {suites} s where s.run_id = v.run_id and s.suite = v.shape)"
+            if suites
+            else "null"
+        )
+        return records(
+            self.con,
+            f"""select v.shape, count(*) as expectations, count(*) filter (where not v.success) as failed,
                                          max(v.element_count) as rows, any_value({sha}) as sha256,
                                          list(distinct v.expectation order by v.expectation) as types
                                   from lineage.validation_results v
                                   where v.run_id = ? and v.shape like 'ref.%' group by v.shape order by v.shape""",
-                    [self.run_id])
+            [self.run_id],
+        )
 
     @cached_property
     def files(self) -> list[dict]:
         if not has_table(self.con, "lineage.files"):
             return []
-        return records(self.con, """select file_id, path, kind, shape, format, sha256, rows_read, rows_empty,
+        return records(
+            self.con,
+            """select file_id, path, kind, shape, format, sha256, rows_read, rows_empty,
                                         rows_loaded, rows_quarantined, status, error, superseded_by
-                                 from lineage.files order by kind, path, file_id""")
+                                 from lineage.files order by kind, path, file_id""",
+        )
 
     @cached_property
     def quarantine_reasons(self) -> list[dict]:
         if not has_table(self.con, "quarantine.rows"):
             return []
-        return records(self.con, """select q.shape, q.rule, q.message, count(*) as rows, count(distinct q.file_id) as files
+        return records(
+            self.con,
+            """select q.shape, q.rule, q.message, count(*) as rows, count(distinct q.file_id) as files
                                  from quarantine.rows q
                                  left join lineage.files f on f.file_id = q.file_id
                                  where coalesce(f.status, '') <> 'superseded'
-                                 group by all order by rows desc, q.rule""")
+                                 group by all order by rows desc, q.rule""",
+        )
 
     @cached_property
     def definitions(self) -> list[dict]:
@@ -234,18 +268,24 @@ class Report:
     def rules(self) -> list[dict]:
         if not has_table(self.con, "ref.recommendation_rules"):
             return []
-        return records(self.con, """select * from ref.recommendation_rules
+        return records(
+            self.con,
+            """select * from ref.recommendation_rules
                                  where lower(trim(aktif)) in ('ya', 'true', '1')
                                  order by case jenis when 'penghargaan' then 1 when 'pembinaan' then 2 else 3 end,
-                                          aturan, urutan::integer""")
+                                          aturan, urutan::integer""",
+        )
 
     @cached_property
     def ikm_categories(self) -> list[dict]:
         if not has_table(self.con, "ref.ikm_categories"):
             return []
-        return records(self.con, """select mutu, kinerja, konversi_bawah::double as bawah, konversi_atas::double as atas,
+        return records(
+            self.con,
+            """select mutu, kinerja, konversi_bawah::double as bawah, konversi_atas::double as atas,
                                         ni_bawah::double as ni_bawah
-                                 from ref.ikm_categories order by konversi_bawah::double""")
+                                 from ref.ikm_categories order by konversi_bawah::double""",
+        )
 
     @cached_property
     def chart_axes(self) -> dict:
@@ -254,8 +294,10 @@ class Report:
         if not has_table(self.con, "ref.chart_axes"):
             return {}
         number = lambda v: None if v is None or not str(v).strip() else float(v)  # noqa: E731
-        return {r["metric"].strip(): Axis(number(r["skala_bawah"]), number(r["skala_atas"]), number(r["rentang_minimum"]))
-                for r in records(self.con, "select metric, skala_bawah, skala_atas, rentang_minimum from ref.chart_axes")}
+        return {
+            r["metric"].strip(): Axis(number(r["skala_bawah"]), number(r["skala_atas"]), number(r["rentang_minimum"]))
+            for r in records(self.con, "select metric, skala_bawah, skala_atas, rentang_minimum from ref.chart_axes")
+        }
 
     @cached_property
     def attendance_award_threshold(self) -> float | None:
@@ -271,8 +313,11 @@ class Report:
         """The evaluation periods this month closes (its quarter, its year) whose individual proposals
         are published: a month page shows them, and the month's own results only as signals."""
         closes = [p for p in periods_published_by(self.period) if p != self.period]
-        return [p for p in closes if any(self.office_metric(m, p) is not None
-                                         for m in ("rekomendasi_penghargaan", "rekomendasi_pembinaan"))]
+        return [
+            p
+            for p in closes
+            if any(self.office_metric(m, p) is not None for m in ("rekomendasi_penghargaan", "rekomendasi_pembinaan"))
+        ]
 
     @cached_property
     def rule_periods(self) -> dict[str, dict[str, str]]:
@@ -300,10 +345,14 @@ class Report:
             # one query per period for every unit (a query per unit page cost seconds at 2,500 units)
             by_unit: dict[str, list[dict]] = {}
             if has_table(self.con, "marts.skm_complaints"):
-                for r in records(self.con, """select unit_slug, tanggal, jenis_layanan, saran, tema_label
+                for r in records(
+                    self.con,
+                    """select unit_slug, tanggal, jenis_layanan, saran, tema_label
                                            from marts.skm_complaints
                                            where strftime(tanggal, '%Y-%m') = ? and jenis_saran = 'keluhan'
-                                           order by unit_slug, tanggal, _file_id, _row""", [period]):
+                                           order by unit_slug, tanggal, _file_id, _row""",
+                    [period],
+                ):
                     by_unit.setdefault(r.pop("unit_slug"), []).append(r)
             self._complaints[period] = by_unit
         return self._complaints[period].get(unit_slug, [])
@@ -313,12 +362,17 @@ class Report:
         """Names on the roster, to keep them off public pages when a citizen writes one."""
         if not has_table(self.con, "staging.stg_pegawai"):
             return []
-        return [r[0] for r in self.con.execute("select distinct nama from staging.stg_pegawai where nama is not null")
-                .fetchall()]
+        return [
+            r[0]
+            for r in self.con.execute("select distinct nama from staging.stg_pegawai where nama is not null").fetchall()
+        ]
 
     @cached_property
     def name_masker(self) -> NameMasker:
         # the honorifics, titles and degrees of the run (ref.name_affixes), else the project's file
-        affixes = (affixes_from_rows(records(self.con, "select * from ref.name_affixes"))
-                   if has_table(self.con, "ref.name_affixes") else None)
+        affixes = (
+            affixes_from_rows(records(self.con, "select * from ref.name_affixes"))
+            if has_table(self.con, "ref.name_affixes")
+            else None
+        )
         return NameMasker(self.roster_names, affixes)

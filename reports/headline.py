@@ -6,6 +6,7 @@ sees and whether the metric's label belongs beside its value. `headline_rows` re
 run.json (and through it the period index), the run's Prefect artifact and the export's "Angka utama"
 sheet are all built from it, so they cannot disagree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,11 +39,14 @@ def headline_rows(con: duckdb.DuckDBPyConnection, period: str, office: str | Non
     """The period's headline figures in the table's order (none when the reference folder has no table)."""
     if not has_table(con, TABLE):
         return []
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select h.judul, h.dengan_label, m.metric_id, m.metric, m.scope, m.scope_id, m.period, m.value, m.label,
                m.unit, m.run_id
         from ref.headline_metrics h
         join main.metrics m on m.metric = h.metric and m.scope = h.scope and m.period = ?
         where ? is null or m.scope_id = ?
-        order by h.urutan::int, m.scope_id""", [period, office, office]).fetchall()
+        order by h.urutan::int, m.scope_id""",
+        [period, office, office],
+    ).fetchall()
     return [Headline(judul, with_label == "ya", Metric(*metric)) for judul, with_label, *metric in rows]

@@ -9,6 +9,7 @@ too). A duplicate key raises GrainViolation, which blocks the run like a failing
 (exit 1; the published numbers stay as they were). The result of each check is kept on the
 connection (temp table grain_checks) for transforms/lineage.py to record in lineage.models.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,17 +38,32 @@ create temp table if not exists grain_checks (
 class GrainViolation(Exception):
     """A model built with a key that occurs more than once: the run stops before publishing."""
 
-    def __init__(self, model: str, path: str, grain: tuple[str, ...], keys: list[tuple], periods: list[str] | None,
-                 reads: list[str]):
-        self.model, self.path, self.grain, self.keys, self.periods, self.reads = model, path, grain, keys, periods, reads
+    def __init__(
+        self,
+        model: str,
+        path: str,
+        grain: tuple[str, ...],
+        keys: list[tuple],
+        periods: list[str] | None,
+        reads: list[str],
+    ):
+        self.model, self.path, self.grain, self.keys, self.periods, self.reads = (
+            model,
+            path,
+            grain,
+            keys,
+            periods,
+            reads,
+        )
         super().__init__(str(self))
 
     def __str__(self) -> str:
         cols = ", ".join(self.grain)
         sample = "; ".join(
-            ", ".join(f"{c}={'NULL' if v is None else v}" for c, v in zip(self.grain, key[:-1]))
+            ", ".join(f"{c}={'NULL' if v is None else v}" for c, v in zip(self.grain, key[:-1], strict=True))
             + f" ({key[-1]} baris/rows)"
-            for key in self.keys)
+            for key in self.keys
+        )
         many = f"{len(self.keys)} atau lebih / or more" if len(self.keys) >= SAMPLE_KEYS else str(len(self.keys))
         where_id = f" pada periode {', '.join(self.periods)}" if self.periods else ""
         where_en = f" in period {', '.join(self.periods)}" if self.periods else ""
@@ -58,7 +74,8 @@ class GrainViolation(Exception):
             f"dibacanya ({reads}; ref.<nama> adalah <nama>.csv di folder referensi, [paths] reference); angka "
             f"yang sudah terbit tidak berubah.\n"
             f"model {self.model} breaks its grain ({cols}): {many} key(s) occur more than once{where_en}, e.g. "
-            f"{sample}. Nothing was published.")
+            f"{sample}. Nothing was published."
+        )
 
 
 @lru_cache(maxsize=256)
@@ -89,9 +106,14 @@ def period_scope(period: str | None) -> list[str] | None:
 
 def _period_column(con: duckdb.DuckDBPyConnection, model: str) -> str | None:
     schema, table = model.split(".", 1)
-    names = {r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ?", [schema, table]).fetchall()}
+    names = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_catalog = current_database() "
+            "and table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
     return next((c for c in PERIOD_COLUMNS if c in names), None)
 
 
@@ -112,14 +134,18 @@ def check_grain(con: duckdb.DuckDBPyConnection, model, period: str | None = None
     try:
         keys = con.execute(
             f"select {cols}, count(*) from {model.name} {where} group by {cols} having count(*) > 1 "
-            f"order by count(*) desc, {cols} limit {SAMPLE_KEYS}", {"periods": periods} if periods else {}).fetchall()
-    except duckdb.BinderException as exc:   # the header names a column the model has not
+            f"order by count(*) desc, {cols} limit {SAMPLE_KEYS}",
+            {"periods": periods} if periods else {},
+        ).fetchall()
+    except duckdb.BinderException as exc:  # the header names a column the model has not
         exc.add_note(f"grain ({', '.join(grain)}) dari {model.path.name}")
         raise
     result = {"grain": list(grain), "period_column": column, "periods": periods, "duplicate_keys": len(keys)}
     con.execute(CHECKS_DDL)
-    con.execute("insert or replace into grain_checks values ($model, $grain, $period_column, $periods, "
-                "$duplicate_keys)", {"model": model.name, **result})
+    con.execute(
+        "insert or replace into grain_checks values ($model, $grain, $period_column, $periods, $duplicate_keys)",
+        {"model": model.name, **result},
+    )
     if keys:
         path = f"transforms/{model.path.parent.name}/{model.path.name}"
         raise GrainViolation(model.name, path, grain, keys, periods, sorted(model.reads))
@@ -132,10 +158,16 @@ def recorded_checks(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[st
     if not names:
         return {}
     con.execute(CHECKS_DDL)
-    rows = con.execute("select model, period_column, periods, duplicate_keys from grain_checks "
-                       "where list_contains($names, model)", {"names": names}).fetchall()
-    return {m: json.dumps({"result": "passed" if not d else "failed", "period_column": c, "periods": p,
-                           "duplicate_keys": d}) for m, c, p, d in rows}
+    rows = con.execute(
+        "select model, period_column, periods, duplicate_keys from grain_checks where list_contains($names, model)",
+        {"names": names},
+    ).fetchall()
+    return {
+        m: json.dumps(
+            {"result": "passed" if not d else "failed", "period_column": c, "periods": p, "duplicate_keys": d}
+        )
+        for m, c, p, d in rows
+    }
 
 
 __all__ = ["GrainViolation", "declared_grain", "check_grain", "recorded_checks", "period_scope", "PERIOD_COLUMNS"]

@@ -8,6 +8,7 @@ exports' rows as they were. Each run records the corrections it applied in linea
 the original value and its file and line, the correction's file and line, the approver and
 the document (dasar). docs/inbox.md, docs/attendance.md, docs/skp.md.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,22 +66,28 @@ def record_corrections(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """lineage.corrections for the run: every fact the correction layer changed. Returns the count."""
     con.execute(CORRECTIONS_DDL)
     con.execute("delete from lineage.corrections where run_id = ?", [run_id])
-    con.execute("""
+    con.execute(
+        """
         insert into lineage.corrections
         select ?, nip, unit_slug, sasaran, kapan, kolom, indikator, nilai_asli, asli_file_id, asli_row, nilai_baru,
                _file_id, _row, cakupan, disetujui_oleh, wewenang, tanggal_persetujuan, dasar, alasan
-        from marts.koreksi_fakta""", [run_id])
+        from marts.koreksi_fakta""",
+        [run_id],
+    )
     return con.execute("select count(*) from lineage.corrections where run_id = ?", [run_id]).fetchone()[0]
 
 
-def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, period: str,
-                    start: str | None, end: str | None) -> list[dict]:
+def corrections_for(
+    con: duckdb.DuckDBPyConnection, run_id: str, nip: str, period: str, start: str | None, end: str | None
+) -> list[dict]:
     """The corrections a run applied to one ASN: attendance days from `start` to before `end`
     (ISO dates), SKP facts of `period`; with the paths of the original's and the correction's
     files (for `pantau trace`)."""
     if not has_table(con, "lineage.corrections"):
         return []
-    return records(con, """
+    return records(
+        con,
+        """
         select c.kapan, c.kolom, c.indikator, c.nilai_asli, fa.path as asli_berkas, c.asli_row as asli_baris,
                c.nilai_baru, fk.path as koreksi_berkas, c.koreksi_row as koreksi_baris, c.cakupan,
                c.disetujui_oleh, c.wewenang, c.tanggal_persetujuan, c.dasar, c.alasan
@@ -90,13 +97,15 @@ def corrections_for(con: duckdb.DuckDBPyConnection, run_id: str, nip: str, perio
         where c.run_id = $run and c.nip = $nip
           and (c.sasaran = 'skp' and c.kapan = $period
                or c.sasaran = 'presensi' and c.kapan >= $start and c.kapan < $end)
-        order by c.kapan, c.kolom""", {"run": run_id, "nip": nip, "period": period, "start": start, "end": end})
+        order by c.kapan, c.kolom""",
+        {"run": run_id, "nip": nip, "period": period, "start": start, "end": end},
+    )
 
 
 def parse_nip_list(value) -> list[str]:
     """`[koreksi] penyetuju_kepegawaian`: a list of 18-digit NIPs (as text)."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"harus daftar NIP sebagai teks, misalnya [\"198503102010011002\"], bukan {value!r}")
+        raise ValueError(f'harus daftar NIP sebagai teks, misalnya ["198503102010011002"], bukan {value!r}')
     bad = [v for v in value if not NIP.match(v.strip())]
     if bad:
         raise ValueError(f"berisi NIP yang bukan 18 digit angka: {', '.join(bad)}")

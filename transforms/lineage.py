@@ -13,6 +13,7 @@ Tables (schema lineage):
   models          one row per model per run
   model_columns   one row per output column per model per run, with its input columns
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -73,7 +74,8 @@ def _cache_dir() -> Path:
     """Derived column lineage, shared by every warehouse on this machine: deriving it with sqlglot
     takes seconds per run of a new warehouse, and it depends only on the SQL and input schemas."""
     base = os.environ.get("PANTAU_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pantau-kinerja")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pantau-kinerja"
+    )
     return Path(base) / "column-lineage"
 
 
@@ -102,6 +104,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 # ---------------------------------------------------------------- schema of the warehouse
 
+
 def table_columns(con: duckdb.DuckDBPyConnection, tables: set[str] | None = None) -> dict[str, list[tuple[str, str]]]:
     """{schema.table: [(column, type), ...]} in column order, for the tables asked (all if None)."""
     rows = con.execute(
@@ -123,7 +126,9 @@ def _schema_mapping(columns: dict[str, list[tuple[str, str]]]) -> dict:
     return mapping
 
 
-def reference_versions(con: duckdb.DuckDBPyConnection, run_id: str | None, names: list[str] | None = None) -> list[dict]:
+def reference_versions(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, names: list[str] | None = None
+) -> list[dict]:
     """The reference tables as loaded for `run_id` (or, when that run recorded none, the latest load).
 
     Returns [{name, path, sha256, rows, run_id, loaded_at, for_run}] sorted by name; `for_run` is
@@ -132,7 +137,8 @@ def reference_versions(con: duckdb.DuckDBPyConnection, run_id: str | None, names
     if names is not None and not names:
         return []
     return records(
-        con, """
+        con,
+        """
         with ranked as (
             select *, run_id is not distinct from $run_id as for_run,
                    row_number() over (partition by name
@@ -141,10 +147,12 @@ def reference_versions(con: duckdb.DuckDBPyConnection, run_id: str | None, names
             where $names is null or list_contains($names, name)
         )
         select name, path, sha256, rows, run_id, loaded_at, for_run from ranked where pick = 1 order by name""",
-        {"run_id": run_id, "names": None if names is None else list(names)})
+        {"run_id": run_id, "names": None if names is None else list(names)},
+    )
 
 
 # ---------------------------------------------------------------- column lineage
+
 
 @contextmanager
 def _quiet_sqlglot():
@@ -198,19 +206,23 @@ def column_lineage(sql: str, schema: dict) -> dict[str, dict]:
                     elif not isinstance(expr, exp.Column) and kind == "IDENTITY":
                         kind = "TRANSFORMATION"
                 if not inputs and kind == "IDENTITY":
-                    kind = "TRANSFORMATION"   # a constant or an expression over no table column
+                    kind = "TRANSFORMATION"  # a constant or an expression over no table column
                 result[name] = {
                     "inputs": [{"table": t, "column": c} for t, c in sorted(inputs)],
                     "transformation": kind,
                     "error": None,
                 }
             except Exception as exc:  # one column's failure never fails the run
-                result[name] = {"inputs": [], "transformation": None,
-                                "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+                result[name] = {
+                    "inputs": [],
+                    "transformation": None,
+                    "error": f"{type(exc).__name__}: {str(exc)[:300]}",
+                }
         return result
 
 
 # ---------------------------------------------------------------- recording
+
 
 def _relative(model: Model) -> str:
     try:
@@ -239,8 +251,9 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
     columns = table_columns(con, wanted)
     refs_needed = sorted({r.split(".", 1)[1] for n in names for r in models[n].reads if r.startswith("ref.")})
     ref_versions = {r["name"]: r["sha256"] for r in reference_versions(con, run_id, refs_needed)}
-    context = _RecordContext(run_id=run_id, columns=columns, ref_versions=ref_versions,
-                             grain_checks=recorded_checks(con, names), reuse=reuse)
+    context = _RecordContext(
+        run_id=run_id, columns=columns, ref_versions=ref_versions, grain_checks=recorded_checks(con, names), reuse=reuse
+    )
     for name in names:
         _record_model(con, name, models[name], context)
     return len(names)
@@ -249,10 +262,11 @@ def record_models(con: duckdb.DuckDBPyConnection, run_id: str, built: list[str],
 @dataclass(frozen=True)
 class _RecordContext:
     """What every model of one record_models call shares."""
+
     run_id: str
-    columns: dict[str, list[tuple[str, str]]]   # table_columns of the models and all they read
-    ref_versions: dict[str, str]                # reference table -> sha256 as loaded for the run
-    grain_checks: dict[str, str]                # model -> its grain check (transforms/grain.py)
+    columns: dict[str, list[tuple[str, str]]]  # table_columns of the models and all they read
+    ref_versions: dict[str, str]  # reference table -> sha256 as loaded for the run
+    grain_checks: dict[str, str]  # model -> its grain check (transforms/grain.py)
     reuse: bool
 
 
@@ -263,43 +277,69 @@ def _record_model(con: duckdb.DuckDBPyConnection, name: str, model: Model, conte
     input_schema = {t: context.columns.get(t, []) for t in sorted(model.reads)}
     key = hashlib.sha256((model.sql + json.dumps(input_schema, sort_keys=True)).encode("utf-8")).hexdigest()
     out_cols = context.columns.get(name, [])
-    cached = con.execute(
-        "select run_id from lineage.models where model = ? and lineage_key = ? and run_id <> ? "
-        "and lineage_errors = 0 order by recorded_at desc limit 1", [name, key, run_id]).fetchall() \
-        if context.reuse else []
+    cached = (
+        con.execute(
+            "select run_id from lineage.models where model = ? and lineage_key = ? and run_id <> ? "
+            "and lineage_errors = 0 order by recorded_at desc limit 1",
+            [name, key, run_id],
+        ).fetchall()
+        if context.reuse
+        else []
+    )
     con.execute("delete from lineage.models where run_id = ? and model = ?", [run_id, name])
     con.execute("delete from lineage.model_columns where run_id = ? and model = ?", [run_id, name])
     if cached:
         con.execute(
             "insert into lineage.model_columns select ?, model, column_name, ordinal, column_type, inputs, "
             "transformation, error from lineage.model_columns where run_id = ? and model = ?",
-            [run_id, cached[0][0], name])
+            [run_id, cached[0][0], name],
+        )
     else:
-        rows = _column_rows(model, run_id=run_id, name=name, input_schema=input_schema, key=key,
-                            out_cols=out_cols, reuse=context.reuse)
+        rows = _column_rows(
+            model, run_id=run_id, name=name, input_schema=input_schema, key=key, out_cols=out_cols, reuse=context.reuse
+        )
         if rows:
             con.executemany("insert into lineage.model_columns values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     errors = con.execute(
         "select count(*) from lineage.model_columns where run_id = ? and model = ? and error is not null",
-        [run_id, name]).fetchall()[0][0]
+        [run_id, name],
+    ).fetchall()[0][0]
     row_count = None
     if model.materialized == "table" and out_cols:
         row_count = con.execute(f"select count(*) from {name}").fetchall()[0][0]
-    refs = [{"name": r.split(".", 1)[1], "sha256": context.ref_versions.get(r.split(".", 1)[1])}
-            for r in sorted(model.reads) if r.startswith("ref.")]
+    refs = [
+        {"name": r.split(".", 1)[1], "sha256": context.ref_versions.get(r.split(".", 1)[1])}
+        for r in sorted(model.reads)
+        if r.startswith("ref.")
+    ]
     con.execute(
         "insert into lineage.models (run_id, model, path, materialized, sql_text, sha256, inputs, depends_on, "
         "outputs, columns, reference_tables, row_count, lineage_key, lineage_errors, grain, grain_check) "
         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [run_id, name, _relative(model), model.materialized, model.sql, sql_sha,
-         json.dumps(sorted(model.reads)), json.dumps(sorted(model.depends_on)), json.dumps([name]),
-         json.dumps([{"name": c, "type": t} for c, t in out_cols]), json.dumps(refs), row_count, key, errors,
-         json.dumps(list(declared_grain(model.sql))), context.grain_checks.get(name)],
+        [
+            run_id,
+            name,
+            _relative(model),
+            model.materialized,
+            model.sql,
+            sql_sha,
+            json.dumps(sorted(model.reads)),
+            json.dumps(sorted(model.depends_on)),
+            json.dumps([name]),
+            json.dumps([{"name": c, "type": t} for c, t in out_cols]),
+            json.dumps(refs),
+            row_count,
+            key,
+            errors,
+            json.dumps(list(declared_grain(model.sql))),
+            context.grain_checks.get(name),
+        ],
     )
 
 
-def _column_rows(model: Model, *, run_id: str, name: str, input_schema: dict, key: str,
-                 out_cols: list[tuple[str, str]], reuse: bool) -> list[list]:
+def _column_rows(
+    model: Model, *, run_id: str, name: str, input_schema: dict, key: str, out_cols: list[tuple[str, str]], reuse: bool
+) -> list[list]:
     """Rows of lineage.model_columns for one model, its column lineage derived (or from the machine's cache)."""
     try:
         schema = _schema_mapping({t: c for t, c in input_schema.items() if c})
@@ -311,14 +351,13 @@ def _column_rows(model: Model, *, run_id: str, name: str, input_schema: dict, ke
     order = [c for c, _ in out_cols] or list(derived)
     rows = []
     for i, col in enumerate(order, start=1):
-        d = derived.get(col) or {"inputs": [], "transformation": None,
-                                 "error": "column not found in the parsed query"}
-        rows.append([run_id, name, col, i, types.get(col), json.dumps(d["inputs"]),
-                     d["transformation"], d["error"]])
+        d = derived.get(col) or {"inputs": [], "transformation": None, "error": "column not found in the parsed query"}
+        rows.append([run_id, name, col, i, types.get(col), json.dumps(d["inputs"]), d["transformation"], d["error"]])
     return rows
 
 
 # ---------------------------------------------------------------- reading it back
+
 
 def model_chain(target: str | list[str], models: dict[str, Model] | None = None) -> list[str]:
     """The models `target` is built from, and the targets themselves, sources first."""
@@ -336,7 +375,8 @@ def recorded_models(con: duckdb.DuckDBPyConnection, run_id: str | None, names: l
         return {}
     marks = ", ".join("?" for _ in names)
     rows = records(
-        con, f"""
+        con,
+        f"""
         with ranked as (
             select *, run_id is not distinct from ? as for_run,
                    row_number() over (partition by model order by (run_id is not distinct from ?) desc,
@@ -346,7 +386,8 @@ def recorded_models(con: duckdb.DuckDBPyConnection, run_id: str | None, names: l
         select model, run_id, path, materialized, sql_text, sha256, inputs, depends_on, outputs, columns,
                reference_tables, row_count, lineage_errors, recorded_at, grain, grain_check, for_run
         from ranked where pick = 1""",
-        [run_id, run_id, *names])
+        [run_id, run_id, *names],
+    )
     out = {}
     for rec in rows:
         for k in ("inputs", "depends_on", "outputs", "columns", "reference_tables", "grain", "grain_check"):
@@ -361,10 +402,22 @@ def recorded_columns(con: duckdb.DuckDBPyConnection, run_id: str, model: str) ->
         return []
     rows = con.execute(
         "select column_name, column_type, inputs, transformation, error from lineage.model_columns "
-        "where run_id = ? and model = ? order by ordinal", [run_id, model]).fetchall()
-    return [{"column": c, "type": t, "inputs": json.loads(i) if isinstance(i, str) else i,
-             "transformation": tr, "error": e} for c, t, i, tr, e in rows]
+        "where run_id = ? and model = ? order by ordinal",
+        [run_id, model],
+    ).fetchall()
+    return [
+        {"column": c, "type": t, "inputs": json.loads(i) if isinstance(i, str) else i, "transformation": tr, "error": e}
+        for c, t, i, tr, e in rows
+    ]
 
 
-__all__ = ["record_models", "column_lineage", "reference_versions", "model_chain", "recorded_models",
-           "recorded_columns", "table_columns", "ensure_tables"]
+__all__ = [
+    "record_models",
+    "column_lineage",
+    "reference_versions",
+    "model_chain",
+    "recorded_models",
+    "recorded_columns",
+    "table_columns",
+    "ensure_tables",
+]

@@ -6,6 +6,7 @@ transforms/grain.py) and `-- materialized: view|table`. The runner creates `<sch
 comes from the SQL itself: table references are parsed with sqlglot, so there is no second
 list of dependencies to keep in step.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,12 +28,12 @@ MACROS = MODELS_DIR / "macros.sql"
 
 @dataclass(frozen=True)
 class Model:
-    name: str            # schema.table
+    name: str  # schema.table
     path: Path
     sql: str
-    materialized: str    # view | table
-    depends_on: frozenset[str]   # other models (schema.table)
-    reads: frozenset[str]        # every table it reads, models and sources (raw.*, ref.*, ...)
+    materialized: str  # view | table
+    depends_on: frozenset[str]  # other models (schema.table)
+    reads: frozenset[str]  # every table it reads, models and sources (raw.*, ref.*, ...)
 
 
 def _references(sql: str) -> set[str]:
@@ -56,9 +57,12 @@ def discover_models(root: Path = MODELS_DIR) -> dict[str, Model]:
             match = re.search(r"--\s*materialized:\s*(view|table)", sql)
             reads = _references(sql)
             models[f"{schema}.{path.stem}"] = Model(
-                name=f"{schema}.{path.stem}", path=path, sql=sql,
+                name=f"{schema}.{path.stem}",
+                path=path,
+                sql=sql,
                 materialized=match.group(1) if match else "table",
-                depends_on=frozenset(), reads=frozenset(reads),
+                depends_on=frozenset(),
+                reads=frozenset(reads),
             )
     names = set(models)
     return {
@@ -86,8 +90,14 @@ def upstream(names: list[str], models: dict[str, Model]) -> set[str]:
     return seen
 
 
-def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: bool = False,
-               period: str | None = None, rewrite=None, keep=None) -> list[str]:
+def run_models(
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    with_upstream: bool = False,
+    period: str | None = None,
+    rewrite=None,
+    keep=None,
+) -> list[str]:
     """Build the models named (and, if asked, what they depend on) in dependency order; each
     model's declared grain is checked once it is built (or kept), over `period`'s rows
     (transforms/grain.py).
@@ -107,7 +117,7 @@ def run_models(con: duckdb.DuckDBPyConnection, names: list[str], with_upstream: 
         body = (rewrite(model.sql) if rewrite else model.sql).rstrip().rstrip(";")
         try:
             con.execute(f"create or replace {model.materialized} {name} as\n{body}")
-        except duckdb.Error as exc:   # same error, now naming the model (e.g. out of memory)
+        except duckdb.Error as exc:  # same error, now naming the model (e.g. out of memory)
             exc.add_note(f"saat membangun model {name} ({model.path.name})")
             raise
         check_grain(con, model, period)

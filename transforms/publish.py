@@ -5,6 +5,7 @@ the metrics contract: metric_id, metric, scope, scope_id, period, value,
 label, unit. `metrics` holds the current value per metric_id; earlier values stay in
 lineage.metric_history with the run that published them.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,10 +54,14 @@ def metric_models() -> list[str]:
 
 def _drop_metrics_key(con: duckdb.DuckDBPyConnection) -> None:
     """Warehouses created before the key was dropped: rebuild main.metrics without it, once."""
-    keyed = con.execute("select count(*) from duckdb_constraints() where schema_name = 'main' "
-                        "and table_name = 'metrics' and constraint_type = 'PRIMARY KEY'").fetchall()[0][0]
+    keyed = con.execute(
+        "select count(*) from duckdb_constraints() where schema_name = 'main' "
+        "and table_name = 'metrics' and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()[0][0]
     if keyed:
-        con.execute("create or replace table main._metrics_unkeyed as select * from main.metrics order by period, metric_id")
+        con.execute(
+            "create or replace table main._metrics_unkeyed as select * from main.metrics order by period, metric_id"
+        )
         con.execute("drop table main.metrics")
         con.execute("alter table main._metrics_unkeyed rename to metrics")
 
@@ -74,10 +79,12 @@ def stage_candidates(con: duckdb.DuckDBPyConnection, period: str) -> str:
     periods = periods_published_by(period)
     models = metric_models()
     union = " union all ".join(f"select {COLUMNS} from {m}" for m in models) or (
-        f"select {', '.join('null' for _ in COLUMNS.split(','))} where false")
+        f"select {', '.join('null' for _ in COLUMNS.split(','))} where false"
+    )
     marks = ", ".join("?" for _ in periods)
-    con.execute(f"create or replace temp table _candidate_rows as select * from ({union}) where period in ({marks})",
-                periods)
+    con.execute(
+        f"create or replace temp table _candidate_rows as select * from ({union}) where period in ({marks})", periods
+    )
     # one sort, and duplicates counted by a group-by: two window functions over 2 M metrics
     # took twice as long (docs/performance.md)
     con.execute(

@@ -19,6 +19,7 @@ correction rebuilds exactly the models that read it, transitively. Keys are reco
 lineage.build_cache; a table model whose key equals the one recorded at its last build, and whose
 row count is unchanged, is not built again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -69,9 +70,13 @@ def window_years(con: duckdb.DuckDBPyConnection, period: str | None) -> dict[str
     if period is None:
         return None
     year = int(period[:4])
-    back = con.execute("select max(try_cast(nilai as integer)) from ref.ikm_parameters "
-                       "where parameter = 'keluhan_periode_banding'").fetchall()[0][0] \
-        if has_table(con, "ref.ikm_parameters") else None
+    back = (
+        con.execute(
+            "select max(try_cast(nilai as integer)) from ref.ikm_parameters where parameter = 'keluhan_periode_banding'"
+        ).fetchall()[0][0]
+        if has_table(con, "ref.ikm_parameters")
+        else None
+    )
     survey_back = max(1, back or 0)
     return {t: (year - (survey_back if t in SURVEY else 1), year) for t in WINDOWED}
 
@@ -89,8 +94,9 @@ def install_window(con: duckdb.DuckDBPyConnection, years: dict[str, tuple[int, i
             where = f"coalesce({column} >= date '{first}-01-01' and {column} < date '{last + 1}-01-01', true)"
         else:
             where = f"coalesce(left({column}::varchar, 4) between '{first}' and '{last}', true)"
-        con.execute(f"create or replace view {WINDOW_SCHEMA}.{table.split('.', 1)[1]} as "
-                    f"select * from {table} where {where}")
+        con.execute(
+            f"create or replace view {WINDOW_SCHEMA}.{table.split('.', 1)[1]} as select * from {table} where {where}"
+        )
 
 
 def windowed_sql(sql: str) -> str:
@@ -111,13 +117,17 @@ def content_hash(con: duckdb.DuckDBPyConnection, table: str) -> str:
 class BuildCache:
     """Keys of the models of one build; which tables may be kept."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, models: dict[str, Model],
-                 years: dict[str, tuple[int, int]] | None):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, models: dict[str, Model], years: dict[str, tuple[int, int]] | None
+    ):
         con.execute(CACHE_DDL)
         self.con = con
         self.models = models
-        self.window = json.dumps({t.split(".", 1)[1]: f"{a}..{b}" for t, (a, b) in years.items()},
-                                 sort_keys=True) if years else "semua"
+        self.window = (
+            json.dumps({t.split(".", 1)[1]: f"{a}..{b}" for t, (a, b) in years.items()}, sort_keys=True)
+            if years
+            else "semua"
+        )
         self.macros = hashlib.sha256(MACROS.read_bytes()).hexdigest()
         self.keys: dict[str, str] = {}
         self.inputs: dict[str, dict] = {}
@@ -135,8 +145,9 @@ class BuildCache:
                 inputs[table] = self._sources[table]
             else:
                 inputs[table] = self._sources[table]
-        blob = json.dumps({"sql": model.sql, "macros": self.macros, "window": self.window, "inputs": inputs},
-                          sort_keys=True)
+        blob = json.dumps(
+            {"sql": model.sql, "macros": self.macros, "window": self.window, "inputs": inputs}, sort_keys=True
+        )
         self.inputs[name] = inputs
         self.keys[name] = hashlib.sha256(blob.encode("utf-8")).hexdigest()
         return self.keys[name]
@@ -146,19 +157,23 @@ class BuildCache:
         if self.models[name].materialized != "table" or not has_table(self.con, name):
             return False
         last = self.con.execute(
-            "select cache_key, row_count from lineage.build_cache where model = ? "
-            "order by recorded_at desc limit 1", [name]).fetchall()
+            "select cache_key, row_count from lineage.build_cache where model = ? order by recorded_at desc limit 1",
+            [name],
+        ).fetchall()
         if not last or last[0][0] != self.keys[name]:
             return False
         return self.con.execute(f"select count(*) from {name}").fetchall()[0][0] == last[0][1]
 
     def record(self, run_id: str | None, name: str, rebuilt: bool) -> None:
         model = self.models[name]
-        rows = self.con.execute(f"select count(*) from {name}").fetchall()[0][0] if model.materialized == "table" else None
+        rows = (
+            self.con.execute(f"select count(*) from {name}").fetchall()[0][0] if model.materialized == "table" else None
+        )
         self.con.execute(
             "insert into lineage.build_cache (run_id, model, cache_key, inputs, row_count, rebuilt, run_window) "
             "values (?, ?, ?, ?, ?, ?, ?)",
-            [run_id, name, self.keys[name], json.dumps(self.inputs[name], sort_keys=True), rows, rebuilt, self.window])
+            [run_id, name, self.keys[name], json.dumps(self.inputs[name], sort_keys=True), rows, rebuilt, self.window],
+        )
 
 
 def window_note(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
@@ -170,10 +185,15 @@ def window_note(con: duckdb.DuckDBPyConnection, period: str) -> str | None:
     if not last or last[0][0] in (None, "semua"):
         return None
     year = int(period[:4])
-    outside = sorted(t for t, span in json.loads(last[0][0]).items()
-                     if not int(span.split("..")[0]) <= year <= int(span.split("..")[1]))
+    outside = sorted(
+        t
+        for t, span in json.loads(last[0][0]).items()
+        if not int(span.split("..")[0]) <= year <= int(span.split("..")[1])
+    )
     if not outside:
         return None
-    return (f"baris sumber periode {period} tidak ada di marts saat ini: run terakhir membangun marts hanya untuk "
-            f"tahun {json.loads(last[0][0])[outside[0]].replace('..', '–')} ({', '.join(outside)}); angka terbitnya "
-            f"tetap, untuk menelusuri barisnya jalankan ulang: pantau run --period {period[:7]}")
+    return (
+        f"baris sumber periode {period} tidak ada di marts saat ini: run terakhir membangun marts hanya untuk "
+        f"tahun {json.loads(last[0][0])[outside[0]].replace('..', '–')} ({', '.join(outside)}); angka terbitnya "
+        f"tetap, untuk menelusuri barisnya jalankan ulang: pantau run --period {period[:7]}"
+    )

@@ -270,7 +270,7 @@ def has_table(con: duckdb.DuckDBPyConnection, qualified: str, views: bool = True
     )
 
 
-def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> list[dict]:
     """A query's rows as dicts keyed by column name (for the small results read at the edges)."""
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
