@@ -188,22 +188,58 @@ def skm_month(
 ) -> list[dict]:
     """The survey responses of one service unit in one month (the ``mi``-th of ``n_months``), in
     time order; each a dict of SKM_COLUMNS plus the day ``d`` and second ``sec``."""
-    y, m, days = mo.y, mo.m, mo.days
-    rng = stream(seed, "skm", su.slug, y, m)
+    rng = stream(seed, "skm", su.slug, mo.y, mo.m)
     n = max(3, int(round(su.base * scale * rng.uniform(0.8, 1.2))))
-    mean = np.full(9, 3.2) + su.shift
     progress = mi / max(1, n_months - 1)
+    mean = _month_means(su, progress=progress, pungli_month=pungli_month)
+    draws = _draw_responses(rng, su, n=n, n_days=len(mo.days), mean=mean)
+    ords = np.array([d.toordinal() for d in mo.days])
+    officers = _Officers(np.array(su.petugas, np.int64), ords, tr, emps)
+    hhmmss_ = hhmmss()
+    return [
+        _response(su, mo, i, draws, officers, hhmmss_=hhmmss_, progress=progress, pungli_month=pungli_month)
+        for i in range(n)
+    ]
+
+
+def _month_means(su: SkmUnit, *, progress: float, pungli_month: bool) -> np.ndarray:
+    """The unit's mean score per unsur this month (``progress`` 0..1 through the run)."""
+    mean = np.full(9, 3.2) + su.shift
     if su.worse_u3:
         mean[2] -= 0.45 + 0.55 * progress  # waiting time gets worse over the months
     if pungli_month:
         mean[3] -= 0.9
+    return mean
+
+
+@dataclass
+class _Draws:
+    """The month's random draws, one entry per response (already in time order where it matters)."""
+
+    day_i: np.ndarray  # workday index
+    secs: np.ndarray  # second of the day
+    sc: np.ndarray  # n x 9 answers (an officer's weakness lowers them in place)
+    ages: np.ndarray
+    sex: np.ndarray
+    pend: np.ndarray
+    pek: np.ndarray
+    has_saran_r: np.ndarray
+    theme_r: np.ndarray
+    text_r: np.ndarray
+    pet_r: np.ndarray
+    pet_k: np.ndarray
+    lay_k: np.ndarray
+    cum: np.ndarray  # cumulative complaint-theme weights of the month
+    theme2_r: np.ndarray
+
+
+def _draw_responses(rng: np.random.Generator, su: SkmUnit, *, n: int, n_days: int, mean: np.ndarray) -> _Draws:
+    """All the month's draws from ``rng``, in the order the generator has always drawn them."""
     sc = _scores(rng, n, mean)
-    ords = np.array([d.toordinal() for d in days])
-    day_i = rng.integers(0, len(days), n)
+    day_i = rng.integers(0, n_days, n)
     secs = rng.integers(7 * 3600 + 50 * 60, 15 * 3600 + 30 * 60, n)
     order = np.lexsort((secs, day_i))
     day_i, secs, sc = day_i[order], secs[order], sc[order]
-    rows = []
     ages = np.clip(np.rint(17 + rng.gamma(3.0, 8.5, n)), 17, 75).astype(int)
     sex = rng.random(n) < 0.5
     pend = rng.choice(6, size=n, p=_PENDIDIKAN[1])
@@ -218,50 +254,75 @@ def skm_month(
     month_w = su.themes * rng.gamma(2.0, 0.5, len(su.themes))
     cum = np.cumsum(month_w / month_w.sum())
     theme2_r = rng.random(n)
-    officers = _Officers(np.array(su.petugas, np.int64), ords, tr, emps)
-    hhmmss_ = hhmmss()
-    for i in range(n):
-        di = int(day_i[i])
-        d = days[di]
-        row_sc = sc[i]
-        # the officer who served, if active that day (sometimes not recorded)
-        nip = officers.serving(di, row_sc, pet_r[i], int(pet_k[i]))
-        saran = ""
-        low = int(np.argmin(row_sc))
-        p_saran = 0.25 + (0.3 if row_sc[low] <= 2 else 0.0)
-        if has_saran_r[i] < p_saran:
-            saran = _saran(
-                su,
-                row_sc,
-                low,
-                cum=cum,
-                theme_r=theme_r[i],
-                theme2_r=theme2_r[i],
-                text_r=int(text_r[i]),
-                progress=progress,
-                pungli_month=pungli_month,
-            )
-        age = int(ages[i])
-        job = int(pek[i])
-        if job == 6 and age > 24:  # Pelajar
-            age = 17 + age % 7
-        rows.append(
-            {
-                "waktu": f"{d.isoformat()} {hhmmss_[int(secs[i])]}",
-                "d": d,
-                "sec": int(secs[i]),
-                "unit_layanan": su.name,
-                "jenis_layanan": _LAYANAN[su.kind][int(lay_k[i])],
-                "nip_petugas": nip,
-                "usia": str(age),
-                "jenis_kelamin": "L" if sex[i] else "P",
-                "pendidikan": _PENDIDIKAN[0][int(pend[i])],
-                "pekerjaan": _PEKERJAAN[0][job],
-                **{f"u{k + 1}": str(int(row_sc[k])) for k in range(9)},
-                "saran": saran,
-            }
+    return _Draws(
+        day_i=day_i,
+        secs=secs,
+        sc=sc,
+        ages=ages,
+        sex=sex,
+        pend=pend,
+        pek=pek,
+        has_saran_r=has_saran_r,
+        theme_r=theme_r,
+        text_r=text_r,
+        pet_r=pet_r,
+        pet_k=pet_k,
+        lay_k=lay_k,
+        cum=cum,
+        theme2_r=theme2_r,
+    )
+
+
+def _response(
+    su: SkmUnit,
+    mo: Month,
+    i: int,
+    dr: _Draws,
+    officers: _Officers,
+    *,
+    hhmmss_: list[str],
+    progress: float,
+    pungli_month: bool,
+) -> dict:
+    """The ``i``-th response of the month as a dict of SKM_COLUMNS plus ``d`` and ``sec``."""
+    di = int(dr.day_i[i])
+    d = mo.days[di]
+    row_sc = dr.sc[i]
+    # the officer who served, if active that day (sometimes not recorded)
+    nip = officers.serving(di, row_sc, dr.pet_r[i], int(dr.pet_k[i]))
+    saran = ""
+    low = int(np.argmin(row_sc))
+    p_saran = 0.25 + (0.3 if row_sc[low] <= 2 else 0.0)
+    if dr.has_saran_r[i] < p_saran:
+        saran = _saran(
+            su,
+            row_sc,
+            low,
+            cum=dr.cum,
+            theme_r=dr.theme_r[i],
+            theme2_r=dr.theme2_r[i],
+            text_r=int(dr.text_r[i]),
+            progress=progress,
+            pungli_month=pungli_month,
         )
-    return rows
+    age = int(dr.ages[i])
+    job = int(dr.pek[i])
+    if job == 6 and age > 24:  # Pelajar
+        age = 17 + age % 7
+    return {
+        "waktu": f"{d.isoformat()} {hhmmss_[int(dr.secs[i])]}",
+        "d": d,
+        "sec": int(dr.secs[i]),
+        "unit_layanan": su.name,
+        "jenis_layanan": _LAYANAN[su.kind][int(dr.lay_k[i])],
+        "nip_petugas": nip,
+        "usia": str(age),
+        "jenis_kelamin": "L" if dr.sex[i] else "P",
+        "pendidikan": _PENDIDIKAN[0][int(dr.pend[i])],
+        "pekerjaan": _PEKERJAAN[0][job],
+        **{f"u{k + 1}": str(int(row_sc[k])) for k in range(9)},
+        "saran": saran,
+    }
 
 
 class _Officers:
