@@ -433,76 +433,74 @@ def test_a_quarter_pools_the_attendance_of_its_months(rek):
     assert "disiplin kehadiran 96,67 % (3 bulan)" in bukti
 
 
-def test_unit_attention_ikm_c_and_a_weak_unsur(rek):
+def unit_ikm(scope_id, *, respondents, ikm_converted, mutu, kinerja, period="2026-10"):
+    return {
+        "scope": "unit",
+        "scope_id": scope_id,
+        "period": period,
+        "respondents": respondents,
+        "ikm_converted": ikm_converted,
+        "mutu": mutu,
+        "kinerja": kinerja,
+    }
+
+
+def unit_unsur(scope_id, unsur, unsur_name, *, nrr, nrr_converted, nrr_mutu, perhatian, period="2026-10"):
+    return {
+        "scope": "unit",
+        "scope_id": scope_id,
+        "period": period,
+        "unsur": unsur,
+        "unsur_name": unsur_name,
+        "nrr": nrr,
+        "nrr_4dp": nrr,
+        "nrr_converted": nrr_converted,
+        "nrr_mutu": nrr_mutu,
+        "nrr_perlu_perhatian": perhatian,
+    }
+
+
+def unit_unsur_precision(scope_id, unsur, *, cd_terbukti, cd_indikasi=False, period="2026-10"):
+    return {
+        "scope": "unit",
+        "scope_id": scope_id,
+        "period": period,
+        "unsur": unsur,
+        "cd_terbukti": cd_terbukti,
+        "cd_indikasi": cd_indikasi,
+    }
+
+
+def given_a_unit_in_c_with_a_weak_u3_beside_a_unit_in_b(con):
+    """October: UNIT has IKM C and U3 in C (a proven weak spot, U1 fine); kelurahan-bukit-sua is in B."""
     given(
-        rek,
+        con,
         "marts.skm_ikm",
         [
-            {
-                "scope": "unit",
-                "scope_id": UNIT,
-                "period": "2026-10",
-                "respondents": 40,
-                "ikm_converted": 74.2,
-                "mutu": "C",
-                "kinerja": "Kurang Baik",
-            },
-            {
-                "scope": "unit",
-                "scope_id": "kelurahan-bukit-sua",
-                "period": "2026-10",
-                "respondents": 30,
-                "ikm_converted": 82.0,
-                "mutu": "B",
-                "kinerja": "Baik",
-            },
+            unit_ikm(UNIT, respondents=40, ikm_converted=74.2, mutu="C", kinerja="Kurang Baik"),
+            unit_ikm("kelurahan-bukit-sua", respondents=30, ikm_converted=82.0, mutu="B", kinerja="Baik"),
         ],
     )
     given(
-        rek,
+        con,
         "marts.skm_unsur_scores",
         [
-            {
-                "scope": "unit",
-                "scope_id": UNIT,
-                "period": "2026-10",
-                "unsur": "U3",
-                "unsur_name": "Waktu penyelesaian",
-                "nrr": 2.95,
-                "nrr_4dp": 2.95,
-                "nrr_converted": 73.75,
-                "nrr_mutu": "C",
-                "nrr_perlu_perhatian": True,
-            },
-            {
-                "scope": "unit",
-                "scope_id": UNIT,
-                "period": "2026-10",
-                "unsur": "U1",
-                "unsur_name": "Persyaratan",
-                "nrr": 3.2,
-                "nrr_4dp": 3.2,
-                "nrr_converted": 80.0,
-                "nrr_mutu": "B",
-                "nrr_perlu_perhatian": False,
-            },
-            {
-                "scope": "unit",
-                "scope_id": "kelurahan-bukit-sua",
-                "period": "2026-10",
-                "unsur": "U3",
-                "unsur_name": "Waktu penyelesaian",
-                "nrr": 3.0644,
-                "nrr_4dp": 3.0644,
-                "nrr_converted": 76.61,
-                "nrr_mutu": "B",
-                "nrr_perlu_perhatian": False,
-            },
+            unit_unsur(UNIT, "U3", "Waktu penyelesaian", nrr=2.95, nrr_converted=73.75, nrr_mutu="C", perhatian=True),
+            unit_unsur(UNIT, "U1", "Persyaratan", nrr=3.2, nrr_converted=80.0, nrr_mutu="B", perhatian=False),
+            unit_unsur(
+                "kelurahan-bukit-sua",
+                "U3",
+                "Waktu penyelesaian",
+                nrr=3.0644,
+                nrr_converted=76.61,
+                nrr_mutu="B",
+                perhatian=False,
+            ),
         ],
     )
     # both grades stand on enough evidence: the sample reaches the Krejcie & Morgan minimum
     given(
-        rek,
+        con,
         "marts.skm_ikm_precision",
         [
             {
@@ -515,27 +513,14 @@ def test_unit_attention_ikm_c_and_a_weak_unsur(rek):
         ],
     )
     given(
-        rek,
+        con,
         "marts.skm_unsur_precision",
-        [
-            {
-                "scope": "unit",
-                "scope_id": UNIT,
-                "period": "2026-10",
-                "unsur": "U3",
-                "cd_terbukti": True,
-                "cd_indikasi": False,
-            },
-            {
-                "scope": "unit",
-                "scope_id": UNIT,
-                "period": "2026-10",
-                "unsur": "U1",
-                "cd_terbukti": False,
-                "cd_indikasi": False,
-            },
-        ],
+        [unit_unsur_precision(UNIT, "U3", cd_terbukti=True), unit_unsur_precision(UNIT, "U1", cd_terbukti=False)],
     )
+
+
+def test_unit_attention_ikm_c_and_a_weak_unsur(rek):
+    given_a_unit_in_c_with_a_weak_u3_beside_a_unit_in_b(rek)
     run(rek)
     assert rows(rek, "select unit_slug, aturan from marts.rekomendasi_unit order by 1, 2") == [
         (UNIT, "perhatian-ikm"),
