@@ -13,8 +13,10 @@ import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -205,7 +207,21 @@ def test_corrections_of_one_fact_that_disagree_are_all_held_and_bad_values_named
     assert "baris 4" not in json.dumps(held) and "baris 5" not in json.dumps(held)
 
 
-def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness_and_nothing_else(tmp_path):
+class MachineDownCorrected(NamedTuple):
+    """October run before and after a unit correction of MACHINE_DOWN (plus a late September izin)."""
+
+    root: Path  # holds w.duckdb and out/
+    output: str  # the console of the run with the corrections
+    before: dict[str, tuple]  # October's metrics before the corrections
+    after: dict[str, tuple]  # and after
+    before_bytes: dict[str, str]  # the inbox's digests before the corrections were added
+    with_koreksi: dict[str, str]  # with the correction file, before the run
+    after_bytes: dict[str, str]  # right after the run
+
+
+@pytest.fixture(scope="module")
+def machine_down(tmp_path_factory) -> MachineDownCorrected:
+    tmp_path = tmp_path_factory.mktemp("koreksi-mesin")
     box = inbox(tmp_path)
     before_bytes = digests(box)
     run(box, tmp_path, "2026-09")
@@ -226,10 +242,25 @@ def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness
     )
     with_koreksi = digests(box)
     out = run(box, tmp_path, "2026-10")
-    assert "periode 2026-09 sudah diterbitkan dan kini memakai data baru atau koreksi" in out
-    after = metrics(tmp_path, "2026-10")
-    assert digests(box) == with_koreksi and {k: with_koreksi[k] for k in before_bytes} == before_bytes
+    return MachineDownCorrected(
+        root=tmp_path,
+        output=out,
+        before=before,
+        after=metrics(tmp_path, "2026-10"),
+        before_bytes=before_bytes,
+        with_koreksi=with_koreksi,
+        after_bytes=digests(box),
+    )
 
+
+def test_a_late_correction_names_the_published_month_stale_and_leaves_the_inbox_as_it_was(machine_down):
+    assert "periode 2026-09 sudah diterbitkan dan kini memakai data baru atau koreksi" in machine_down.output
+    with_koreksi, before_bytes = machine_down.with_koreksi, machine_down.before_bytes
+    assert machine_down.after_bytes == with_koreksi and {k: with_koreksi[k] for k in before_bytes} == before_bytes
+
+
+def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness_and_nothing_else(machine_down):
+    before, after = machine_down.before, machine_down.after
     changed = {m for m in before if before[m] != after.get(m)} | (set(after) - set(before))
     asn_changed = {m for m in changed if m.split("/")[1] == "asn"}
     # the staff member's day was TK, the lurah's a day with no check-out (PSW4, 91 minutes)
@@ -247,11 +278,13 @@ def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness
     assert units == {"kelurahan-pager"}, sorted(changed)
     assert all(m.split("/")[1] in ("asn", "unit", "office") for m in changed), sorted(changed)
 
-    # trace of the corrected number: the original value and its line, the correction's line,
-    # the approver and the document
+
+def test_the_trace_of_a_corrected_number_names_the_original_the_correction_the_approver_and_the_document(
+    machine_down,
+):
+    warehouse = str(machine_down.root / "w.duckdb")
     traced = runner.invoke(
-        app,
-        ["trace", f"tk_days/asn/{STAF_PAGER}/2026-10", "--warehouse", str(tmp_path / "w.duckdb"), "--format", "json"],
+        app, ["trace", f"tk_days/asn/{STAF_PAGER}/2026-10", "--warehouse", warehouse, "--format", "json"]
     )
     assert traced.exit_code == 0, traced.output
     [fix] = json.loads(traced.output)["corrections"]
@@ -268,20 +301,21 @@ def test_a_machine_down_day_corrected_for_a_unit_changes_its_asn_tk_and_lateness
         CAMAT,
         "Berita acara kerusakan mesin 01/BA/X/2026",
     )
-    table = runner.invoke(
-        app, ["trace", f"psw_days/asn/{LURAH_PAGER}/2026-10", "--warehouse", str(tmp_path / "w.duckdb")]
-    ).output
+    table = runner.invoke(app, ["trace", f"psw_days/asn/{LURAH_PAGER}/2026-10", "--warehouse", warehouse]).output
     block = table.split("Koreksi yang diterapkan (1)")[1]
     assert "presensi/rekap_2026-10.csv" in block and "koreksi/koreksi_2026-10.csv:2" in block and CAMAT in block
 
-    # Kualitas data (public): corrections counted per unit and kind, nobody named
-    page = (tmp_path / "out" / "2026-10" / "kualitas-data.html").read_text(encoding="utf-8")
+
+def test_kualitas_data_counts_the_corrections_per_unit_and_kind_and_names_nobody(machine_down):
+    page = (machine_down.root / "out" / "2026-10" / "kualitas-data.html").read_text(encoding="utf-8")
     section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("Koreksi yang diterapkan</h2>")[1]))
     assert "Kantor Kelurahan Pager status 2 " in section and "Bukit Sua" not in section.split("Semua angka")[0]
     assert not any(nip in page for nip in (STAF_PAGER, LURAH_PAGER, CAMAT)) and "Siti Rahmah" not in page
 
+
+def test_a_corrected_day_leaves_the_exports_rows_as_exported(machine_down):
     # the exports' rows are as exported: the recap still has no row for the staff member that day
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    con = duckdb.connect(str(machine_down.root / "w.duckdb"), read_only=True)
     try:
         assert (
             con.execute(
