@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -364,76 +365,121 @@ def run(
     _require_inbox(settings)
     _require_warehouse(settings)
     _require_out(settings)
-    options = _flow_options(settings)
+    request = _RunRequest(
+        period=period,
+        settings=settings,
+        options=_flow_options(settings),
+        debug=debug,
+        cascade=cascade,
+        partitioned=partitioned,
+        workers=workers,
+        withdraw=withdraw,
+    )
     prefect_environment(settings)
 
     def work():
         from flows.evaluate import without_heartbeat
 
         with without_heartbeat():
-            return run_period()
+            return _run_period(request)
 
-    def run_period():
-        from flows import console
-        from flows.evaluate import evaluate_period
+    raise typer.Exit(_guard(settings, debug, work))
 
-        if not debug:
-            quiet_console_tracebacks()
-        server = console.prefect_server()  # before the flow: an ephemeral server sets its own URL
-        _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
-        if partitioned:
-            from flows.partitioned import evaluate_partitioned
 
-            try:
-                outcome = evaluate_partitioned(
-                    period=period,
-                    inbox=settings.inbox,
-                    warehouse=settings.warehouse,
-                    reference=settings.reference,
-                    out=settings.out,
-                    as_of=settings.today(),
-                    workers=workers,
-                    withdraw_many=withdraw,
-                    **options,
-                )
-            except ValueError as exc:  # a warehouse that single runs write
-                _usage(str(exc))
-        else:
-            outcome = evaluate_period(
-                period=period,
+@dataclass(frozen=True)
+class _RunRequest:
+    """What `pantau run` was asked for, once its options and settings are checked."""
+
+    period: str
+    settings: Settings
+    options: dict  # from _flow_options
+    debug: bool
+    cascade: bool
+    partitioned: bool
+    workers: int
+    withdraw: bool
+
+
+def _run_period(request: _RunRequest) -> int:
+    """The period's flow run, its summary printed; with --cascade the stale older periods after it."""
+    from flows import console
+
+    settings = request.settings
+    if not request.debug:
+        quiet_console_tracebacks()
+    server = console.prefect_server()  # before the flow: an ephemeral server sets its own URL
+    _progress("menyiapkan Prefect (server sementara bila tidak ada server yang diatur)...")
+    outcome = _evaluate_requested(request)
+    label = " (berpartisi)" if request.partitioned else ""
+    typer.echo(
+        console.text_summary(outcome, f"Periode {request.period}{label}: {settings.inbox} -> {settings.warehouse}")
+    )
+    if outcome.report:
+        typer.echo(f"Laporan: {outcome.report}")
+    typer.echo(console.flow_run_line(outcome.flow_run_id, server, outcome.flow_run_name))
+    if outcome.unreconciled:
+        raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
+    blocked = outcome.blocked
+    if request.cascade and not blocked:
+        blocked = _rerun_stale(request, outcome.stale_periods)
+    return EXIT_BLOCKED if blocked else EXIT_OK
+
+
+def _evaluate_requested(request: _RunRequest):
+    """The period evaluated as one flow, or per partition with --partitioned."""
+    from flows.evaluate import evaluate_period
+
+    settings = request.settings
+    if request.partitioned:
+        from flows.partitioned import evaluate_partitioned
+
+        try:
+            return evaluate_partitioned(
+                period=request.period,
                 inbox=settings.inbox,
                 warehouse=settings.warehouse,
                 reference=settings.reference,
                 out=settings.out,
                 as_of=settings.today(),
-                withdraw_many=withdraw,
-                **options,
+                workers=request.workers,
+                withdraw_many=request.withdraw,
+                **request.options,
             )
-        label = " (berpartisi)" if partitioned else ""
-        typer.echo(console.text_summary(outcome, f"Periode {period}{label}: {settings.inbox} -> {settings.warehouse}"))
-        if outcome.report:
-            typer.echo(f"Laporan: {outcome.report}")
-        typer.echo(console.flow_run_line(outcome.flow_run_id, server, outcome.flow_run_name))
-        if outcome.unreconciled:
-            raise RuntimeError(f"hitungan baris tidak cocok untuk: {', '.join(outcome.unreconciled)}")
-        blocked = outcome.blocked
-        if cascade and not blocked:
-            for stale in outcome.stale_periods:
-                _progress(f"menjalankan ulang periode {stale} (--cascade)")
-                again = evaluate_period(
-                    period=stale,
-                    inbox=settings.inbox,
-                    warehouse=settings.warehouse,
-                    reference=settings.reference,
-                    out=settings.out,
-                    as_of=settings.today(),
-                    **options,
-                )
-                typer.echo(console.one_line(stale, again))
-                blocked = blocked or again.blocked
-        return EXIT_BLOCKED if blocked else EXIT_OK
+        except ValueError as exc:  # a warehouse that single runs write
+            _usage(str(exc))
+    return evaluate_period(
+        period=request.period,
+        inbox=settings.inbox,
+        warehouse=settings.warehouse,
+        reference=settings.reference,
+        out=settings.out,
+        as_of=settings.today(),
+        withdraw_many=request.withdraw,
+        **request.options,
+    )
 
-    raise typer.Exit(_guard(settings, debug, work))
+
+def _rerun_stale(request: _RunRequest, stale_periods) -> bool:
+    """--cascade: each older period the new files touched, run again (one line each); True if any is blocked."""
+    from flows import console
+    from flows.evaluate import evaluate_period
+
+    settings = request.settings
+    blocked = False
+    for stale in stale_periods:
+        _progress(f"menjalankan ulang periode {stale} (--cascade)")
+        again = evaluate_period(
+            period=stale,
+            inbox=settings.inbox,
+            warehouse=settings.warehouse,
+            reference=settings.reference,
+            out=settings.out,
+            as_of=settings.today(),
+            **request.options,
+        )
+        typer.echo(console.one_line(stale, again))
+        blocked = blocked or again.blocked
+    return blocked
 
 
 @app.command()

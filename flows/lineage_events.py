@@ -246,22 +246,50 @@ def build_event(
     event_time: datetime | None = None,
 ):
     """One OpenLineage RunEvent (the client's object) for a step of a pantau run."""
-    from openlineage.client.constants import __version__ as client_version
     from openlineage.client.event_v2 import Job, Run, RunEvent, RunState
-    from openlineage.client.generated import (
-        documentation_job,
-        error_message_run,
-        job_type_job,
-        nominal_time_run,
-        parent_run,
-        processing_engine_run,
-        tags_run,
-    )
 
     if step not in STEPS:
         raise ValueError(f"langkah '{step}' tidak dikenal; pilih salah satu: {', '.join(STEPS)}")
     if event_type not in EVENT_TYPES:
         raise ValueError(f"eventType '{event_type}' tidak dikenal; pilih salah satu: {', '.join(EVENT_TYPES)}")
+    run_facets = _run_facets(
+        step,
+        run_id,
+        namespace=namespace,
+        period=period,
+        flow_run_id=flow_run_id,
+        code_version=code_version,
+        error=error,
+    )
+    when = (event_time or datetime.now(UTC)).astimezone(UTC)
+    return RunEvent(
+        eventType=RunState[event_type],
+        eventTime=when.isoformat().replace("+00:00", "Z"),
+        run=Run(
+            runId=parent_run_id(run_id, flow_run_id) if step == "run" else step_run_id(run_id, step), facets=run_facets
+        ),
+        job=Job(namespace=namespace, name=FLOW_JOB if step == "run" else f"pantau.{step}", facets=_job_facets(step)),
+        inputs=[_input(s) for s in (inputs or [])],
+        outputs=[_output(s) for s in (outputs or [])],
+        producer=PRODUCER,
+    )
+
+
+def _run_facets(
+    step: str,
+    run_id: str,
+    *,
+    namespace: str,
+    period: str | None,
+    flow_run_id: str | None,
+    code_version: str | None,
+    error: BaseException | str | None,
+) -> dict[str, Any]:
+    """The run's facets: engine and tags always; the parent flow run for a step; the period's
+    nominal time when known; the error of a failed step."""
+    from openlineage.client.constants import __version__ as client_version
+    from openlineage.client.generated import nominal_time_run, parent_run, processing_engine_run, tags_run
+
     run_facets: dict[str, Any] = {
         "processing_engine": processing_engine_run.ProcessingEngineRunFacet(
             version=code_version or _version(),
@@ -290,15 +318,29 @@ def build_event(
             nominalStartTime=nominal[0], nominalEndTime=nominal[1], **_facet_kwargs()
         )
     if error is not None:
-        if isinstance(error, BaseException):
-            message = f"{type(error).__name__}: {error}"
-            stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        else:
-            message, stack = str(error), None
-        run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
-            message=message[:2000], programmingLanguage="python", stackTrace=stack, **_facet_kwargs()
-        )
-    job_facets = {
+        run_facets["errorMessage"] = _error_facet(error)
+    return run_facets
+
+
+def _error_facet(error: BaseException | str):
+    """An exception's type, message and traceback (or a message alone), the message cut at 2000 characters."""
+    from openlineage.client.generated import error_message_run
+
+    if isinstance(error, BaseException):
+        message = f"{type(error).__name__}: {error}"
+        stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    else:
+        message, stack = str(error), None
+    return error_message_run.ErrorMessageRunFacet(
+        message=message[:2000], programmingLanguage="python", stackTrace=stack, **_facet_kwargs()
+    )
+
+
+def _job_facets(step: str) -> dict[str, Any]:
+    """The job's facets: the flow is a DAG, each step a TASK, with the step's description."""
+    from openlineage.client.generated import documentation_job, job_type_job
+
+    return {
         "jobType": job_type_job.JobTypeJobFacet(
             processingType="BATCH", integration="PANTAU", jobType="DAG" if step == "run" else "TASK", **_facet_kwargs()
         ),
@@ -306,18 +348,6 @@ def build_event(
             description=STEP_DESCRIPTIONS[step], **_facet_kwargs()
         ),
     }
-    when = (event_time or datetime.now(UTC)).astimezone(UTC)
-    return RunEvent(
-        eventType=RunState[event_type],
-        eventTime=when.isoformat().replace("+00:00", "Z"),
-        run=Run(
-            runId=parent_run_id(run_id, flow_run_id) if step == "run" else step_run_id(run_id, step), facets=run_facets
-        ),
-        job=Job(namespace=namespace, name=FLOW_JOB if step == "run" else f"pantau.{step}", facets=job_facets),
-        inputs=[_input(s) for s in (inputs or [])],
-        outputs=[_output(s) for s in (outputs or [])],
-        producer=PRODUCER,
-    )
 
 
 # ---------------------------------------------------------------- sending

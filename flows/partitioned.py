@@ -196,19 +196,7 @@ def evaluate_partition(
     scratch = Path(tempfile.mkdtemp(prefix="pantau-partisi-"))
     con = connect(scratch / "partition.duckdb")
     try:
-        if threads:
-            con.execute(f"set threads = {int(threads)}")
-        load_reference_tables(con, reference, run_id)
-        specs = load_column_specs(con)
-        personal = load_personal_columns(con)
-        ensure_raw_tables(con, specs)
-        install_macros(con)
-        reports = [
-            ingest_file(
-                con, inbox, inbox / rel, rel, rel.split("/")[0], specs, run_id, personal.get(rel.split("/")[0], [])
-            )
-            for rel in sorted(part.files)
-        ]
+        reports = _ingest_partition(con, part, inbox, reference, run_id, threads)
         roster_rows = _take_roster(con, root) if part.needs_roster else 0
         ingested = time.perf_counter()
         validate_warehouse(con, as_of, run_id)
@@ -218,21 +206,7 @@ def evaluate_partition(
                 f"partisi {part.key}: baris daftar pegawai yang sah di partisi pegawai "
                 "tidak lolos lagi di sini; jalankan tanpa partisi dan laporkan"
             )
-        con.execute(
-            "create temp table _own as select unnest(?::integer[]) as file_id",
-            [[r.file_id for r in reports if r.file_id is not None]],
-        )
-        written = {}
-        for table, sql in _export_queries().items():
-            target = root / table / part.key / "part.parquet"
-            if target.parent.exists():
-                shutil.rmtree(target.parent)
-            target.parent.mkdir(parents=True)
-            rows = con.execute(f"copy ({sql}) to '{_literal(target)}' (format parquet, compression zstd)").fetchone()[0]
-            if rows:
-                written[table] = rows
-            else:
-                shutil.rmtree(target.parent)
+        written = _write_partition_tables(con, part, root, reports)
         manifest = {
             "period": part.period,
             "office": part.office,
@@ -255,6 +229,51 @@ def evaluate_partition(
     finally:
         con.close()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _ingest_partition(
+    con: duckdb.DuckDBPyConnection,
+    part: Partition,
+    inbox: Path,
+    reference: Path,
+    run_id: str | None,
+    threads: int | None,
+) -> list[FileReport]:
+    """The partition's warehouse set up (reference tables, raw tables, macros) and its files ingested."""
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    load_reference_tables(con, reference, run_id)
+    specs = load_column_specs(con)
+    personal = load_personal_columns(con)
+    ensure_raw_tables(con, specs)
+    install_macros(con)
+    return [
+        ingest_file(con, inbox, inbox / rel, rel, rel.split("/")[0], specs, run_id, personal.get(rel.split("/")[0], []))
+        for rel in sorted(part.files)
+    ]
+
+
+def _write_partition_tables(
+    con: duckdb.DuckDBPyConnection, part: Partition, root: Path, reports: list[FileReport]
+) -> dict:
+    """Each exported table's rows of this partition's own files as <root>/<table>/<key>/part.parquet
+    (none for a table without rows); returns the rows written per table."""
+    con.execute(
+        "create temp table _own as select unnest(?::integer[]) as file_id",
+        [[r.file_id for r in reports if r.file_id is not None]],
+    )
+    written = {}
+    for table, sql in _export_queries().items():
+        target = root / table / part.key / "part.parquet"
+        if target.parent.exists():
+            shutil.rmtree(target.parent)
+        target.parent.mkdir(parents=True)
+        rows = con.execute(f"copy ({sql}) to '{_literal(target)}' (format parquet, compression zstd)").fetchone()[0]
+        if rows:
+            written[table] = rows
+        else:
+            shutil.rmtree(target.parent)
+    return written
 
 
 def _take_roster(con: duckdb.DuckDBPyConnection, root: Path) -> int:

@@ -75,128 +75,125 @@ def survey_inbox(inbox: Path) -> list[Entry]:
     inbox = Path(inbox)
     root = os.path.realpath(inbox)
     entries: list[Entry] = []
-
-    def hidden(name: str) -> bool:
-        return name.startswith((".", "~$"))
-
     for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not hidden(d))
+        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
         base = Path(dirpath)
         for name in list(dirnames):
             path = base / name
-            rel = _legible(path.relative_to(inbox).as_posix())
             if path.is_symlink():
                 dirnames.remove(name)  # os.walk would not descend anyway; keep it explicit
-                target = os.path.realpath(path)
-                if not _inside(target, root):
-                    entries.append(
-                        Entry(
-                            rel,
-                            path,
-                            "error",
-                            (
-                                f"tautan simbolik ke folder di luar inbox ({target}); isinya tidak dibaca. "
-                                "Salin berkasnya ke dalam inbox bila memang harus dipakai"
-                            ),
-                        )
-                    )
-                else:
-                    entries.append(
-                        Entry(
-                            rel,
-                            path,
-                            "ignored",
-                            ("tautan simbolik ke folder lain di dalam inbox; berkasnya dibaca di tempat aslinya"),
-                        )
-                    )
-            elif name.lower().endswith(DATA_SUFFIXES):
-                entries.append(
-                    Entry(
-                        rel,
-                        path,
-                        "ignored",
-                        (
-                            "ini folder, bukan berkas, walau namanya seperti berkas; folder itu sendiri dilewati "
-                            "(berkas di dalamnya tetap diperiksa)"
-                        ),
-                    )
-                )
+            entry = _folder_entry(inbox, root, path)
+            if entry is not None:
+                entries.append(entry)
         for name in sorted(filenames):
-            if hidden(name):
+            if _hidden(name):
                 continue
-            path = base / name
-            rel = path.relative_to(inbox).as_posix()
-            if not _utf8_name(rel):
-                entries.append(
-                    Entry(
-                        _legible(rel),
-                        path,
-                        "error",
-                        (
-                            "nama berkas (atau foldernya) memuat karakter yang bukan UTF-8, biasanya dari arsip ZIP "
-                            "Windows lama; ganti nama berkas itu lalu jalankan ulang"
-                        ),
-                    )
-                )
-                continue
-            if name.lower() in SYSTEM_FILES or name.endswith(":Zone.Identifier"):
-                entries.append(Entry(rel, path, "ignored", "berkas sistem Windows/macOS, bukan ekspor; dilewati"))
-                continue
-            if path.is_symlink():
-                target = os.path.realpath(path)
-                if not _inside(target, root):
-                    entries.append(
-                        Entry(
-                            rel,
-                            path,
-                            "error",
-                            (
-                                f"tautan simbolik ke berkas di luar inbox ({target}); berkas itu tidak dibaca. "
-                                "Salin berkasnya ke dalam inbox bila memang harus dipakai"
-                            ),
-                        )
-                    )
-                    continue
-                if not os.path.exists(target):
-                    entries.append(
-                        Entry(
-                            rel,
-                            path,
-                            "error",
-                            (f"tautan simbolik rusak: tujuannya ({target}) tidak ada; hapus tautan itu atau perbaiki"),
-                        )
-                    )
-                    continue
-                inside = Path(os.path.relpath(target, root)).as_posix()
-                entries.append(
-                    Entry(
-                        rel,
-                        path,
-                        "ignored",
-                        f"tautan simbolik ke {inside} di dalam inbox; "
-                        "berkas itu dibaca di tempat aslinya, bukan lewat tautan",
-                    )
-                )
-                continue
-            try:
-                mode = os.stat(path).st_mode
-            except FileNotFoundError:
-                entries.append(Entry(rel, path, "error", "berkas hilang saat inbox diperiksa; jalankan ulang"))
-                continue
-            if stat.S_ISDIR(mode):
-                continue  # a link to a folder inside the inbox (reported above)
-            if not stat.S_ISREG(mode):
-                entries.append(
-                    Entry(
-                        rel,
-                        path,
-                        "ignored",
-                        ("bukan berkas biasa (pipe, socket atau perangkat); tidak dibuka dan dilewati"),
-                    )
-                )
-                continue
-            entries.append(Entry(rel, path))
+            entry = _file_entry(inbox, root, base / name)
+            if entry is not None:
+                entries.append(entry)
     return sorted(entries, key=lambda e: e.rel)
+
+
+def _hidden(name: str) -> bool:
+    """Dotfiles, dot-folders and Office lock files: skipped without a word."""
+    return name.startswith((".", "~$"))
+
+
+def _folder_entry(inbox: Path, root: str, path: Path) -> Entry | None:
+    """What is said about a folder: a link to a folder, or a folder named like a file; None otherwise."""
+    rel = _legible(path.relative_to(inbox).as_posix())
+    if path.is_symlink():
+        target = os.path.realpath(path)
+        if not _inside(target, root):
+            return Entry(
+                rel,
+                path,
+                "error",
+                (
+                    f"tautan simbolik ke folder di luar inbox ({target}); isinya tidak dibaca. "
+                    "Salin berkasnya ke dalam inbox bila memang harus dipakai"
+                ),
+            )
+        return Entry(
+            rel,
+            path,
+            "ignored",
+            ("tautan simbolik ke folder lain di dalam inbox; berkasnya dibaca di tempat aslinya"),
+        )
+    if path.name.lower().endswith(DATA_SUFFIXES):
+        return Entry(
+            rel,
+            path,
+            "ignored",
+            (
+                "ini folder, bukan berkas, walau namanya seperti berkas; folder itu sendiri dilewati "
+                "(berkas di dalamnya tetap diperiksa)"
+            ),
+        )
+    return None
+
+
+def _file_entry(inbox: Path, root: str, path: Path) -> Entry | None:
+    """A file to read, or why it is not read; None for a link to a folder inside the inbox."""
+    name = path.name
+    rel = path.relative_to(inbox).as_posix()
+    if not _utf8_name(rel):
+        return Entry(
+            _legible(rel),
+            path,
+            "error",
+            (
+                "nama berkas (atau foldernya) memuat karakter yang bukan UTF-8, biasanya dari arsip ZIP "
+                "Windows lama; ganti nama berkas itu lalu jalankan ulang"
+            ),
+        )
+    if name.lower() in SYSTEM_FILES or name.endswith(":Zone.Identifier"):
+        return Entry(rel, path, "ignored", "berkas sistem Windows/macOS, bukan ekspor; dilewati")
+    if path.is_symlink():
+        return _file_link_entry(rel, path, root)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return Entry(rel, path, "error", "berkas hilang saat inbox diperiksa; jalankan ulang")
+    if stat.S_ISDIR(mode):
+        return None  # a link to a folder inside the inbox (reported by _folder_entry)
+    if not stat.S_ISREG(mode):
+        return Entry(
+            rel,
+            path,
+            "ignored",
+            ("bukan berkas biasa (pipe, socket atau perangkat); tidak dibuka dan dilewati"),
+        )
+    return Entry(rel, path)
+
+
+def _file_link_entry(rel: str, path: Path, root: str) -> Entry:
+    """A symbolic link to a file is never read through: out of the inbox, broken, or read where it points."""
+    target = os.path.realpath(path)
+    if not _inside(target, root):
+        return Entry(
+            rel,
+            path,
+            "error",
+            (
+                f"tautan simbolik ke berkas di luar inbox ({target}); berkas itu tidak dibaca. "
+                "Salin berkasnya ke dalam inbox bila memang harus dipakai"
+            ),
+        )
+    if not os.path.exists(target):
+        return Entry(
+            rel,
+            path,
+            "error",
+            (f"tautan simbolik rusak: tujuannya ({target}) tidak ada; hapus tautan itu atau perbaiki"),
+        )
+    inside = Path(os.path.relpath(target, root)).as_posix()
+    return Entry(
+        rel,
+        path,
+        "ignored",
+        f"tautan simbolik ke {inside} di dalam inbox; berkas itu dibaca di tempat aslinya, bukan lewat tautan",
+    )
 
 
 def _utf8_name(name: str) -> bool:

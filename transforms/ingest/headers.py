@@ -280,62 +280,92 @@ def date_order_problem(
     for pos, column in sorted(mapping.items()):
         if column not in wanted:
             continue
-        cell = f"t.c{pos}"
-        a, b = (f"try_cast(regexp_extract({cell}, '{NUMERIC_DATE}', {g}) as integer)" for g in (1, 2))
-        conditions = {
-            "day": f"{a} > 12 and {b} <= 12",
-            "month": f"{b} > 12 and {a} <= 12",
-            "doubt": f"{a} <= 12 and {b} <= 12 and {a} <> {b}",
-        }
-        # per kind of date: how many, the first line and its value; and the largest second number
-        aggregates = [
-            f"{agg} filter (where {cond})"
-            for cond in conditions.values()
-            for agg in ("count(*)", f"min({line_sql})", f"arg_min(trim({cell}), {line_sql})")
-        ]
-        stats = con.execute(
-            f"select {', '.join(aggregates)}, max({b}) filter (where {conditions['month']}) "
-            f"from {source_sql} where regexp_matches({cell}, '{NUMERIC_DATE}')"
-        ).fetchone()
-        (n_day, day_line, day_value), (n_month, month_line, month_value), (n_doubt, doubt_line, doubt_value) = (
-            stats[i : i + 3] for i in (0, 3, 6)
-        )
-        max_b = stats[9]
+        dates = _numeric_dates(con, pos, source_sql, line_sql)
         name = f"'{header_cells[pos] if pos < len(header_cells) else column}' ({column})"
-        if n_day and n_month:
-            # the order most dates prove is the file's; the first date proving the other contradicts it
-            if n_day >= n_month:
-                proof, bad = (
-                    f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun",
-                    f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun",
-                )
-                bad_line = month_line
-            else:
-                proof, bad = (
-                    f"'{month_value}' (baris {line_ref(month_line, sheets)}) hanya bisa bulan/hari/tahun",
-                    f"'{day_value}' (baris {line_ref(day_line, sheets)}) hanya bisa hari/bulan/tahun",
-                )
-                bad_line = day_line
-            return (
-                f"tanggal di kolom {name} bercampur urutan: {proof} ({max(n_day, n_month)} tanggal), "
-                f"tetapi {bad}; berkas ditolak seluruhnya karena urutan tanggal lainnya tidak dapat dipastikan. "
-                f"Periksa baris {line_ref(bad_line, sheets)}, {HOW_TO_WRITE}"
-            )
-        if n_month:
-            return (
-                f"tanggal di kolom {name} ditulis bulan/hari/tahun (angka kedua sampai {max_b}), "
-                f"mis. '{month_value}' (baris {line_ref(month_line, sheets)}); Pantau membaca hari/bulan/tahun. "
-                "Ekspor ulang dengan "
-                f"lokal Indonesia, atau {HOW_TO_WRITE}"
-            )
-        if n_doubt and not n_day and wanted[column] == "refuse":
-            return (
-                f"tanggal di kolom {name} tidak pasti urutannya: '{doubt_value}' "
-                f"(baris {line_ref(doubt_line, sheets)}) bisa "
-                f"{_readings(doubt_value)}, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
-                f"memastikannya ({n_doubt} tanggal seperti ini); tanggal tidak ditebak: {HOW_TO_WRITE}"
-            )
+        problem = _date_column_problem(name, dates, wanted[column], sheets)
+        if problem:
+            return problem
     return None
+
+
+@dataclass(frozen=True)
+class _DateKind:
+    """How many numeric dates of one kind a column holds, the first line with one and its value."""
+
+    count: int
+    line: int | None
+    value: str | None
+
+
+@dataclass(frozen=True)
+class _NumericDates:
+    """A column's numeric dates: those proving day-first, proving month-first, and in doubt."""
+
+    day: _DateKind
+    month: _DateKind
+    doubt: _DateKind
+    max_second: int | None  # the largest second number of the month-first dates
+
+
+def _numeric_dates(con: duckdb.DuckDBPyConnection, pos: int, source_sql: str, line_sql: str) -> _NumericDates:
+    """One pass over the column at `pos`: its numeric dates counted by what their two numbers prove."""
+    cell = f"t.c{pos}"
+    a, b = (f"try_cast(regexp_extract({cell}, '{NUMERIC_DATE}', {g}) as integer)" for g in (1, 2))
+    conditions = {
+        "day": f"{a} > 12 and {b} <= 12",
+        "month": f"{b} > 12 and {a} <= 12",
+        "doubt": f"{a} <= 12 and {b} <= 12 and {a} <> {b}",
+    }
+    # per kind of date: how many, the first line and its value; and the largest second number
+    aggregates = [
+        f"{agg} filter (where {cond})"
+        for cond in conditions.values()
+        for agg in ("count(*)", f"min({line_sql})", f"arg_min(trim({cell}), {line_sql})")
+    ]
+    stats = con.execute(
+        f"select {', '.join(aggregates)}, max({b}) filter (where {conditions['month']}) "
+        f"from {source_sql} where regexp_matches({cell}, '{NUMERIC_DATE}')"
+    ).fetchone()
+    day, month, doubt = (_DateKind(*stats[i : i + 3]) for i in (0, 3, 6))
+    return _NumericDates(day=day, month=month, doubt=doubt, max_second=stats[9])
+
+
+def _date_column_problem(name: str, dates: _NumericDates, undecided: str, sheets: list[str] | None) -> str | None:
+    """The message for one date column (named `name`) whose dates are mixed, month-first or undecided; else None."""
+    day, month, doubt = dates.day, dates.month, dates.doubt
+    if day.count and month.count:
+        return _mixed_order_message(name, day, month, sheets)
+    if month.count:
+        return (
+            f"tanggal di kolom {name} ditulis bulan/hari/tahun (angka kedua sampai {dates.max_second}), "
+            f"mis. '{month.value}' (baris {line_ref(month.line, sheets)}); Pantau membaca hari/bulan/tahun. "
+            "Ekspor ulang dengan "
+            f"lokal Indonesia, atau {HOW_TO_WRITE}"
+        )
+    if doubt.count and not day.count and undecided == "refuse":
+        return (
+            f"tanggal di kolom {name} tidak pasti urutannya: '{doubt.value}' "
+            f"(baris {line_ref(doubt.line, sheets)}) bisa "
+            f"{_readings(doubt.value)}, dan tidak ada tanggal di berkas ini dengan angka di atas 12 yang "
+            f"memastikannya ({doubt.count} tanggal seperti ini); tanggal tidak ditebak: {HOW_TO_WRITE}"
+        )
+    return None
+
+
+def _mixed_order_message(name: str, day: _DateKind, month: _DateKind, sheets: list[str] | None) -> str:
+    """Both orders proven in one column: the order most dates prove is the file's; the first date
+    proving the other contradicts it."""
+    day_proof = f"'{day.value}' (baris {line_ref(day.line, sheets)}) hanya bisa hari/bulan/tahun"
+    month_proof = f"'{month.value}' (baris {line_ref(month.line, sheets)}) hanya bisa bulan/hari/tahun"
+    if day.count >= month.count:
+        proof, bad, bad_line = day_proof, month_proof, month.line
+    else:
+        proof, bad, bad_line = month_proof, day_proof, day.line
+    return (
+        f"tanggal di kolom {name} bercampur urutan: {proof} ({max(day.count, month.count)} tanggal), "
+        f"tetapi {bad}; berkas ditolak seluruhnya karena urutan tanggal lainnya tidak dapat dipastikan. "
+        f"Periksa baris {line_ref(bad_line, sheets)}, {HOW_TO_WRITE}"
+    )
 
 
 SUGGEST_CUTOFF = 0.6  # difflib ratio below which a header is not offered as an alias
