@@ -204,62 +204,41 @@ def _plain(text: str | None) -> str | None:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def trend(
-    chart_id: str,
-    title: Markup,
-    subtitle: str,
-    periods: list[str],
-    series: list[tuple[str, list[Metric | None]]],
-    unit_text: str = " %",
-    decimals: int = 2,
-    percent: bool = True,
-    y_range: list | None = None,
-    reference_line: tuple[float, str] | None = None,
-    bands: list[tuple[float, float, str, str]] | None = None,
-    height: int = 300,
-    mode: str = "lines+markers",
-    kind: str = "line",
-    stacked: bool = False,
-) -> Chart:
-    """A 12-month trend: one trace per series, x = Indonesian month names."""
-    x = [bulan(p, singkat=True) for p in periods]
-    data = []
-    for i, (name, metrics) in enumerate(series):
-        trace = {
-            "name": plotly_text(name),
-            "x": _texts(x),
-            "y": [_value(m) for m in metrics],
-            "customdata": [m.metric_id if m else None for m in metrics],
-            "hovertemplate": HOVER_TREND,
-            "marker": {"color": SERIES[i % len(SERIES)]},
+def _trend_trace(i: int, name: str, metrics: list[Metric | None], x: list[str], mode: str, kind: str) -> dict:
+    """The i-th series of a trend: a bar trace, or a line with its own colour, dash and marker symbol."""
+    trace = {
+        "name": plotly_text(name),
+        "x": _texts(x),
+        "y": [_value(m) for m in metrics],
+        "customdata": [m.metric_id if m else None for m in metrics],
+        "hovertemplate": HOVER_TREND,
+        "marker": {"color": SERIES[i % len(SERIES)]},
+    }
+    if kind == "bar":
+        trace["type"] = "bar"
+    else:
+        trace |= {
+            "type": "scatter",
+            "mode": mode,
+            "connectgaps": False,
+            "line": {
+                "color": SERIES[i % len(SERIES)],
+                "width": 2.5,
+                "dash": ["solid", "dash", "dot", "dashdot"][i % 4],
+            },
+            "marker": {
+                "color": SERIES[i % len(SERIES)],
+                "size": 7,
+                "symbol": ["circle", "square", "diamond", "triangle-up"][i % 4],
+            },
         }
-        if kind == "bar":
-            trace["type"] = "bar"
-        else:
-            trace |= {
-                "type": "scatter",
-                "mode": mode,
-                "connectgaps": False,
-                "line": {
-                    "color": SERIES[i % len(SERIES)],
-                    "width": 2.5,
-                    "dash": ["solid", "dash", "dot", "dashdot"][i % 4],
-                },
-                "marker": {
-                    "color": SERIES[i % len(SERIES)],
-                    "size": 7,
-                    "symbol": ["circle", "square", "diamond", "triangle-up"][i % 4],
-                },
-            }
-        data.append(trace)
-    layout = base_layout(height, percent=percent, showlegend=len(series) > 1)
-    layout["xaxis"] |= {"tickmode": "array", "tickvals": _texts(x), "ticktext": month_ticks(periods), "tickangle": 0}
-    if stacked:
-        layout["barmode"] = "stack"
-    if y_range:
-        layout["yaxis"]["range"] = y_range
+    return trace
+
+
+def _band_marks(bands: list[tuple[float, float, str, str]]) -> tuple[list[dict], list[dict]]:
+    """Shaded horizontal bands (low, high, colour, label) with their labels at the right edge."""
     shapes, annotations = [], []
-    for low, high, colour, label in bands or []:
+    for low, high, colour, label in bands:
         shapes.append(
             {
                 "type": "rect",
@@ -287,33 +266,66 @@ def trend(
                 "font": {"size": 11, "color": GREY},
             }
         )
+    return shapes, annotations
+
+
+def _horizontal_reference(value: float, label: str) -> tuple[dict, dict]:
+    """A dashed line across the plot at y = value, labelled above its left end."""
+    shape = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": value,
+        "y1": value,
+        "line": {"color": GREY, "width": 1.5, "dash": "dash"},
+    }
+    annotation = {
+        "xref": "paper",
+        "x": 0,
+        "xanchor": "left",
+        "yref": "y",
+        "y": value,
+        "yanchor": "bottom",
+        "text": plotly_text(label),
+        "showarrow": False,
+        "font": {"size": 11, "color": "#52606d"},
+    }
+    return shape, annotation
+
+
+def trend(
+    chart_id: str,
+    title: Markup,
+    subtitle: str,
+    periods: list[str],
+    series: list[tuple[str, list[Metric | None]]],
+    unit_text: str = " %",
+    decimals: int = 2,
+    percent: bool = True,
+    y_range: list | None = None,
+    reference_line: tuple[float, str] | None = None,
+    bands: list[tuple[float, float, str, str]] | None = None,
+    height: int = 300,
+    mode: str = "lines+markers",
+    kind: str = "line",
+    stacked: bool = False,
+) -> Chart:
+    """A 12-month trend: one trace per series, x = Indonesian month names."""
+    x = [bulan(p, singkat=True) for p in periods]
+    data = [_trend_trace(i, name, metrics, x, mode, kind) for i, (name, metrics) in enumerate(series)]
+    layout = base_layout(height, percent=percent, showlegend=len(series) > 1)
+    layout["xaxis"] |= {"tickmode": "array", "tickvals": _texts(x), "ticktext": month_ticks(periods), "tickangle": 0}
+    if stacked:
+        layout["barmode"] = "stack"
+    if y_range:
+        layout["yaxis"]["range"] = y_range
+    shapes, annotations = _band_marks(bands or [])
     if reference_line:
-        value, label = reference_line
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "yref": "y",
-                "y0": value,
-                "y1": value,
-                "line": {"color": GREY, "width": 1.5, "dash": "dash"},
-            }
-        )
-        annotations.append(
-            {
-                "xref": "paper",
-                "x": 0,
-                "xanchor": "left",
-                "yref": "y",
-                "y": value,
-                "yanchor": "bottom",
-                "text": plotly_text(label),
-                "showarrow": False,
-                "font": {"size": 11, "color": "#52606d"},
-            }
-        )
+        shape, annotation = _horizontal_reference(*reference_line)
+        shapes.append(shape)
+        annotations.append(annotation)
     layout["shapes"], layout["annotations"] = shapes, annotations
     head = ["Bulan"] + [name for name, _ in series]
     rows = [[periode_html(p)] + [num_html(metrics[j]) for _, metrics in series] for j, p in enumerate(periods)]

@@ -447,98 +447,13 @@ def _row_cell(path: str | None, line: str) -> Markup:
 
 def asn_page(people: People, a: dict) -> dict:
     nip = a["nip"]
-    p = people.period
-    g = lambda metric, period=None: people.get(metric, nip, period)  # noqa: E731
-    attendance = [
-        ["Hari kerja", num_html(g("workdays"))],
-        ["Hadir (H, DL)", num_html(g("present_days"))],
-        ["Tanpa keterangan (TK)", num_html(g("tk_days"))],
-        ["Status tidak diketahui", num_html(g("unknown_days"))],
-        ["Cuti, sakit, izin, tugas belajar (hak)", with_label(g("leave_days"))],
-        ["Disiplin kehadiran (tanpa hari cuti/sakit/izin/TB)", num_html(g("discipline_rate"))],
-        ["Kehadiran fisik", num_html(g("attendance_rate"))],
-        ["Ketepatan waktu", num_html(g("punctuality_rate"))],
-        ["Terlambat (TL)", with_label(g("tl_days"))],
-        ["Pulang sebelum waktunya (PSW)", with_label(g("psw_days"))],
-        ["Potongan TPP dari presensi", num_html(g("deduction_pct"))],
-    ]
-    band = g("discipline_band")
-    discipline = {
-        "band": band,
-        "ytd": g("tk_days_ytd"),
-        "consecutive": g("tk_consecutive_max"),
-        "late_minutes": g("late_minutes_ytd"),
-        "late_days": g("late_days_ytd"),
-        "days": g("discipline_days_ytd"),
-        "flag": band is not None and bool(band.value),
-        "tk_dates": tk_dates(people, nip),
-        "heavy_days": heavy_days(people, nip),
-        "late_months": late_months(people, nip),
-    }
-    months = people.report.months
-    att_series = [people.metrics.get("discipline_rate", "asn", nip, m) for m in months]
-    trend = None
-    if any(att_series):
-        cur = g("discipline_rate")
-        trend = charts.trend(
-            f"asn-kehadiran-{nip}",
-            Markup("Disiplin kehadiran {} pada {}").format(num_html(cur), periode_html(p)),
-            "Disiplin kehadiran (cuti, sakit, izin, tugas belajar tidak dihitung) dan kehadiran fisik per bulan.",
-            months,
-            [
-                ("Disiplin kehadiran", att_series),
-                ("Kehadiran fisik", [people.metrics.get("attendance_rate", "asn", nip, m) for m in months]),
-            ],
-        )
-    skp = []
-    for period in people.periods:
-        if g("capaian_rata", period) is None and g("predikat", period) is None:
-            continue
-        skp.append(
-            {
-                "period": period,
-                "periode": periode_html(period),
-                "capaian": g("capaian_rata", period),
-                "missed": g("target_tidak_tercapai", period),
-                "hasil": g("rating_hasil_kerja", period),
-                "perilaku": g("rating_perilaku", period),
-                "predikat": g("predikat", period),
-                "indicators": indicators(people, nip, period),
-            }
-        )
-    service = []
-    for period in people.periods:
-        ikm = people.get("ikm", nip, period, scope="petugas")
-        if ikm is not None:
-            service.append(
-                [
-                    periode_html(period),
-                    num_html(ikm),
-                    num_html(ikm, text=ikm.label or ""),
-                    num_html(people.get("responden", nip, period, scope="petugas")),
-                ]
-            )
-    corrections = [
-        [
-            teks_html(c["kapan"], "tanggal"),
-            c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""),
-            teks_html(c["nilai_asli"] if c["nilai_asli"] is not None else "tidak ada catatan", "nilai"),
-            teks_html(f"{c['asli_berkas']}:{c['asli_row']}" if c["asli_berkas"] else "–", "berkas"),
-            teks_html(c["nilai_baru"], "nilai"),
-            teks_html(f"{c['koreksi_berkas']}:{c['koreksi_row']}", "berkas"),
-            teks_html(c["disetujui_oleh"], "nip"),
-            teks_html(c["dasar"], "dasar"),
-        ]
-        for c in people.evidence(nip)["corrections"]
-    ]
-    recs = [
-        [
-            Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]),
-            periode_html(m.period),
-            num_html(m, text=m.label or ""),
-        ]
-        for m in people.rules_of(nip, signals=True)
-    ]
+    attendance = _attendance_rows(people, nip)
+    discipline = _discipline(people, nip)
+    trend = _attendance_trend(people, nip)
+    skp = _skp_periods(people, nip)
+    service = _service_rows(people, nip)
+    corrections = _correction_rows(people, nip)
+    recs = _recommendation_rows(people, nip)
     return {
         **common(people, f"Internal: {a['nama']}", "internal-asn"),
         **people.reading_aids,
@@ -553,6 +468,130 @@ def asn_page(people: People, a: dict) -> dict:
         "recs": recs,
         "corrections": corrections,
     }
+
+
+def _attendance_rows(people: People, nip: str) -> list[list]:
+    """The month's attendance of one ASN: days by status, the rates, TL/PSW and the TPP deduction."""
+
+    def g(metric: str) -> Metric | None:
+        return people.get(metric, nip)
+
+    return [
+        ["Hari kerja", num_html(g("workdays"))],
+        ["Hadir (H, DL)", num_html(g("present_days"))],
+        ["Tanpa keterangan (TK)", num_html(g("tk_days"))],
+        ["Status tidak diketahui", num_html(g("unknown_days"))],
+        ["Cuti, sakit, izin, tugas belajar (hak)", with_label(g("leave_days"))],
+        ["Disiplin kehadiran (tanpa hari cuti/sakit/izin/TB)", num_html(g("discipline_rate"))],
+        ["Kehadiran fisik", num_html(g("attendance_rate"))],
+        ["Ketepatan waktu", num_html(g("punctuality_rate"))],
+        ["Terlambat (TL)", with_label(g("tl_days"))],
+        ["Pulang sebelum waktunya (PSW)", with_label(g("psw_days"))],
+        ["Potongan TPP dari presensi", num_html(g("deduction_pct"))],
+    ]
+
+
+def _discipline(people: People, nip: str) -> dict:
+    """The discipline band of one ASN with the year-to-date counts and the days that caused it."""
+    band = people.get("discipline_band", nip)
+    return {
+        "band": band,
+        "ytd": people.get("tk_days_ytd", nip),
+        "consecutive": people.get("tk_consecutive_max", nip),
+        "late_minutes": people.get("late_minutes_ytd", nip),
+        "late_days": people.get("late_days_ytd", nip),
+        "days": people.get("discipline_days_ytd", nip),
+        "flag": band is not None and bool(band.value),
+        "tk_dates": tk_dates(people, nip),
+        "heavy_days": heavy_days(people, nip),
+        "late_months": late_months(people, nip),
+    }
+
+
+def _attendance_trend(people: People, nip: str) -> charts.Chart | None:
+    """Discipline and physical attendance per month; None when the ASN has no discipline rate in the year."""
+    months = people.report.months
+    att_series = [people.metrics.get("discipline_rate", "asn", nip, m) for m in months]
+    if not any(att_series):
+        return None
+    cur = people.get("discipline_rate", nip)
+    return charts.trend(
+        f"asn-kehadiran-{nip}",
+        Markup("Disiplin kehadiran {} pada {}").format(num_html(cur), periode_html(people.period)),
+        "Disiplin kehadiran (cuti, sakit, izin, tugas belajar tidak dihitung) dan kehadiran fisik per bulan.",
+        months,
+        [
+            ("Disiplin kehadiran", att_series),
+            ("Kehadiran fisik", [people.metrics.get("attendance_rate", "asn", nip, m) for m in months]),
+        ],
+    )
+
+
+def _skp_periods(people: People, nip: str) -> list[dict]:
+    """SKP per published period (capaian, ratings, predikat, indicators); periods with neither are left out."""
+    skp = []
+    for period in people.periods:
+        if people.get("capaian_rata", nip, period) is None and people.get("predikat", nip, period) is None:
+            continue
+        skp.append(
+            {
+                "period": period,
+                "periode": periode_html(period),
+                "capaian": people.get("capaian_rata", nip, period),
+                "missed": people.get("target_tidak_tercapai", nip, period),
+                "hasil": people.get("rating_hasil_kerja", nip, period),
+                "perilaku": people.get("rating_perilaku", nip, period),
+                "predikat": people.get("predikat", nip, period),
+                "indicators": indicators(people, nip, period),
+            }
+        )
+    return skp
+
+
+def _service_rows(people: People, nip: str) -> list[list]:
+    """IKM per period where respondents named the officer, with its label and the number of respondents."""
+    service = []
+    for period in people.periods:
+        ikm = people.get("ikm", nip, period, scope="petugas")
+        if ikm is not None:
+            service.append(
+                [
+                    periode_html(period),
+                    num_html(ikm),
+                    num_html(ikm, text=ikm.label or ""),
+                    num_html(people.get("responden", nip, period, scope="petugas")),
+                ]
+            )
+    return service
+
+
+def _correction_rows(people: People, nip: str) -> list[list]:
+    """The approved corrections of one ASN: what was changed, from which file row to which, by whom and why."""
+    return [
+        [
+            teks_html(c["kapan"], "tanggal"),
+            c["kolom"] + (f" ({c['indikator']})" if c["indikator"] else ""),
+            teks_html(c["nilai_asli"] if c["nilai_asli"] is not None else "tidak ada catatan", "nilai"),
+            teks_html(f"{c['asli_berkas']}:{c['asli_row']}" if c["asli_berkas"] else "–", "berkas"),
+            teks_html(c["nilai_baru"], "nilai"),
+            teks_html(f"{c['koreksi_berkas']}:{c['koreksi_row']}", "berkas"),
+            teks_html(c["disetujui_oleh"], "nip"),
+            teks_html(c["dasar"], "dasar"),
+        ]
+        for c in people.evidence(nip)["corrections"]
+    ]
+
+
+def _recommendation_rows(people: People, nip: str) -> list[list]:
+    """The recommendations of one ASN (signals included): rule code, period and the rule's label."""
+    return [
+        [
+            Markup('<span class="kode">{}</span>').format(m.scope_id.split(":", 1)[1]),
+            periode_html(m.period),
+            num_html(m, text=m.label or ""),
+        ]
+        for m in people.rules_of(nip, signals=True)
+    ]
 
 
 def with_label(m: Metric | None) -> Markup:

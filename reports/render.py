@@ -35,8 +35,10 @@ import json
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -45,6 +47,9 @@ from markupsafe import Markup
 from reports import charts, hierarchy, pages, periods, summary
 from reports.data import Report
 from reports.fmt import angka, bulan, num_html, periode_html, waktu_html
+
+if TYPE_CHECKING:
+    from reports.internal_pages import People
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -257,6 +262,21 @@ def period_index(env: Environment, report: Report, listed: list[dict]) -> bytes:
     return html.encode("utf-8")
 
 
+@dataclass
+class PageWriter:
+    """Renders a page's context with the period's common context and writes it into a generation."""
+
+    env: Environment
+    report: Report
+    common: dict  # every page's context (nav, run, office); the hierarchy's navigation is set after creation
+
+    def __call__(self, folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
+        charts.fit_all(context, self.report.chart_axes)  # every chart's axis from chart_axes.csv
+        charts.label_all(context, self.report.labels)  # its hover texts in the page's words (labels.csv)
+        html = self.env.get_template(template).render(**{**self.common, **context, "root": root})
+        folder.write(relative, html.encode("utf-8"))
+
+
 def render_period(
     con: duckdb.DuckDBPyConnection,
     period: str,
@@ -278,39 +298,17 @@ def render_period(
     mode = internal_pages.page_mode(include_internal)
     include_internal = mode != "tidak"
     env = environment()
-    common = pages.common(report, include_internal)
+    page = PageWriter(env, report, pages.common(report, include_internal))
     record = run_record(report)
-
-    def page(folder: Generation, relative: str, template: str, context: dict, root: str = "") -> None:
-        charts.fit_all(context, report.chart_axes)  # every chart's axis from chart_axes.csv
-        charts.label_all(context, report.labels)  # its hover texts in the page's words (labels.csv)
-        html = env.get_template(template).render(**{**common, **context, "root": root})
-        folder.write(relative, html.encode("utf-8"))
 
     groups = hierarchy.groups(report)  # None: an office-sized inbox, pages as they always were
     view = report
     if groups:
         view = hierarchy.Scoped(report, [u for u, _ in hierarchy.standouts(report, report.reporting_units)])
-        common["nav_units"], common["nav_groups"] = [], groups
+        page.common["nav_units"], page.common["nav_groups"] = [], groups
 
     with Generation(out_dir, period) as public:
-        write_assets(public)
-        page(
-            public,
-            "index.html",
-            "index.html.j2",
-            hierarchy.ringkasan(report, include_internal, groups)
-            if groups
-            else pages.ringkasan(report, include_internal),
-        )
-        page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(view, include_internal))
-        for group in groups or []:
-            page(public, f"{group.page}.html", "induk.html.j2", hierarchy.group_page(report, group, include_internal))
-        for unit in report.reporting_units:
-            page(public, f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
-        page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(view, include_internal))
-        page(public, "kualitas-data.html", "kualitas.html.j2", pages.kualitas_data(report, include_internal))
-        page(public, "metodologi.html", "metodologi.html.j2", pages.metodologi(report))
+        _write_public_pages(page, public, view, groups, include_internal)
         public.write(RUN_FILE, record)
     # after the swap: the catalog lists the folder now published; old folders are not touched
     periods.write_catalog(out_dir, lambda listed: period_index(env, report, listed))
@@ -321,27 +319,59 @@ def render_period(
         to_public = os.path.relpath(out_dir.resolve() / period, internal_root.resolve() / period) + "/"
         people = internal_pages.People(report, mode)
         with Generation(internal_root, period, private=True) as private:
-            page(private, "index.html", "internal/index.html.j2", internal_pages.index(people), to_public)
-            page(
-                private,
-                "rekomendasi.html",
-                "internal/rekomendasi.html.j2",
-                internal_pages.rekomendasi(people),
-                to_public,
-            )
-            page(private, "karantina.html", "internal/karantina.html.j2", internal_pages.karantina(people), to_public)
-            for asn in people.paged:  # "temuan": the ASN with a finding; the others by `pantau rapor`
-                page(
-                    private,
-                    f"asn-{asn['nip']}.html",
-                    "internal/asn.html.j2",
-                    internal_pages.asn_page(people, asn),
-                    to_public,
-                )
+            _write_internal_pages(page, private, people, to_public)
             private.write(RUN_FILE, record)
     elif named.exists():
         shutil.rmtree(named)
     return out_dir / period / "index.html"
+
+
+def _write_public_pages(
+    page: PageWriter, public: Generation, view: Report, groups: list | None, include_internal: bool
+) -> None:
+    """The assets and the public pages in their order: Ringkasan, the one-page summary, the groups, the
+    units, the recommendations, data quality and methodology. `view` is the report scoped to the
+    standout units when the office has groups."""
+    report = page.report
+    write_assets(public)
+    page(
+        public,
+        "index.html",
+        "index.html.j2",
+        hierarchy.ringkasan(report, include_internal, groups) if groups else pages.ringkasan(report, include_internal),
+    )
+    page(public, f"{summary.PAGE}.html", "ringkas.html.j2", summary.one_page(view, include_internal))
+    for group in groups or []:
+        page(public, f"{group.page}.html", "induk.html.j2", hierarchy.group_page(report, group, include_internal))
+    for unit in report.reporting_units:
+        page(public, f"unit-{unit.slug}.html", "unit.html.j2", pages.unit_page(report, unit, include_internal))
+    page(public, "rekomendasi.html", "rekomendasi.html.j2", pages.rekomendasi(view, include_internal))
+    page(public, "kualitas-data.html", "kualitas.html.j2", pages.kualitas_data(report, include_internal))
+    page(public, "metodologi.html", "metodologi.html.j2", pages.metodologi(report))
+
+
+def _write_internal_pages(page: PageWriter, private: Generation, people: People, to_public: str) -> None:
+    """The named pages: the index, the named recommendations, the quarantined rows and the per-ASN pages;
+    `to_public` is the public folder seen from the internal one (its bundle and CSS)."""
+    from reports import internal_pages
+
+    page(private, "index.html", "internal/index.html.j2", internal_pages.index(people), to_public)
+    page(
+        private,
+        "rekomendasi.html",
+        "internal/rekomendasi.html.j2",
+        internal_pages.rekomendasi(people),
+        to_public,
+    )
+    page(private, "karantina.html", "internal/karantina.html.j2", internal_pages.karantina(people), to_public)
+    for asn in people.paged:  # "temuan": the ASN with a finding; the others by `pantau rapor`
+        page(
+            private,
+            f"asn-{asn['nip']}.html",
+            "internal/asn.html.j2",
+            internal_pages.asn_page(people, asn),
+            to_public,
+        )
 
 
 def internal_folder(out_dir: Path | str, period: str, internal_root: Path | str | None = None) -> Path:

@@ -74,9 +74,18 @@ def ringkasan(report: Report, include_internal: bool) -> dict:
 
 
 def office_trend_charts(report: Report) -> list[charts.Chart]:
+    """The office's trends in page order: attendance always, then capaian, IKM and complaints when they have data."""
+    out = [_office_attendance_trend(report)]
+    for build in (_office_capaian_trend, _office_ikm_trend, _office_complaints_trend):
+        chart = build(report)
+        if chart is not None:
+            out.append(chart)
+    return out
+
+
+def _office_attendance_trend(report: Report) -> charts.Chart:
+    """Discipline, physical attendance and punctuality of the office, with the award threshold as a line."""
     o = report.office.slug
-    months = report.months
-    out = []
     att = report.series("discipline_rate", "office", o)
     pun = report.series("punctuality_rate", "office", o)
     cur, prev = report.office_metric("discipline_rate"), report.office_metric("discipline_rate", report.previous)
@@ -87,80 +96,90 @@ def office_trend_charts(report: Report) -> list[charts.Chart]:
     if first is not None and first.period != report.period:
         title += Markup(" ({} pada {})").format(num_html(first), periode_html(first.period, singkat=True))
     threshold = report.attendance_award_threshold
-    out.append(
-        charts.trend(
-            "tren-kehadiran",
-            title,
-            "Disiplin = hari hadir (H, DL) dibagi hari kerja yang wajib "
-            "dihadiri (cuti, sakit, izin, tugas belajar tidak dihitung); kehadiran fisik = hari hadir "
-            "dibagi hari kerja; ketepatan = hari hadir tanpa terlambat dibagi hari hadir.",
-            months,
-            [
-                ("Disiplin kehadiran", att),
-                ("Kehadiran fisik", report.series("attendance_rate", "office", o)),
-                ("Ketepatan waktu", pun),
-            ],
-            reference_line=(threshold, f"syarat penghargaan {angka(threshold)} %") if threshold else None,
-        )
+    return charts.trend(
+        "tren-kehadiran",
+        title,
+        "Disiplin = hari hadir (H, DL) dibagi hari kerja yang wajib "
+        "dihadiri (cuti, sakit, izin, tugas belajar tidak dihitung); kehadiran fisik = hari hadir "
+        "dibagi hari kerja; ketepatan = hari hadir tanpa terlambat dibagi hari hadir.",
+        report.months,
+        [
+            ("Disiplin kehadiran", att),
+            ("Kehadiran fisik", report.series("attendance_rate", "office", o)),
+            ("Ketepatan waktu", pun),
+        ],
+        reference_line=(threshold, f"syarat penghargaan {angka(threshold)} %") if threshold else None,
     )
-    cap = report.series("capaian_rata", "office", o)
-    if any(cap):
-        cur, prev = report.office_metric("capaian_rata"), report.office_metric("capaian_rata", report.previous)
-        title = Markup("Rata-rata capaian indikator {} menjadi {}").format(word_direction(cur, prev), num_html(cur))
-        out.append(
-            charts.trend(
-                "tren-capaian",
-                title,
-                "Rata-rata capaian IKI per ASN (bobot sama), PermenPANRB 8/2021; 100 % = target tercapai.",
-                months,
-                [("Capaian rata-rata", cap)],
-                reference_line=(100, "target 100 %"),
-            )
-        )
+
+
+def _office_capaian_trend(report: Report) -> charts.Chart | None:
+    """The office's mean indicator capaian against the 100 % target; None without SKP data in the year."""
+    cap = report.series("capaian_rata", "office", report.office.slug)
+    if not any(cap):
+        return None
+    cur, prev = report.office_metric("capaian_rata"), report.office_metric("capaian_rata", report.previous)
+    title = Markup("Rata-rata capaian indikator {} menjadi {}").format(word_direction(cur, prev), num_html(cur))
+    return charts.trend(
+        "tren-capaian",
+        title,
+        "Rata-rata capaian IKI per ASN (bobot sama), PermenPANRB 8/2021; 100 % = target tercapai.",
+        report.months,
+        [("Capaian rata-rata", cap)],
+        reference_line=(100, "target 100 %"),
+    )
+
+
+def _office_ikm_trend(report: Report) -> charts.Chart | None:
+    """The office's IKM with its 95 % interval over the A–D bands; None without survey data in the year."""
+    o = report.office.slug
     ikm = report.series("ikm", "office", o)
-    if any(ikm):
-        cur, prev = report.office_metric("ikm"), report.office_metric("ikm", report.previous)
-        change = report.office_metric("ikm_perubahan_dalam_ketidakpastian")
-        title = ikm_title("IKM kantor", cur, prev, change)
-        c = charts.trend(
-            "tren-ikm",
-            title,
-            "IKM terkonversi (25–100), PermenPANRB 14/2017; pita warna = mutu A–D; "
-            "garis putus-putus = selang kepercayaan 95 %.",
-            months,
-            [
-                ("IKM", ikm),
-                ("Batas bawah 95 %", report.series("ikm_ci_low", "office", o)),
-                ("Batas atas 95 %", report.series("ikm_ci_high", "office", o)),
-            ],
-            unit_text="",
-            percent=False,
-            bands=ikm_bands(report),
-        )
-        if change is not None and change.label:
-            c.notes.append(kalimat(change.label))
-        thin_interval_traces(c)
-        out.append(c)
+    if not any(ikm):
+        return None
+    cur, prev = report.office_metric("ikm"), report.office_metric("ikm", report.previous)
+    change = report.office_metric("ikm_perubahan_dalam_ketidakpastian")
+    title = ikm_title("IKM kantor", cur, prev, change)
+    c = charts.trend(
+        "tren-ikm",
+        title,
+        "IKM terkonversi (25–100), PermenPANRB 14/2017; pita warna = mutu A–D; "
+        "garis putus-putus = selang kepercayaan 95 %.",
+        report.months,
+        [
+            ("IKM", ikm),
+            ("Batas bawah 95 %", report.series("ikm_ci_low", "office", o)),
+            ("Batas atas 95 %", report.series("ikm_ci_high", "office", o)),
+        ],
+        unit_text="",
+        percent=False,
+        bands=ikm_bands(report),
+    )
+    if change is not None and change.label:
+        c.notes.append(kalimat(change.label))
+    thin_interval_traces(c)
+    return c
+
+
+def _office_complaints_trend(report: Report) -> charts.Chart | None:
+    """Complaints and praise per month as bars; None without complaints in the year."""
+    o = report.office.slug
     keluhan = report.series("keluhan", "office", o)
-    if any(keluhan):
-        cur, prev = report.office_metric("keluhan"), report.office_metric("keluhan", report.previous)
-        title = Markup("Keluhan warga {} menjadi {} pada {}").format(
-            word_direction(cur, prev), num_html(cur), periode_html(report.period)
-        )
-        out.append(
-            charts.trend(
-                "tren-keluhan",
-                title,
-                "Saran responden SKM per bulan: keluhan dan pujian (saran netral tidak dihitung).",
-                months,
-                [("Keluhan", keluhan), ("Pujian", report.series("pujian", "office", o))],
-                unit_text="",
-                decimals=0,
-                percent=False,
-                kind="bar",
-            )
-        )
-    return out
+    if not any(keluhan):
+        return None
+    cur, prev = report.office_metric("keluhan"), report.office_metric("keluhan", report.previous)
+    title = Markup("Keluhan warga {} menjadi {} pada {}").format(
+        word_direction(cur, prev), num_html(cur), periode_html(report.period)
+    )
+    return charts.trend(
+        "tren-keluhan",
+        title,
+        "Saran responden SKM per bulan: keluhan dan pujian (saran netral tidak dihitung).",
+        report.months,
+        [("Keluhan", keluhan), ("Pujian", report.series("pujian", "office", o))],
+        unit_text="",
+        decimals=0,
+        percent=False,
+        kind="bar",
+    )
 
 
 def units_table(report: Report) -> tuple[list[str], list[list], list[str]]:

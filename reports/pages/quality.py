@@ -10,6 +10,24 @@ from reports.pages.parts import mask_personal
 
 
 def kualitas_data(report: Report, include_internal: bool) -> dict:
+    files = _file_rows(report)
+    reasons = _reason_rows(report)
+    corrections = _correction_rows(report)
+    references = _reference_rows(report)
+    return {
+        "page": "kualitas-data",
+        "title": "Kualitas data: berkas, baris dimuat dan dikarantina",
+        "corrections": corrections,
+        "references": references,
+        "files": files,
+        "reasons": reasons,
+        "superseded": _superseded_rows(report),
+        "include_internal": include_internal,
+    }
+
+
+def _file_rows(report: Report) -> list[list]:
+    """One row per file read (superseded files left out), then a row with the sums when there is any."""
     files = []
     totals = {"rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0}
     for f in report.files:
@@ -29,17 +47,6 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
         )
         for k in totals:
             totals[k] += f[k] or 0
-    superseded = [f for f in report.files if f["status"] == "superseded"]
-    reasons = [
-        [
-            r["shape"] or "",
-            teks_html(r["rule"], "aturan"),
-            teks_html(r["message"] or "", "alasan"),
-            sumber_html(r["rows"], f"quarantine.rows/{r['shape']}/{r['rule']}"),
-            sumber_html(r["files"], f"quarantine.rows/{r['shape']}/{r['rule']}/files"),
-        ]
-        for r in report.quarantine_reasons
-    ]
     total_row = [
         Markup("<strong>Jumlah</strong>"),
         "",
@@ -49,8 +56,26 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
         sumber_html(totals["rows_quarantined"], "lineage.files/sum/rows_quarantined"),
         "",
     ]
-    # approved corrections applied for the period, per unit and kind: counts only, never who
-    corrections = [
+    return files + ([total_row] if files else [])
+
+
+def _reason_rows(report: Report) -> list[list]:
+    """Quarantined rows counted per shape and rule, with the rule's message and the files they came from."""
+    return [
+        [
+            r["shape"] or "",
+            teks_html(r["rule"], "aturan"),
+            teks_html(r["message"] or "", "alasan"),
+            sumber_html(r["rows"], f"quarantine.rows/{r['shape']}/{r['rule']}"),
+            sumber_html(r["files"], f"quarantine.rows/{r['shape']}/{r['rule']}/files"),
+        ]
+        for r in report.quarantine_reasons
+    ]
+
+
+def _correction_rows(report: Report) -> list[list]:
+    """Approved corrections applied for the period, per unit and kind: counts only, never who."""
+    return [
         [
             teks_html(report.unit_name(r["unit_slug"]), "unit"),
             teks_html(r["kolom"], "jenis"),
@@ -68,7 +93,11 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
             else []
         )
     ]
-    references = [
+
+
+def _reference_rows(report: Report) -> list[list]:
+    """The reference tables checked: rows, expectations and their types, the result and the file's hash."""
+    return [
         [
             teks_html(r["shape"].removeprefix("ref.") + ".csv", "tabel"),
             sumber_html(r["rows"], f"lineage.validation_results/{r['shape']}/element_count"),
@@ -79,23 +108,19 @@ def kualitas_data(report: Report, include_internal: bool) -> dict:
         ]
         for r in report.reference_checks
     ]
-    return {
-        "page": "kualitas-data",
-        "title": "Kualitas data: berkas, baris dimuat dan dikarantina",
-        "corrections": corrections,
-        "references": references,
-        "files": files + ([total_row] if files else []),
-        "reasons": reasons,
-        "superseded": [
-            [
-                teks_html(mask_personal(f["path"], report), "berkas"),
-                teks_html(f["sha256"][:12], "sha256"),
-                teks_html(f"diganti berkas #{f['superseded_by']}", "berkas"),
-            ]
-            for f in superseded
-        ],
-        "include_internal": include_internal,
-    }
+
+
+def _superseded_rows(report: Report) -> list[list]:
+    """The files replaced by a later file, with the file that replaced them."""
+    return [
+        [
+            teks_html(mask_personal(f["path"], report), "berkas"),
+            teks_html(f["sha256"][:12], "sha256"),
+            teks_html(f"diganti berkas #{f['superseded_by']}", "berkas"),
+        ]
+        for f in report.files
+        if f["status"] == "superseded"
+    ]
 
 
 def status_text(f: dict) -> str:
