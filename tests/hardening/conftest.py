@@ -260,3 +260,20 @@ def hostile_office(tmp_path_factory) -> HostileOffice:
     ]
     yield HostileOffice(con, roster, named)
     con.close()
+
+
+@pytest.fixture(scope="module")
+def recap_warehouse(tmp_path_factory):
+    """One warehouse for all examples of the property tests (test_properties.py, test_csv_layout.py):
+    the roster once; each example's file replaces the last one at the same path (a correction), so
+    only it is in raw.* when it is counted."""
+    from expectations.reference import load_reference_tables
+    from transforms.ingest import ingest_inbox
+    from transforms.warehouse import connect
+
+    con = connect(":memory:")
+    load_reference_tables(con)
+    roster = write_inbox(tmp_path_factory.mktemp("roster"), {"pegawai/p.csv": ROSTER})
+    ingest_inbox(con, roster)
+    yield con, tmp_path_factory.mktemp("recaps")
+    con.close()

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from expectations.reference import load_reference_tables
 from expectations.summary import file_counts
 from expectations.validate import validate_warehouse
-from helpers import AS_OF, NIP_A, NIP_B, NIP_C, ROSTER, write_inbox
+from helpers import AS_OF, NIP_A, NIP_B, NIP_C
 from transforms.ingest import ingest_inbox
 from transforms.models import install_macros
 from transforms.warehouse import connect
@@ -252,18 +252,6 @@ def python_records(text: str, delimiter: str) -> list[int]:
             header_seen = True
             continue
         starts.append(start)
-
-
-@pytest.fixture(scope="module")
-def recap_warehouse(tmp_path_factory):
-    """One warehouse for all examples: the roster once; each example's file replaces the last
-    one at the same path (a correction), so only it is in raw.* when it is counted."""
-    con = connect(":memory:")
-    load_reference_tables(con)
-    roster = write_inbox(tmp_path_factory.mktemp("roster"), {"pegawai/p.csv": ROSTER})
-    ingest_inbox(con, roster)
-    yield con, tmp_path_factory.mktemp("recaps")
-    con.close()
 
 
 @given(recap_files())
