@@ -56,7 +56,7 @@ respondents as (
 denominators as (
     select
         scope, scope_id, period,
-        list_reduce(list(weight_den::hugeint * answers), lambda a, b: lcm(a, b))  as q,
+        list_reduce(list(weight_den::hugeint * answers), lambda a, b: lcm(a, b))  as q,  -- noqa: PRS (sqlfluff's DuckDB dialect has no `lambda x:` syntax)
         any_value(weight_scheme)                                       as weight_scheme
     from unsur_scores
     group by all

@@ -104,8 +104,8 @@ kendala_matched as (
 categorised as (
     select
         i.*,
-        case
-            when i.met is distinct from false then null
+        case  -- noqa: PRS (sqlfluff's DuckDB dialect cannot parse `is distinct from`)
+            when i.met is distinct from false then null  -- noqa: PRS
             when m.code is not null then m.code
             when trim(i.kendala_words) = '' then (
                 select min(code) from kendala_categories

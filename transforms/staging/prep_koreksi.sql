@@ -141,7 +141,8 @@ select
     case when t.sasaran = 'presensi' then t.tanggal_date is not null
          when t.sasaran = 'skp' then t.periode_norm is not null
          else true end                                                                   as waktu_ok,
-    t.kolom is distinct from 'realisasi' or t.indikator is not null                      as indikator_given,
+    -- noqa below: sqlfluff's DuckDB dialect cannot parse `is distinct from`
+    t.kolom is distinct from 'realisasi' or t.indikator is not null                      as indikator_given,  -- noqa: PRS, RF06
     case when t.sasaran = 'skp' and t.nip is not null and t.periode_norm is not null
               and (t.kolom <> 'realisasi' or t.indikator is not null)
          then exists (select 1 from skp_rows s where s.nip = t.nip and s.periode = t.periode_norm
