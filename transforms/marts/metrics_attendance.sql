@@ -128,7 +128,8 @@ unit_metrics as (
     union all
     select
         'asn_to_follow_up', 'unit', unit_slug, period, asn_to_follow_up,
-        'ASN dengan pita disiplin PP 94/2021 (hari TK ditambah konversi menit terlambat/pulang cepat) atau TK berturut-turut: perlu ditindaklanjuti',
+        'ASN dengan pita disiplin PP 94/2021 (hari TK ditambah konversi menit terlambat/pulang cepat) '
+        || 'atau TK berturut-turut: perlu ditindaklanjuti',
         'orang'
     from unit_month
     union all
@@ -162,7 +163,8 @@ office_metrics as (
     union all
     select
         'asn_to_follow_up', 'office', (select ofc.slug from office ofc), period, sum(asn_to_follow_up),
-        'ASN dengan pita disiplin PP 94/2021 (hari TK ditambah konversi menit terlambat/pulang cepat) atau TK berturut-turut: perlu ditindaklanjuti',
+        'ASN dengan pita disiplin PP 94/2021 (hari TK ditambah konversi menit terlambat/pulang cepat) '
+        || 'atau TK berturut-turut: perlu ditindaklanjuti',
         'orang'
     from unit_month group by period
 ),
