@@ -82,10 +82,12 @@ quarantined_days as (
     -- of the roster it could be, never TK against them
     select distinct r.nip, p.tanggal_date
     from quarantine.rows q
-    join (select _file_id, _row, nip, tanggal_date, 'presensi_recap' as shape from staging.prep_presensi_recap
-          union all
-          select _file_id, _row, nip, tanggal_date, 'presensi_scan' from staging.prep_presensi_scan) p
-      on p._file_id = q.file_id and p._row = q."row" and p.shape = q.shape
+    join (
+        select _file_id, _row, nip, tanggal_date, 'presensi_recap' as shape from staging.prep_presensi_recap
+        union all
+        select _file_id, _row, nip, tanggal_date, 'presensi_scan' from staging.prep_presensi_scan
+    ) p
+        on p._file_id = q.file_id and p._row = q."row" and p.shape = q.shape
     join excel_number_keys r on r.thousands = excel_number_nip(p.nip) // 1000
     where q.rule = 'nip_excel_number' and p.tanggal_date is not null
 ),
@@ -94,8 +96,10 @@ unit_months_with_data as (
     select distinct r.unit_slug, strftime(f.tanggal, '%Y-%m') as period
     from (
         select nip, tanggal from staging.stg_presensi_recap
-        union all select nip, tanggal from staging.stg_presensi_scan
-        union all select nip, tanggal from quarantined_days
+        union all
+        select nip, tanggal from staging.stg_presensi_scan
+        union all
+        select nip, tanggal from quarantined_days
     ) f
     join roster r on r.nip = f.nip
 ),
@@ -113,8 +117,8 @@ asn_days as (
         c.toleransi_menit,
         c.libur,
         c.is_workday
-            and (r.tmt_mulai is null or c.tanggal >= r.tmt_mulai)
-            and (r.tmt_selesai is null or c.tanggal <= r.tmt_selesai) as is_workday
+        and (r.tmt_mulai is null or c.tanggal >= r.tmt_mulai)
+        and (r.tmt_selesai is null or c.tanggal <= r.tmt_selesai) as is_workday
     from roster r
     cross join calendar c
 ),
@@ -126,12 +130,16 @@ combined as (
         -- earliest check-in, latest check-out over the recap and the scans
         case
             when rc.jam_masuk_dikoreksi then rc.jam_masuk
-            when rc.status_dikoreksi and rc.status = 'H' then coalesce(least(rc.jam_masuk, s.scan_masuk), d.jadwal_masuk)
+            when
+                rc.status_dikoreksi and rc.status = 'H'
+                then coalesce(least(rc.jam_masuk, s.scan_masuk), d.jadwal_masuk)
             else least(rc.jam_masuk, s.scan_masuk)
         end                                                     as jam_masuk,
         case
             when rc.jam_pulang_dikoreksi then rc.jam_pulang
-            when rc.status_dikoreksi and rc.status = 'H' then coalesce(greatest(rc.jam_pulang, s.scan_pulang), d.jadwal_pulang)
+            when
+                rc.status_dikoreksi and rc.status = 'H'
+                then coalesce(greatest(rc.jam_pulang, s.scan_pulang), d.jadwal_pulang)
             else greatest(rc.jam_pulang, s.scan_pulang)
         end                                                     as jam_pulang,
         coalesce(rc.status_dikoreksi or rc.jam_masuk_dikoreksi or rc.jam_pulang_dikoreksi, false) as dikoreksi,
@@ -149,7 +157,8 @@ combined as (
             case when qd.nip is null and um.unit_slug is not null and d.is_workday then 'TK' end
         )                                                       as status,
         list_concat(list_concat(
-            case when rc._file_id is not null then [struct_pack(file_id := rc._file_id, "row" := rc._row)] end,
+            -- "row" := names a struct field, not a column (sqlfluff reads it as a reference)
+            case when rc._file_id is not null then [struct_pack(file_id := rc._file_id, "row" := rc._row)] end,  -- noqa: RF02
             s.evidence
         ), rc.koreksi_evidence)                                 as evidence
     from asn_days d
@@ -192,30 +201,35 @@ select
     m.jam_masuk,
     m.jam_pulang,
     case when m.counts_time and m.jam_masuk is not null
-         then case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end end   as minutes_late,
+            then case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
+    end   as minutes_late,
     case when m.counts_time and m.jam_pulang is not null then m.early_raw end            as minutes_early,
     case when m.counts_time and (m.jam_masuk is not null or m.jam_pulang is not null)
-         then case when m.jam_masuk is null then sm.no_check_in
-                   when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
-            + case when m.jam_pulang is null then sm.no_check_out else m.early_raw end
-         else 0 end                                                                 as late_early_minutes,
+            then case when m.jam_masuk is null then sm.no_check_in
+                    when m.late_raw > m.toleransi_menit then m.late_raw else 0
+                end
+                + case when m.jam_pulang is null then sm.no_check_out else m.early_raw end
+        else 0
+    end                                                                 as late_early_minutes,
     tl.kode                                                                         as tl_code,
     psw.kode                                                                        as psw_code,
     coalesce(tl.potongan_persen, 0) + coalesce(psw.potongan_persen, 0)
-        + case when m.is_workday and coalesce(m.status = 'TK', false) then coalesce(tk.potongan_persen, 0) else 0 end
-                                                                                    as deduction_pct,
+    + case when m.is_workday and coalesce(m.status = 'TK', false) then coalesce(tk.potongan_persen, 0) else 0 end
+        as deduction_pct,
     m.dikoreksi,
     m.evidence
 from minutes m
 left join statuses st on st.code = m.status
 left join bands tl
     on m.counts_time and tl.jenis_asn = m.jenis_asn and tl.jenis = 'TL'
-   and (case when m.jam_masuk is null then tl.menit_sampai is null
-             else case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
-                  between tl.menit_dari and coalesce(tl.menit_sampai, 2147483647) end)
+        and (case when m.jam_masuk is null then tl.menit_sampai is null
+            else case when m.late_raw > m.toleransi_menit then m.late_raw else 0 end
+                between tl.menit_dari and coalesce(tl.menit_sampai, 2147483647)
+        end)
 left join bands psw
     on m.counts_time and psw.jenis_asn = m.jenis_asn and psw.jenis = 'PSW'
-   and (case when m.jam_pulang is null then psw.menit_sampai is null
-             else m.early_raw between psw.menit_dari and coalesce(psw.menit_sampai, 2147483647) end)
+        and (case when m.jam_pulang is null then psw.menit_sampai is null
+            else m.early_raw between psw.menit_dari and coalesce(psw.menit_sampai, 2147483647)
+        end)
 left join bands tk on tk.jenis_asn = m.jenis_asn and tk.jenis = 'TK'
 cross join scan_missing sm

@@ -97,7 +97,9 @@ converted as (
     select
         y.*,
         case when p.convert_late and p.minutes_per_day > 0
-             then (y.late_minutes_ytd // p.minutes_per_day) else 0 end::integer as late_days_ytd
+                then (y.late_minutes_ytd // p.minutes_per_day)
+            else 0
+        end::integer as late_days_ytd
     from ytd y
     cross join params p
 )
@@ -117,7 +119,7 @@ select
     b.sanksi                                                        as discipline_sanction,
     c.tk_consecutive_max,
     case when c.tk_consecutive_max > 0 then c.tk_consecutive_start end as tk_consecutive_start,
-    c.tk_consecutive_max >= (select run_threshold from params)      as tk_consecutive_flag,
+    c.tk_consecutive_max >= (select pr.run_threshold from params pr)      as tk_consecutive_flag,
     c.tk_dates_ytd
 from converted c
 left join bands b

@@ -26,5 +26,5 @@ from units u
 cross join rate_bands b
 left join months m
     on m.unit_slug = u.unit_slug and m.period = u.period
-   and m.discipline_rate >= b.dari and m.discipline_rate < b.sampai
+        and m.discipline_rate >= b.dari and m.discipline_rate < b.sampai
 group by all

@@ -30,14 +30,15 @@ expanded as (
     select c.*, r.nip from corrections c
     join roster r on r.unit_slug = c.unit_slug
     where c.cakupan = 'unit' and r.nip <> c.disetujui_oleh
-      -- a unit's correction never overrides an ASN's own recorded leave or assignment (I, S, C, DL, TB)
-      and not exists (
-          select 1 from recap rc join ref.attendance_status st on st.code = rc.status
-          where c.sasaran = 'presensi' and rc.nip = r.nip and rc.tanggal = c.tanggal and st.valid_reason::boolean
-      )
+        -- a unit's correction never overrides an ASN's own recorded leave or assignment (I, S, C, DL, TB)
+        and not exists (
+            select 1 from recap rc join ref.attendance_status st on st.code = rc.status
+            where c.sasaran = 'presensi' and rc.nip = r.nip and rc.tanggal = c.tanggal and st.valid_reason::boolean
+        )
 ),
 keyed as (
-    select *,
+    select
+        *,
         case when sasaran = 'presensi' then tanggal::varchar else periode end      as kapan,
         case when kolom = 'realisasi' then norm_text(indikator) end               as indikator_norm
     from expanded
@@ -45,8 +46,9 @@ keyed as (
 picked as (
     select * from keyed
     qualify row_number() over (
-        partition by target_nip, sasaran, kapan, kolom, indikator_norm
-        order by cakupan = 'asn' desc, _file_id, _row) = 1
+            partition by target_nip, sasaran, kapan, kolom, indikator_norm
+            order by cakupan = 'asn' desc, _file_id asc, _row asc
+        ) = 1
 ),
 skp_ratings as (
     -- the ratings repeat on every indicator row of an ASN-period: the first row is the evidence
@@ -86,6 +88,7 @@ from picked p
 left join roster r on r.nip = p.target_nip
 left join recap rc on p.sasaran = 'presensi' and rc.nip = p.target_nip and rc.tanggal = p.tanggal
 left join scan_days s on p.sasaran = 'presensi' and s.nip = p.target_nip and s.tanggal = p.tanggal
-left join skp k on p.kolom = 'realisasi' and k.nip = p.target_nip and k.periode = p.periode
-               and k.indikator_norm = p.indikator_norm
+left join skp k
+    on p.kolom = 'realisasi' and k.nip = p.target_nip and k.periode = p.periode
+        and k.indikator_norm = p.indikator_norm
 left join skp_ratings g on p.kolom like 'rating%' and g.nip = p.target_nip and g.periode = p.periode

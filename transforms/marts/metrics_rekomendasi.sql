@@ -66,49 +66,69 @@ jenis_roles as (
 ),
 -- the metric name of a proposal (rekomendasi...) or of a signal (sinyal...)
 prefix as (
-    select * from (values ('usulan', 'rekomendasi'), ('sinyal', 'sinyal')) as p(peran, metric)
+    -- the alias names the values' columns (sqlfluff takes it for an unused alias)
+    select * from (values ('usulan', 'rekomendasi'), ('sinyal', 'sinyal')) p (peran, metric)  -- noqa: AL05
 ),
 numbers as (
-    select x.metric as metric, 'asn' as scope, slugify(r.nip) as scope_id, r.period,
-           count(*) as value,
-           string_agg(case when r.peran = 'sinyal' then 'sinyal ' else '' end || r.jenis || ': ' || r.syarat, ' | '
-                      order by r.jenis desc, r.aturan) as label,
-           'aturan' as unit
+    select
+        x.metric, 'asn' as scope, slugify(r.nip) as scope_id, r.period,
+        count(*) as value,
+        string_agg(
+            case when r.peran = 'sinyal' then 'sinyal ' else '' end || r.jenis || ': ' || r.syarat, ' | '
+            order by r.jenis desc, r.aturan asc
+        ) as label,
+        'aturan' as unit
     from asn_rules r join prefix x using (peran)
     group by x.metric, r.nip, r.period
 
     union all
-    select x.metric || '_aturan', 'asn', slugify(r.nip) || ':' || r.aturan, r.period, 1,
-           case when r.peran = 'sinyal' then 'sinyal ' || r.jenis || ' (bukan usulan): ' else 'diusulkan ' || r.jenis || ': ' end
-               || r.syarat || '. Bukti: ' || coalesce(r.bukti, '-'), 'aturan'
+    select
+        x.metric || '_aturan', 'asn', slugify(r.nip) || ':' || r.aturan, r.period, 1,
+        case
+            when r.peran = 'sinyal' then 'sinyal ' || r.jenis || ' (bukan usulan): ' else
+                'diusulkan ' || r.jenis || ': '
+        end
+        || r.syarat || '. Bukti: ' || coalesce(r.bukti, '-'), 'aturan'
     from asn_rules r join prefix x using (peran)
 
     union all
-    select x.metric || '_' || j.jenis, 'unit', u.unit_slug, u.period,
-           count(distinct r.nip),
-           case when j.peran = 'sinyal' then
-                case j.jenis when 'penghargaan' then 'ASN dengan sinyal calon penghargaan (bukan usulan)'
-                             else 'ASN dengan sinyal pembinaan/pelatihan (bukan usulan)' end
-                else
+    select
+        x.metric || '_' || j.jenis, 'unit', u.unit_slug, u.period,
+        count(distinct r.nip),
+        case when j.peran = 'sinyal'
+                then
+                    case j.jenis when 'penghargaan' then 'ASN dengan sinyal calon penghargaan (bukan usulan)'
+                        else 'ASN dengan sinyal pembinaan/pelatihan (bukan usulan)'
+                    end
+            else
                 case j.jenis when 'penghargaan' then 'ASN yang diusulkan sebagai calon penghargaan'
-                             else 'ASN yang diusulkan untuk pembinaan/pelatihan' end end,
-           'orang'
+                    else 'ASN yang diusulkan untuk pembinaan/pelatihan'
+                end
+        end,
+        'orang'
     from asn_units u
     join jenis_roles j on j.period_kind = u.period_kind
     join prefix x on x.peran = j.peran
-    left join asn_rules r on r.unit_slug = u.unit_slug and r.period = u.period and r.jenis = j.jenis and r.peran = j.peran
+    left join
+        asn_rules r
+        on r.unit_slug = u.unit_slug and r.period = u.period and r.jenis = j.jenis and r.peran = j.peran
     group by x.metric, j.jenis, j.peran, u.unit_slug, u.period
 
     union all
-    select x.metric || '_' || j.jenis, 'office', (select slug from office), p.period,
-           count(distinct r.nip),
-           case when j.peran = 'sinyal' then
-                case j.jenis when 'penghargaan' then 'ASN dengan sinyal calon penghargaan (bukan usulan)'
-                             else 'ASN dengan sinyal pembinaan/pelatihan (bukan usulan)' end
-                else
+    select
+        x.metric || '_' || j.jenis, 'office', (select ofc.slug from office ofc), p.period,
+        count(distinct r.nip),
+        case when j.peran = 'sinyal'
+                then
+                    case j.jenis when 'penghargaan' then 'ASN dengan sinyal calon penghargaan (bukan usulan)'
+                        else 'ASN dengan sinyal pembinaan/pelatihan (bukan usulan)'
+                    end
+            else
                 case j.jenis when 'penghargaan' then 'ASN yang diusulkan sebagai calon penghargaan'
-                             else 'ASN yang diusulkan untuk pembinaan/pelatihan' end end,
-           'orang'
+                    else 'ASN yang diusulkan untuk pembinaan/pelatihan'
+                end
+        end,
+        'orang'
     from asn_periods p
     join jenis_roles j on j.period_kind = p.period_kind
     join prefix x on x.peran = j.peran
@@ -116,10 +136,11 @@ numbers as (
     group by x.metric, j.jenis, j.peran, p.period
 
     union all
-    select x.metric || '_asn_aturan', 'unit', u.unit_slug || ':' || a.aturan, u.period,
-           count(r.nip),
-           case when o.peran = 'sinyal' then 'ASN yang diberi sinyal oleh aturan ' else 'ASN yang diusulkan aturan ' end
-               || a.aturan || ' (' || a.jenis || ')', 'orang'
+    select
+        x.metric || '_asn_aturan', 'unit', u.unit_slug || ':' || a.aturan, u.period,
+        count(r.nip),
+        case when o.peran = 'sinyal' then 'ASN yang diberi sinyal oleh aturan ' else 'ASN yang diusulkan aturan ' end
+        || a.aturan || ' (' || a.jenis || ')', 'orang'
     from asn_units u
     join roles o on o.period_kind = u.period_kind
     join (select distinct aturan, jenis from rules where cakupan = 'asn') a on a.aturan = o.aturan
@@ -128,10 +149,11 @@ numbers as (
     group by x.metric, o.peran, u.unit_slug, u.period, a.aturan, a.jenis
 
     union all
-    select x.metric || '_asn_aturan', 'office', (select slug from office) || ':' || a.aturan, p.period,
-           count(r.nip),
-           case when o.peran = 'sinyal' then 'ASN yang diberi sinyal oleh aturan ' else 'ASN yang diusulkan aturan ' end
-               || a.aturan || ' (' || a.jenis || ')', 'orang'
+    select
+        x.metric || '_asn_aturan', 'office', (select ofc.slug from office ofc) || ':' || a.aturan, p.period,
+        count(r.nip),
+        case when o.peran = 'sinyal' then 'ASN yang diberi sinyal oleh aturan ' else 'ASN yang diusulkan aturan ' end
+        || a.aturan || ' (' || a.jenis || ')', 'orang'
     from asn_periods p
     join roles o on o.period_kind = p.period_kind
     join (select distinct aturan, jenis from rules where cakupan = 'asn') a on a.aturan = o.aturan
@@ -140,51 +162,61 @@ numbers as (
     group by x.metric, o.peran, p.period, a.aturan, a.jenis
 
     union all
-    select 'rekomendasi_unit_aturan', 'office', (select slug from office) || ':' || a.aturan, p.period,
-           count(r.unit_slug), 'unit yang dipilih aturan ' || a.aturan, 'unit'
+    select
+        'rekomendasi_unit_aturan', 'office', (select ofc.slug from office ofc) || ':' || a.aturan, p.period,
+        count(r.unit_slug), 'unit yang dipilih aturan ' || a.aturan, 'unit'
     from (select distinct period from unit_subjects) p
     cross join (select * from rules where cakupan = 'unit') a
     left join unit_rules r on r.period = p.period and r.aturan = a.aturan
     group by p.period, a.aturan
 
     union all
-    select 'rekomendasi', 'unit', s.unit_slug, s.period,
-           count(r.aturan) filter (where r.jenis = 'perhatian'),
-           coalesce('perlu perhatian: ' || string_agg(r.syarat, ' | ' order by r.aturan) filter (where r.jenis = 'perhatian'),
-                    'tidak ada aturan perhatian unit yang terpenuhi'),
-           'aturan'
+    select
+        'rekomendasi', 'unit', s.unit_slug, s.period,
+        count(r.aturan) filter (where r.jenis = 'perhatian'),
+        coalesce(
+            'perlu perhatian: ' || string_agg(r.syarat, ' | ' order by r.aturan) filter (where r.jenis = 'perhatian'),
+            'tidak ada aturan perhatian unit yang terpenuhi'
+        ),
+        'aturan'
     from unit_subjects s
     left join unit_rules r on r.unit_slug = s.unit_slug and r.period = s.period
     group by s.unit_slug, s.period
 
     union all
-    select 'rekomendasi_indikasi', 'unit', s.unit_slug, s.period,
-           count(r.aturan) filter (where r.jenis = 'indikasi'),
-           coalesce('indikasi (sinyal, belum cukup bukti untuk perhatian): '
-                    || string_agg(r.syarat, ' | ' order by r.aturan) filter (where r.jenis = 'indikasi'),
-                    'tidak ada indikasi'),
-           'aturan'
+    select
+        'rekomendasi_indikasi', 'unit', s.unit_slug, s.period,
+        count(r.aturan) filter (where r.jenis = 'indikasi'),
+        coalesce(
+            'indikasi (sinyal, belum cukup bukti untuk perhatian): '
+            || string_agg(r.syarat, ' | ' order by r.aturan) filter (where r.jenis = 'indikasi'),
+            'tidak ada indikasi'
+        ),
+        'aturan'
     from unit_subjects s
     left join unit_rules r on r.unit_slug = s.unit_slug and r.period = s.period
     group by s.unit_slug, s.period
 
     union all
-    select 'rekomendasi_aturan', 'unit', unit_slug || ':' || aturan, period, 1,
-           case when jenis = 'indikasi' then 'indikasi: ' else 'perlu perhatian: ' end
-               || syarat || '. Bukti: ' || coalesce(bukti, '-'), 'aturan'
+    select
+        'rekomendasi_aturan', 'unit', unit_slug || ':' || aturan, period, 1,
+        case when jenis = 'indikasi' then 'indikasi: ' else 'perlu perhatian: ' end
+        || syarat || '. Bukti: ' || coalesce(bukti, '-'), 'aturan'
     from unit_rules
 
     union all
-    select 'rekomendasi_perhatian', 'office', (select slug from office), s.period,
-           count(distinct r.unit_slug) filter (where r.jenis = 'perhatian'), 'unit yang perlu perhatian', 'unit'
+    select
+        'rekomendasi_perhatian', 'office', (select ofc.slug from office ofc), s.period,
+        count(distinct r.unit_slug) filter (where r.jenis = 'perhatian'), 'unit yang perlu perhatian', 'unit'
     from (select distinct period from unit_subjects) s
     left join unit_rules r on r.period = s.period
     group by s.period
 
     union all
-    select 'rekomendasi_indikasi', 'office', (select slug from office), s.period,
-           count(distinct r.unit_slug) filter (where r.jenis = 'indikasi'),
-           'unit dengan indikasi (sinyal, tidak dihitung perlu perhatian)', 'unit'
+    select
+        'rekomendasi_indikasi', 'office', (select ofc.slug from office ofc), s.period,
+        count(distinct r.unit_slug) filter (where r.jenis = 'indikasi'),
+        'unit dengan indikasi (sinyal, tidak dihitung perlu perhatian)', 'unit'
     from (select distinct period from unit_subjects) s
     left join unit_rules r on r.period = s.period
     group by s.period

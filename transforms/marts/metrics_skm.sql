@@ -92,11 +92,14 @@ numbers as (
     select 'nrr', scope || '-unsur', scope_id || ':' || lower(unsur), period, nrr_4dp, nrr_mutu, 'poin'
     from unsur_scores
     union all
-    select 'prioritas_perbaikan', scope || '-unsur', scope_id || ':' || lower(unsur), period, nrr_rank,
-           unsur_name || ': ' || concat_ws('; ',
-               case when is_lowest then 'NRR terendah' end,
-               case when nrr_perlu_perhatian then 'mutu ' || nrr_mutu || ' (' || nrr_kinerja || ')' end),
-           'peringkat'
+    select
+        'prioritas_perbaikan', scope || '-unsur', scope_id || ':' || lower(unsur), period, nrr_rank,
+        unsur_name || ': ' || concat_ws(
+            '; ',
+            case when is_lowest then 'NRR terendah' end,
+            case when nrr_perlu_perhatian then 'mutu ' || nrr_mutu || ' (' || nrr_kinerja || ')' end
+        ),
+        'peringkat'
     from unsur_scores
     where is_priority
 
@@ -106,14 +109,17 @@ numbers as (
     from precision_
     where scope in ('unit', 'office')
     union all
-    select 'min_sample', scope, scope_id, period, min_sample,
-           case when min_sample is null then population_note
-                else 'Krejcie & Morgan (1970) untuk N = ' || population end, 'orang'
+    select
+        'min_sample', scope, scope_id, period, min_sample,
+        case when min_sample is null then population_note
+            else 'Krejcie & Morgan (1970) untuk N = ' || population
+        end, 'orang'
     from precision_
     where scope in ('unit', 'office')
     union all
-    select 'sampel_cukup', scope, scope_id, period,
-           case when sample_adequate then 1 when not sample_adequate then 0 end, sample_note, null
+    select
+        'sampel_cukup', scope, scope_id, period,
+        case when sample_adequate then 1 when not sample_adequate then 0 end, sample_note, null
     from precision_
     where scope in ('unit', 'office')
     union all
@@ -121,8 +127,9 @@ numbers as (
     from precision_
     where scope in ('unit', 'office') and previous_period is not null
     union all
-    select 'ikm_perubahan_dalam_ketidakpastian', scope, scope_id, period,
-           case when change_within_uncertainty then 1 else 0 end, change_note, null
+    select
+        'ikm_perubahan_dalam_ketidakpastian', scope, scope_id, period,
+        case when change_within_uncertainty then 1 else 0 end, change_note, null
     from precision_
     where scope in ('unit', 'office') and change_within_uncertainty is not null
 
@@ -137,8 +144,9 @@ numbers as (
     select 'keluhan', scope || '-tema', scope_id || ':' || slugify(tema), period, keluhan, tema_label, 'keluhan'
     from complaint_themes
     union all
-    select 'keluhan_naik', scope || '-tema', scope_id || ':' || slugify(tema), period, keluhan, rising_note,
-           'keluhan'
+    select
+        'keluhan_naik', scope || '-tema', scope_id || ':' || slugify(tema), period, keluhan, rising_note,
+        'keluhan'
     from complaint_themes
     where is_rising
     union all
@@ -147,8 +155,9 @@ numbers as (
 
     -- respondent profile
     union all
-    select 'responden_' || dimensi || '_' || replace(kategori, '-', '_'), scope, scope_id, period,
-           respondents, kategori_label, 'orang'
+    select
+        'responden_' || dimensi || '_' || replace(kategori, '-', '_'), scope, scope_id, period,
+        respondents, kategori_label, 'orang'
     from profile
 )
 select

@@ -48,36 +48,43 @@ scope_pola as (
 ),
 numbers as (
     -- indicator
-    select 'capaian' as metric, 'indikator' as scope, slugify(nip) || ':' || indikator_slug as scope_id,
-           periode as period, round(capaian_pct, 2) as value,
-           case when met then 'Tercapai'
-                when met = false then 'Tidak tercapai - ' || kendala_label
-                else 'Capaian tidak dapat dihitung' end as label,
-           '%' as unit
+    select
+        'capaian' as metric, 'indikator' as scope, slugify(nip) || ':' || indikator_slug as scope_id,
+        periode as period, round(capaian_pct, 2) as value,
+        case when met then 'Tercapai'
+            when met = false then 'Tidak tercapai - ' || kendala_label
+            else 'Capaian tidak dapat dihitung'
+        end as label,
+        '%' as unit
     from indicators
 
     -- ASN
     union all
-    select 'capaian_rata', 'asn', slugify(nip), periode, round(capaian_rata_pct, 2),
-           indikator_met || ' dari ' || indikator_count || ' indikator tercapai', '%'
+    select
+        'capaian_rata', 'asn', slugify(nip), periode, round(capaian_rata_pct, 2),
+        indikator_met || ' dari ' || indikator_count || ' indikator tercapai', '%'
     from asn_periods
     union all
-    select 'target_tidak_tercapai', 'asn', slugify(nip), periode, indikator_missed,
-           'dari ' || indikator_count || ' indikator', 'indikator'
+    select
+        'target_tidak_tercapai', 'asn', slugify(nip), periode, indikator_missed,
+        'dari ' || indikator_count || ' indikator', 'indikator'
     from asn_periods
     union all
-    select 'rating_hasil_kerja', 'asn', slugify(nip), periode, rating_hasil_kerja_rank,
-           rating_hasil_kerja_label, 'peringkat'
+    select
+        'rating_hasil_kerja', 'asn', slugify(nip), periode, rating_hasil_kerja_rank,
+        rating_hasil_kerja_label, 'peringkat'
     from asn_periods
     where rating_hasil_kerja is not null
     union all
-    select 'rating_perilaku', 'asn', slugify(nip), periode, rating_perilaku_rank,
-           rating_perilaku_label, 'peringkat'
+    select
+        'rating_perilaku', 'asn', slugify(nip), periode, rating_perilaku_rank,
+        rating_perilaku_label, 'peringkat'
     from asn_periods
     where rating_perilaku is not null
     union all
-    select 'predikat', 'asn', slugify(nip), periode, predikat_rank,
-           coalesce(predikat_label, predikat_note), 'peringkat'
+    select
+        'predikat', 'asn', slugify(nip), periode, predikat_rank,
+        coalesce(predikat_label, predikat_note), 'peringkat'
     from asn_periods
 
     -- unit and office
@@ -88,33 +95,40 @@ numbers as (
     select 'asn_berpredikat', scope, slugify(scope_id), periode, asn_berpredikat, null, 'orang'
     from scope_periods
     union all
-    select 'asn_tanpa_predikat', scope, slugify(scope_id), periode, asn_tanpa_predikat,
-           'tanpa rating perilaku atau hasil kerja', 'orang'
+    select
+        'asn_tanpa_predikat', scope, slugify(scope_id), periode, asn_tanpa_predikat,
+        'tanpa rating perilaku atau hasil kerja', 'orang'
     from scope_periods
     union all
-    select 'rating_saran_sistem', scope, slugify(scope_id), periode, asn_rating_saran,
-           'rating hasil kerja saran sistem (tanpa rating atasan)', 'orang'
+    select
+        'rating_saran_sistem', scope, slugify(scope_id), periode, asn_rating_saran,
+        'rating hasil kerja saran sistem (tanpa rating atasan)', 'orang'
     from scope_periods
     union all
-    select 'capaian_rata', scope, slugify(scope_id), periode, round(capaian_rata_pct, 2),
-           'rata-rata dari ' || asn_count || ' ASN', '%'
+    select
+        'capaian_rata', scope, slugify(scope_id), periode, round(capaian_rata_pct, 2),
+        'rata-rata dari ' || asn_count || ' ASN', '%'
     from scope_periods
     union all
-    select 'target_tidak_tercapai', scope, slugify(scope_id), periode, indikator_missed,
-           'dari ' || indikator_count || ' indikator', 'indikator'
+    select
+        'target_tidak_tercapai', scope, slugify(scope_id), periode, indikator_missed,
+        'dari ' || indikator_count || ' indikator', 'indikator'
     from scope_periods
     union all
-    select 'predikat_' || predikat, scope, slugify(scope_id), periode, asn_count,
-           predikat_label, 'orang'
+    select
+        'predikat_' || predikat, scope, slugify(scope_id), periode, asn_count,
+        predikat_label, 'orang'
     from scope_predikat
     union all
-    select 'kendala_share', scope, slugify(scope_id) || ':' || slugify(kendala_category), periode,
-           round(share_pct, 2),
-           kendala_label || ': ' || missed_count || ' dari ' || missed_total || ' target tidak tercapai', '%'
+    select
+        'kendala_share', scope, slugify(scope_id) || ':' || slugify(kendala_category), periode,
+        round(share_pct, 2),
+        kendala_label || ': ' || missed_count || ' dari ' || missed_total || ' target tidak tercapai', '%'
     from scope_kendala
     union all
-    select 'pola_distribusi', scope, slugify(scope_id), periode,
-           case when sesuai_pola then 1 when not sesuai_pola then 0 end, keterangan, null
+    select
+        'pola_distribusi', scope, slugify(scope_id), periode,
+        case when sesuai_pola then 1 when not sesuai_pola then 0 end, keterangan, null
     from scope_pola
 )
 select

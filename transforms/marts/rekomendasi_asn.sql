@@ -43,10 +43,10 @@ checks as (
             when f.kriteria is null then r.bila_kosong = 'lolos'
             when r.pembanding = 'dalam' then list_contains(string_split(lower(r.ambang), '|'), lower(f.kode))
             when r.pembanding = '>=' then f.nilai >= r.ambang::double
-            when r.pembanding = '>'  then f.nilai >  r.ambang::double
+            when r.pembanding = '>' then f.nilai > r.ambang::double
             when r.pembanding = '<=' then f.nilai <= r.ambang::double
-            when r.pembanding = '<'  then f.nilai <  r.ambang::double
-            when r.pembanding = '='  then f.nilai =  r.ambang::double
+            when r.pembanding = '<' then f.nilai < r.ambang::double
+            when r.pembanding = '=' then f.nilai = r.ambang::double
         end as holds
     from subjects s
     join roles o on o.period_kind = s.period_kind
@@ -58,15 +58,15 @@ passed as (
     select nip, period, aturan from checks group by all having bool_and(coalesce(holds, false))
 )
 select
-    nip,
-    unit_slug,
-    period,
-    any_value(period_kind)                                                        as period_kind,
-    aturan,
-    any_value(jenis)                                                              as jenis,
-    any_value(peran)                                                              as peran,
-    string_agg(syarat, ', ' order by urutan)                                      as syarat,
-    string_agg(bukti, '; ' order by urutan)                                       as bukti,
-    list(bukti_metric_id order by urutan) filter (where bukti_metric_id is not null) as bukti_metric_ids
-from checks semi join passed using (nip, period, aturan)
-group by nip, unit_slug, period, aturan
+    c.nip,
+    c.unit_slug,
+    c.period,
+    any_value(c.period_kind)                                                      as period_kind,
+    c.aturan,
+    any_value(c.jenis)                                                            as jenis,
+    any_value(c.peran)                                                            as peran,
+    string_agg(c.syarat, ', ' order by c.urutan)                                  as syarat,
+    string_agg(c.bukti, '; ' order by c.urutan)                                   as bukti,
+    list(c.bukti_metric_id order by c.urutan) filter (where c.bukti_metric_id is not null) as bukti_metric_ids
+from checks c semi join passed using (nip, period, aturan)
+group by c.nip, c.unit_slug, c.period, c.aturan

@@ -67,10 +67,14 @@ months as (
 ),
 candidates as (
     select nip, month as period from months
-    union select nip, left(month, 4) || '-Q' || ((right(month, 2)::integer + 2) // 3) from months
-    union select nip, left(month, 4) || '-S' || ((right(month, 2)::integer + 5) // 6) from months
-    union select nip, left(month, 4) from months
-    union select nip, periode from skp
+    union
+    select nip, left(month, 4) || '-Q' || ((right(month, 2)::integer + 2) // 3) from months
+    union
+    select nip, left(month, 4) || '-S' || ((right(month, 2)::integer + 5) // 6) from months
+    union
+    select nip, left(month, 4) from months
+    union
+    select nip, periode from skp
 ),
 -- the months a period covers: '2026-10' itself, '2026-Q3' July..September, '2026-S1', '2026'
 spans as (
@@ -111,7 +115,7 @@ skp_source as (
     from periods p
     left join skp own on own.nip = p.nip and own.periode = p.period
     left join skp last_month
-      on last_month.nip = p.nip and last_month.periode = p.tahun || '-' || lpad(p.month_to::varchar, 2, '0')
+        on last_month.nip = p.nip and last_month.periode = p.tahun || '-' || lpad(p.month_to::varchar, 2, '0')
     where coalesce(own.periode, last_month.periode) is not null
 ),
 attendance as (
@@ -127,11 +131,11 @@ attendance as (
         sum(m.tl3 + m.tl4 + m.psw3 + m.psw4)                      as tl_psw_berat_days,
         100.0 * sum(m.present_days) / nullif(sum(m.workdays - m.unknown_days), 0) as attendance_rate,
         100.0 * sum(m.present_days)
-            / nullif(sum(m.workdays - m.unknown_days - coalesce(m.leave_days, 0)), 0) as discipline_rate
+        / nullif(sum(m.workdays - m.unknown_days - coalesce(m.leave_days, 0)), 0) as discipline_rate
     from periods s
     join attendance_months m
-      on m.nip = s.nip and m.tahun = s.tahun
-     and right(m.period, 2)::integer between s.month_from and s.month_to
+        on m.nip = s.nip and m.tahun = s.tahun
+            and right(m.period, 2)::integer between s.month_from and s.month_to
     group by s.nip, s.period
 ),
 discipline as (
@@ -148,8 +152,8 @@ discipline as (
         max(y.period)                                            as last_month
     from periods s
     join attendance_ytd y
-      on y.nip = s.nip and y.tahun = s.tahun
-     and right(y.period, 2)::integer between s.month_from and s.month_to
+        on y.nip = s.nip and y.tahun = s.tahun
+            and right(y.period, 2)::integer between s.month_from and s.month_to
     group by s.nip, s.period
 ),
 discipline_before as (
@@ -163,7 +167,7 @@ discipline_before as (
         case when y.tk_consecutive_flag then 1 else 0 end        as flag_before
     from periods s
     left join attendance_ytd y
-      on y.nip = s.nip and y.tahun = s.tahun and right(y.period, 2)::integer = s.month_from - 1
+        on y.nip = s.nip and y.tahun = s.tahun and right(y.period, 2)::integer = s.month_from - 1
 ),
 pelatihan as (
     select
@@ -172,8 +176,10 @@ pelatihan as (
         src.periode_skp,
         count(*)                                                  as missed,
         min(i.capaian_pct)                                        as capaian_terendah,
-        string_agg(i.indikator || coalesce(' ' || replace(printf('%.2f', i.capaian_pct), '.', ',') || ' %', ''),
-                   '; ' order by i.indikator)                     as indikator_list
+        string_agg(
+            i.indikator || coalesce(' ' || replace(printf('%.2f', i.capaian_pct), '.', ',') || ' %', ''),
+            '; ' order by i.indikator
+        )                     as indikator_list
     from skp_source src
     join indicators i on i.nip = src.nip and i.periode = src.periode_skp
     where i.met = false and i.kendala_category = 'pelatihan-kompetensi'
@@ -181,125 +187,157 @@ pelatihan as (
 ),
 -- ' (dari penilaian bulan 2026-09; tidak ada penilaian 2026-Q3)' when the rating is borrowed
 skp_note as (
-    select nip, period, periode_skp,
-           case when periode_skp <> period
-                then ' (dari penilaian ' || periode_skp || ', bulan terakhir periode; tidak ada penilaian ' || period || ')'
-                else '' end as note
+    select
+        nip, period, periode_skp,
+        case when periode_skp <> period
+                then ' (dari penilaian '
+                    || periode_skp
+                    || ', bulan terakhir periode; tidak ada penilaian '
+                    || period
+                    || ')'
+            else ''
+        end as note
     from skp_source
 ),
 facts as (
-    select n.nip, n.period, 'predikat' as kriteria, p.predikat_rank::double as nilai,
-           p.predikat as kode, 'predikat ' || p.predikat_label || n.note as bukti,
-           'predikat/asn/' || slugify(p.nip) || '/' || p.periode as bukti_metric_id,
-           n.periode_skp as periode_sumber
+    select
+        n.nip, n.period, 'predikat' as kriteria, p.predikat_rank::double as nilai,
+        p.predikat as kode, 'predikat ' || p.predikat_label || n.note as bukti,
+        'predikat/asn/' || slugify(p.nip) || '/' || p.periode as bukti_metric_id,
+        n.periode_skp as periode_sumber
     from skp_note n
     join skp p on p.nip = n.nip and p.periode = n.periode_skp
     where p.predikat is not null
 
     union all
-    select l.nip, l.period, 'target_kendala_pelatihan', l.missed, null,
-           l.missed || ' target tidak tercapai dengan kendala pelatihan/kompetensi (' || l.indikator_list || ')' || n.note,
-           'target_tidak_tercapai/asn/' || slugify(l.nip) || '/' || l.periode_skp, l.periode_skp
+    select
+        l.nip, l.period, 'target_kendala_pelatihan', l.missed, null,
+        l.missed || ' target tidak tercapai dengan kendala pelatihan/kompetensi (' || l.indikator_list || ')' || n.note,
+        'target_tidak_tercapai/asn/' || slugify(l.nip) || '/' || l.periode_skp, l.periode_skp
     from pelatihan l join skp_note n using (nip, period)
 
     union all
-    select l.nip, l.period, 'capaian_terendah_kendala_pelatihan', round(l.capaian_terendah, 2), null,
-           'capaian terendah ' || replace(printf('%.2f', l.capaian_terendah), '.', ',') || ' % pada target '
-               || 'tidak tercapai dengan kendala pelatihan/kompetensi (' || l.indikator_list || ')' || n.note,
-           'target_tidak_tercapai/asn/' || slugify(l.nip) || '/' || l.periode_skp, l.periode_skp
+    select
+        l.nip, l.period, 'capaian_terendah_kendala_pelatihan', round(l.capaian_terendah, 2), null,
+        'capaian terendah ' || replace(printf('%.2f', l.capaian_terendah), '.', ',') || ' % pada target '
+        || 'tidak tercapai dengan kendala pelatihan/kompetensi (' || l.indikator_list || ')' || n.note,
+        'target_tidak_tercapai/asn/' || slugify(l.nip) || '/' || l.periode_skp, l.periode_skp
     from pelatihan l join skp_note n using (nip, period)
     where l.capaian_terendah is not null
 
     union all
-    select a.nip, a.period, 'discipline_rate', round(a.discipline_rate, 2), null,
-           'disiplin kehadiran ' || replace(printf('%.2f', a.discipline_rate), '.', ',') || ' %'
-               || case when a.months > 1 then ' (' || a.months || ' bulan)' else '' end
-               || case when a.leave_days > 0
-                       then '; cuti/sakit/izin/tugas belajar ' || a.leave_days || ' hari tidak mengurangi' else '' end,
-           case when p.period_kind = 'bulan' then 'discipline_rate/asn/' || slugify(a.nip) || '/' || a.period end,
-           a.last_month
+    select
+        a.nip, a.period, 'discipline_rate', round(a.discipline_rate, 2), null,
+        'disiplin kehadiran ' || replace(printf('%.2f', a.discipline_rate), '.', ',') || ' %'
+        || case when a.months > 1 then ' (' || a.months || ' bulan)' else '' end
+        || case when a.leave_days > 0
+                then '; cuti/sakit/izin/tugas belajar ' || a.leave_days || ' hari tidak mengurangi'
+            else ''
+        end,
+        case when p.period_kind = 'bulan' then 'discipline_rate/asn/' || slugify(a.nip) || '/' || a.period end,
+        a.last_month
     from attendance a join periods p using (nip, period)
     where a.discipline_rate is not null
 
     union all
-    select a.nip, a.period, 'attendance_rate', round(a.attendance_rate, 2), null,
-           'kehadiran ' || replace(printf('%.2f', a.attendance_rate), '.', ',') || ' %'
-               || case when a.months > 1 then ' (' || a.months || ' bulan)' else '' end,
-           case when p.period_kind = 'bulan' then 'attendance_rate/asn/' || slugify(a.nip) || '/' || a.period end,
-           a.last_month
+    select
+        a.nip, a.period, 'attendance_rate', round(a.attendance_rate, 2), null,
+        'kehadiran ' || replace(printf('%.2f', a.attendance_rate), '.', ',') || ' %'
+        || case when a.months > 1 then ' (' || a.months || ' bulan)' else '' end,
+        case when p.period_kind = 'bulan' then 'attendance_rate/asn/' || slugify(a.nip) || '/' || a.period end,
+        a.last_month
     from attendance a join periods p using (nip, period)
     where a.attendance_rate is not null
 
     union all
-    select a.nip, a.period, 'tk_days', a.tk_days, null, 'TK ' || a.tk_days || ' hari',
-           case when p.period_kind = 'bulan' then 'tk_days/asn/' || slugify(a.nip) || '/' || a.period end,
-           a.last_month
+    select
+        a.nip, a.period, 'tk_days', a.tk_days, null, 'TK ' || a.tk_days || ' hari',
+        case when p.period_kind = 'bulan' then 'tk_days/asn/' || slugify(a.nip) || '/' || a.period end,
+        a.last_month
     from attendance a join periods p using (nip, period)
 
     union all
-    select a.nip, a.period, 'tl_days', a.tl_days, null, 'terlambat (TL) ' || a.tl_days || ' hari',
-           case when p.period_kind = 'bulan' then 'tl_days/asn/' || slugify(a.nip) || '/' || a.period end,
-           a.last_month
+    select
+        a.nip, a.period, 'tl_days', a.tl_days, null, 'terlambat (TL) ' || a.tl_days || ' hari',
+        case when p.period_kind = 'bulan' then 'tl_days/asn/' || slugify(a.nip) || '/' || a.period end,
+        a.last_month
     from attendance a join periods p using (nip, period)
 
     union all
-    select a.nip, a.period, 'tl_days_per_bulan', round(a.tl_days / a.months, 2), null,
-           'terlambat (TL) ' || a.tl_days || ' hari'
-               || case when a.months > 1
-                       then ' dalam ' || a.months || ' bulan (rata-rata '
-                            || replace(printf('%.1f', a.tl_days / a.months), '.', ',') || ' hari per bulan)'
-                       else ' dalam sebulan' end,
-           case when p.period_kind = 'bulan' then 'tl_days/asn/' || slugify(a.nip) || '/' || a.period end,
-           a.last_month
+    select
+        a.nip, a.period, 'tl_days_per_bulan', round(a.tl_days / a.months, 2), null,
+        'terlambat (TL) ' || a.tl_days || ' hari'
+        || case when a.months > 1
+                then ' dalam ' || a.months || ' bulan (rata-rata '
+                    || replace(printf('%.1f', a.tl_days / a.months), '.', ',') || ' hari per bulan)'
+            else ' dalam sebulan'
+        end,
+        case when p.period_kind = 'bulan' then 'tl_days/asn/' || slugify(a.nip) || '/' || a.period end,
+        a.last_month
     from attendance a join periods p using (nip, period)
 
     union all
-    select a.nip, a.period, 'tl_psw_berat_days', a.tl_psw_berat_days, null,
-           'TL3/TL4/PSW3/PSW4 ' || a.tl_psw_berat_days || ' hari',
-           case when p.period_kind = 'bulan' then 'tl_days/asn/' || slugify(a.nip) || '/' || a.period end,
-           a.last_month
+    select
+        a.nip, a.period, 'tl_psw_berat_days', a.tl_psw_berat_days, null,
+        'TL3/TL4/PSW3/PSW4 ' || a.tl_psw_berat_days || ' hari',
+        case when p.period_kind = 'bulan' then 'tl_days/asn/' || slugify(a.nip) || '/' || a.period end,
+        a.last_month
     from attendance a join periods p using (nip, period)
 
     union all
-    select d.nip, d.period, 'discipline_rank', d.discipline_rank, d.discipline_level,
-           case when d.discipline_rank = 0 then 'TK tahun berjalan ' || d.tk_days_ytd || ' hari, belum mencapai pita disiplin'
-                else 'TK tahun berjalan ' || d.tk_days_ytd || ' hari: pita ' || d.discipline_level
-                     || ' (' || d.discipline_sanction || ')' end,
-           'discipline_band/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
+    select
+        d.nip, d.period, 'discipline_rank', d.discipline_rank, d.discipline_level,
+        case when
+                d.discipline_rank = 0
+                then 'TK tahun berjalan ' || d.tk_days_ytd || ' hari, belum mencapai pita disiplin'
+            else 'TK tahun berjalan ' || d.tk_days_ytd || ' hari: pita ' || d.discipline_level
+                || ' (' || d.discipline_sanction || ')'
+        end,
+        'discipline_band/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
     from discipline d
 
     union all
-    select d.nip, d.period, 'discipline_rank_baru',
-           case when d.discipline_rank > b.rank_before then d.discipline_rank else 0 end, d.discipline_level,
-           case when d.discipline_rank = 0 then 'TK tahun berjalan ' || d.tk_days_ytd || ' hari, belum mencapai pita disiplin'
-                else 'TK tahun berjalan ' || d.tk_days_ytd || ' hari: pita ' || d.discipline_level
-                     || ' (' || d.discipline_sanction || ')'
-                     || case when d.discipline_rank <= b.rank_before then ', sudah tercapai sebelum periode ini'
-                             when b.rank_before = 0 then ', tercapai pada periode ini'
-                             else ', naik pada periode ini dari ' || b.sanction_before end end,
-           'discipline_band/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
+    select
+        d.nip, d.period, 'discipline_rank_baru',
+        case when d.discipline_rank > b.rank_before then d.discipline_rank else 0 end, d.discipline_level,
+        case when
+                d.discipline_rank = 0
+                then 'TK tahun berjalan ' || d.tk_days_ytd || ' hari, belum mencapai pita disiplin'
+            else 'TK tahun berjalan ' || d.tk_days_ytd || ' hari: pita ' || d.discipline_level
+                || ' (' || d.discipline_sanction || ')'
+                || case when d.discipline_rank <= b.rank_before then ', sudah tercapai sebelum periode ini'
+                    when b.rank_before = 0 then ', tercapai pada periode ini'
+                    else ', naik pada periode ini dari ' || b.sanction_before
+                end
+        end,
+        'discipline_band/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
     from discipline d join discipline_before b using (nip, period)
 
     union all
-    select d.nip, d.period, 'tk_consecutive_flag', d.tk_consecutive_flag, null,
-           'TK berturut-turut terpanjang ' || d.tk_consecutive_max || ' hari kerja',
-           'tk_consecutive_max/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
+    select
+        d.nip, d.period, 'tk_consecutive_flag', d.tk_consecutive_flag, null,
+        'TK berturut-turut terpanjang ' || d.tk_consecutive_max || ' hari kerja',
+        'tk_consecutive_max/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
     from discipline d
 
     union all
-    select d.nip, d.period, 'tk_consecutive_baru',
-           case when d.tk_consecutive_flag = 1 and b.flag_before = 0 then 1 else 0 end, null,
-           'TK berturut-turut terpanjang ' || d.tk_consecutive_max || ' hari kerja'
-               || case when d.tk_consecutive_flag = 1 and b.flag_before = 1 then ', batas sudah tercapai sebelum periode ini'
-                       when d.tk_consecutive_flag = 1 then ', batas tercapai pada periode ini' else '' end,
-           'tk_consecutive_max/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
+    select
+        d.nip, d.period, 'tk_consecutive_baru',
+        case when d.tk_consecutive_flag = 1 and b.flag_before = 0 then 1 else 0 end, null,
+        'TK berturut-turut terpanjang ' || d.tk_consecutive_max || ' hari kerja'
+        || case when d.tk_consecutive_flag = 1 and b.flag_before = 1 then ', batas sudah tercapai sebelum periode ini'
+            when d.tk_consecutive_flag = 1 then ', batas tercapai pada periode ini' else ''
+        end,
+        'tk_consecutive_max/asn/' || slugify(d.nip) || '/' || d.last_month, d.last_month
     from discipline d join discipline_before b using (nip, period)
 
     union all
-    select o.scope_id, o.period, 'ikm_petugas_mutu', o.ikm_converted::double, o.mutu,
-           'IKM petugas ' || replace(printf('%.2f', o.ikm_converted::double), '.', ',') || ' (' || o.mutu
-               || ', ' || o.respondents || ' responden)',
-           'ikm/petugas/' || o.scope_id || '/' || o.period, o.period
+    select
+        o.scope_id, o.period, 'ikm_petugas_mutu', o.ikm_converted::double, o.mutu,
+        'IKM petugas ' || replace(printf('%.2f', o.ikm_converted::double), '.', ',') || ' (' || o.mutu
+        || ', ' || o.respondents || ' responden)',
+        -- a later branch of the union: its columns take the first branch's names
+        'ikm/petugas/' || o.scope_id || '/' || o.period, o.period  -- noqa: AL08
     from officer_ikm o
 )
 select

@@ -34,10 +34,10 @@ checks as (
             when f.kriteria is null then r.bila_kosong = 'lolos'
             when r.pembanding = 'dalam' then list_contains(string_split(lower(r.ambang), '|'), lower(f.kode))
             when r.pembanding = '>=' then f.nilai >= r.ambang::double
-            when r.pembanding = '>'  then f.nilai >  r.ambang::double
+            when r.pembanding = '>' then f.nilai > r.ambang::double
             when r.pembanding = '<=' then f.nilai <= r.ambang::double
-            when r.pembanding = '<'  then f.nilai <  r.ambang::double
-            when r.pembanding = '='  then f.nilai =  r.ambang::double
+            when r.pembanding = '<' then f.nilai < r.ambang::double
+            when r.pembanding = '=' then f.nilai = r.ambang::double
         end as holds
     from subjects s
     cross join rules r

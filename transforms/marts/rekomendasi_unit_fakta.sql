@@ -56,98 +56,128 @@ unsur_evidence as (
     left join unsur_precision p using (scope, scope_id, period, unsur)
 ),
 facts as (
-    select i.scope_id as unit_slug, i.period, 'ikm_mutu' as kriteria, i.ikm_converted::double as nilai,
-           i.mutu as kode,
-           'IKM ' || replace(printf('%.2f', i.ikm_converted::double), '.', ',') || ' (' || i.mutu || ', '
-               || i.kinerja || ') dari ' || i.respondents || ' responden' as bukti,
-           'ikm/unit/' || i.scope_id || '/' || i.period as bukti_metric_id
+    select
+        i.scope_id as unit_slug, i.period, 'ikm_mutu' as kriteria, i.ikm_converted::double as nilai,
+        i.mutu as kode,
+        'IKM ' || replace(printf('%.2f', i.ikm_converted::double), '.', ',') || ' (' || i.mutu || ', '
+        || i.kinerja || ') dari ' || i.respondents || ' responden' as bukti,
+        'ikm/unit/' || i.scope_id || '/' || i.period as bukti_metric_id
     from ikm i
 
     union all
-    select i.scope_id, i.period, 'ikm_bukti_cukup',
-           case when coalesce(p.sample_adequate, false) or coalesce(p.ikm_ci_high < b.b_lower, false) then 1 else 0 end,
-           null,
-           case
-               when coalesce(p.sample_adequate, false) then p.sample_note
-               when coalesce(p.ikm_ci_high < b.b_lower, false)
-                   then 'batas atas interval 95 % ' || replace(printf('%.2f', p.ikm_ci_high::double), '.', ',')
-                        || ' di bawah batas mutu B ' || replace(printf('%.2f', b.b_lower::double), '.', ',')
-               else coalesce(p.sample_note, 'sampel minimum tidak diketahui') || '; interval 95 % '
-                    || coalesce(replace(printf('%.2f', p.ikm_ci_low::double), '.', ',') || '–'
-                                || replace(printf('%.2f', p.ikm_ci_high::double), '.', ','), 'tidak diketahui')
-                    || ' mencapai mutu B (' || replace(printf('%.2f', b.b_lower::double), '.', ',') || '): indikasi'
-           end,
-           'ikm_ci_high/unit/' || i.scope_id || '/' || i.period
+    select
+        i.scope_id, i.period, 'ikm_bukti_cukup',
+        case when coalesce(p.sample_adequate, false) or coalesce(p.ikm_ci_high < b.b_lower, false) then 1 else 0 end,
+        null,
+        case
+            when coalesce(p.sample_adequate, false) then p.sample_note
+            when coalesce(p.ikm_ci_high < b.b_lower, false)
+                then 'batas atas interval 95 % ' || replace(printf('%.2f', p.ikm_ci_high::double), '.', ',')
+                    || ' di bawah batas mutu B ' || replace(printf('%.2f', b.b_lower::double), '.', ',')
+            else coalesce(p.sample_note, 'sampel minimum tidak diketahui') || '; interval 95 % '
+                || coalesce(
+                    replace(printf('%.2f', p.ikm_ci_low::double), '.', ',') || '–'
+                    || replace(printf('%.2f', p.ikm_ci_high::double), '.', ','), 'tidak diketahui'
+                )
+                || ' mencapai mutu B (' || replace(printf('%.2f', b.b_lower::double), '.', ',') || '): indikasi'
+        end,
+        'ikm_ci_high/unit/' || i.scope_id || '/' || i.period
     from ikm i
     cross join b_bound b
     left join ikm_precision p using (scope, scope_id, period)
 
     union all
-    select u.scope_id, u.period, 'unsur_mutu_cd',
-           count(*) filter (where u.nrr_perlu_perhatian),
-           null,
-           coalesce(
-               string_agg(u.unsur || ' ' || u.unsur_name || ' ' || replace(printf('%.2f', u.nrr_converted::double), '.', ',')
-                          || ' (' || u.nrr_mutu || ')', '; ' order by u.nrr, u.unsur) filter (where u.nrr_perlu_perhatian),
-               'semua unsur bermutu A atau B'),
-           'nrr/unit-unsur/' || u.scope_id || ':' || lower(first(u.unsur order by u.nrr, u.unsur)) || '/' || u.period
+    select
+        u.scope_id, u.period, 'unsur_mutu_cd',
+        count(*) filter (where u.nrr_perlu_perhatian),
+        null,
+        coalesce(
+            string_agg(
+                u.unsur || ' ' || u.unsur_name || ' ' || replace(printf('%.2f', u.nrr_converted::double), '.', ',')
+                || ' (' || u.nrr_mutu || ')', '; ' order by u.nrr, u.unsur
+            ) filter (where u.nrr_perlu_perhatian
+            ),
+            'semua unsur bermutu A atau B'
+        ),
+        'nrr/unit-unsur/' || u.scope_id || ':' || lower(first(u.unsur order by u.nrr, u.unsur)) || '/' || u.period
     from unsur_evidence u
     group by u.scope_id, u.period
 
     union all
-    select u.scope_id, u.period, 'unsur_mutu_cd_terbukti',
-           count(*) filter (where u.cd_terbukti),
-           null,
-           coalesce(
-               string_agg(u.unsur || ' ' || u.unsur_name || ' ' || replace(printf('%.2f', u.nrr_converted::double), '.', ',')
-                          || ' (' || u.nrr_mutu || ')', '; ' order by u.nrr, u.unsur) filter (where u.cd_terbukti),
-               'tidak ada unsur C/D dengan bukti cukup'),
-           'nrr/unit-unsur/' || u.scope_id || ':'
-               || lower(coalesce(first(u.unsur order by u.nrr, u.unsur) filter (where u.cd_terbukti),
-                                 first(u.unsur order by u.nrr, u.unsur))) || '/' || u.period
+    select
+        u.scope_id, u.period, 'unsur_mutu_cd_terbukti',
+        count(*) filter (where u.cd_terbukti),
+        null,
+        coalesce(
+            string_agg(
+                u.unsur || ' ' || u.unsur_name || ' ' || replace(printf('%.2f', u.nrr_converted::double), '.', ',')
+                || ' (' || u.nrr_mutu || ')', '; ' order by u.nrr, u.unsur
+            ) filter (where u.cd_terbukti
+            ),
+            'tidak ada unsur C/D dengan bukti cukup'
+        ),
+        'nrr/unit-unsur/' || u.scope_id || ':'
+        || lower(coalesce(
+            first(u.unsur order by u.nrr, u.unsur) filter (where u.cd_terbukti),
+            first(u.unsur order by u.nrr, u.unsur)
+        )) || '/' || u.period
     from unsur_evidence u
     group by u.scope_id, u.period
 
     union all
-    select u.scope_id, u.period, 'unsur_mutu_cd_indikasi',
-           count(*) filter (where u.cd_indikasi),
-           null,
-           coalesce(
-               string_agg(u.unsur || ' ' || u.unsur_name || ' ' || replace(printf('%.2f', u.nrr_converted::double), '.', ',')
-                          || ' (' || u.nrr_mutu || ', batas atas interval '
-                          || coalesce(replace(printf('%.2f', u.nrr_ci_high::double), '.', ','), 'tidak diketahui') || ')',
-                          '; ' order by u.nrr, u.unsur) filter (where u.cd_indikasi),
-               'tidak ada unsur C/D tanpa bukti cukup'),
-           'nrr/unit-unsur/' || u.scope_id || ':'
-               || lower(coalesce(first(u.unsur order by u.nrr, u.unsur) filter (where u.cd_indikasi),
-                                 first(u.unsur order by u.nrr, u.unsur))) || '/' || u.period
+    select
+        u.scope_id, u.period, 'unsur_mutu_cd_indikasi',
+        count(*) filter (where u.cd_indikasi),
+        null,
+        coalesce(
+            string_agg(
+                u.unsur || ' ' || u.unsur_name || ' ' || replace(printf('%.2f', u.nrr_converted::double), '.', ',')
+                || ' (' || u.nrr_mutu || ', batas atas interval '
+                || coalesce(replace(printf('%.2f', u.nrr_ci_high::double), '.', ','), 'tidak diketahui') || ')',
+                '; ' order by u.nrr, u.unsur
+            ) filter (where u.cd_indikasi
+            ),
+            'tidak ada unsur C/D tanpa bukti cukup'
+        ),
+        'nrr/unit-unsur/' || u.scope_id || ':'
+        || lower(coalesce(
+            first(u.unsur order by u.nrr, u.unsur) filter (where u.cd_indikasi),
+            first(u.unsur order by u.nrr, u.unsur)
+        )) || '/' || u.period
     from unsur_evidence u
     group by u.scope_id, u.period
 
     union all
-    select t.scope_id, t.period, 'tema_keluhan_naik',
-           count(*) filter (where t.is_rising),
-           null,
-           coalesce(
-               string_agg(t.tema_label || ' ' || t.keluhan || ' keluhan dari ' || t.respondents || ' responden (periode '
-                          || 'sebelumnya ' || t.previous_keluhan || ' dari ' || t.previous_respondents || '; p = '
-                          || replace(printf('%.4f', t.p_value), '.', ',') || ')',
-                          '; ' order by t.keluhan desc, t.tema) filter (where t.is_rising),
-               'tidak ada tema keluhan yang naik melebihi kebetulan'),
-           null
+    select
+        t.scope_id, t.period, 'tema_keluhan_naik',
+        count(*) filter (where t.is_rising),
+        null,
+        coalesce(
+            string_agg(
+                t.tema_label || ' ' || t.keluhan || ' keluhan dari ' || t.respondents || ' responden (periode '
+                || 'sebelumnya ' || t.previous_keluhan || ' dari ' || t.previous_respondents || '; p = '
+                || replace(printf('%.4f', t.p_value), '.', ',') || ')',
+                '; ' order by t.keluhan desc, t.tema asc
+            ) filter (where t.is_rising
+            ),
+            'tidak ada tema keluhan yang naik melebihi kebetulan'
+        ),
+        null
     from themes t
     where t.is_rising is not null
     group by t.scope_id, t.period
 
     union all
-    select c.unit_slug, c.period, 'tidak_disurvei_setahun', case when c.tidak_disurvei then 1 else 0 end, null,
-           c.note, null
+    select
+        c.unit_slug, c.period, 'tidak_disurvei_setahun', case when c.tidak_disurvei then 1 else 0 end, null,
+        c.note, null
     from compliance c
     where c.bulan = 12
 
     union all
-    select c.unit_slug, c.period, 'belum_disurvei', case when c.belum_disurvei then 1 else 0 end, null,
-           c.note, null
+    select
+        c.unit_slug, c.period, 'belum_disurvei', case when c.belum_disurvei then 1 else 0 end, null,
+        c.note, null
     from compliance c
     cross join parameters k
     where c.bulan >= k.signal_month

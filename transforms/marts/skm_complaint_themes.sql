@@ -43,7 +43,7 @@ parameters as (
     select
         max(try_cast(nilai as integer)) filter (where parameter = 'keluhan_periode_banding') as window_periods,
         max(try_cast(nilai as integer)) filter (where parameter = 'keluhan_naik_minimum')    as min_count,
-        max(try_cast(nilai as double))  filter (where parameter = 'keluhan_naik_alpha')      as alpha,
+        max(try_cast(nilai as double)) filter (where parameter = 'keluhan_naik_alpha')      as alpha,
         coalesce(max(lower(trim(nilai))) filter (where parameter = 'keluhan_koreksi'), 'holm') as correction,
         coalesce(max(lower(trim(nilai))) filter (where parameter = 'keluhan_uji'), 'eksak')    as test_kind
     from ref.ikm_parameters
@@ -80,9 +80,9 @@ history as (
     from grid g
     cross join parameters k
     left join grid h
-      on h.scope = g.scope and h.scope_id = g.scope_id and h.tema = g.tema and h.period_kind = g.period_kind
-     and h.period_start < g.period_start
-     and h.period_start >= (g.period_start - to_months(g.period_months * k.window_periods))::date
+        on h.scope = g.scope and h.scope_id = g.scope_id and h.tema = g.tema and h.period_kind = g.period_kind
+            and h.period_start < g.period_start
+            and h.period_start >= (g.period_start - to_months(g.period_months * k.window_periods))::date
     group by all
 ),
 tested as (
@@ -100,18 +100,23 @@ tail as (
     select
         t.scope, t.scope_id, t.period, t.tema,
         case when t.keluhan = 0 then 1.0
-             else least(1.0, sum(exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1)
-                                     + x * ln(t.expected_share) + (n - x) * ln(1 - t.expected_share)))
-                             -- mid-p (Lancaster 1961): half the probability of the observed count
-                             - case when any_value(k.test_kind) = 'mid-p'
-                                    then 0.5 * sum(exp(lgamma(n + 1) - lgamma(x + 1) - lgamma(n - x + 1)
-                                                       + x * ln(t.expected_share) + (n - x) * ln(1 - t.expected_share)))
-                                              filter (where x = t.keluhan)
-                                    else 0 end)
+            else least(1.0, sum(exp(
+                    lgamma(t.n + 1) - lgamma(r.x + 1) - lgamma(t.n - r.x + 1)
+                    + r.x * ln(t.expected_share) + (t.n - r.x) * ln(1 - t.expected_share)
+                ))
+                -- mid-p (Lancaster 1961): half the probability of the observed count
+                - case when any_value(k.test_kind) = 'mid-p'
+                        then 0.5 * sum(exp(
+                                lgamma(t.n + 1) - lgamma(r.x + 1) - lgamma(t.n - r.x + 1)
+                                + r.x * ln(t.expected_share) + (t.n - r.x) * ln(1 - t.expected_share)
+                            ))
+                            filter (where r.x = t.keluhan)
+                    else 0
+                end)
         end                                                                       as p_value
     from (select *, keluhan + previous_keluhan as n from tested where has_history) t
     cross join parameters k,
-         unnest(range(t.keluhan::bigint, (t.n + 1)::bigint)) as r(x)
+        unnest(range(t.keluhan::bigint, (t.n + 1)::bigint)) r (x)
     group by t.scope, t.scope_id, t.period, t.tema, t.keluhan
 ),
 ranked as (
@@ -121,12 +126,16 @@ ranked as (
         count(p.p_value) over (partition by t.scope, t.scope_id, t.period)        as themes_tested,
         -- the smallest p-value the test could reach given its total n (all n complaints now)
         case when p.p_value is null then null
-             when t.keluhan + t.previous_keluhan = 0 then 1.0
-             else exp((t.keluhan + t.previous_keluhan) * ln(t.expected_share))
-                  * case when k.test_kind = 'mid-p' then 0.5 else 1 end end        as min_p,
+            when t.keluhan + t.previous_keluhan = 0 then 1.0
+            else exp((t.keluhan + t.previous_keluhan) * ln(t.expected_share))
+                * case when k.test_kind = 'mid-p' then 0.5 else 1 end
+        end        as min_p,
         case when p.p_value is not null
-             then row_number() over (partition by t.scope, t.scope_id, t.period
-                                     order by p.p_value nulls last, t.tema) end   as holm_rank
+                then row_number() over (
+                        partition by t.scope, t.scope_id, t.period
+                        order by p.p_value nulls last, t.tema
+                    )
+        end   as holm_rank
     from tested t
     cross join parameters k
     left join tail p using (scope, scope_id, period, tema)
@@ -137,14 +146,15 @@ tarone as (
     -- leaves the family (a theme without any complaint now or in the window, p = 1, never counts)
     select scope, scope_id, period, min(m) as themes_testable
     from (
-        select r.scope, r.scope_id, r.period, m.m,
-               count(*) filter (where r.min_p <= k.alpha / m.m) as reachable
+        select
+            r.scope, r.scope_id, r.period, m.m,
+            count(*) filter (where r.min_p <= k.alpha / m.m) as reachable
         from ranked r
         cross join parameters k
         cross join (select unnest(range(1, 1000)) as m) m
         where r.p_value is not null and m.m <= r.themes_tested
         group by all
-    )
+    ) reach
     where reachable <= m
     group by all
 ),
@@ -153,9 +163,9 @@ thresholds as (
         r.*,
         tr.themes_testable,
         case k.correction
-            when 'tanpa'      then k.alpha
+            when 'tanpa' then k.alpha
             when 'bonferroni' then k.alpha / r.themes_tested
-            when 'tarone'     then case when r.min_p <= k.alpha / tr.themes_testable then k.alpha / tr.themes_testable end
+            when 'tarone' then case when r.min_p <= k.alpha / tr.themes_testable then k.alpha / tr.themes_testable end
             else k.alpha / (r.themes_tested - r.holm_rank + 1)
         end                                                                       as alpha_at_rank
     from ranked r
@@ -167,10 +177,12 @@ decided as (
         t.*,
         -- Holm steps down: a theme is rejected only if every theme with a smaller p-value is too
         case when k.correction = 'holm'
-             then bool_and(t.p_value <= t.alpha_at_rank) over (
-                      partition by t.scope, t.scope_id, t.period order by t.holm_rank
-                      rows between unbounded preceding and current row)
-             else t.p_value <= t.alpha_at_rank end                                as rejected
+                then bool_and(t.p_value <= t.alpha_at_rank) over (
+                        partition by t.scope, t.scope_id, t.period order by t.holm_rank
+                        rows between unbounded preceding and current row
+                    )
+            else t.p_value <= t.alpha_at_rank
+        end                                as rejected
     from thresholds t
     cross join parameters k
 )
@@ -197,17 +209,18 @@ select
     d.themes_testable,
     d.alpha_at_rank,
     case when not d.has_history then null
-         else coalesce(d.rejected, false) and d.keluhan >= k.min_count end          as is_rising,
+        else coalesce(d.rejected, false) and d.keluhan >= k.min_count
+    end          as is_rising,
     case
         when not d.has_history
             then 'riwayat belum cukup: ' || d.previous_periods || ' dari ' || k.window_periods
-                 || ' periode sebelumnya punya responden'
+                || ' periode sebelumnya punya responden'
         else d.tema_label || ': ' || d.keluhan || ' keluhan dari ' || d.respondents || ' responden; '
-             || k.window_periods || ' periode sebelumnya ' || d.previous_keluhan || ' keluhan dari '
-             || d.previous_respondents || ' responden (rata-rata '
-             || replace(printf('%.2f', d.previous_mean), '.', ',') || '); p = '
-             || replace(printf('%.4f', d.p_value), '.', ',') || ', batas '
-             || coalesce(replace(printf('%.4f', d.alpha_at_rank), '.', ','), 'tidak teruji')
+            || k.window_periods || ' periode sebelumnya ' || d.previous_keluhan || ' keluhan dari '
+            || d.previous_respondents || ' responden (rata-rata '
+            || replace(printf('%.2f', d.previous_mean), '.', ',') || '); p = '
+            || replace(printf('%.4f', d.p_value), '.', ',') || ', batas '
+            || coalesce(replace(printf('%.4f', d.alpha_at_rank), '.', ','), 'tidak teruji')
     end                                                                             as rising_note
 from decided d
 cross join parameters k

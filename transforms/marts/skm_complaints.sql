@@ -34,7 +34,7 @@ keywords as (
         jenis,
         trim(regexp_replace(lower(replace(keyword, '*', ' ')), '[^a-z0-9]+', ' ', 'g'))  as phrase,
         ends_with(trim(keyword), '*')                                                     as is_prefix
-    from (select kode, jenis, unnest(string_split(coalesce(kata_kunci, ''), '|')) as keyword from themes)
+    from (select kode, jenis, unnest(string_split(coalesce(kata_kunci, ''), '|')) as keyword from themes) k
     where trim(regexp_replace(lower(keyword), '[^a-z0-9]+', ' ', 'g')) <> ''
 ),
 fallback as (
@@ -57,8 +57,10 @@ prepared as (
     select
         t.*,
         ' ' || t.saran_words || ' '                                                    as padded,
-        ' ' || trim(regexp_replace(regexp_replace(t.saran_words, coalesce(b.pattern, '[^\s\S]'), ' ', 'g'),
-                                   '\s+', ' ', 'g')) || ' '                              as padded_for_themes,
+        ' ' || trim(regexp_replace(
+            regexp_replace(t.saran_words, coalesce(b.pattern, '[^\s\S]'), ' ', 'g'),
+            '\s+', ' ', 'g'
+        )) || ' '                              as padded_for_themes,
         regexp_matches(t.saran_words, coalesce(b.pattern, '[^\s\S]'))                  as has_bukan_keluhan
     from texts t
     cross join bukan_keluhan b
@@ -67,11 +69,15 @@ matches as (
     select p._file_id, p._row, k.kode, k.jenis
     from prepared p
     join keywords k
-      on (k.jenis = 'kosong' and p.saran_words = k.phrase)
-      or (k.jenis in ('tema', 'negatif')
-          and contains(p.padded_for_themes, ' ' || k.phrase || case when k.is_prefix then '' else ' ' end))
-      or (k.jenis = 'pujian'
-          and contains(p.padded, ' ' || k.phrase || case when k.is_prefix then '' else ' ' end))
+        on (k.jenis = 'kosong' and k.phrase = p.saran_words)
+            or (
+                k.jenis in ('tema', 'negatif')
+                and contains(p.padded_for_themes, ' ' || k.phrase || case when k.is_prefix then '' else ' ' end)
+            )
+            or (
+                k.jenis = 'pujian'
+                and contains(p.padded, ' ' || k.phrase || case when k.is_prefix then '' else ' ' end)
+            )
 ),
 found as (
     select
@@ -87,16 +93,16 @@ classified as (
     select
         p.*,
         case
-            when p.saran_words = '' or coalesce(f.is_kosong, false)        then 'kosong'
-            when len(coalesce(f.tema_found, [])) > 0                       then 'keluhan'
-            when coalesce(f.is_negatif, false)                             then 'keluhan'
-            when coalesce(f.is_pujian, false) or p.has_bukan_keluhan       then 'pujian'
+            when p.saran_words = '' or coalesce(f.is_kosong, false) then 'kosong'
+            when len(coalesce(f.tema_found, [])) > 0 then 'keluhan'
+            when coalesce(f.is_negatif, false) then 'keluhan'
+            when coalesce(f.is_pujian, false) or p.has_bukan_keluhan then 'pujian'
             else 'netral'
         end                                                                as jenis_saran,
         case
-            when p.saran_words = '' or coalesce(f.is_kosong, false)        then null
-            when len(coalesce(f.tema_found, [])) > 0                       then f.tema_found
-            when coalesce(f.is_negatif, false)                             then [(select kode from fallback)]
+            when p.saran_words = '' or coalesce(f.is_kosong, false) then null
+            when len(coalesce(f.tema_found, [])) > 0 then f.tema_found
+            when coalesce(f.is_negatif, false) then [(select fb.kode from fallback fb)]
         end                                                                as tema
     from prepared p
     left join found f using (_file_id, _row)

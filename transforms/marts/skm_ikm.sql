@@ -28,8 +28,9 @@ unsur_scores as (
     select * from marts.skm_unsur_scores
 ),
 categories as (
-    select mutu, kinerja, peringkat::integer as peringkat, konversi_bawah::decimal(5, 2) as konversi_bawah,
-           perlu_perhatian::boolean as perlu_perhatian
+    select
+        mutu, kinerja, peringkat::integer as peringkat, konversi_bawah::decimal(5, 2) as konversi_bawah,
+        perlu_perhatian::boolean as perlu_perhatian
     from ref.ikm_categories
 ),
 unit_counts as (
@@ -42,7 +43,7 @@ main_unit as (
     -- the unit most respondents of the scope were served in (the first slug on a tie)
     select scope, scope_id, period, unit_slug
     from unit_counts
-    qualify row_number() over (partition by scope, scope_id, period order by n desc, unit_slug) = 1
+    qualify row_number() over (partition by scope, scope_id, period order by n desc, unit_slug asc) = 1
 ),
 respondents as (
     select
@@ -56,7 +57,8 @@ respondents as (
 denominators as (
     select
         scope, scope_id, period,
-        list_reduce(list(weight_den::hugeint * answers), lambda a, b: lcm(a, b))  as q,
+        -- sqlfluff's DuckDB dialect cannot parse a `lambda a, b:` function (DuckDB's own syntax)
+        list_reduce(list(weight_den::hugeint * answers), lambda a, b: lcm(a, b))  as q,  -- noqa: PRS
         any_value(weight_scheme)                                       as weight_scheme
     from unsur_scores
     group by all

@@ -74,7 +74,7 @@ respondent_scores as (
     select
         s.scope, s.scope_id, s.period,
         s.u1 * w.w1 + s.u2 * w.w2 + s.u3 * w.w3 + s.u4 * w.w4 + s.u5 * w.w5
-            + s.u6 * w.w6 + s.u7 * w.w7 + s.u8 * w.w8 + s.u9 * w.w9   as score
+        + s.u6 * w.w6 + s.u7 * w.w7 + s.u8 * w.w8 + s.u9 * w.w9   as score
     from scoped s
     cross join weights w
 ),
@@ -88,22 +88,30 @@ sized as (
         i.scope, i.scope_id, i.period, i.period_kind, i.period_start, i.period_months,
         i.respondents, i.ikm_converted, i.mutu,
         n.population,
-        coalesce(n.population_note,
-                 'populasi tidak diketahui: jumlah layanan hanya tersedia per unit') as population_note,
+        coalesce(
+            n.population_note,
+            'populasi tidak diketahui: jumlah layanan hanya tersedia per unit'
+        ) as population_note,
         case when n.population is null then null
-             when n.population <= (select max(table_n) from km_table) and n.population >= (select min(table_n) from km_table)
-                 then (select arg_min(table_s, table_n) from km_table where table_n >= n.population)
-             else floor(k.chi2 * n.population * k.p * (1 - k.p)
-                        / (k.d * k.d * (n.population - 1) + k.chi2 * k.p * (1 - k.p)) + 0.5)::bigint
+            when n.population <= (select max(kt.table_n) from km_table kt)
+                and n.population >= (select min(kt.table_n) from km_table kt)
+                then (select arg_min(kt.table_s, kt.table_n) from km_table kt where kt.table_n >= n.population)
+            else floor(
+                    k.chi2 * n.population * k.p * (1 - k.p)
+                    / (k.d * k.d * (n.population - 1) + k.chi2 * k.p * (1 - k.p)) + 0.5
+                )::bigint
         end                                                               as min_sample,
         case when n.population is null then null
-             when n.population <= (select max(table_n) from km_table) and n.population >= (select min(table_n) from km_table)
-                 then 'tabel'
-             else 'rumus' end                                             as min_sample_basis,
+            when n.population <= (select max(kt.table_n) from km_table kt)
+                and n.population >= (select min(kt.table_n) from km_table kt)
+                then 'tabel'
+            else 'rumus'
+        end                                             as min_sample_basis,
         s.score_sd,
         case when n.population is not null and n.population >= i.respondents and n.population > 1
-             then sqrt((n.population - i.respondents) / (n.population - 1))
-             else 1.0 end                                                 as fpc,
+                then sqrt((n.population - i.respondents) / (n.population - 1))
+            else 1.0
+        end                                                 as fpc,
         k.z
     from ikm i
     cross join parameters k
@@ -115,11 +123,11 @@ intervals as (
         *,
         respondents >= min_sample                                          as sample_adequate,
         case when min_sample is null then population_note
-             when respondents >= min_sample
-                 then 'sampel memadai: ' || respondents || ' responden, minimal ' || min_sample
-                      || ' untuk populasi ' || population
-             else 'sampel belum memadai: ' || respondents || ' responden, minimal ' || min_sample
-                  || ' untuk populasi ' || population
+            when respondents >= min_sample
+                then 'sampel memadai: ' || respondents || ' responden, minimal ' || min_sample
+                    || ' untuk populasi ' || population
+            else 'sampel belum memadai: ' || respondents || ' responden, minimal ' || min_sample
+                || ' untuk populasi ' || population
         end                                                               as sample_note,
         z * 25 * score_sd / sqrt(respondents) * fpc                        as ikm_moe
     from sized
@@ -133,11 +141,12 @@ described as (
             when respondents < 2 then 'satu responden: interval tidak dapat dihitung'
             when population is not null and respondents > population
                 then 'interval 95 % analitik tanpa koreksi populasi: responden (' || respondents
-                     || ') melebihi jumlah layanan (' || population || '), periksa data layanan'
+                    || ') melebihi jumlah layanan (' || population || '), periksa data layanan'
             when population is not null and respondents = population
                 then 'sensus: semua ' || population || ' orang yang dilayani menjawab'
-            when population is not null then 'interval 95 % analitik dengan koreksi populasi terbatas (N = '
-                                             || population || ')'
+            when population is not null
+                then 'interval 95 % analitik dengan koreksi populasi terbatas (N = '
+                    || population || ')'
             else 'interval 95 % analitik tanpa koreksi populasi (N tidak diketahui)'
         end                                                               as interval_note
     from intervals
@@ -151,8 +160,8 @@ compared as (
         sqrt(c.ikm_moe * c.ikm_moe + p.ikm_moe * p.ikm_moe)               as change_moe
     from described c
     left join described p
-      on p.scope = c.scope and p.scope_id = c.scope_id and p.period_kind = c.period_kind
-     and p.period_start = (c.period_start - to_months(c.period_months))::date
+        on p.scope = c.scope and p.scope_id = c.scope_id and p.period_kind = c.period_kind
+            and p.period_start = (c.period_start - to_months(c.period_months))::date
 )
 select
     scope,
@@ -184,11 +193,11 @@ select
         when previous_period is null then 'tidak ada responden pada periode sebelumnya'
         when change_moe is null
             then 'perubahan ' || replace(printf('%+.2f', ikm_change), '.', ',') || ' poin dari ' || previous_period
-                 || '; ketidakpastian tidak diketahui'
+                || '; ketidakpastian tidak diketahui'
         when abs(ikm_change) <= change_moe
             then 'perubahan ' || replace(printf('%+.2f', ikm_change), '.', ',') || ' poin dari ' || previous_period
-                 || ' masih dalam batas ketidakpastian (±' || replace(printf('%.2f', change_moe), '.', ',') || ')'
+                || ' masih dalam batas ketidakpastian (±' || replace(printf('%.2f', change_moe), '.', ',') || ')'
         else 'perubahan ' || replace(printf('%+.2f', ikm_change), '.', ',') || ' poin dari ' || previous_period
-             || ' melebihi batas ketidakpastian (±' || replace(printf('%.2f', change_moe), '.', ',') || ')'
+            || ' melebihi batas ketidakpastian (±' || replace(printf('%.2f', change_moe), '.', ',') || ')'
     end                                                                   as change_note
 from compared

@@ -52,8 +52,9 @@ spans_dated as (
     where span_start is not null
 ),
 office_periods as (
-    select scope_id as office_slug, period, period_kind, period_start, period_months,
-           (period_start + to_months(period_months))::date as period_end
+    select
+        scope_id as office_slug, period, period_kind, period_start, period_months,
+        (period_start + to_months(period_months))::date as period_end
     from ikm
     where scope = 'office'
 ),
@@ -66,7 +67,7 @@ unit_periods as (
     union
     select s.unit_slug, o.*
     from spans_dated s
-    join office_periods o on s.span_start < o.period_end and s.span_end > o.period_start
+    join office_periods o on o.period_end > s.span_start and o.period_start < s.span_end
 ),
 span_in_period as (
     select
@@ -75,12 +76,12 @@ span_in_period as (
         s.span_start >= u.period_start and s.span_end <= u.period_end   as inside
     from unit_periods u
     join spans_dated s
-      on s.unit_slug = u.unit_slug and s.span_start < u.period_end and s.span_end > u.period_start
+        on s.unit_slug = u.unit_slug and s.span_start < u.period_end and s.span_end > u.period_start
 ),
 months_inside as (
     -- distinct months of the period covered by rows lying inside it
     select unit_slug, period, count(distinct span_start + to_months(m)) as months_covered
-    from (select *, unnest(range(span_months)) as m from span_in_period where inside)
+    from (select *, unnest(range(span_months)) as m from span_in_period where inside) s
     group by all
 ),
 unit_population as (
@@ -107,7 +108,8 @@ unit_rows as (
         months_covered,
         months_covered = period_months and months_counted = period_months as population_known,
         case when months_covered = period_months and months_counted = period_months
-             then n_inside end                                          as population,
+                then n_inside
+        end                                          as population,
         case
             when months_covered = period_months and months_counted = period_months
                 then 'jumlah layanan ' || period || ': ' || n_inside || ' orang'
@@ -116,9 +118,10 @@ unit_rows as (
             when months_counted > months_covered
                 then 'populasi tidak diketahui: data layanan tumpang tindih (bulan yang sama dilaporkan dua kali)'
             when rows_outside > 0 and months_covered = 0
-                then 'populasi tidak diketahui: data layanan hanya tersedia untuk periode yang lebih panjang dari ' || period
+                then 'populasi tidak diketahui: data layanan hanya tersedia untuk periode yang lebih panjang dari '
+                    || period
             else 'populasi tidak diketahui: data layanan hanya mencakup ' || months_covered || ' dari '
-                 || period_months || ' bulan'
+                || period_months || ' bulan'
         end                                                             as population_note
     from unit_population
 ),
@@ -132,18 +135,20 @@ office_rows as (
         bool_and(population_known)                                      as population_known,
         case when bool_and(population_known) then sum(population) end   as population,
         case when bool_and(population_known)
-             then 'jumlah layanan ' || period || ' dari ' || count(*) || ' unit: ' || sum(population) || ' orang'
-             else 'populasi tidak diketahui: data layanan tidak lengkap untuk '
-                  || string_agg(u.scope_id, ', ' order by u.scope_id) filter (where not u.population_known)
+                then 'jumlah layanan ' || period || ' dari ' || count(*) || ' unit: ' || sum(population) || ' orang'
+            else 'populasi tidak diketahui: data layanan tidak lengkap untuk '
+                || string_agg(u.scope_id, ', ' order by u.scope_id) filter (where not u.population_known)
         end                                                             as population_note
     from unit_rows u
     group by u.office_slug, u.period, u.period_kind, u.period_start, u.period_months
 )
-select scope, scope_id, period, period_kind, period_start, period_months,
-       population, population_known, months_covered, population_note
+select
+    scope, scope_id, period, period_kind, period_start, period_months,
+    population, population_known, months_covered, population_note
 from unit_rows u
 where exists (select 1 from ikm i where i.scope = 'unit' and i.scope_id = u.scope_id and i.period = u.period)
 union all
-select scope, scope_id, period, period_kind, period_start, period_months,
-       population, population_known, months_covered, population_note
+select
+    scope, scope_id, period, period_kind, period_start, period_months,
+    population, population_known, months_covered, population_note
 from office_rows

@@ -19,20 +19,26 @@ responses as (
     select * from staging.stg_skm
 ),
 age_bands as (
-    select kode, label, try_cast(usia_min as integer) as usia_min, try_cast(usia_maks as integer) as usia_maks,
-           urutan::integer as urutan
+    select
+        kode, label, try_cast(usia_min as integer) as usia_min, try_cast(usia_maks as integer) as usia_maks,
+        urutan::integer as urutan
     from ref.age_bands
 ),
 profile_labels as (
     select dimensi, kode, label, urutan::integer as urutan, norm_text(alias_one) as alias
-    from (select dimensi, kode, label, urutan, unnest(string_split(alias, '|')) as alias_one
-          from ref.skm_profile_labels)
+    from (
+        select dimensi, kode, label, urutan, unnest(string_split(alias, '|')) as alias_one
+        from ref.skm_profile_labels
+    ) l
 ),
 answers as (
     select _file_id, _row, 'usia' as dimensi, usia::varchar as nilai from responses
-    union all select _file_id, _row, 'jenis_kelamin', jenis_kelamin from responses
-    union all select _file_id, _row, 'pendidikan', pendidikan from responses
-    union all select _file_id, _row, 'pekerjaan', pekerjaan from responses
+    union all
+    select _file_id, _row, 'jenis_kelamin', jenis_kelamin from responses
+    union all
+    select _file_id, _row, 'pendidikan', pendidikan from responses
+    union all
+    select _file_id, _row, 'pekerjaan', pekerjaan from responses
 ),
 categorised as (
     select
@@ -54,11 +60,11 @@ categorised as (
         end                                                                   as urutan
     from answers a
     left join age_bands b
-      on a.dimensi = 'usia'
-     and try_cast(a.nilai as integer) >= coalesce(b.usia_min, -1)
-     and try_cast(a.nilai as integer) <= coalesce(b.usia_maks, 1000)
+        on a.dimensi = 'usia'
+            and try_cast(a.nilai as integer) >= coalesce(b.usia_min, -1)
+            and try_cast(a.nilai as integer) <= coalesce(b.usia_maks, 1000)
     left join profile_labels l
-      on l.dimensi = a.dimensi and l.alias = norm_text(a.nilai)
+        on l.dimensi = a.dimensi and l.alias = norm_text(a.nilai)
 ),
 totals as (
     select scope, scope_id, period, count(*) as total from scoped group by all

@@ -16,14 +16,15 @@ with responses as (
     select * from staging.stg_skm
 ),
 period_kinds as (
-    select * from (values ('month', 1), ('quarter', 3), ('semester', 6), ('year', 12)) as k(period_kind, period_months)
+    -- the alias names the values' columns (sqlfluff takes it for an unused alias)
+    select * from (values ('month', 1), ('quarter', 3), ('semester', 6), ('year', 12)) k (period_kind, period_months)  -- noqa: AL05
 ),
 dated as (
     select
         k.period_kind,
         k.period_months,
         make_date(year(r.tanggal), ((month(r.tanggal) - 1) // k.period_months) * k.period_months + 1, 1)
-                                                                            as period_start,
+            as period_start,
         r.*
     from responses r
     cross join period_kinds k
@@ -31,8 +32,8 @@ dated as (
 )
 select
     case period_kind
-        when 'month'    then strftime(period_start, '%Y-%m')
-        when 'quarter'  then year(period_start) || '-Q' || ((month(period_start) + 2) // 3)
+        when 'month' then strftime(period_start, '%Y-%m')
+        when 'quarter' then year(period_start) || '-Q' || ((month(period_start) + 2) // 3)
         when 'semester' then year(period_start) || '-S' || ((month(period_start) + 5) // 6)
         else year(period_start)::varchar
     end                                                                     as period,

@@ -28,8 +28,9 @@ scoped as (
     select 'unit' as scope, r.unit_slug as scope_id, r.*
     from responses r
     union all
-    select 'layanan' as scope,
-           r.unit_slug || ':' || coalesce(nullif(slugify(r.jenis_layanan), ''), 'tidak-disebut') as scope_id, r.*
+    select
+        'layanan' as scope,
+        r.unit_slug || ':' || coalesce(nullif(slugify(r.jenis_layanan), ''), 'tidak-disebut') as scope_id, r.*
     from responses r
     union all
     select 'petugas' as scope, r.nip_petugas as scope_id, r.*

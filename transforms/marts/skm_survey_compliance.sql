@@ -59,7 +59,7 @@ counted as (
         count(r.tanggal)                                                                 as responses_year
     from unit_months um
     left join responses r
-      on r.unit_slug = um.unit_slug and year(r.tanggal) = year(um.month_start)
+        on r.unit_slug = um.unit_slug and year(r.tanggal) = year(um.month_start)
     group by all
 )
 select
@@ -72,14 +72,14 @@ select
     c.responses_ytd,
     c.responses_year,
     month(c.month_start) = 12 and coalesce(v.months_with_data, 0) >= k.months_needed
-        and c.responses_year = 0                                            as tidak_disurvei,
+    and c.responses_year = 0                                            as tidak_disurvei,
     month(c.month_start) >= k.signal_month and c.responses_ytd = 0
-        and not (month(c.month_start) = 12 and coalesce(v.months_with_data, 0) >= k.months_needed)
-                                                                            as belum_disurvei,
+    and not (month(c.month_start) = 12 and coalesce(v.months_with_data, 0) >= k.months_needed)
+        as belum_disurvei,
     case
         when month(c.month_start) = 12 and coalesce(v.months_with_data, 0) >= k.months_needed and c.responses_year = 0
             then 'tidak ada survei kepuasan masyarakat sepanjang ' || year(c.month_start)
-                 || ' (data kantor mencakup 12 bulan)'
+                || ' (data kantor mencakup 12 bulan)'
         when c.responses_ytd = 0
             then 'belum ada survei kepuasan masyarakat sejak Januari ' || year(c.month_start)
         else c.responses_ytd || ' responden survei sejak Januari ' || year(c.month_start)

@@ -41,8 +41,9 @@ sized as (
         u.nrr_4dp, u.nrr_converted, u.nrr_mutu, u.nrr_perlu_perhatian, u.nrr_sd,
         p.population,
         case when p.population is not null and p.population >= u.answers and p.population > 1
-             then sqrt((p.population - u.answers) / (p.population - 1))
-             else 1.0 end                                                          as fpc,
+                then sqrt((p.population - u.answers) / (p.population - 1))
+            else 1.0
+        end                                                          as fpc,
         k.z,
         b.b_lower,
         p.sample_adequate
@@ -77,8 +78,12 @@ select
     b_lower,
     sample_adequate,
     coalesce(nrr_converted + nrr_moe < b_lower, false)                                      as ci_inside_cd,
-    nrr_perlu_perhatian and (coalesce(sample_adequate, false)
-                             or coalesce(nrr_converted + nrr_moe < b_lower, false))          as cd_terbukti,
-    nrr_perlu_perhatian and not (coalesce(sample_adequate, false)
-                                 or coalesce(nrr_converted + nrr_moe < b_lower, false))      as cd_indikasi
+    nrr_perlu_perhatian and (
+        coalesce(sample_adequate, false)
+        or coalesce(nrr_converted + nrr_moe < b_lower, false)
+    )          as cd_terbukti,
+    nrr_perlu_perhatian and not (
+        coalesce(sample_adequate, false)
+        or coalesce(nrr_converted + nrr_moe < b_lower, false)
+    )      as cd_indikasi
 from intervals

@@ -28,8 +28,9 @@ parameters as (
     select parameter, trim(nilai) as nilai from ref.ikm_parameters
 ),
 weights as (
-    select upper(trim(w.unsur)) as unsur, w.skema as weight_scheme,
-           w.bobot_pembilang::hugeint as weight_num, w.bobot_penyebut::hugeint as weight_den
+    select
+        upper(trim(w.unsur)) as unsur, w.skema as weight_scheme,
+        w.bobot_pembilang::hugeint as weight_num, w.bobot_penyebut::hugeint as weight_den
     from ref.ikm_weights w
     join parameters p on p.parameter = 'skema_bobot' and p.nilai = w.skema
 ),
@@ -37,8 +38,9 @@ unsur_names as (
     select upper(trim(code)) as unsur, name as unsur_name from ref.skm_unsur
 ),
 categories as (
-    select mutu, kinerja, peringkat::integer as peringkat, konversi_bawah::decimal(5, 2) as konversi_bawah,
-           perlu_perhatian::boolean as perlu_perhatian
+    select
+        mutu, kinerja, peringkat::integer as peringkat, konversi_bawah::decimal(5, 2) as konversi_bawah,
+        perlu_perhatian::boolean as perlu_perhatian
     from ref.ikm_categories
 ),
 answers as (
@@ -60,9 +62,9 @@ nrr as (
         s.*,
         s.score_sum / s.answers                                                 as nrr,
         (((2 * 10000 * s.score_sum + s.answers) // (2 * s.answers))::decimal(18, 0) * 0.0001)::decimal(10, 4)
-                                                                                as nrr_4dp,
+            as nrr_4dp,
         (((5000 * s.score_sum + s.answers) // (2 * s.answers))::decimal(18, 0) * 0.01)::decimal(5, 2)
-                                                                                as nrr_converted
+            as nrr_converted
     from sums s
 ),
 categorised as (
@@ -99,10 +101,10 @@ select
     r.score_sd                                                                  as nrr_sd,
     w.weight_scheme,
     -- a scheme named in ikm_parameters.csv that ikm_weights.csv does not define stops the run
-    case when w.weight_num is null
-         then error('data/reference/ikm_parameters.csv: skema_bobot tidak punya bobot untuk ' || r.unsur
-                    || ' di data/reference/ikm_weights.csv; pilih exact, rounded_0111 atau rounded_011')
-         else w.weight_num end::bigint                                          as weight_num,
+    coalesce(w.weight_num, error(
+        'data/reference/ikm_parameters.csv: skema_bobot tidak punya bobot untuk ' || r.unsur
+        || ' di data/reference/ikm_weights.csv; pilih exact, rounded_0111 atau rounded_011'
+    ))::bigint                                          as weight_num,
     w.weight_den::bigint                                                        as weight_den,
     r.nrr_mutu,
     r.nrr_kinerja,

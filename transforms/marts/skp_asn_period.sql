@@ -97,8 +97,8 @@ suggested as (
         first(b.rating order by b.min_pct desc nulls last) as rating_hasil_kerja_saran
     from asn_period a
     join bands b
-      on round(a.capaian_rata_pct, 2) >= coalesce(b.min_pct, '-infinity'::double)
-     and round(a.capaian_rata_pct, 2) <  coalesce(b.max_pct, 'infinity'::double)
+        on round(a.capaian_rata_pct, 2) >= coalesce(b.min_pct, '-infinity'::double)
+            and round(a.capaian_rata_pct, 2) < coalesce(b.max_pct, 'infinity'::double)
     group by a.nip, a.periode
 ),
 heads as (
@@ -126,7 +126,7 @@ rated as (
         h.predikat_organisasi_label,
         h.predikat_organisasi_status,
         coalesce(h.rating_hasil_kerja_kepala, a.rating_hasil_kerja_atasan, s.rating_hasil_kerja_saran)
-                                                                            as rating_hasil_kerja,
+            as rating_hasil_kerja,
         case
             when h.rating_hasil_kerja_kepala is not null then 'predikat_organisasi'
             when a.rating_hasil_kerja_atasan is not null then 'atasan'
@@ -159,34 +159,38 @@ select
         when not r.kepala_unit then null
         when r.rating_hasil_kerja_source = 'predikat_organisasi'
             then 'kepala unit: rating hasil kerja = predikat kinerja organisasi ' || r.predikat_organisasi_label
-                 || ' tahun ' || left(r.periode, 4) || ' (SE Menteri PANRB 3/2023)'
+                || ' tahun ' || left(r.periode, 4) || ' (SE Menteri PANRB 3/2023)'
         else 'kepala unit: predikat organisasi tahun ' || left(r.periode, 4)
-             || case r.predikat_organisasi_status
-                    when 'ganda' then ' tercatat lebih dari satu'
-                    when 'tidak_dikenal' then ' tidak dikenal'
-                    else ' belum ditetapkan' end
-             || ', rating hasil kerja '
-             || case r.rating_hasil_kerja_source when 'atasan' then 'dari atasan'
-                                                 when 'saran_sistem' then 'saran sistem'
-                                                 else 'tidak ada' end
+            || case r.predikat_organisasi_status
+                when 'ganda' then ' tercatat lebih dari satu'
+                when 'tidak_dikenal' then ' tidak dikenal'
+                else ' belum ditetapkan'
+            end
+            || ', rating hasil kerja '
+            || case r.rating_hasil_kerja_source when 'atasan' then 'dari atasan'
+                when 'saran_sistem' then 'saran sistem'
+                else 'tidak ada'
+            end
     end                                                                 as kepala_unit_note,
     hk.rank                                                             as rating_hasil_kerja_rank,
     -- (concat_ws of nothing is '', not NULL)
     case when hk.label is not null
-         then concat_ws(' ', hk.label, nullif(src.rating_label_suffix, '')) end as rating_hasil_kerja_label,
+            then concat_ws(' ', hk.label, nullif(src.rating_label_suffix, ''))
+    end as rating_hasil_kerja_label,
     r.rating_perilaku,
     pk.rank                                                             as rating_perilaku_rank,
     pk.label                                                            as rating_perilaku_label,
     m.predikat,
     pl.rank                                                             as predikat_rank,
     case when pl.label is not null
-         then concat_ws(' ', pl.label, nullif(src.predikat_label_suffix, '')) end as predikat_label,
+            then concat_ws(' ', pl.label, nullif(src.predikat_label_suffix, ''))
+    end as predikat_label,
     case
         when m.predikat is not null and r.rating_hasil_kerja_source = 'saran_sistem'
             then 'predikat dari rating hasil kerja saran sistem, bukan penilaian resmi atasan'
         when m.predikat is not null and r.rating_hasil_kerja_source = 'predikat_organisasi'
             then 'kepala unit: rating hasil kerja dari predikat kinerja organisasi '
-                 || r.predikat_organisasi_label || ' (SE Menteri PANRB 3/2023)'
+                || r.predikat_organisasi_label || ' (SE Menteri PANRB 3/2023)'
         when m.predikat is not null then null
         when r.rating_perilaku is null and r.rating_hasil_kerja is null
             then 'rating hasil kerja dan rating perilaku kosong: predikat tidak ditetapkan'

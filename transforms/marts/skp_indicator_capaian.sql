@@ -44,7 +44,7 @@ kendala_keywords as (
         code,
         priority,
         ' ' || trim(regexp_replace(lower(keyword), '[^a-z0-9]+', ' ', 'g')) || ' ' as keyword_words
-    from (select code, priority, unnest(string_split(aliases, '|')) as keyword from kendala_categories)
+    from (select code, priority, unnest(string_split(aliases, '|')) as keyword from kendala_categories) kc
     where trim(keyword) <> ''
 ),
 with_target as (
@@ -87,7 +87,7 @@ with_capaian as (
         coalesce(capaian_raw_pct < 0, false)                                    as capaian_floored,
         capaian_raw_pct >= 100                                                  as met,
         ' ' || trim(regexp_replace(lower(coalesce(kendala, '')), '[^a-z0-9]+', ' ', 'g')) || ' '
-                                                                                as kendala_words
+            as kendala_words
     from with_capaian_raw
 ),
 kendala_matched as (
@@ -105,14 +105,17 @@ categorised as (
     select
         i.*,
         case
-            when i.met is distinct from false then null
+            when i.met is not false then null
             when m.code is not null then m.code
-            when trim(i.kendala_words) = '' then (
-                select min(code) from kendala_categories
-                where list_contains(string_split(fallback_for, '|'), 'empty'))
+            when trim(i.kendala_words) = ''
+                then (
+                    select min(kc.code) from kendala_categories kc
+                    where list_contains(string_split(kc.fallback_for, '|'), 'empty')
+                )
             else (
-                select min(code) from kendala_categories
-                where list_contains(string_split(fallback_for, '|'), 'unknown_text'))
+                select min(kc.code) from kendala_categories kc
+                where list_contains(string_split(kc.fallback_for, '|'), 'unknown_text')
+            )
         end                                                                     as kendala_category
     from with_capaian i
     left join kendala_matched m on m._file_id = i._file_id and m._row = i._row
@@ -122,7 +125,7 @@ slugged as (
         *,
         slugify(indikator)                                                      as base_slug,
         row_number() over (partition by nip, periode, slugify(indikator) order by _file_id, _row)
-                                                                                as slug_copy
+            as slug_copy
     from categorised
 )
 select
@@ -133,7 +136,7 @@ select
     s.indikator,
     -- two indicator texts that slugify alike (rare) still get distinct metric ids
     case when s.slug_copy = 1 then s.base_slug else s.base_slug || '-' || s.slug_copy end
-                                                                                as indikator_slug,
+        as indikator_slug,
     s.aspek,
     s.satuan,
     s.arah,
@@ -144,7 +147,7 @@ select
     s.realisasi,
     s.target_acuan,
     case when s.capaian_pct is null then s.capaian_rule || '_tanpa_capaian' else s.capaian_rule end
-                                                                                as capaian_rule,
+        as capaian_rule,
     s.capaian_pct,
     s.capaian_floored,
     s.met,

@@ -41,7 +41,7 @@ unit_names as (
     from (
         select slug, unnest(list_prepend(name, string_split(coalesce(aliases, ''), '|'))) as name
         from ref.units
-    )
+    ) u
     where trim(regexp_replace(lower(name), '[^a-z0-9]+', ' ', 'g')) <> ''
 ),
 jabatan_matches as (
@@ -75,9 +75,11 @@ select
     p.jabatan,
     coalesce(p.kepala_unit_flag, m.kepala, false)                         as kepala_unit,
     case when p.kepala_unit_flag is not null then 'kolom kepala_unit'
-         when m.kepala is not null then 'jabatan' end                     as kepala_unit_dasar,
+        when m.kepala is not null then 'jabatan'
+    end                     as kepala_unit_dasar,
     case when p.kepala_unit_flag then 'kolom kepala_unit: ya'
-         when p.kepala_unit_flag = false then 'kolom kepala_unit: tidak'
-         else m.keterangan end                                            as kepala_unit_aturan
+        when p.kepala_unit_flag = false then 'kolom kepala_unit: tidak'
+        else m.keterangan
+    end                                            as kepala_unit_aturan
 from pegawai p
 left join first_match m on m.nip = p.nip

@@ -13,5 +13,7 @@ select
     predikat,
     rank::integer                                                           as predikat_rank,
     case when coalesce(try_cast(use_alternative as boolean), false) and coalesce(trim(label_alternative), '') <> ''
-         then label_alternative else label end                              as predikat_label
+            then label_alternative
+        else label
+    end                              as predikat_label
 from predikat_rank

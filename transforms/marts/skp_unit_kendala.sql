@@ -50,5 +50,5 @@ select
 from scope_periods sp
 cross join categories k
 left join counts c
-  on c.scope = sp.scope and c.scope_id = sp.scope_id and c.periode = sp.periode
- and c.kendala_category = k.code
+    on c.scope = sp.scope and c.scope_id = sp.scope_id and c.periode = sp.periode
+        and c.kendala_category = k.code

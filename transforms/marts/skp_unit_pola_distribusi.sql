@@ -28,8 +28,9 @@
 --   predikat for one unit-year, are not assessed either, with the reason.
 with scope_asn as (
     -- the staff of each scope-period with a predikat, without the scope's own head
-    select s.scope, s.scope_id, s.periode, a.predikat, coalesce(a.kepala_unit, false) and a.unit_slug = s.scope_id
-                                                                                         as is_head
+    select
+        s.scope, s.scope_id, s.periode, a.predikat, coalesce(a.kepala_unit, false) and a.unit_slug = s.scope_id
+            as is_head
     from marts.skp_asn_scope s
     join marts.skp_asn_period a on a.nip = s.nip and a.periode = s.periode
     where a.predikat is not null
@@ -74,8 +75,8 @@ rule_checks as (
     from chosen c
     join rules r on r.pola = c.pola
     left join staff d
-      on d.scope = c.scope and d.scope_id = c.scope_id and d.periode = c.periode
-     and list_contains(r.predikat_list, d.predikat)
+        on d.scope = c.scope and d.scope_id = c.scope_id and d.periode = c.periode
+            and list_contains(r.predikat_list, d.predikat)
     group by c.scope, c.scope_id, c.periode, c.pola, c.asn_berpredikat, r.urutan, r.teks, r.batas, r.persen
 ),
 checked as (
@@ -94,9 +95,10 @@ per_scope as (
         bool_and(terpenuhi)                                          as sesuai_pola,
         string_agg(teks, '; ' order by urutan)                       as pedoman,
         string_agg(case when not terpenuhi then
-                       teks || case when batas = 'ada' then ' (tidak ada)'
-                                    else ' (' || replace(format('{:.1f}', share_pct), '.', ',') || ' %)' end
-                   end, '; ' order by urutan)                        as tidak_terpenuhi
+                teks || case when batas = 'ada' then ' (tidak ada)'
+                    else ' (' || replace(format('{:.1f}', share_pct), '.', ',') || ' %)'
+                end
+        end, '; ' order by urutan)                        as tidak_terpenuhi
     from checked
     group by scope, scope_id, periode
 )
@@ -114,18 +116,24 @@ select
     p.pedoman,
     p.tidak_terpenuhi,
     case
-        when p.sesuai_pola is not null then
-            'Pola distribusi untuk predikat organisasi ' || c.pola_label || ': ' || p.pedoman || '. '
-            || case when p.sesuai_pola then 'Sesuai pola.' else 'Tidak sesuai: ' || p.tidak_terpenuhi || '.' end
-            || ' (informatif)'
-        when c.predikat_entered is null then
-            'Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai'
-        when c.predikat_status = 'ganda' then
-            'Predikat organisasi ' || c.tahun || ' tercatat lebih dari satu di data/reference/predikat_organisasi.csv: '
-            || 'pola distribusi tidak dinilai'
-        when c.pola is not null then
-            'Tidak ada aturan untuk predikat organisasi ' || c.pola_label
-            || ' di data/reference/pola_distribusi.csv: pola distribusi tidak dinilai'
+        when p.sesuai_pola is not null
+            then
+                'Pola distribusi untuk predikat organisasi ' || c.pola_label || ': ' || p.pedoman || '. '
+                || case when p.sesuai_pola then 'Sesuai pola.' else 'Tidak sesuai: ' || p.tidak_terpenuhi || '.' end
+                || ' (informatif)'
+        when c.predikat_entered is null
+            then
+                'Predikat organisasi belum ditetapkan: pola distribusi tidak dinilai'
+        when c.predikat_status = 'ganda'
+            then
+                'Predikat organisasi '
+                || c.tahun
+                || ' tercatat lebih dari satu di data/reference/predikat_organisasi.csv: '
+                || 'pola distribusi tidak dinilai'
+        when c.pola is not null
+            then
+                'Tidak ada aturan untuk predikat organisasi ' || c.pola_label
+                || ' di data/reference/pola_distribusi.csv: pola distribusi tidak dinilai'
         else
             'Predikat organisasi ''' || c.predikat_entered || ''' tidak dikenal (lihat '
             || 'data/reference/predikat_organisasi_rating.csv): pola distribusi tidak dinilai'

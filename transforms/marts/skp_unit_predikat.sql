@@ -52,4 +52,4 @@ select
 from scope_periods sp
 cross join predikat_labels pl
 left join counts c
-  on c.scope = sp.scope and c.scope_id = sp.scope_id and c.periode = sp.periode and c.predikat = pl.predikat
+    on c.scope = sp.scope and c.scope_id = sp.scope_id and c.periode = sp.periode and c.predikat = pl.predikat

@@ -40,7 +40,7 @@ rating_aliases as (
 ),
 -- every (ASN, ancestor) pair of the nip_atasan chain; `union` stops on a roster with a cycle
 ancestors as (
-    with recursive chain(nip, ancestor) as (
+    with recursive chain (nip, ancestor) as (
         select nip, nip_atasan from roster where nip_atasan is not null and nip_atasan <> nip
         union
         select c.nip, r.nip_atasan
@@ -108,14 +108,15 @@ approval as (
 ),
 facts as (
     -- the fact each row sets: ASN, day or period, column, indicator
-    select x._file_id, x._row, x.target_nip, t.sasaran,
-           case when t.sasaran = 'presensi' then t.tanggal_date::varchar else t.periode_norm end as kapan,
-           t.kolom,
-           coalesce(case when t.kolom = 'realisasi' then norm_text(t.indikator) end, '')   as indikator_norm,
-           t.nilai_norm
+    select
+        x._file_id, x._row, x.target_nip, t.sasaran,
+        case when t.sasaran = 'presensi' then t.tanggal_date::varchar else t.periode_norm end as kapan,
+        t.kolom,
+        coalesce(case when t.kolom = 'realisasi' then norm_text(t.indikator) end, '')   as indikator_norm,
+        t.nilai_norm
     from targets x join typed t using (_file_id, _row)
     where t.kolom is not null and t.nilai_norm is not null
-      and (t.tanggal_date is not null or t.sasaran = 'skp')
+        and (t.tanggal_date is not null or t.sasaran = 'skp')
 ),
 fact_versions as (
     select target_nip, sasaran, kapan, kolom, indikator_norm, count(distinct nilai_norm) as versions
@@ -133,33 +134,41 @@ skp_rows as (
 select
     t.*,
     case when t.nip is not null and t.unit_layanan is not null then 'keduanya'
-         when t.nip is not null then 'asn'
-         when t.unit_layanan is not null then 'unit' end                                 as cakupan,
+        when t.nip is not null then 'asn'
+        when t.unit_layanan is not null then 'unit'
+    end                                 as cakupan,
     t.nip is null or k.nip is not null                                                   as nip_in_roster,
     t.unit_layanan is null or t.unit_slug is not null                                    as unit_known,
     not coalesce(t.unit_layanan is not null and t.per_unit is false, false)              as unit_allowed,
     case when t.sasaran = 'presensi' then t.tanggal_date is not null
-         when t.sasaran = 'skp' then t.periode_norm is not null
-         else true end                                                                   as waktu_ok,
-    t.kolom is distinct from 'realisasi' or t.indikator is not null                      as indikator_given,
+        when t.sasaran = 'skp' then t.periode_norm is not null
+        else true
+    end                                                                   as waktu_ok,
+    -- `not (a is not distinct from b)`: sqlfluff's DuckDB dialect cannot parse `is distinct from` here
+    not (t.kolom is not distinct from 'realisasi') or t.indikator is not null            as indikator_given,
     case when t.sasaran = 'skp' and t.nip is not null and t.periode_norm is not null
-              and (t.kolom <> 'realisasi' or t.indikator is not null)
-         then exists (select 1 from skp_rows s where s.nip = t.nip and s.periode = t.periode_norm
-                      and (t.kolom <> 'realisasi' or s.indikator_norm = norm_text(t.indikator)))
-         else true end                                                                   as skp_target_found,
+            and (t.kolom <> 'realisasi' or t.indikator is not null)
+            then exists (
+                    select
+                        1 from skp_rows s where s.nip = t.nip and s.periode = t.periode_norm
+                        and (t.kolom <> 'realisasi' or s.indikator_norm = norm_text(t.indikator))
+                )
+        else true
+    end                                                                   as skp_target_found,
     t.jenis is null or t.nilai_norm is not null                                          as nilai_ok,
     p.nip is not null                                                                    as penyetuju_in_roster,
-    t.disetujui_oleh is not distinct from t.nip and t.nip is not null                    as penyetuju_is_asn,
+    (t.disetujui_oleh is not distinct from t.nip) and t.nip is not null                  as penyetuju_is_asn,
     au.nip is not null                                                                   as penyetuju_kepegawaian,
     coalesce(ap.targets > 0 and ap.targets_under_approver = ap.targets, false)           as penyetuju_is_atasan,
     au.nip is not null
-        or coalesce(ap.targets > 0 and ap.targets_under_approver = ap.targets, false)    as penyetuju_berwenang,
-    t.unit_slug is not null and p.unit_slug is not distinct from t.unit_slug and t.nip is null
-                                                                                         as penyetuju_in_unit,
+    or coalesce(ap.targets > 0 and ap.targets_under_approver = ap.targets, false)    as penyetuju_berwenang,
+    t.unit_slug is not null and (p.unit_slug is not distinct from t.unit_slug) and t.nip is null
+        as penyetuju_in_unit,
     coalesce(v.versions_of_fact, 1)                                                      as versions_of_fact,
     row_number() over (
         partition by t.nip, t.unit_slug, t.tanggal_date, t.periode_norm, t.kolom, norm_text(t.indikator), t.nilai_norm
-        order by t._file_id, t._row)                                                     as copy_number
+        order by t._file_id, t._row
+    )                                                     as copy_number
 from typed t
 left join roster k on k.nip = t.nip
 left join roster p on p.nip = t.disetujui_oleh

@@ -10,7 +10,11 @@ with raw_rows as (
 -- costly per row: docs/performance.md)
 dates as (
     select tanggal_raw, parse_tanggal(tanggal_raw) as tanggal_date
-    from (select tmt_mulai as tanggal_raw from raw_rows union select tmt_selesai from raw_rows)
+    from (
+        select tmt_mulai as tanggal_raw from raw_rows
+        union
+        select tmt_selesai from raw_rows
+    ) d
 ),
 typed as (
     select
@@ -52,11 +56,15 @@ select
     *,
     -- the same NIP twice: an exact copy (same content) or a conflict (different content)
     row_number() over (
-        partition by nip, nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai,
-                     kepala_unit
-        order by _file_id, _row)                                                   as copy_number,
-    count(distinct hash(nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai,
-                        kepala_unit))
+        partition by
+            nip, nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai,
+            kepala_unit
+        order by _file_id, _row
+    )                                                   as copy_number,
+    count(distinct hash(
+        nama, jabatan, unit_kerja, jenis_asn, golongan, nip_atasan, pin, tmt_mulai, tmt_selesai,
+        kepala_unit
+    ))
         over (partition by nip)                                                    as versions_of_key,
     case when pin is not null then count(distinct nip) over (partition by trim(pin)) end as pin_holders
 from typed

@@ -19,17 +19,22 @@ status_aliases as (
 -- each distinct text is parsed once and joined back: 1.4 M rows of a province month carry
 -- ~85 k NIPs, a few dozen dates and a few hundred times (docs/performance.md)
 nips as (
-    select d.nip as nip_raw, clean_nip(d.nip) as nip, nip_lahir(clean_nip(d.nip)) as nip_lahir,
-           nip_tmt(clean_nip(d.nip)) as nip_tmt, k.nip is not null as nip_in_roster
+    select
+        d.nip as nip_raw, clean_nip(d.nip) as nip, nip_lahir(clean_nip(d.nip)) as nip_lahir,
+        nip_tmt(clean_nip(d.nip)) as nip_tmt, k.nip is not null as nip_in_roster
     from (select distinct nip from raw_rows) d
     left join roster k on k.nip = clean_nip(d.nip)
 ),
 dates as (
-    select tanggal as tanggal_raw, parse_tanggal(tanggal) as tanggal_date from (select distinct tanggal from raw_rows)
+    select tanggal as tanggal_raw, parse_tanggal(tanggal) as tanggal_date from (select distinct tanggal from raw_rows) d
 ),
 times as (
     select jam as jam_raw, parse_jam(jam) as jam_time
-    from (select jam_masuk as jam from raw_rows union select jam_pulang from raw_rows)
+    from (
+        select jam_masuk as jam from raw_rows
+        union
+        select jam_pulang from raw_rows
+    ) t
 ),
 statuses as (
     select d.status as status_raw, s.code
@@ -66,8 +71,11 @@ select
     *,
     row_number() over (
         partition by nip, tanggal_date, jam_masuk_time, jam_pulang_time, status_code
-        order by _file_id, _row)                                                   as copy_number,
-    case when nip is not null and tanggal_date is not null then
-        count(distinct hash(jam_masuk_time, jam_pulang_time, status_code)) over (partition by nip, tanggal_date)
-    else 1 end                                                                     as versions_of_key
+        order by _file_id, _row
+    )                                                   as copy_number,
+    case when nip is not null and tanggal_date is not null
+            then
+                count(distinct hash(jam_masuk_time, jam_pulang_time, status_code)) over (partition by nip, tanggal_date)
+        else 1
+    end                                                                     as versions_of_key
 from typed

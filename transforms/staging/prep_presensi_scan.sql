@@ -25,7 +25,7 @@ machines as (
 -- each distinct timestamp text is parsed once and joined back (a date written in words needs
 -- a month-name lookup, costly per row; docs/performance.md)
 stamps as (
-    select waktu as waktu_raw, parse_waktu(waktu) as waktu_ts from (select distinct waktu from raw_rows)
+    select waktu as waktu_raw, parse_waktu(waktu) as waktu_ts from (select distinct waktu from raw_rows) d
 )
 select
     r._file_id,
@@ -37,7 +37,7 @@ select
     r.mesin,
     coalesce(clean_nip(r.nip), mp.nip, case when p.holders = 1 then p.nip end) as nip,
     case when r.nip is null then
-        case when mm.mesin is not null then (case when mp.nip is not null then 1 end) else p.holders end
+            case when mm.mesin is not null then (case when mp.nip is not null then 1 end) else p.holders end
     end as pin_holders,
     nip_lahir(clean_nip(r.nip))               as nip_lahir,
     nip_tmt(clean_nip(r.nip))                 as nip_tmt,

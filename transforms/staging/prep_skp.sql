@@ -59,20 +59,28 @@ select
     least(target_value, target_min_value)                                          as target_lowest,
     target_max_value - target_min_value                                            as target_range_width,
     row_number() over (
-        partition by nip, periode_norm, norm_text(indikator), target, target_min, target_max, realisasi, arah,
-                     rating_hasil_kerja, rating_perilaku, kendala
-        order by _file_id, _row)                                                   as copy_number,
-    case when nip is not null and periode_norm is not null and indikator is not null then
-        count(distinct hash(target, target_min, target_max, realisasi, arah, rating_hasil_kerja,
-                            rating_perilaku, kendala))
-            over (partition by nip, periode_norm, norm_text(indikator))
-    else 1 end                                                                     as versions_of_key,
+        partition by
+            nip, periode_norm, norm_text(indikator), target, target_min, target_max, realisasi, arah,
+            rating_hasil_kerja, rating_perilaku, kendala
+        order by _file_id, _row
+    )                                                   as copy_number,
+    case when nip is not null and periode_norm is not null and indikator is not null
+            then
+                count(distinct hash(
+                    target, target_min, target_max, realisasi, arah, rating_hasil_kerja,
+                    rating_perilaku, kendala
+                ))
+                    over (partition by nip, periode_norm, norm_text(indikator))
+        else 1
+    end                                                                     as versions_of_key,
     -- ratings repeat on every indicator row of an ASN-period; more than one pair is a conflict
     -- (a rating written but not recognised is its own failure, not a conflict)
-    case when nip is not null and periode_norm is not null then
-        count(distinct hash(rating_hasil_kerja_code, rating_perilaku_code)) filter (
-            where (rating_hasil_kerja is null or rating_hasil_kerja_code is not null)
-              and (rating_perilaku is null or rating_perilaku_code is not null)
-        ) over (partition by nip, periode_norm)
-    else 1 end                                                                     as rating_pairs_in_period
+    case when nip is not null and periode_norm is not null
+            then
+                count(distinct hash(rating_hasil_kerja_code, rating_perilaku_code)) filter (
+                    where (rating_hasil_kerja is null or rating_hasil_kerja_code is not null)
+                    and (rating_perilaku is null or rating_perilaku_code is not null)
+                ) over (partition by nip, periode_norm)
+        else 1
+    end                                                                     as rating_pairs_in_period
 from typed

@@ -29,7 +29,7 @@ select
     p.disetujui_oleh,
     p.tanggal_persetujuan_date  as tanggal_persetujuan,
     case when p.penyetuju_kepegawaian and not p.penyetuju_is_atasan then 'kepegawaian' else 'atasan' end
-                                as wewenang,
+        as wewenang,
     p._file_id,
     p._row
 from prep p
