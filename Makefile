@@ -46,7 +46,7 @@ chromium:
 # Stage timings, rows/s and peak memory against DuckDB's floor and a pandas script; `pantau run`
 # end to end against a Prefect server (PREFECT_API_URL, or one started for the bench)
 bench: $(STAMP)
-	$(BIN)/python -m flows.bench --workloads office,city,province --repeat 3 --e2e
+	$(BIN)/python -m flows.bench --workloads office,city,province,province-units --repeat 3 --e2e
 
 # CI's only timing assertion: office data work / floor within 2x the committed ratio
 bench-check: $(STAMP)

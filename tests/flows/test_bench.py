@@ -131,3 +131,48 @@ def test_the_public_tree_is_printed_under_the_table(tmp_path):
         "(targets at province scale: <= 1,024 kB, <= 50 MB)"
     )
     assert len(report([_result()]).splitlines()) == 3  # a result without pages prints no such line
+
+
+def _targets_by_name(results):
+    from flows.bench import targets
+
+    return {t["target"]: t for t in targets(results)}
+
+
+def test_each_target_says_its_measured_value_and_whether_it_holds():
+    office = _result(workload="office", rows=24_000, us_per_row=360.0, e2e=12.7, validate_warm=4.4)
+    province = _result(e2e_over_pandas=40.0 / 2.5, peak_any_mb=1100.0)
+    units = _result(workload="province-units", report=4.2, largest_page_kb=2163.0, tree_mb=49.9)
+    got = _targets_by_name([office, province, units])
+    assert (got["office_e2e"]["value"], got["office_e2e"]["holds"]) == (12.7, False)  # limit 8 s
+    assert (got["office_validate_warm"]["value"], got["office_validate_warm"]["holds"]) == (4.4, True)  # 5 s
+    assert (got["province_e2e_pandas"]["value"], got["province_e2e_pandas"]["holds"]) == (16.0, False)  # 3x
+    assert (got["province_data_floor"]["value"], got["province_data_floor"]["holds"]) == (50.0, False)  # 15x
+    assert got["province_peak"]["holds"] is False  # 1 100 MB against 1 024
+    assert [got[k]["holds"] for k in ("province_report", "province_page", "province_tree")] == [True, False, True]
+    # not measured: the national month was not in this run
+    assert got["national_data_floor"]["holds"] is None and got["national_peak"]["holds"] is None
+    # 360 -> 10 us/row: falling
+    assert got["us_per_row_flat"]["value"] == 10.0 / 360.0 and got["us_per_row_flat"]["holds"] is True
+
+
+def test_cost_per_row_that_grows_with_size_fails_its_target_and_a_national_month_that_blocked_fails():
+    from flows.bench import growth_per_row
+
+    small, big = _result(workload="city", rows=1_000, us_per_row=10.0), _result(rows=2_000, us_per_row=12.0)
+    national = _result(workload="national", rows=140_000_000, us_per_row=11.0, ratio_floor=20.0, published=0)
+    assert growth_per_row([big, small]) == 1.2
+    got = _targets_by_name([small, big, national])
+    assert (got["us_per_row_flat"]["value"], got["us_per_row_flat"]["holds"]) == (1.2, False)  # limit 1.1
+    assert got["national_data_floor"]["holds"] is False  # a blocked run did not complete
+
+
+def test_the_targets_table_prints_a_verdict_per_target():
+    from flows.bench import targets, targets_report
+
+    lines = targets_report(targets([_result(workload="office", e2e=7.5, validate_warm=float("nan"))])).splitlines()
+    office_e2e = next(line for line in lines if line.startswith("office_e2e "))
+    assert office_e2e.split()[:4] == ["office_e2e", "7.50", "8.00", "yes"]
+    warm = next(line for line in lines if line.startswith("office_validate_warm "))
+    assert warm.split()[:4] == ["office_validate_warm", "-", "5.00", "-"]
+    assert lines[-1].startswith("1 of 11 targets hold; 10 not measured")
